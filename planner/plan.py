@@ -1,0 +1,211 @@
+"""A season plan: the deliveries, their identities, and their tabular form."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from planner.problems import Problem, ScenarioError
+from planner.scenario import Product, Scenario
+
+#: Columns of ``deliveries.csv``, in order.
+DELIVERY_COLUMNS = [
+    "delivery_id",
+    "committee_id",
+    "committee_name",
+    "grid_id",
+    "product",
+    "resource_id",
+    "resource_name",
+    "theme",
+    "first_week",
+    "last_week",
+    "first_date",
+    "last_date",
+    "demand_id",
+]
+
+
+@dataclass(frozen=True, order=True)
+class Delivery:
+    """One delivery: a resource at a committee for one or more consecutive weeks.
+
+    Attributes
+    ----------
+    committee_id
+        The receiving committee.
+    product
+        What is delivered.
+    resource_id
+        The individual resource: a set copy (``BK01-2``), a troupe, lecturer or trainer.
+    first_week, last_week
+        1-based weeks, inclusive; a stay or a course spans several weeks.
+    demand_id
+        The demand line this delivery serves.
+    theme
+        The theme, genre, topic or skill delivered.
+    """
+
+    committee_id: str
+    product: Product
+    resource_id: str
+    first_week: int
+    last_week: int
+    demand_id: str
+    theme: str = ""
+
+    @property
+    def weeks(self) -> range:
+        """The weeks this delivery occupies."""
+        return range(self.first_week, self.last_week + 1)
+
+    @property
+    def duration(self) -> int:
+        """Number of weeks."""
+        return self.last_week - self.first_week + 1
+
+    def unit_id(self, scenario: Scenario) -> str:
+        """The resource unit (set kind, troupe, lecturer, trainer) of this delivery."""
+        return scenario.unit_of_copy.get(self.resource_id, self.resource_id)
+
+    def delivery_id(self, scenario: Scenario) -> str:
+        """A stable id derived from what the delivery is, not from its position.
+
+        It names the committee, product, resource unit (the set kind, not the copy, so
+        that relabelling identical copies keeps the id) and first week.
+        """
+        return f"{self.committee_id}:{self.product.value}:{self.unit_id(scenario)}:w{self.first_week:02d}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A season plan: a sorted tuple of deliveries."""
+
+    deliveries: tuple[Delivery, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def of(cls, deliveries: Iterable[Delivery]) -> Plan:
+        """Build a plan from deliveries in any order."""
+        return cls(tuple(sorted(deliveries)))
+
+    def __iter__(self) -> Iterator[Delivery]:
+        return iter(self.deliveries)
+
+    def __len__(self) -> int:
+        return len(self.deliveries)
+
+    def for_committee(self, committee_id: str) -> list[Delivery]:
+        """The deliveries to one committee, in week order."""
+        return sorted(
+            (d for d in self.deliveries if d.committee_id == committee_id),
+            key=lambda d: (d.first_week, d.product, d.resource_id),
+        )
+
+
+def plan_frame(plan: Plan, scenario: Scenario) -> pd.DataFrame:
+    """Return the plan as a DataFrame with the columns of ``deliveries.csv``."""
+    rows = []
+    units = scenario.resource_units
+    for d in sorted(plan, key=lambda d: (d.first_week, d.committee_id, d.product, d.resource_id)):
+        c = scenario.committee_by_id.get(d.committee_id)
+        unit = units.get(d.unit_id(scenario))
+        rows.append(
+            {
+                "delivery_id": d.delivery_id(scenario),
+                "committee_id": d.committee_id,
+                "committee_name": c.name if c else "",
+                "grid_id": c.grid if c else "",
+                "product": d.product.value,
+                "resource_id": d.resource_id,
+                "resource_name": unit.name if unit else "",
+                "theme": d.theme,
+                "first_week": d.first_week,
+                "last_week": d.last_week,
+                "first_date": scenario.season.week_start(d.first_week).isoformat(),
+                "last_date": scenario.season.week_end(d.last_week).isoformat(),
+                "demand_id": d.demand_id,
+            }
+        )
+    return pd.DataFrame(rows, columns=DELIVERY_COLUMNS)
+
+
+def write_deliveries(plan: Plan, scenario: Scenario, path: str | Path) -> None:
+    """Write ``deliveries.csv`` (UTF-8 with BOM so that Excel shows Chinese names)."""
+    plan_frame(plan, scenario).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def read_deliveries(path: str | Path, scenario: Scenario) -> Plan:
+    """Read a plan back from ``deliveries.csv`` (possibly edited by hand).
+
+    Only ``committee_id, product, resource_id, first_week, last_week`` are required;
+    ``demand_id`` defaults to the committee's first demand line for that product, and
+    ``theme`` to the resource's first theme. Dates and names are ignored (they are
+    derived). Every bad row is reported at once.
+
+    Raises
+    ------
+    ScenarioError
+        Listing each bad cell as ``row N.column``.
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(source, [Problem((), f"cannot read as UTF-8 CSV: {exc}")]) from None
+    return parse_deliveries(text, scenario, source)
+
+
+def parse_deliveries(text: str, scenario: Scenario, source: str = "<deliveries>") -> Plan:
+    """Parse deliveries CSV text; see :func:`read_deliveries`."""
+    reader = csv.DictReader(io.StringIO(text))
+    required = ["committee_id", "product", "resource_id", "first_week", "last_week"]
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ScenarioError(source, [Problem((), f"missing column {c!r}") for c in missing])
+    problems: list[Problem] = []
+    deliveries: list[Delivery] = []
+    first_line: dict[tuple[str, str], str] = {}
+    for line in scenario.demand_lines:
+        first_line.setdefault((line.committee, line.product.value), line.id)
+    for n, row in enumerate(reader, start=2):
+        bad = len(problems)
+        loc = f"row {n}"
+        committee = (row.get("committee_id") or "").strip()
+        if committee not in scenario.committee_by_id:
+            problems.append(Problem((loc, "committee_id"), f"unknown committee {committee!r}"))
+        product_text = (row.get("product") or "").strip()
+        try:
+            product = Product(product_text)
+        except ValueError:
+            problems.append(Problem((loc, "product"), f"unknown product {product_text!r}"))
+            product = None
+        resource = (row.get("resource_id") or "").strip()
+        unit_id = scenario.unit_of_copy.get(resource)
+        if unit_id is None:
+            problems.append(Problem((loc, "resource_id"), f"unknown resource {resource!r}"))
+        weeks = []
+        for col in ("first_week", "last_week"):
+            value = (row.get(col) or "").strip()
+            try:
+                weeks.append(int(value))
+            except ValueError:
+                problems.append(Problem((loc, col), f"not a week number: {value!r}"))
+        if len(problems) > bad or product is None or unit_id is None:
+            continue
+        first, last = weeks
+        if not 1 <= first <= last:
+            problems.append(Problem((loc, "last_week"), f"weeks {first}..{last} are not a span"))
+            continue
+        demand_id = (row.get("demand_id") or "").strip() or first_line.get(
+            (committee, product.value), ""
+        )
+        theme = (row.get("theme") or "").strip() or scenario.resource_units[unit_id].themes[0]
+        deliveries.append(Delivery(committee, product, resource, first, last, demand_id, theme))
+    if problems:
+        raise ScenarioError(source, problems)
+    return Plan.of(deliveries)

@@ -1,0 +1,257 @@
+"""Input problems: what is wrong, where, collected so that all are reported at once."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from planner.scenario import Scenario
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input, with its place (a path into the document)."""
+
+    loc: Loc
+    message: str
+    line: int | None = None
+
+    @property
+    def place(self) -> str:
+        """The path as written by planners: ``committees[7].grid``."""
+        return format_loc(self.loc)
+
+    def __str__(self) -> str:
+        where = self.place or "(top level)"
+        return f"{where}: {self.message}"
+
+
+class ScenarioError(ValueError):
+    """A scenario (or plan) file could not be read; lists every problem found.
+
+    Parameters
+    ----------
+    source
+        The file name (or another name for the input).
+    problems
+        Every problem found.
+    """
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """Return a readable report: one line per problem, with file and line."""
+        n = len(self.problems)
+        head = f"{self.source}: {n} problem{'s' if n != 1 else ''}"
+        rows = []
+        for p in self.problems:
+            at = f"{self.source}:{p.line}" if p.line else self.source
+            rows.append(f"  {at}: {p}")
+        return "\n".join([head, *rows])
+
+
+def format_loc(loc: Loc) -> str:
+    """Format a location tuple as ``a.b[3].c``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def scenario_problems(s: Scenario) -> list[Problem]:
+    """Return every cross-reference problem of a structurally valid scenario.
+
+    Checks duplicated and unknown ids, weeks outside the season, stays and courses
+    longer than the season, pins that name nothing plannable, and the road network.
+    """
+    out: list[Problem] = []
+    nweeks = s.season.weeks
+
+    def weeks_in_season(loc: Loc, weeks: Iterable[int]) -> None:
+        for w in weeks:
+            if w > nweeks:
+                out.append(Problem(loc, f"week {w} is outside the season (1..{nweeks})"))
+
+    def duplicates(section: str, ids: Sequence[str]) -> None:
+        for ident, n in Counter(ids).items():
+            if n > 1:
+                first = ids.index(ident)
+                rest = [i for i, x in enumerate(ids) if x == ident][1:]
+                for i in rest:
+                    out.append(
+                        Problem(
+                            (*section.split("."), i, "id"),
+                            f"duplicated id {ident!r} (first at {section}[{first}])",
+                        )
+                    )
+
+    try:
+        zoneinfo.ZoneInfo(s.season.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        out.append(Problem(("season", "timezone"), f"unknown time zone {s.season.timezone!r}"))
+    weeks_in_season(("season", "closed_weeks"), s.season.closed_weeks)
+
+    grid_ids = [g.id for g in s.grids]
+    duplicates("grids", grid_ids)
+    duplicates("committees", [c.id for c in s.committees])
+    node_ids = [s.centre.id, *(g.subcentre.id for g in s.grids)]
+    for i, g in enumerate(s.grids):
+        if node_ids.count(g.subcentre.id) > 1:
+            out.append(
+                Problem(("grids", i, "subcentre", "id"), f"duplicated place id {g.subcentre.id!r}")
+            )
+    committee_ids = set(s.committee_by_id)
+    for i, c in enumerate(s.committees):
+        if c.id in node_ids:
+            out.append(Problem(("committees", i, "id"), f"id {c.id!r} is also a place id"))
+        if c.grid not in s.grid_by_id:
+            out.append(Problem(("committees", i, "grid"), f"unknown grid {c.grid!r}"))
+        weeks_in_season(("committees", i, "closed_weeks"), c.closed_weeks)
+
+    r = s.resources
+    sections: list[tuple[str, list[str]]] = [
+        ("resources.book_sets", [b.id for b in r.book_sets]),
+        ("resources.board_sets", [b.id for b in r.board_sets]),
+        ("resources.troupes", [t.id for t in r.troupes]),
+        ("resources.lecturers", [lec.id for lec in r.lecturers]),
+        ("resources.trainers", [t.id for t in r.trainers]),
+    ]
+    all_resource_ids = [i for _, ids in sections for i in ids]
+    for section, ids in sections:
+        duplicates(section, ids)
+        for i, ident in enumerate(ids):
+            if all_resource_ids.count(ident) > 1 and ids.count(ident) == 1:
+                out.append(
+                    Problem(
+                        (*section.split("."), i, "id"),
+                        f"id {ident!r} is used by another kind of resource",
+                    )
+                )
+    copy_ids = {f"{b.id}-{k}" for b in [*r.book_sets, *r.board_sets] for k in range(2, b.copies + 1)}
+    for section, ids in sections:
+        for i, ident in enumerate(ids):
+            if ident in copy_ids:
+                out.append(
+                    Problem(
+                        (*section.split("."), i, "id"),
+                        f"id {ident!r} clashes with the name of a copy of another set",
+                    )
+                )
+
+    for kind, sets in (("book_sets", r.book_sets), ("board_sets", r.board_sets)):
+        for i, b in enumerate(sets):
+            if b.stay_weeks > nweeks:
+                out.append(
+                    Problem(
+                        ("resources", kind, i, "stay_weeks"),
+                        f"stay of {b.stay_weeks} weeks is longer than the season ({nweeks})",
+                    )
+                )
+            weeks_in_season(("resources", kind, i, "unavailable_weeks"), b.unavailable_weeks)
+    places = {s.centre.id, *(g.subcentre.id for g in s.grids)}
+    if r.van.depot not in places:
+        out.append(Problem(("resources", "van", "depot"), f"unknown place {r.van.depot!r}"))
+    for i, t in enumerate(r.troupes):
+        if t.home_grid not in s.grid_by_id:
+            out.append(
+                Problem(("resources", "troupes", i, "home_grid"), f"unknown grid {t.home_grid!r}")
+            )
+        weeks_in_season(("resources", "troupes", i, "unavailable_weeks"), t.unavailable_weeks)
+    for i, lec in enumerate(r.lecturers):
+        if lec.home not in places and lec.home not in committee_ids:
+            out.append(Problem(("resources", "lecturers", i, "home"), f"unknown place {lec.home!r}"))
+        weeks_in_season(("resources", "lecturers", i, "available_weeks"), lec.available_weeks or [])
+        weeks_in_season(("resources", "lecturers", i, "unavailable_weeks"), lec.unavailable_weeks)
+    for i, tr in enumerate(r.trainers):
+        if tr.home_grid not in s.grid_by_id:
+            out.append(
+                Problem(("resources", "trainers", i, "home_grid"), f"unknown grid {tr.home_grid!r}")
+            )
+        if tr.course_weeks > nweeks:
+            out.append(
+                Problem(
+                    ("resources", "trainers", i, "course_weeks"),
+                    f"course of {tr.course_weeks} weeks is longer than the season ({nweeks})",
+                )
+            )
+        weeks_in_season(("resources", "trainers", i, "unavailable_weeks"), tr.unavailable_weeks)
+
+    duplicates("season.fixtures", [f.id for f in s.season.fixtures])
+    for i, f in enumerate(s.season.fixtures):
+        weeks_in_season(("season", "fixtures", i, "weeks"), f.weeks)
+        for j, rid in enumerate(f.reserves):
+            if rid not in all_resource_ids:
+                out.append(
+                    Problem(("season", "fixtures", i, "reserves", j), f"unknown resource {rid!r}")
+                )
+
+    resolved = [line.id for line in s.demand_lines]
+    for i, ident in enumerate(resolved):
+        if resolved.count(ident) > 1 and resolved.index(ident) != i:
+            out.append(Problem(("demand", i, "id"), f"duplicated demand id {ident!r}"))
+    for i, d in enumerate(s.demand):
+        if d.committee not in committee_ids:
+            out.append(Problem(("demand", i, "committee"), f"unknown committee {d.committee!r}"))
+        weeks_in_season(("demand", i, "preferred_weeks"), d.preferred_weeks)
+        weeks_in_season(("demand", i, "excluded_weeks"), d.excluded_weeks)
+
+    units = s.resource_units if not out else {}
+    for i, p in enumerate(s.pins):
+        if p.committee not in committee_ids:
+            out.append(Problem(("pins", i, "committee"), f"unknown committee {p.committee!r}"))
+        weeks_in_season(("pins", i, "first_week"), [p.first_week])
+        if not units:
+            continue
+        unit_id = s.unit_of_copy.get(p.resource)
+        if unit_id is None:
+            out.append(Problem(("pins", i, "resource"), f"unknown resource {p.resource!r}"))
+            continue
+        unit = units[unit_id]
+        if unit.product != p.product:
+            out.append(
+                Problem(
+                    ("pins", i, "product"),
+                    f"resource {p.resource!r} delivers {unit.product.value}, not {p.product.value}",
+                )
+            )
+        if p.first_week + unit.duration - 1 > nweeks and p.first_week <= nweeks:
+            out.append(
+                Problem(
+                    ("pins", i, "first_week"),
+                    f"a {unit.duration}-week delivery from week {p.first_week} runs past the "
+                    f"season ({nweeks} weeks)",
+                )
+            )
+        if p.demand is not None:
+            line = s.demand_by_id.get(p.demand)
+            if line is None:
+                out.append(Problem(("pins", i, "demand"), f"unknown demand line {p.demand!r}"))
+            elif (line.committee, line.product) != (p.committee, p.product):
+                out.append(
+                    Problem(
+                        ("pins", i, "demand"),
+                        f"demand line {p.demand!r} is for {line.committee} "
+                        f"{line.product.value}, not {p.committee} {p.product.value}",
+                    )
+                )
+
+    nodes = {*places, *committee_ids}
+    for i, road in enumerate(s.network.roads):
+        for end in ("a", "b"):
+            node = getattr(road, end)
+            if node not in nodes:
+                out.append(Problem(("network", "roads", i, end), f"unknown place {node!r}"))
+    return out
+
+
+__all__ = ["Problem", "ScenarioError", "format_loc", "scenario_problems"]

@@ -137,7 +137,9 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                         f"id {ident!r} is used by another kind of resource",
                     )
                 )
-    copy_ids = {f"{b.id}-{k}" for b in [*r.book_sets, *r.board_sets] for k in range(2, b.copies + 1)}
+    copy_ids = {
+        f"{b.id}-{k}" for b in [*r.book_sets, *r.board_sets] for k in range(2, b.copies + 1)
+    }
     for section, ids in sections:
         for i, ident in enumerate(ids):
             if ident in copy_ids:
@@ -169,7 +171,9 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         weeks_in_season(("resources", "troupes", i, "unavailable_weeks"), t.unavailable_weeks)
     for i, lec in enumerate(r.lecturers):
         if lec.home not in places and lec.home not in committee_ids:
-            out.append(Problem(("resources", "lecturers", i, "home"), f"unknown place {lec.home!r}"))
+            out.append(
+                Problem(("resources", "lecturers", i, "home"), f"unknown place {lec.home!r}")
+            )
         weeks_in_season(("resources", "lecturers", i, "available_weeks"), lec.available_weeks or [])
         weeks_in_season(("resources", "lecturers", i, "unavailable_weeks"), lec.unavailable_weeks)
     for i, tr in enumerate(r.trainers):

@@ -343,13 +343,23 @@ class Scenario(_Model):
             )
         for lec in r.lecturers:
             units[lec.id] = ResourceUnit(
-                lec.id, Product.LECTURE, lec.name, tuple(lec.topics), lec.sessions_per_week, 1,
+                lec.id,
+                Product.LECTURE,
+                lec.name,
+                tuple(lec.topics),
+                lec.sessions_per_week,
+                1,
                 lec,
             )
         for tr in r.trainers:
             units[tr.id] = ResourceUnit(
-                tr.id, Product.FITNESS_COURSE, tr.name, tuple(tr.skills), tr.sessions_per_week,
-                tr.course_weeks, tr,
+                tr.id,
+                Product.FITNESS_COURSE,
+                tr.name,
+                tuple(tr.skills),
+                tr.sessions_per_week,
+                tr.course_weeks,
+                tr,
             )
         return units
 

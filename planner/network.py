@@ -1,0 +1,121 @@
+"""The road network of the centre, sub-centres and committees, and travel distances."""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import networkx as nx
+
+from planner.scenario import Lecturer, Location, Product, Scenario, Trainer, Troupe
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def great_circle_km(a: Location, b: Location) -> float:
+    """Return the haversine distance between two points in km."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def build_network(scenario: Scenario) -> nx.Graph:
+    """Build the road graph with edge attribute ``km``.
+
+    With ``network.roads`` given, those roads are the edges. Otherwise a default
+    network is built: the centre is linked to every sub-centre, sub-centres to each
+    other, and each committee to its grid's sub-centre and to the committees of its
+    grid, each link as long as the straight line times ``network.detour_factor``.
+    Node attributes: ``kind`` (centre, subcentre, committee), ``name``, ``grid``.
+    """
+    g = nx.Graph()
+    s = scenario
+    g.add_node(s.centre.id, kind="centre", name=s.centre.name, location=s.centre.location)
+    for grid in s.grids:
+        sc = grid.subcentre
+        g.add_node(sc.id, kind="subcentre", name=sc.name, grid=grid.id, location=sc.location)
+    for c in s.committees:
+        g.add_node(c.id, kind="committee", name=c.name, grid=c.grid, location=c.location)
+    if s.network.roads:
+        for road in s.network.roads:
+            g.add_edge(road.a, road.b, km=road.km)
+        return g
+    factor = s.network.detour_factor
+
+    def link(a: str, b: str) -> None:
+        km = great_circle_km(g.nodes[a]["location"], g.nodes[b]["location"]) * factor
+        g.add_edge(a, b, km=max(km, 0.05))
+
+    subcentres = [grid.subcentre.id for grid in s.grids]
+    for i, a in enumerate(subcentres):
+        link(s.centre.id, a)
+        for b in subcentres[i + 1 :]:
+            link(a, b)
+    by_grid: dict[str, list[str]] = {}
+    for c in s.committees:
+        by_grid.setdefault(c.grid, []).append(c.id)
+    for grid in s.grids:
+        members = by_grid.get(grid.id, [])
+        for i, a in enumerate(members):
+            link(grid.subcentre.id, a)
+            for b in members[i + 1 :]:
+                link(a, b)
+    return g
+
+
+class Distances:
+    """Shortest-path road distances (km) from the places resources start from.
+
+    Parameters
+    ----------
+    scenario
+        The scenario; its network is built once.
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.graph = build_network(scenario)
+        self._subcentre_of_grid = {g.id: g.subcentre.id for g in scenario.grids}
+
+    @cache  # noqa: B019 - one instance per solve, bounded by the number of places
+    def _from(self, source: str) -> dict[str, float]:
+        return dict(nx.single_source_dijkstra_path_length(self.graph, source, weight="km"))
+
+    def km(self, source: str, target: str) -> float:
+        """One-way shortest-path km; ``inf`` when the network does not connect them."""
+        return self._from(source).get(target, math.inf)
+
+    def home_of(self, unit_id: str) -> str:
+        """The place a resource unit travels from (a troupe's or trainer's sub-centre,
+        a lecturer's home, the van's depot for board sets, the centre for book sets)."""
+        unit = self.scenario.resource_units[unit_id]
+        data = unit.data
+        if isinstance(data, Troupe | Trainer):
+            return self._subcentre_of_grid[data.home_grid]
+        if isinstance(data, Lecturer):
+            return data.home
+        if unit.product == Product.EXHIBITION:
+            return self.scenario.resources.van.depot
+        return self.scenario.centre.id
+
+    def trips(self, unit_id: str) -> int:
+        """Round trips one delivery of the unit costs (course weeks; one otherwise).
+
+        Book sets travel with the centre's regular book rotation and cost none.
+        """
+        unit = self.scenario.resource_units[unit_id]
+        if unit.product == Product.BOOK_SET:
+            return 0
+        if unit.product == Product.FITNESS_COURSE:
+            return unit.duration
+        return 1
+
+    def delivery_km(self, unit_id: str, committee_id: str) -> float:
+        """Travel km one delivery of a unit to a committee costs (round trips)."""
+        trips = self.trips(unit_id)
+        if trips == 0:
+            return 0.0
+        return 2.0 * trips * self.km(self.home_of(unit_id), committee_id)

@@ -105,6 +105,8 @@ class Grid(_Model):
     id: str
     name: str
     subcentre: Place
+    subdistrict: str = ""
+    """The subdistrict (街道) the grid belongs to, for district and city scenarios."""
 
 
 class Venue(_Model):
@@ -141,6 +143,8 @@ class BookSet(_Model):
     copies: PosInt = 1
     stay_weeks: PosInt = 4
     unavailable_weeks: list[Week] = Field(default_factory=list)
+    subdistrict: str = ""
+    """Serves only committees of grids in this subdistrict; empty serves all."""
 
 
 class BoardSet(_Model):
@@ -152,6 +156,8 @@ class BoardSet(_Model):
     copies: PosInt = 1
     stay_weeks: PosInt = 2
     unavailable_weeks: list[Week] = Field(default_factory=list)
+    subdistrict: str = ""
+    """Serves only committees of grids in this subdistrict; empty serves all."""
 
 
 class Van(_Model):
@@ -170,6 +176,8 @@ class Troupe(_Model):
     shows_per_week: NonNegInt = 1
     home_grid: str
     unavailable_weeks: list[Week] = Field(default_factory=list)
+    subdistrict: str = ""
+    """Serves only committees of grids in this subdistrict; empty serves all."""
     needs_stage: bool = False
     min_audience: NonNegInt = 0
     max_shows: NonNegInt | None = None
@@ -185,6 +193,8 @@ class Lecturer(_Model):
     sessions_per_week: NonNegInt = 1
     available_weeks: list[Week] | None = None
     unavailable_weeks: list[Week] = Field(default_factory=list)
+    subdistrict: str = ""
+    """Serves only committees of grids in this subdistrict; empty serves all."""
     home: str = "centre"
 
 
@@ -198,6 +208,8 @@ class Trainer(_Model):
     home_grid: str
     course_weeks: PosInt = 4
     unavailable_weeks: list[Week] = Field(default_factory=list)
+    subdistrict: str = ""
+    """Serves only committees of grids in this subdistrict; empty serves all."""
 
 
 class Resources(_Model):
@@ -401,6 +413,14 @@ class Scenario(_Model):
         """Weeks in which a committee receives nothing (its own and season-wide)."""
         c = self.committee_by_id[committee_id]
         return frozenset(self.season.closed_weeks) | frozenset(c.closed_weeks)
+
+    def serves(self, unit_id: str, committee_id: str) -> bool:
+        """Whether a unit may serve a committee (its ``subdistrict`` service area)."""
+        area = getattr(self.resource_units[unit_id].data, "subdistrict", "")
+        if not area:
+            return True
+        grid = self.grid_by_id.get(self.committee_by_id[committee_id].grid)
+        return grid is not None and grid.subdistrict == area
 
     @property
     def weeks(self) -> range:

@@ -1,0 +1,27 @@
+"""cultplan: season planning of cultural resource deliveries to residents' committees."""
+
+from planner.plan import Delivery, Plan, read_deliveries, write_deliveries
+from planner.problems import Problem, ScenarioError
+from planner.result import Progress, Result, SolveParams, SolveStatus, Term
+from planner.scenario import Product, Scenario
+from planner.scenario_io import read_scenario, write_scenario
+from planner.solver import solve
+
+__all__ = [
+    "Delivery",
+    "Plan",
+    "Problem",
+    "Product",
+    "Progress",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "SolveParams",
+    "SolveStatus",
+    "Term",
+    "read_deliveries",
+    "read_scenario",
+    "solve",
+    "write_deliveries",
+    "write_scenario",
+]

@@ -1,0 +1,169 @@
+"""Delivery options: which resource could serve which demand line from which week.
+
+An *option* is a (demand line, resource unit, first week) triple that no static rule
+forbids: the unit delivers the product, serves the committee's area, fits the wished
+themes and the venue, and every week it would occupy is open for the committee, not
+excluded by the line and available for the unit. Capacity, which depends on the rest
+of the plan, is left to the solver (or to the baseline's bookkeeping).
+
+The same module explains, in planners' words, why an option does not exist; the KPI
+report uses it to give reasons for unmet demand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from planner.scenario import (
+    EVENT_PRODUCTS,
+    DemandLine,
+    Product,
+    ResourceUnit,
+    Scenario,
+    Trainer,
+    Troupe,
+)
+
+#: Reasons an option is impossible, with the text shown to planners.
+BLOCKERS = {
+    "no_resource": "no resource delivers this product",
+    "theme": "no resource offers the wished themes",
+    "service_area": "the resources that fit serve another subdistrict",
+    "venue_stage": "the venue has no stage and the troupes that fit need one",
+    "venue_audience": "the venue is too small for the troupes that fit",
+    "venue_fitness_floor": "the venue has no fitness floor",
+    "venue_shelf": "the venue has no shelf slot for a book set",
+    "venue_boards": "the venue has no room for exhibition boards",
+    "no_events": "the committee takes no events (max_events_per_week is 0)",
+    "weeks": "no run of open weeks fits: closed, excluded or unavailable weeks, "
+    "or too few weeks left in the season",
+}
+
+
+@dataclass(frozen=True)
+class Option:
+    """A possible delivery of ``unit_id`` for ``line_id`` starting in ``first_week``."""
+
+    line_id: str
+    unit_id: str
+    first_week: int
+    duration: int
+    theme: str
+
+    @property
+    def weeks(self) -> range:
+        """The weeks the delivery would occupy."""
+        return range(self.first_week, self.first_week + self.duration)
+
+
+def delivered_theme(line: DemandLine, unit: ResourceUnit) -> str | None:
+    """The theme a unit would deliver for a line, or None if nothing wished fits.
+
+    The first of the line's wished themes that the unit offers; without wishes, the
+    unit's first theme.
+    """
+    wished = line.demand.themes
+    if not wished:
+        return unit.themes[0]
+    for theme in wished:
+        if theme in unit.themes:
+            return theme
+    return None
+
+
+def static_blocker(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> str | None:
+    """Return why ``unit`` can never serve ``line`` (a key of BLOCKERS), or None."""
+    c = scenario.committee_by_id[line.committee]
+    product = line.product
+    if unit.product != product:
+        return "no_resource"
+    if delivered_theme(line, unit) is None:
+        return "theme"
+    if not scenario.serves(unit.id, c.id):
+        return "service_area"
+    venue = c.venue
+    data = unit.data
+    if isinstance(data, Troupe):
+        if data.needs_stage and not venue.stage:
+            return "venue_stage"
+        if venue.audience_capacity < data.min_audience:
+            return "venue_audience"
+    if isinstance(data, Trainer) and not venue.fitness_floor:
+        return "venue_fitness_floor"
+    if product == Product.BOOK_SET and venue.shelf_slots < 1:
+        return "venue_shelf"
+    if product == Product.EXHIBITION and venue.board_slots < 1:
+        return "venue_boards"
+    if product in EVENT_PRODUCTS and c.max_events_per_week < 1:
+        return "no_events"
+    return None
+
+
+def first_weeks(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> list[int]:
+    """The weeks a delivery of ``unit`` for ``line`` may start in (week rules only)."""
+    blocked = (
+        scenario.closed_weeks(line.committee)
+        | scenario.unavailable_weeks(unit.id)
+        | frozenset(line.demand.excluded_weeks)
+    )
+    last_start = scenario.season.weeks - unit.duration + 1
+    return [
+        w
+        for w in range(1, last_start + 1)
+        if not any(x in blocked for x in range(w, w + unit.duration))
+    ]
+
+
+def line_options(scenario: Scenario, line: DemandLine) -> list[Option]:
+    """Every option of one demand line, in unit then week order."""
+    out = []
+    for unit in scenario.resource_units.values():
+        if static_blocker(scenario, line, unit) is not None:
+            continue
+        theme = delivered_theme(line, unit)
+        assert theme is not None
+        for w in first_weeks(scenario, line, unit):
+            out.append(Option(line.id, unit.id, w, unit.duration, theme))
+    return out
+
+
+def all_options(scenario: Scenario) -> list[Option]:
+    """Every option of every demand line."""
+    return [o for line in scenario.demand_lines for o in line_options(scenario, line)]
+
+
+def line_blocker(scenario: Scenario, line: DemandLine) -> str | None:
+    """Why a line has no option at all (a key of BLOCKERS), or None if it has one.
+
+    Among the units of the right product, the blocker that stops the unit that got
+    furthest through the checks is reported (theme before area before venue before
+    weeks), so the reason names the last obstacle.
+    """
+    order = list(BLOCKERS)
+    found: list[str] = []
+    for unit in _units_of(scenario, line.product):
+        blocker = static_blocker(scenario, line, unit)
+        if blocker is None:
+            if first_weeks(scenario, line, unit):
+                return None
+            blocker = "weeks"
+        found.append(blocker)
+    if not found:
+        return "no_resource"
+    return max(found, key=order.index)
+
+
+def _units_of(scenario: Scenario, product: Product) -> Iterable[ResourceUnit]:
+    return (u for u in scenario.resource_units.values() if u.product == product)
+
+
+def blocker_counts(scenario: Scenario) -> Counter[str]:
+    """How many demand lines each blocker leaves without any option."""
+    counts: Counter[str] = Counter()
+    for line in scenario.demand_lines:
+        blocker = line_blocker(scenario, line)
+        if blocker is not None:
+            counts[blocker] += 1
+    return counts

@@ -1,0 +1,128 @@
+"""Hard rules of the plan, one function per rule family (see docs/rules.md).
+
+Rules that depend only on one option (service area, theme fit, venue features, closed,
+excluded and unavailable weeks, season bounds, durations) are kept by
+:mod:`planner.options`, which creates no variable for a forbidden option. The families
+here couple options. Pins are added separately (:func:`add_pins`) because they can make
+the model infeasible and must be explained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from planner.scenario import Product, Troupe
+from planner.solver.context import ModelContext
+
+
+def demand_limit(ctx: ModelContext) -> None:
+    """No demand line gets more deliveries than it asked for."""
+    for line in ctx.scenario.demand_lines:
+        idx = ctx.by_line.get(line.id, [])
+        if len(idx) > line.demand.count:
+            ctx.model.add(ctx.sum(idx) <= line.demand.count)
+
+
+def resource_capacity(ctx: ModelContext) -> None:
+    """Copies out at once, shows, sessions and courses per week; troupes' season caps."""
+    units = ctx.scenario.resource_units
+    for (unit_id, _week), idx in ctx.by_unit_week.items():
+        capacity = units[unit_id].capacity
+        if len(idx) > capacity:
+            ctx.model.add(ctx.sum(idx) <= capacity)
+    for unit in units.values():
+        if isinstance(unit.data, Troupe) and unit.data.max_shows is not None:
+            idx = [i for i, o in enumerate(ctx.options) if o.unit_id == unit.id]
+            if len(idx) > unit.data.max_shows:
+                ctx.model.add(ctx.sum(idx) <= unit.data.max_shows)
+
+
+def venue(ctx: ModelContext) -> None:
+    """Shelf slots for book sets and board slots for exhibitions, every week."""
+    for (committee_id, product, _week), idx in ctx.stays.items():
+        v = ctx.scenario.committee_by_id[committee_id].venue
+        slots = v.shelf_slots if product == Product.BOOK_SET else v.board_slots
+        if len(idx) > slots:
+            ctx.model.add(ctx.sum(idx) <= slots)
+
+
+def events_per_week(ctx: ModelContext) -> None:
+    """At most ``max_events_per_week`` events at a committee in any week."""
+    for (committee_id, _week), idx in ctx.events.items():
+        limit = ctx.scenario.committee_by_id[committee_id].max_events_per_week
+        if len(idx) > limit:
+            ctx.model.add(ctx.sum(idx) <= limit)
+
+
+def van_moves(ctx: ModelContext) -> None:
+    """Exhibition stays starting in a week are at most the van's moves that week."""
+    moves = ctx.scenario.resources.van.moves_per_week
+    for idx in ctx.board_starts.values():
+        if len(idx) > moves:
+            ctx.model.add(ctx.sum(idx) <= moves)
+
+
+def no_repeat_set(ctx: ModelContext) -> None:
+    """A committee gets a book or board set kind at most once in the season."""
+    units = ctx.scenario.resource_units
+    for (_committee_id, unit_id), idx in ctx.by_committee_unit.items():
+        if units[unit_id].product in (Product.BOOK_SET, Product.EXHIBITION) and len(idx) > 1:
+            ctx.model.add(ctx.sum(idx) <= 1)
+
+
+def duplicate_delivery(ctx: ModelContext) -> None:
+    """Two lines of a committee never take the same unit from the same week."""
+    for idx in ctx.by_committee_unit_start.values():
+        if len(idx) > 1:
+            ctx.model.add(ctx.sum(idx) <= 1)
+
+
+#: The hard rule families, in the order they are added to the model.
+HARD_RULES: list[Callable[[ModelContext], None]] = [
+    demand_limit,
+    resource_capacity,
+    venue,
+    events_per_week,
+    van_moves,
+    no_repeat_set,
+    duplicate_delivery,
+]
+
+
+def pin_options(ctx: ModelContext) -> list[list[int]]:
+    """For each pin of the scenario, the options that would meet it (maybe none)."""
+    s = ctx.scenario
+    out = []
+    for pin in s.pins:
+        unit_id = s.unit_of_copy.get(pin.resource)
+        matches = [
+            i
+            for i in ctx.by_committee_unit_start.get(
+                (pin.committee, unit_id or "", pin.first_week), []
+            )
+            if ctx.options[i].line_id == (pin.demand or ctx.options[i].line_id)
+            and s.demand_by_id[ctx.options[i].line_id].product == pin.product
+        ]
+        out.append(matches)
+    return out
+
+
+def add_pins(ctx: ModelContext) -> list[cp_model.IntVar]:
+    """Require every pinned delivery; return one assumption literal per pin.
+
+    Each pin is enforced by its literal, so an infeasible model names the pins that
+    conflict (CP-SAT's sufficient assumptions for infeasibility).
+    """
+    literals = []
+    for k, matches in enumerate(pin_options(ctx)):
+        lit = ctx.model.new_bool_var(f"pin{k}")
+        if matches:
+            ctx.model.add_bool_or([ctx.x[i] for i in matches]).only_enforce_if(lit)
+        else:
+            ctx.model.add_bool_or([]).only_enforce_if(lit)
+        literals.append(lit)
+    if literals:
+        ctx.model.add_assumptions(literals)
+    return literals

@@ -1,0 +1,172 @@
+"""Goals of the plan, one function per goal; each returns its named term.
+
+The objective maximises the sum of the terms (points); the "why" report of a result is
+built from the same list. Weights come from ``scenario.objective``; a zero weight
+switches a goal off (its term is empty).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from planner.scenario import Product
+from planner.solver.context import GoalTerm, ModelContext
+
+#: Fairness is measured in basis points of coverage (10000 = every line met).
+BASIS = 10_000
+
+
+def committee_requests(ctx: ModelContext) -> dict[str, float]:
+    """Σ priority × requested over each committee's lines (all lines, served or not)."""
+    out: dict[str, float] = defaultdict(float)
+    for line in ctx.scenario.demand_lines:
+        out[line.committee] += line.demand.priority * line.demand.count
+    return out
+
+
+def coverage(ctx: ModelContext) -> GoalTerm:
+    """Population- and priority-weighted coverage, in percentage points.
+
+    Each delivery adds ``100 × pop_c × prio_l / (P × R_c)`` percent, where ``R_c`` is the
+    committee's Σ priority × requested and ``P`` the total population; the demand limit
+    keeps this equal to the headline coverage of DOMAIN.md.
+    """
+    s = ctx.scenario
+    term = GoalTerm("coverage", "population- and priority-weighted coverage (per % point)")
+    weight = s.objective.coverage
+    if not weight:
+        return term
+    requests = committee_requests(ctx)
+    total = s.total_population
+    for i, o in enumerate(ctx.options):
+        line = s.demand_by_id[o.line_id]
+        c = s.committee_by_id[line.committee]
+        share = c.population / total if total else 1 / len(s.committees)
+        term.add(ctx.x[i], weight * 100 * share * line.demand.priority / requests[c.id])
+    return term
+
+
+def fairness_level(ctx: ModelContext) -> cp_model.IntVar | None:
+    """A variable bounded by every committee's attainable coverage, in basis points.
+
+    Lines that no option can serve are left out (they would pin the minimum at 0 and
+    make the goal inert); they are reported as unmet with their reason instead.
+    """
+    s = ctx.scenario
+    prio = {line.id: round(line.demand.priority * 100) for line in s.demand_lines}
+    lines_of: dict[str, list[str]] = defaultdict(list)
+    for line in s.demand_lines:
+        if ctx.by_line.get(line.id):
+            lines_of[line.committee].append(line.id)
+    if not lines_of:
+        return None
+    z = ctx.model.new_int_var(0, BASIS, "min_coverage_bp")
+    for line_ids in lines_of.values():
+        request = sum(prio[lid] * s.demand_by_id[lid].demand.count for lid in line_ids)
+        served = cp_model.LinearExpr.weighted_sum(
+            [ctx.x[i] for lid in line_ids for i in ctx.by_line[lid]],
+            [prio[lid] * BASIS for lid in line_ids for _ in ctx.by_line[lid]],
+        )
+        ctx.model.add(z * request <= served)
+    return z
+
+
+def fairness(ctx: ModelContext) -> GoalTerm:
+    """The worst-served committee's attainable coverage, in percentage points."""
+    term = GoalTerm("fairness", "lowest committee coverage (per % point)")
+    if ctx.fairness_var is not None:
+        term.add(ctx.fairness_var, ctx.scenario.objective.fairness / 100)
+    return term
+
+
+def travel(ctx: ModelContext) -> GoalTerm:
+    """Kilometres travelled by troupes, lecturers, trainers and the van (a penalty)."""
+    term = GoalTerm("travel", "road km travelled (penalty per km)")
+    weight = ctx.scenario.objective.travel
+    if not weight:
+        return term
+    for i, o in enumerate(ctx.options):
+        km = ctx.distances.delivery_km(o.unit_id, ctx.committee(i))
+        term.add(ctx.x[i], -weight * km)
+    return term
+
+
+def spread(ctx: ModelContext) -> GoalTerm:
+    """Events beyond one in a committee-week (a penalty)."""
+    term = GoalTerm("spread", "events beyond one in a committee-week (penalty each)")
+    weight = ctx.scenario.objective.spread
+    if not weight:
+        return term
+    for (committee_id, week), idx in ctx.events.items():
+        if len(idx) < 2:
+            continue
+        excess = ctx.model.new_int_var(0, len(idx) - 1, f"excess_{committee_id}_{week}")
+        ctx.model.add(excess >= ctx.sum(idx) - 1)
+        term.add(excess, -weight)
+    return term
+
+
+def variety(ctx: ModelContext) -> GoalTerm:
+    """Distinct themes each committee receives within each product."""
+    term = GoalTerm("variety", "distinct (product, theme) pairs per committee (each)")
+    weight = ctx.scenario.objective.variety
+    if not weight:
+        return term
+    groups: dict[tuple[str, Product, str], list[int]] = defaultdict(list)
+    units = ctx.scenario.resource_units
+    for i, o in enumerate(ctx.options):
+        groups[(ctx.committee(i), units[o.unit_id].product, o.theme)].append(i)
+    for (committee_id, product, theme), idx in groups.items():
+        got = ctx.model.new_bool_var(f"variety_{committee_id}_{product.value}_{theme}")
+        ctx.model.add(got <= ctx.sum(idx))
+        term.add(got, weight)
+    return term
+
+
+def preference(ctx: ModelContext) -> GoalTerm:
+    """Deliveries that start in a week their demand line prefers."""
+    term = GoalTerm("preference", "deliveries starting in a preferred week (each)")
+    weight = ctx.scenario.objective.preference
+    if not weight:
+        return term
+    for i, o in enumerate(ctx.options):
+        if o.first_week in ctx.scenario.demand_by_id[o.line_id].demand.preferred_weeks:
+            term.add(ctx.x[i], weight)
+    return term
+
+
+def fixtures(ctx: ModelContext) -> GoalTerm:
+    """Deliveries a fixture favours (its product and themes, starting in its weeks)."""
+    term = GoalTerm("fixtures", "deliveries favoured by a season fixture (each × bonus)")
+    s = ctx.scenario
+    weight = s.objective.fixtures
+    favoured = [f for f in s.season.fixtures if f.product is not None and f.bonus > 0]
+    if not weight or not favoured:
+        return term
+    units = s.resource_units
+    for i, o in enumerate(ctx.options):
+        product = units[o.unit_id].product
+        bonus = sum(
+            f.bonus
+            for f in favoured
+            if f.product == product
+            and o.first_week in f.weeks
+            and (not f.themes or o.theme in f.themes)
+        )
+        term.add(ctx.x[i], weight * bonus)
+    return term
+
+
+#: The goals, in report order; the objective is the sum of their terms.
+GOALS: list[Callable[[ModelContext], GoalTerm]] = [
+    coverage,
+    fairness,
+    travel,
+    spread,
+    variety,
+    preference,
+    fixtures,
+]

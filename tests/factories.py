@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from planner.result import Result, SolveParams
 from planner.scenario import Scenario
 from planner.scenario_io import scenario_from_dict
 
@@ -58,3 +59,31 @@ def base_data(weeks: int = 4, committees: int = 2) -> dict[str, Any]:
 def build(data: dict[str, Any]) -> Scenario:
     """Validate scenario data (a deep copy, so the caller may keep editing its dict)."""
     return scenario_from_dict(copy.deepcopy(data), "test")
+
+
+def solve_valid(scenario: Scenario, time_limit: float = 20.0) -> Result:
+    """Solve with one worker and seed 0, and assert the plan keeps every hard rule."""
+    from planner.solver import solve
+    from planner.validate import assert_valid
+
+    result = solve(scenario, SolveParams(time_limit=time_limit, seed=0, workers=1))
+    assert result.status.has_plan, f"{result.status}: {result.message}"
+    assert result.plan is not None
+    assert_valid(scenario, result.plan)
+    return result
+
+
+def only(**weights: float) -> dict[str, Any]:
+    """An objective with every weight 0 except those given (fairness_first off)."""
+    base: dict[str, Any] = {
+        "coverage": 0,
+        "fairness": 0,
+        "travel": 0,
+        "spread": 0,
+        "variety": 0,
+        "preference": 0,
+        "fixtures": 0,
+        "fairness_first": False,
+    }
+    base.update(weights)
+    return base

@@ -1,11 +1,15 @@
 """cultplan: season planning of cultural resource deliveries to residents' committees."""
 
+from typing import TYPE_CHECKING, Any
+
 from planner.plan import Delivery, Plan, read_deliveries, write_deliveries
 from planner.problems import Problem, ScenarioError
 from planner.result import Progress, Result, SolveParams, SolveStatus, Term
 from planner.scenario import Product, Scenario
 from planner.scenario_io import read_scenario, write_scenario
-from planner.solver import solve
+
+if TYPE_CHECKING:
+    from planner.solver import solve
 
 __all__ = [
     "Delivery",
@@ -25,3 +29,13 @@ __all__ = [
     "write_deliveries",
     "write_scenario",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The solver (and OR-Tools) loads on first use, so the scenario model, validator,
+    # KPIs and I/O stay importable without it.
+    if name == "solve":
+        from planner.solver import solve
+
+        return solve
+    raise AttributeError(f"module 'planner' has no attribute {name!r}")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.options import delivered_theme
 from planner.problems import Problem, ScenarioError
-from planner.scenario import Product, Scenario
+from planner.scenario import Product, ResourceUnit, Scenario
 
 #: Columns of ``deliveries.csv``, in order.
 DELIVERY_COLUMNS = [
@@ -79,7 +80,8 @@ class Delivery:
         It names the committee, product, resource unit (the set kind, not the copy, so
         that relabelling identical copies keeps the id) and first week.
         """
-        return f"{self.committee_id}:{self.product.value}:{self.unit_id(scenario)}:w{self.first_week:02d}"
+        unit = self.unit_id(scenario)
+        return f"{self.committee_id}:{self.product.value}:{unit}:w{self.first_week:02d}"
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,10 @@ def read_deliveries(path: str | Path, scenario: Scenario) -> Plan:
     """Read a plan back from ``deliveries.csv`` (possibly edited by hand).
 
     Only ``committee_id, product, resource_id, first_week, last_week`` are required;
-    ``demand_id`` defaults to the committee's first demand line for that product, and
-    ``theme`` to the resource's first theme. Dates and names are ignored (they are
-    derived). Every bad row is reported at once.
+    an empty ``demand_id`` is the committee's first line for that product whose wished
+    themes the resource offers and that has room left (else its first line for that
+    product), and an empty ``theme`` the one the resource delivers for that line. Dates
+    and names are ignored (they are derived). Every bad row is reported at once.
 
     Raises
     ------
@@ -169,9 +172,7 @@ def parse_deliveries(text: str, scenario: Scenario, source: str = "<deliveries>"
         raise ScenarioError(source, [Problem((), f"missing column {c!r}") for c in missing])
     problems: list[Problem] = []
     deliveries: list[Delivery] = []
-    first_line: dict[tuple[str, str], str] = {}
-    for line in scenario.demand_lines:
-        first_line.setdefault((line.committee, line.product.value), line.id)
+    taken: dict[str, int] = {}
     for n, row in enumerate(reader, start=2):
         bad = len(problems)
         loc = f"row {n}"
@@ -201,11 +202,31 @@ def parse_deliveries(text: str, scenario: Scenario, source: str = "<deliveries>"
         if not 1 <= first <= last:
             problems.append(Problem((loc, "last_week"), f"weeks {first}..{last} are not a span"))
             continue
-        demand_id = (row.get("demand_id") or "").strip() or first_line.get(
-            (committee, product.value), ""
-        )
-        theme = (row.get("theme") or "").strip() or scenario.resource_units[unit_id].themes[0]
+        unit = scenario.resource_units[unit_id]
+        demand_id = (row.get("demand_id") or "").strip()
+        if not demand_id:
+            demand_id = _fitting_line(scenario, committee, product, unit, taken)
+        taken[demand_id] = taken.get(demand_id, 0) + 1
+        theme = (row.get("theme") or "").strip()
+        line = scenario.demand_by_id.get(demand_id)
+        if not theme:
+            theme = (delivered_theme(line, unit) if line else None) or unit.themes[0]
         deliveries.append(Delivery(committee, product, resource, first, last, demand_id, theme))
     if problems:
         raise ScenarioError(source, problems)
     return Plan.of(deliveries)
+
+
+def _fitting_line(
+    scenario: Scenario, committee: str, product: Product, unit: ResourceUnit, taken: dict[str, int]
+) -> str:
+    """The demand line a delivery without ``demand_id`` most plausibly serves."""
+    lines = [
+        line
+        for line in scenario.demand_lines
+        if line.committee == committee and line.product == product
+    ]
+    for line in lines:
+        if delivered_theme(line, unit) is not None and taken.get(line.id, 0) < line.demand.count:
+            return line.id
+    return lines[0].id if lines else ""

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from planner.scenario import Scenario
+from planner.scenario import BoardSet, BookSet, Scenario
 
 Loc = tuple[str | int, ...]
 
@@ -137,9 +137,8 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                         f"id {ident!r} is used by another kind of resource",
                     )
                 )
-    copy_ids = {
-        f"{b.id}-{k}" for b in [*r.book_sets, *r.board_sets] for k in range(2, b.copies + 1)
-    }
+    all_sets: list[BookSet | BoardSet] = [*r.book_sets, *r.board_sets]
+    copy_ids = {f"{b.id}-{k}" for b in all_sets if b.copies > 1 for k in range(1, b.copies + 1)}
     for section, ids in sections:
         for i, ident in enumerate(ids):
             if ident in copy_ids:
@@ -150,7 +149,11 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                     )
                 )
 
-    for kind, sets in (("book_sets", r.book_sets), ("board_sets", r.board_sets)):
+    set_kinds: list[tuple[str, Sequence[BookSet | BoardSet]]] = [
+        ("book_sets", r.book_sets),
+        ("board_sets", r.board_sets),
+    ]
+    for kind, sets in set_kinds:
         for i, b in enumerate(sets):
             if b.stay_weeks > nweeks:
                 out.append(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from planner.network import Distances
-from planner.options import BLOCKERS, first_weeks, static_blocker
+from planner.options import BLOCKERS, Option, first_weeks, static_blocker
 from planner.plan import Delivery, Plan
 from planner.result import Progress, Result, SolveParams, SolveStatus, Term, relative_gap
 from planner.scenario import STAY_PRODUCTS, Scenario
@@ -19,7 +20,7 @@ from planner.solver.objective import BASIS, GOALS, fairness_level
 #: Share of the time limit the fairness-first stage may use at most.
 FAIRNESS_STAGE_SHARE = 0.4
 
-_STATUS = {
+_STATUS: dict[Any, SolveStatus] = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
     cp_model.FEASIBLE: SolveStatus.FEASIBLE,
     cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
@@ -162,7 +163,7 @@ def _run(
     start: float,
     scale: float,
     time_limit: float,
-) -> tuple[cp_model.CpSolver, int]:
+) -> tuple[cp_model.CpSolver, Any]:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = time_limit
@@ -191,7 +192,7 @@ def _extract_plan(ctx: ModelContext, solver: cp_model.CpSolver) -> Plan:
         if p.resource != s.unit_of_copy[p.resource]
     }
     deliveries = []
-    by_unit: dict[str, list] = defaultdict(list)
+    by_unit: dict[str, list[Option]] = defaultdict(list)
     for o in chosen:
         by_unit[o.unit_id].append(o)
     for unit_id, opts in by_unit.items():
@@ -225,7 +226,7 @@ def _extract_plan(ctx: ModelContext, solver: cp_model.CpSolver) -> Plan:
     return Plan.of(deliveries)
 
 
-def _delivery(ctx: ModelContext, o, resource_id: str) -> Delivery:  # type: ignore[no-untyped-def]
+def _delivery(ctx: ModelContext, o: Option, resource_id: str) -> Delivery:
     line = ctx.scenario.demand_by_id[o.line_id]
     return Delivery(
         committee_id=line.committee,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from planner.scenario import (
     EVENT_PRODUCTS,
+    STAY_PRODUCTS,
     DemandLine,
     Product,
     ResourceUnit,
@@ -102,24 +103,37 @@ def static_blocker(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> 
 
 
 def first_weeks(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> list[int]:
-    """The weeks a delivery of ``unit`` for ``line`` may start in (week rules only)."""
+    """The weeks a delivery of ``unit`` for ``line`` may start in (week rules only).
+
+    Book and board sets rotate on the unit's cycle: a stay may start in weeks 1,
+    1 + stay, 1 + 2·stay, …; when a closed, excluded or unavailable week blocks a
+    cycle's first week, the stay may start later in that cycle instead (the first week
+    that fits). This is how centres rotate sets, and it keeps the model small.
+    Events and courses may start in any week.
+    """
     blocked = (
         scenario.closed_weeks(line.committee)
         | scenario.unavailable_weeks(unit.id)
         | frozenset(line.demand.excluded_weeks)
     )
     last_start = scenario.season.weeks - unit.duration + 1
-    return [
+    fits = [
         w
         for w in range(1, last_start + 1)
         if not any(x in blocked for x in range(w, w + unit.duration))
     ]
+    if unit.product not in STAY_PRODUCTS or unit.duration == 1:
+        return fits
+    first_in_cycle: dict[int, int] = {}
+    for w in fits:
+        first_in_cycle.setdefault((w - 1) // unit.duration, w)
+    return sorted(first_in_cycle.values())
 
 
 def line_options(scenario: Scenario, line: DemandLine) -> list[Option]:
     """Every option of one demand line, in unit then week order."""
     out = []
-    for unit in scenario.resource_units.values():
+    for unit in _units_of(scenario, line.product):
         if static_blocker(scenario, line, unit) is not None:
             continue
         theme = delivered_theme(line, unit)

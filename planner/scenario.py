@@ -259,19 +259,19 @@ class Objective(_Model):
 
     coverage: Annotated[float, Field(ge=0)] = 100.0
     """Points per percentage point of population- and priority-weighted coverage."""
-    fairness: Annotated[float, Field(ge=0)] = 50.0
+    fairness: Annotated[float, Field(ge=0)] = 10.0
     """Points per percentage point of the worst-served committee's coverage."""
-    fairness_first: bool = True
+    fairness_first: bool = False
     """Raise the worst-served committee first (lexicographic), then the weighted sum."""
-    travel: Annotated[float, Field(ge=0)] = 0.2
+    travel: Annotated[float, Field(ge=0)] = 0.1
     """Points lost per km travelled by troupes, lecturers, trainers and the van."""
-    spread: Annotated[float, Field(ge=0)] = 20.0
+    spread: Annotated[float, Field(ge=0)] = 3.0
     """Points lost per event beyond one in the same week at the same committee."""
-    variety: Annotated[float, Field(ge=0)] = 5.0
+    variety: Annotated[float, Field(ge=0)] = 2.0
     """Points per distinct theme a committee receives within a product."""
-    preference: Annotated[float, Field(ge=0)] = 5.0
+    preference: Annotated[float, Field(ge=0)] = 1.0
     """Points per delivery that starts in a week its demand line prefers."""
-    fixtures: Annotated[float, Field(ge=0)] = 10.0
+    fixtures: Annotated[float, Field(ge=0)] = 2.0
     """Points per delivery favoured by a fixture (times the fixture's bonus)."""
 
 

@@ -119,10 +119,18 @@ def variety(ctx: ModelContext) -> GoalTerm:
     units = ctx.scenario.resource_units
     for i, o in enumerate(ctx.options):
         groups[(ctx.committee(i), units[o.unit_id].product, o.theme)].append(i)
+    got_by_pair: dict[tuple[str, Product], list[cp_model.IntVar]] = defaultdict(list)
+    options_by_pair: dict[tuple[str, Product], list[int]] = defaultdict(list)
     for (committee_id, product, theme), idx in groups.items():
         got = ctx.model.new_bool_var(f"variety_{committee_id}_{product.value}_{theme}")
         ctx.model.add(got <= ctx.sum(idx))
+        got_by_pair[(committee_id, product)].append(got)
+        options_by_pair[(committee_id, product)].extend(idx)
         term.add(got, weight)
+    # Implied, but it gives the search a bound: no more distinct themes than deliveries.
+    for pair, gots in got_by_pair.items():
+        if len(gots) > 1:
+            ctx.model.add(cp_model.LinearExpr.sum(gots) <= ctx.sum(options_by_pair[pair]))
     return term
 
 

@@ -141,9 +141,12 @@ def _line(node: yaml.Node | None, loc: Loc) -> int | None:
                 if getattr(key, "value", None) == part:
                     nxt = value
                     break
-        elif isinstance(best, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(best.value):
-                nxt = best.value[part]
+        elif (
+            isinstance(best, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(best.value)
+        ):
+            nxt = best.value[part]
         if nxt is None:
             break
         best = nxt

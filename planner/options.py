@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from planner.scenario import (
     EVENT_PRODUCTS,
-    STAY_PRODUCTS,
     DemandLine,
     Product,
     ResourceUnit,
@@ -105,11 +104,12 @@ def static_blocker(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> 
 def first_weeks(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> list[int]:
     """The weeks a delivery of ``unit`` for ``line`` may start in (week rules only).
 
-    Book and board sets rotate on the unit's cycle: a stay may start in weeks 1,
-    1 + stay, 1 + 2·stay, …; when a closed, excluded or unavailable week blocks a
-    cycle's first week, the stay may start later in that cycle instead (the first week
-    that fits). This is how centres rotate sets, and it keeps the model small.
-    Events and courses may start in any week.
+    Book and board sets and fitness courses run on the unit's cycle: a stay or course
+    may start in weeks 1, 1 + d, 1 + 2·d, … (d its duration); when a closed, excluded
+    or unavailable week blocks a cycle's first week, it may start later in that cycle
+    instead (the first week that fits). This is how centres rotate sets and run
+    courses in terms, and it keeps the model small. Single-week events may start in
+    any week.
     """
     blocked = (
         scenario.closed_weeks(line.committee)
@@ -122,7 +122,7 @@ def first_weeks(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> lis
         for w in range(1, last_start + 1)
         if not any(x in blocked for x in range(w, w + unit.duration))
     ]
-    if unit.product not in STAY_PRODUCTS or unit.duration == 1:
+    if unit.duration == 1:
         return fits
     first_in_cycle: dict[int, int] = {}
     for w in fits:

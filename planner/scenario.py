@@ -259,10 +259,10 @@ class Objective(_Model):
 
     coverage: Annotated[float, Field(ge=0)] = 100.0
     """Points per percentage point of population- and priority-weighted coverage."""
-    fairness: Annotated[float, Field(ge=0)] = 10.0
+    fairness: Annotated[float, Field(ge=0)] = 30.0
     """Points per percentage point of the worst-served committee's coverage."""
     fairness_first: bool = False
-    """Raise the worst-served committee first (lexicographic), then the weighted sum."""
+    """Raise the worst-served committee first (a stage of its own), then the rest."""
     travel: Annotated[float, Field(ge=0)] = 0.1
     """Points lost per km travelled by troupes, lecturers, trainers and the van."""
     spread: Annotated[float, Field(ge=0)] = 3.0

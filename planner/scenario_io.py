@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from planner.problems import Loc, Problem, ScenarioError, scenario_problems
 from planner.scenario import Scenario
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def read_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file.
@@ -52,8 +54,7 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     if not text.strip():
         raise ScenarioError(source, [Problem((), "the file is empty")])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -63,7 +64,14 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
         raise ScenarioError(
             source, [Problem((), f"expected a mapping at the top, found {type(data).__name__}")]
         )
-    return scenario_from_dict(data, source, node)
+    try:
+        return scenario_from_dict(data, source)
+    except ScenarioError as exc:
+        # Only a bad file pays for a second parse, which gives each problem its line.
+        node = yaml.compose(text, Loader=_LOADER)
+        problems = [Problem(p.loc, p.message, _line(node, p.loc)) for p in exc.problems]
+        problems.sort(key=lambda p: p.line or 0)
+        raise ScenarioError(source, problems) from None
 
 
 def scenario_from_dict(
@@ -79,17 +87,50 @@ def scenario_from_dict(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            Problem(tuple(e["loc"]), _message(e), _line(node, tuple(e["loc"])))
-            for e in exc.errors()
-        ]
-        raise ScenarioError(source, problems) from None
+        field_problems = [Problem(tuple(e["loc"]), _message(e)) for e in exc.errors()]
+        seen = {p.loc for p in field_problems}
+        problems = field_problems + [p for p in raw_reference_problems(data) if p.loc not in seen]
+        raise ScenarioError(
+            source, [Problem(p.loc, p.message, _line(node, p.loc)) for p in problems]
+        ) from None
     problems = scenario_problems(scenario)
     if problems:
         raise ScenarioError(
             source, [Problem(p.loc, p.message, _line(node, p.loc)) for p in problems]
         )
     return scenario
+
+
+def raw_reference_problems(data: dict[str, Any]) -> list[Problem]:
+    """Unknown grid and committee references, read from raw data.
+
+    Used when the field checks fail (so no :class:`Scenario` can be built), so that a
+    planner sees the reference problems in the same report as the field problems.
+    """
+
+    def items(*path: str) -> list[Any]:
+        node: Any = data
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        return node if isinstance(node, list) else []
+
+    def ids(*path: str) -> set[str]:
+        return {str(x.get("id")) for x in items(*path) if isinstance(x, dict) and "id" in x}
+
+    grids, committees = ids("grids"), ids("committees")
+    checks = [
+        (("committees",), "grid", grids, "grid"),
+        (("resources", "troupes"), "home_grid", grids, "grid"),
+        (("resources", "trainers"), "home_grid", grids, "grid"),
+        (("demand",), "committee", committees, "committee"),
+        (("pins",), "committee", committees, "committee"),
+    ]
+    out = []
+    for path, key, known, noun in checks:
+        for i, item in enumerate(items(*path)):
+            if isinstance(item, dict) and key in item and str(item[key]) not in known:
+                out.append(Problem((*path, i, key), f"unknown {noun} {item[key]!r}"))
+    return out
 
 
 def write_scenario(scenario: Scenario, path: str | Path, header: str = "") -> None:

@@ -25,6 +25,7 @@ class GoalTerm:
 
     name: str
     description: str
+    level: str = "primary"
     coeffs: list[tuple[cp_model.IntVar, float]] = field(default_factory=list)
 
     def add(self, var: cp_model.IntVar, points: float) -> None:
@@ -38,9 +39,17 @@ class GoalTerm:
             [v for v, _ in self.coeffs], [round(p * SCALE) for _, p in self.coeffs]
         )
 
-    def points(self, solver: cp_model.CpSolver) -> float:
-        """The term's points in the solver's current solution."""
-        return sum(p * solver.value(v) for v, p in self.coeffs)
+    def upper_bound(self) -> float:
+        """The most points the term can give, from its variables' domains."""
+        total = 0.0
+        for var, p in self.coeffs:
+            domain = var.proto.domain
+            total += max(p * domain[0], p * domain[-1])
+        return total
+
+    def points(self, values: list[int]) -> float:
+        """The term's points in a solution given as one value per model variable."""
+        return sum(p * values[v.index] for v, p in self.coeffs)
 
 
 class ModelContext:

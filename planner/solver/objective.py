@@ -96,7 +96,9 @@ def travel(ctx: ModelContext) -> GoalTerm:
 
 def spread(ctx: ModelContext) -> GoalTerm:
     """Events beyond one in a committee-week (a penalty)."""
-    term = GoalTerm("spread", "events beyond one in a committee-week (penalty each)")
+    term = GoalTerm(
+        "spread", "events beyond one in a committee-week (penalty each)", level="secondary"
+    )
     weight = ctx.scenario.objective.spread
     if not weight:
         return term
@@ -111,7 +113,9 @@ def spread(ctx: ModelContext) -> GoalTerm:
 
 def variety(ctx: ModelContext) -> GoalTerm:
     """Distinct themes each committee receives within each product."""
-    term = GoalTerm("variety", "distinct (product, theme) pairs per committee (each)")
+    term = GoalTerm(
+        "variety", "distinct (product, theme) pairs per committee (each)", level="secondary"
+    )
     weight = ctx.scenario.objective.variety
     if not weight:
         return term

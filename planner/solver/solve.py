@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -18,8 +19,11 @@ from planner.solver.constraints import HARD_RULES, add_pins, pin_options
 from planner.solver.context import SCALE, GoalTerm, ModelContext
 from planner.solver.objective import BASIS, GOALS, fairness_level
 
-#: Share of the time limit the fairness-first stage may use at most.
-FAIRNESS_STAGE_SHARE = 0.4
+#: Share of the remaining time the fairness-first stage may use at most.
+FAIRNESS_STAGE_SHARE = 0.3
+#: Share of the remaining time the primary stage may use at most when a secondary
+#: stage follows (a stage that proves its optimum early leaves the rest to the next).
+PRIMARY_STAGE_SHARE = 0.7
 
 _STATUS: dict[Any, SolveStatus] = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
@@ -60,23 +64,29 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
     """Plan a season with CP-SAT.
 
-    Every hard rule of docs/rules.md is kept; the goals of ``scenario.objective`` are
-    maximised. With ``objective.fairness_first`` the worst-served committee's coverage
-    is maximised first (stage "fairness") and kept while the weighted sum of all goals
-    is maximised (stage "plan").
+    Every hard rule of docs/rules.md is kept. The goals of ``scenario.objective`` are
+    optimised in stages, each keeping what the previous one reached:
+
+    1. ``fairness`` (only with ``objective.fairness_first``): the worst-served
+       committee's coverage;
+    2. ``primary``: the weighted sum of the primary goals (coverage, fairness, travel,
+       preferred weeks, fixtures);
+    3. ``secondary``: among plans at least as good on the primary goals, the weighted
+       sum of the secondary goals (spread of events, variety of themes).
 
     Parameters
     ----------
     scenario
         A validated scenario.
     params
-        Time limit, seed, workers, gap and progress callback.
+        Time limit (for all stages together), seed, workers, gap and progress callback.
 
     Returns
     -------
     Result
-        Status, objective and bound in points, gap, wall time, the plan and the named
-        terms. Infeasible or timed-out solves are statuses with a message, not errors.
+        Status, objective (all terms) and bound in points, gap, wall time, the plan and
+        the named terms. The bound adds the primary stage's bound and the secondary
+        stage's bound. Infeasible or timed-out solves are statuses with a message.
     """
     params = params or SolveParams()
     start = time.perf_counter()
@@ -92,80 +102,118 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
         return _without_plan(SolveStatus.INFEASIBLE, start, message, ctx)
     pins = add_pins(ctx)
 
-    stats: dict[str, object] = {
-        "num_options": len(ctx.options),
-        "num_demand_lines": len(scenario.demand_lines),
-    }
     objective = scenario.objective
     ctx.fairness_var = fairness_level(ctx)
     terms = [goal(ctx) for goal in GOALS]
-    ctx.model.maximize(sum((t.expr() for t in terms), cp_model.LinearExpr.sum([])))
-    stats["baseline_hint_deliveries"] = _hint_baseline(ctx)
+    stages = _stages(ctx, terms)
+    stats: dict[str, Any] = {
+        "num_options": len(ctx.options),
+        "num_demand_lines": len(scenario.demand_lines),
+        "num_variables": len(ctx.model.proto.variables),
+        "num_constraints": len(ctx.model.proto.constraints),
+        "stages": {},
+    }
+    # The baseline's plan is the first stage's hint (so the search starts from a valid
+    # plan) and the fallback should the search find nothing in time.
+    values = _baseline_solution(ctx, terms)
+    source = "the spreadsheet baseline's plan" if values is not None else ""
+    if values is not None:
+        _hint_solution(ctx, values)
+        stats["baseline_objective"] = round(sum(t.points(values) for t in terms), 6)
+    all_optimal = True
+    bounds: dict[str, float] = {}
 
-    def deadline() -> float:
+    def remaining() -> float:
         return max(0.01, params.time_limit - (time.perf_counter() - start))
 
-    z = ctx.fairness_var
-    if objective.fairness_first and z is not None and objective.fairness > 0:
-        ctx.model.maximize(z)
-        solver, status = _run(
-            ctx, params, "fairness", start, BASIS / 100, deadline() * FAIRNESS_STAGE_SHARE
-        )
+    for k, stage in enumerate(stages):
+        last = k == len(stages) - 1
+        budget = remaining() if last else remaining() * stage.share
+        ctx.model.maximize(stage.expr)
+        solver, status = _run(ctx, params, stage.name, start, stage.scale, budget)
         if status == cp_model.INFEASIBLE:
             return _infeasible(ctx, pins, start, params)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best_z = int(solver.value(z))
-            stats["fairness_stage"] = {
-                "status": _STATUS[status].value,
-                "min_coverage": best_z / BASIS,
-                "bound": solver.best_objective_bound / BASIS,
-                "seconds": round(solver.wall_time, 3),
-            }
-            ctx.model.add(z >= best_z)
-            ctx.model.clear_hints()
-            for var in ctx.x:
-                ctx.model.add_hint(var, solver.boolean_value(var))
-            ctx.model.add_hint(z, best_z)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            all_optimal = False
+            stats["stages"][stage.name] = {"status": _STATUS[status].value}
+            if status == cp_model.MODEL_INVALID:
+                info = solver.response_proto.solution_info
+                return _without_plan(SolveStatus.ERROR, start, f"model rejected: {info}", ctx)
+            break
+        values = list(solver.response_proto.solution)
+        source = ""
+        found = round(solver.objective_value)
+        all_optimal &= status == cp_model.OPTIMAL
+        bounds[stage.name] = solver.best_objective_bound / SCALE
+        stats["stages"][stage.name] = {
+            "status": _STATUS[status].value,
+            "objective": found / stage.scale,
+            "bound": solver.best_objective_bound / stage.scale,
+            "seconds": round(solver.wall_time, 3),
+        }
+        if not last:
+            # Keep what this stage reached; its plan, with the auxiliary variables set
+            # at their best, is a complete hint for the next stage.
+            ctx.model.add(stage.expr >= found)
+            values = _complete(ctx, [values[x.index] for x in ctx.x], terms) or values
+            _hint_solution(ctx, values)
 
-    ctx.model.maximize(sum((t.expr() for t in terms), cp_model.LinearExpr.sum([])))
-    solver, status = _run(ctx, params, "plan", start, SCALE, deadline())
-    result_status = _STATUS[status]
-    if status == cp_model.INFEASIBLE:
-        return _infeasible(ctx, pins, start, params)
-    if not result_status.has_plan:
-        message = (
-            f"no plan was found within the time limit of {params.time_limit:g} s"
-            if result_status == SolveStatus.NO_SOLUTION
-            else f"the solver rejected the model: {solver.response_proto.solution_info}"
-        )
-        return _without_plan(result_status, start, message, ctx)
+    if values is None:
+        message = f"no plan was found within the time limit of {params.time_limit:g} s"
+        return _without_plan(SolveStatus.NO_SOLUTION, start, message, ctx)
 
-    objective_points = solver.objective_value / SCALE
-    bound_points = solver.best_objective_bound / SCALE
-    stats.update(
-        num_variables=len(ctx.model.proto.variables),
-        num_constraints=len(ctx.model.proto.constraints),
-        conflicts=solver.num_conflicts,
-    )
+    objective_points = sum(t.points(values) for t in terms)
+    primary_bound = bounds.get("primary")
+    bound = None
+    if primary_bound is not None:
+        secondary = [t for t in terms if t.level == "secondary"]
+        bound = primary_bound + bounds.get("secondary", sum(t.upper_bound() for t in secondary))
+    message = ""
+    if source:
+        message = f"the search found no plan within {params.time_limit:g} s; this is {source}"
+    if objective.fairness_first and "fairness" not in bounds:
+        all_optimal = False
     return Result(
-        status=result_status,
+        status=SolveStatus.OPTIMAL if all_optimal and bound is not None else SolveStatus.FEASIBLE,
         objective=objective_points,
-        best_bound=bound_points,
-        gap=relative_gap(objective_points, bound_points),
+        best_bound=bound,
+        gap=None if bound is None else relative_gap(objective_points, bound),
         wall_seconds=time.perf_counter() - start,
-        plan=_extract_plan(ctx, solver),
-        terms=tuple(_term(t, solver) for t in terms),
+        plan=_extract_plan(ctx, values),
+        terms=tuple(_term(t, values) for t in terms),
+        message=message,
         stats=stats,
     )
 
 
-def _hint_baseline(ctx: ModelContext) -> int:
-    """Start the search from the spreadsheet baseline's plan (a valid plan).
+@dataclass
+class _Stage:
+    name: str
+    expr: cp_model.LinearExprT
+    scale: float
+    share: float
 
-    The baseline's deliveries fix the option variables of a copy of the model, whose
-    quick solve completes the auxiliary variables (fairness level, excess events,
-    themes); the whole solution is then the hint. Returns the number of baseline
-    deliveries matched to options (0 when the hint could not be completed).
+
+def _stages(ctx: ModelContext, terms: list[GoalTerm]) -> list[_Stage]:
+    """The solve stages for the scenario's objective (see :func:`solve`)."""
+    stages = []
+    z = ctx.fairness_var
+    objective = ctx.scenario.objective
+    if objective.fairness_first and z is not None and objective.fairness > 0:
+        stages.append(_Stage("fairness", z, BASIS / 100, FAIRNESS_STAGE_SHARE))
+    for level, share in (("primary", PRIMARY_STAGE_SHARE), ("secondary", 1.0)):
+        chosen = [t for t in terms if t.level == level and t.coeffs]
+        if chosen or level == "primary":
+            expr = cp_model.LinearExpr.sum([t.expr() for t in chosen])
+            stages.append(_Stage(level, expr, SCALE, share))
+    return stages
+
+
+def _baseline_solution(ctx: ModelContext, terms: list[GoalTerm]) -> list[int] | None:
+    """The spreadsheet baseline's plan as a complete solution of the model.
+
+    Returns one value per model variable, or None when the baseline cannot be
+    completed (for example when pins conflict with it).
     """
     index = {(o.line_id, o.unit_id, o.first_week): i for i, o in enumerate(ctx.options)}
     s = ctx.scenario
@@ -174,21 +222,36 @@ def _hint_baseline(ctx: ModelContext) -> int:
         i = index.get((d.demand_id, d.unit_id(s), d.first_week))
         if i is not None:
             chosen.add(i)
+    return _complete(ctx, [int(i in chosen) for i in range(len(ctx.x))], terms)
+
+
+def _complete(ctx: ModelContext, x_values: list[int], terms: list[GoalTerm]) -> list[int] | None:
+    """Complete a choice of options into a full solution with the best auxiliary values.
+
+    The options are fixed in a copy of the model, whose quick solve sets the auxiliary
+    variables (fairness level, excess events, themes received) as well as they can be.
+    Returns one value per model variable, or None if the choice breaks a rule.
+    """
     fixed = ctx.model.clone()
     fixed.clear_assumptions()
-    for i, var in enumerate(ctx.x):
-        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == int(i in chosen))
+    fixed.clear_hints()
+    fixed.maximize(cp_model.LinearExpr.sum([t.expr() for t in terms]))
+    for var, value in zip(ctx.x, x_values, strict=True):
+        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == value)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 2.0
     status = solver.solve(fixed)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return 0
-    values = solver.response_proto.solution
+        return None
+    return list(solver.response_proto.solution)
+
+
+def _hint_solution(ctx: ModelContext, values: list[int]) -> None:
+    """Make a full solution of the model (one value per variable) its hint."""
     ctx.model.clear_hints()
     for var_index, value in enumerate(values):
         ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(var_index), value)
-    return len(chosen)
 
 
 def _run(
@@ -216,14 +279,14 @@ def _run(
     return solver, status
 
 
-def _term(term: GoalTerm, solver: cp_model.CpSolver) -> Term:
-    return Term(term.name, round(term.points(solver), 6), term.description)
+def _term(term: GoalTerm, values: list[int]) -> Term:
+    return Term(term.name, round(term.points(values), 6), term.description)
 
 
-def _extract_plan(ctx: ModelContext, solver: cp_model.CpSolver) -> Plan:
+def _extract_plan(ctx: ModelContext, values: list[int]) -> Plan:
     """Turn chosen options into deliveries and give set copies their identities."""
     s = ctx.scenario
-    chosen = [o for o, var in zip(ctx.options, ctx.x, strict=True) if solver.boolean_value(var)]
+    chosen = [o for o, var in zip(ctx.options, ctx.x, strict=True) if values[var.index]]
     fixed_copy = {
         (p.committee, s.unit_of_copy[p.resource], p.first_week): p.resource
         for p in s.pins

@@ -1,0 +1,405 @@
+"""End-to-end tests of the ``cultplan`` command line, run as the installed console script."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from planner.plan import read_deliveries
+from planner.scenario import Product, Scenario
+from planner.scenario_io import read_scenario
+from planner.validate import check_plan
+from tests.factories import base_data
+
+CULTPLAN = Path(sys.executable).parent / "cultplan"
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "scenarios" / "wujiaochang-2027-spring.yaml"
+
+#: Deterministic, quiet solves: one worker, seed 0, no progress bar.
+SOLVE = ["--workers", "1", "--seed", "0", "--quiet"]
+
+DELIVERY_COLUMNS = {
+    "delivery_id",
+    "committee_id",
+    "committee_name",
+    "product",
+    "resource_id",
+    "first_week",
+    "last_week",
+    "first_date",
+    "last_date",
+}
+KPI_KEYS = {"coverage", "min_coverage", "jain_index", "gini"}
+SOLVE_KEYS = {"status", "objective", "best_bound", "gap", "wall_seconds"}
+PRODUCTS = {p.value for p in Product}
+
+#: Environment variables that would make rich colour or resize the output.
+_TERMINAL_VARS = {"FORCE_COLOR", "COLUMNS", "LINES", "TTY_COMPATIBLE", "TTY_INTERACTIVE"}
+
+
+def cultplan(*args: object, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the console script with ``args`` and capture its output as UTF-8 text."""
+    env = {k: v for k, v in os.environ.items() if k not in _TERMINAL_VARS}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return subprocess.run(
+        [str(CULTPLAN), *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def says(text: str, expected: str) -> bool:
+    """Whether ``text`` contains ``expected``, whitespace ignored.
+
+    rich folds long lines (even inside a file name) at the console width; this helper
+    looks through that, and ``test_each_problem_is_reported_on_one_line`` checks it.
+    """
+    return "".join(expected.split()) in "".join(text.split())
+
+
+def both(proc: subprocess.CompletedProcess[str]) -> str:
+    return proc.stdout + proc.stderr
+
+
+def write_yaml(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference() -> Scenario:
+    return read_scenario(REFERENCE)
+
+
+@pytest.fixture(scope="module")
+def solved(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One solve of the reference scenario, shared by the tests that read its outputs."""
+    out = tmp_path_factory.mktemp("solve") / "out"
+    proc = cultplan("solve", REFERENCE, *SOLVE, "--time-limit", 6, "--out", out)
+    return proc, out
+
+
+@pytest.fixture(scope="module")
+def kpis_json(solved: tuple[subprocess.CompletedProcess[str], Path]) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((solved[1] / "kpis.json").read_text(encoding="utf-8"))
+    return data
+
+
+# -- solve ---------------------------------------------------------------------------
+
+
+def test_solve_reference_exits_0_and_writes_outputs(
+    solved: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    """Solving the reference scenario exits 0 and writes deliveries, KPIs and calendars."""
+    proc, out = solved
+    assert proc.returncode == 0, both(proc)
+    assert "Traceback" not in both(proc)
+    assert (out / "deliveries.csv").is_file()
+    assert (out / "kpis.json").is_file()
+    assert (out / "calendars").is_dir()
+    # The outputs are staged beside the folder and moved in: no staging folder is left.
+    assert [p.name for p in out.parent.iterdir()] == ["out"]
+
+
+def test_deliveries_csv_has_columns_products_and_dates(
+    solved: tuple[subprocess.CompletedProcess[str], Path], reference: Scenario
+) -> None:
+    """deliveries.csv has the documented columns, known products and week-consistent dates."""
+    rows = read_csv(solved[1] / "deliveries.csv")
+    assert rows
+    assert set(rows[0]) >= DELIVERY_COLUMNS
+    assert {r["product"] for r in rows} <= PRODUCTS
+    start = reference.season.start
+    for r in rows:
+        first, last = int(r["first_week"]), int(r["last_week"])
+        assert 1 <= first <= last <= reference.season.weeks
+        assert r["first_date"] == (start + dt.timedelta(weeks=first - 1)).isoformat()
+        assert r["last_date"] == (start + dt.timedelta(weeks=last, days=-1)).isoformat()
+
+
+def test_committee_names_survive_in_utf8(
+    solved: tuple[subprocess.CompletedProcess[str], Path], reference: Scenario
+) -> None:
+    """Chinese committee names are written intact and match the scenario's names."""
+    rows = read_csv(solved[1] / "deliveries.csv")
+    names = {c.id: c.name for c in reference.committees}
+    assert "武东居委会" in {r["committee_name"] for r in rows}
+    assert all(r["committee_name"] == names[r["committee_id"]] for r in rows)
+
+
+def test_delivery_ids_are_unique_and_derived(
+    solved: tuple[subprocess.CompletedProcess[str], Path], reference: Scenario
+) -> None:
+    """Each delivery_id is unique and reads committee:product:unit:wNN of its own row."""
+    rows = read_csv(solved[1] / "deliveries.csv")
+    ids = [r["delivery_id"] for r in rows]
+    assert len(ids) == len(set(ids))
+    pattern = re.compile(r"^[^:]+:[a-z_]+:[^:]+:w\d{2}$")
+    for r in rows:
+        unit = reference.unit_of_copy[r["resource_id"]]
+        expected = f"{r['committee_id']}:{r['product']}:{unit}:w{int(r['first_week']):02d}"
+        assert pattern.match(r["delivery_id"]), r["delivery_id"]
+        assert r["delivery_id"] == expected
+
+
+def test_one_calendar_per_committee(
+    solved: tuple[subprocess.CompletedProcess[str], Path], reference: Scenario
+) -> None:
+    """calendars/ holds one calendar-<id>.csv for each of the 32 committees."""
+    files = sorted(p.name for p in (solved[1] / "calendars").iterdir())
+    assert len(reference.committees) == 32
+    assert files == sorted(f"calendar-{c.id}.csv" for c in reference.committees)
+
+
+def test_written_plan_keeps_every_hard_rule(
+    solved: tuple[subprocess.CompletedProcess[str], Path], reference: Scenario
+) -> None:
+    """The plan read back from deliveries.csv breaks no hard rule."""
+    plan = read_deliveries(solved[1] / "deliveries.csv", reference)
+    assert len(plan) > 0
+    assert [str(v) for v in check_plan(reference, plan)] == []
+
+
+def test_kpis_json_has_solve_figures_kpis_and_baseline(kpis_json: dict[str, Any]) -> None:
+    """kpis.json holds the solve figures, the KPIs, and the baseline's KPIs."""
+    assert set(kpis_json) >= SOLVE_KEYS | KPI_KEYS | {"baseline"}
+    assert set(kpis_json["baseline"]) >= KPI_KEYS
+    assert kpis_json["status"] in {"optimal", "feasible"}
+
+
+def test_optimised_plan_scores_at_least_the_baseline(kpis_json: dict[str, Any]) -> None:
+    """The search starts from the baseline's plan, so the plan it returns scores at
+    least as many objective points. (Whether it also beats the baseline on coverage
+    and on the worst-served committee within a time limit is measured by
+    benchmarks/bench_reference.py, not asserted in a timed test.)"""
+    assert kpis_json["objective"] >= kpis_json["stats"]["baseline_objective"] - 1e-6
+
+
+def test_bad_input_lists_every_problem_and_writes_nothing(tmp_path: Path) -> None:
+    """Unknown grid plus negative population: exit 2, both problems with places, no output."""
+    data = base_data()
+    data["committees"][0]["grid"] = "G9"
+    data["committees"][1]["population"] = -5
+    scenario = write_yaml(tmp_path / "bad.yaml", data)
+    out = tmp_path / "out"
+    proc = cultplan("solve", scenario, *SOLVE, "--time-limit", 2, "--out", out)
+    assert proc.returncode == 2, both(proc)
+    assert "Traceback" not in both(proc)
+    assert not out.exists()
+    assert says(proc.stderr, f"{scenario}:"), proc.stderr
+    assert says(
+        proc.stderr, "committees[1].population: Input should be greater than or equal to 0"
+    ), proc.stderr
+    assert says(proc.stderr, "committees[0].grid: unknown grid 'G9'"), proc.stderr
+    assert says(proc.stderr, f"{scenario}: 2 problems"), proc.stderr
+
+
+def test_each_problem_is_reported_on_one_line(tmp_path: Path) -> None:
+    """Each problem is one unwrapped ``  FILE:LINE: place: message`` line on stderr."""
+    data = base_data()
+    data["committees"][1]["population"] = -5
+    scenario = write_yaml(tmp_path / "negative-population.yaml", data)
+    proc = cultplan("validate", scenario)
+    assert proc.returncode == 2, both(proc)
+    line = re.compile(
+        rf"^  {re.escape(str(scenario))}:\d+: committees\[1\]\.population: "
+        r"Input should be greater than or equal to 0 \(got -5\)$",
+        re.MULTILINE,
+    )
+    assert line.search(proc.stderr), proc.stderr
+
+
+def _long_stay() -> dict[str, Any]:
+    data = base_data(weeks=4)
+    data["resources"] = {
+        "book_sets": [{"id": "B1", "title": "书", "theme": "科普", "stay_weeks": 9}]
+    }
+    return data
+
+
+def _duplicated_committee() -> dict[str, Any]:
+    data = base_data()
+    data["committees"][1]["id"] = "C1"
+    return data
+
+
+BAD_FILES: dict[str, tuple[bytes | None, str]] = {
+    "malformed": (b"name: x\nseason: [1, 2\n", "malformed YAML"),
+    "empty": (b"", "the file is empty"),
+    "non-utf8": (b"\xff\xfen\x00a\x00m\x00e\x00:\x00", "not UTF-8: byte 0xff at offset 0"),
+    "missing": (None, "cannot read file"),
+    "duplicated-id": (
+        yaml.safe_dump(_duplicated_committee(), allow_unicode=True).encode(),
+        "committees[1].id: duplicated id 'C1' (first at committees[0])",
+    ),
+    "long-stay": (
+        yaml.safe_dump(_long_stay(), allow_unicode=True).encode(),
+        "resources.book_sets[0].stay_weeks: stay of 9 weeks is longer than the season (4)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_unreadable_or_invalid_scenario_exits_2(tmp_path: Path, case: str) -> None:
+    """A broken scenario file exits 2 naming file and problem, no traceback, no output."""
+    content, message = BAD_FILES[case]
+    scenario = tmp_path / f"{case}.yaml"
+    if content is not None:
+        scenario.write_bytes(content)
+    out = tmp_path / "out"
+    proc = cultplan("solve", scenario, *SOLVE, "--time-limit", 2, "--out", out)
+    assert proc.returncode == 2, both(proc)
+    assert "Traceback" not in both(proc)
+    assert not out.exists()
+    assert says(proc.stderr, str(scenario)), proc.stderr
+    assert says(proc.stderr, message), proc.stderr
+
+
+def test_pin_in_a_closed_week_exits_3_with_reason(tmp_path: Path) -> None:
+    """A pin in the committee's closed week exits 3, names pins[0] and writes nothing."""
+    data = base_data(weeks=4, committees=1)
+    data["committees"][0]["closed_weeks"] = [2]
+    data["resources"] = {
+        "troupes": [{"id": "T1", "name": "T1沪剧团", "genre": "沪剧", "home_grid": "G1"}]
+    }
+    data["demand"] = [{"committee": "C1", "product": "performance", "count": 1}]
+    data["pins"] = [
+        {"committee": "C1", "product": "performance", "resource": "T1", "first_week": 2}
+    ]
+    scenario = write_yaml(tmp_path / "pinned.yaml", data)
+    out = tmp_path / "out"
+    proc = cultplan("solve", scenario, *SOLVE, "--time-limit", 3, "--out", out)
+    assert proc.returncode == 3, both(proc)
+    assert "Traceback" not in both(proc)
+    assert not out.exists()
+    assert says(proc.stderr, "infeasible"), proc.stderr
+    assert says(proc.stderr, "pins[0]"), proc.stderr
+    assert says(proc.stderr, "closed in week(s) [2]"), proc.stderr
+
+
+# -- validate, kpis, schema ----------------------------------------------------------
+
+
+def test_validate_accepts_the_reference_scenario() -> None:
+    """validate exits 0 on the reference scenario and states its size."""
+    proc = cultplan("validate", REFERENCE)
+    assert proc.returncode == 0, both(proc)
+    assert says(proc.stdout, "32 committees"), proc.stdout
+
+
+def test_validate_accepts_the_solved_plan(
+    solved: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    """validate --plan exits 0 on the plan solve wrote."""
+    proc = cultplan("validate", REFERENCE, "--plan", solved[1] / "deliveries.csv")
+    assert proc.returncode == 0, both(proc)
+    assert says(proc.stdout, "keep every hard rule"), proc.stdout
+
+
+def _duplicate_first_row(rows: list[dict[str, str]], scenario: Scenario) -> str:
+    rows.append(dict(rows[0]))
+    return "duplicate_delivery"
+
+
+def _move_into_closed_week(rows: list[dict[str, str]], scenario: Scenario) -> str:
+    closed = {c.id: sorted(scenario.closed_weeks(c.id)) for c in scenario.committees}
+    row = next(r for r in rows if closed[r["committee_id"]])
+    week = closed[row["committee_id"]][0]
+    duration = int(row["last_week"]) - int(row["first_week"])
+    first = max(1, min(week, scenario.season.weeks - duration))
+    row["first_week"], row["last_week"] = str(first), str(first + duration)
+    return "closed_week"
+
+
+@pytest.mark.parametrize("breakage", [_duplicate_first_row, _move_into_closed_week])
+def test_validate_rejects_a_hand_broken_plan(
+    solved: tuple[subprocess.CompletedProcess[str], Path],
+    reference: Scenario,
+    tmp_path: Path,
+    breakage: Any,
+) -> None:
+    """validate --plan exits 2 on a hand-edited plan and names the broken rule."""
+    rows = read_csv(solved[1] / "deliveries.csv")
+    rule = breakage(rows, reference)
+    plan = write_csv(tmp_path / "deliveries.csv", rows)
+    proc = cultplan("validate", REFERENCE, "--plan", plan)
+    assert proc.returncode == 2, both(proc)
+    assert "Traceback" not in both(proc)
+    assert says(proc.stderr, f"  {rule}: "), proc.stderr
+    assert says(proc.stderr, "broken rule(s)"), proc.stderr
+
+
+def test_kpis_prints_json_with_coverage_and_baseline(
+    solved: tuple[subprocess.CompletedProcess[str], Path], kpis_json: dict[str, Any]
+) -> None:
+    """kpis prints the plan's KPIs, no violations and the baseline's KPIs as JSON."""
+    proc = cultplan("kpis", REFERENCE, solved[1] / "deliveries.csv")
+    assert proc.returncode == 0, both(proc)
+    summary = json.loads(proc.stdout)
+    assert set(summary) >= KPI_KEYS | {"baseline", "violations"}
+    assert set(summary["baseline"]) >= KPI_KEYS
+    assert summary["violations"] == []
+    assert summary["coverage"] == pytest.approx(kpis_json["coverage"])
+    assert summary["baseline"]["coverage"] == pytest.approx(kpis_json["baseline"]["coverage"])
+
+
+def test_schema_prints_json_schema() -> None:
+    """schema prints a JSON Schema whose properties are the scenario's sections."""
+    proc = cultplan("schema")
+    assert proc.returncode == 0, both(proc)
+    schema = json.loads(proc.stdout)
+    assert set(schema["properties"]) >= {"season", "committees", "resources", "demand", "pins"}
+
+
+# -- generate ------------------------------------------------------------------------
+
+
+def test_generate_is_reproducible_and_valid(tmp_path: Path) -> None:
+    """generate with one tier and seed writes byte-identical files that validate accepts."""
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path in (first, second):
+        proc = cultplan("generate", "--tier", "subdistrict", "--seed", 3, "--out", path)
+        assert proc.returncode == 0, both(proc)
+    assert first.read_bytes() == second.read_bytes()
+    proc = cultplan("validate", first)
+    assert proc.returncode == 0, both(proc)
+
+
+def test_generate_unknown_tier_exits_2(tmp_path: Path) -> None:
+    """generate with an unknown tier exits 2, names the tier, and writes no file."""
+    path = tmp_path / "x.yaml"
+    proc = cultplan("generate", "--tier", "village", "--out", path)
+    assert proc.returncode == 2, both(proc)
+    assert "Traceback" not in both(proc)
+    assert says(proc.stderr, "unknown tier 'village'"), proc.stderr
+    assert not path.exists()

@@ -90,7 +90,7 @@ def solve(
     time_limit: Annotated[float, typer.Option(help="Seconds for the whole solve.")] = 30.0,
     seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
     workers: Annotated[int, typer.Option(help="CP-SAT workers (1 is deterministic).")] = 2,
-    gap: Annotated[float, typer.Option(help="Stop at this relative gap.")] = 0.0,
+    gap: Annotated[float, typer.Option(help="Stop at this relative gap.")] = 0.005,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Write the plan, KPIs and calendars here.")
     ] = None,

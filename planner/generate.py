@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
-from planner.problems import Problem, ScenarioError, scenario_problems
+from planner.problems import ScenarioError, scenario_problems
 from planner.scenario import (
     STAY_PRODUCTS,
     BoardSet,
@@ -1200,24 +1200,9 @@ def _block_demand(
 # -- scenarios ----------------------------------------------------------------------------
 
 
-# scenario_problems compares each demand line id with every other (list.count), which
-# is quadratic: ~70 s for the city tier's 60,000 lines. Above this many lines the demand
-# is checked here instead (committees and weeks; generated line ids are unique).
-_FULL_CHECK_MAX_LINES = 20_000
-
-
 def _checked(scenario: Scenario, source: str) -> Scenario:
     """Raise if the scenario has cross-reference problems or too little demand."""
-    if len(scenario.demand) <= _FULL_CHECK_MAX_LINES:
-        problems = scenario_problems(scenario)
-    else:
-        problems = scenario_problems(scenario.model_copy(update={"demand": []}))
-        weeks = scenario.season.weeks
-        for i, d in enumerate(scenario.demand):
-            if d.committee not in scenario.committee_by_id:
-                problems.append(Problem(("demand", i, "committee"), "unknown committee"))
-            if any(w > weeks for w in (*d.preferred_weeks, *d.excluded_weeks)):
-                problems.append(Problem(("demand", i), "week outside the season"))
+    problems = scenario_problems(scenario)
     if problems:
         raise ScenarioError(source, problems)
     summary = capacity_summary(scenario)

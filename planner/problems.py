@@ -105,14 +105,16 @@ def scenario_problems(s: Scenario) -> list[Problem]:
     duplicates("grids", grid_ids)
     duplicates("committees", [c.id for c in s.committees])
     node_ids = [s.centre.id, *(g.subcentre.id for g in s.grids)]
+    node_count = Counter(node_ids)
     for i, g in enumerate(s.grids):
-        if node_ids.count(g.subcentre.id) > 1:
+        if node_count[g.subcentre.id] > 1:
             out.append(
                 Problem(("grids", i, "subcentre", "id"), f"duplicated place id {g.subcentre.id!r}")
             )
     committee_ids = set(s.committee_by_id)
+    place_ids = set(node_ids)
     for i, c in enumerate(s.committees):
-        if c.id in node_ids:
+        if c.id in place_ids:
             out.append(Problem(("committees", i, "id"), f"id {c.id!r} is also a place id"))
         if c.grid not in s.grid_by_id:
             out.append(Problem(("committees", i, "grid"), f"unknown grid {c.grid!r}"))
@@ -127,10 +129,12 @@ def scenario_problems(s: Scenario) -> list[Problem]:
         ("resources.trainers", [t.id for t in r.trainers]),
     ]
     all_resource_ids = [i for _, ids in sections for i in ids]
+    resource_id_count = Counter(all_resource_ids)
     for section, ids in sections:
         duplicates(section, ids)
+        section_count = Counter(ids)
         for i, ident in enumerate(ids):
-            if all_resource_ids.count(ident) > 1 and ids.count(ident) == 1:
+            if resource_id_count[ident] > 1 and section_count[ident] == 1:
                 out.append(
                     Problem(
                         (*section.split("."), i, "id"),
@@ -197,15 +201,15 @@ def scenario_problems(s: Scenario) -> list[Problem]:
     for i, f in enumerate(s.season.fixtures):
         weeks_in_season(("season", "fixtures", i, "weeks"), f.weeks)
         for j, rid in enumerate(f.reserves):
-            if rid not in all_resource_ids:
+            if rid not in resource_id_count:
                 out.append(
                     Problem(("season", "fixtures", i, "reserves", j), f"unknown resource {rid!r}")
                 )
 
-    resolved = [line.id for line in s.demand_lines]
-    for i, ident in enumerate(resolved):
-        if resolved.count(ident) > 1 and resolved.index(ident) != i:
-            out.append(Problem(("demand", i, "id"), f"duplicated demand id {ident!r}"))
+    first_index: dict[str, int] = {}
+    for i, line in enumerate(s.demand_lines):
+        if first_index.setdefault(line.id, i) != i:
+            out.append(Problem(("demand", i, "id"), f"duplicated demand id {line.id!r}"))
     for i, d in enumerate(s.demand):
         if d.committee not in committee_ids:
             out.append(Problem(("demand", i, "committee"), f"unknown committee {d.committee!r}"))

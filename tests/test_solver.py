@@ -384,3 +384,15 @@ def test_no_demand_gives_an_empty_optimal_plan() -> None:
     r = solve_valid(build(d))
     assert r.status == SolveStatus.OPTIMAL
     assert len(r.plan) == 0
+
+
+def test_bound_holds_when_the_secondary_stage_gets_no_time() -> None:
+    """With almost no time left for the secondary goals, the reported bound still
+    covers the objective (it adds the secondary terms' largest possible points)."""
+    d = base_data(weeks=6, committees=3)
+    d["resources"] = {"troupes": [troupe("T1", shows_per_week=2), troupe("T2", genre="越剧")]}
+    d["demand"] = [ask(f"C{i}", "performance", 3) for i in (1, 2, 3)]
+    r = solve_valid(build(d))
+    assert r.best_bound is not None and r.objective is not None
+    assert r.best_bound >= r.objective - 1e-6
+    assert set(r.stats["stages"]) == {"primary", "secondary"}

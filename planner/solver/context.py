@@ -39,11 +39,12 @@ class GoalTerm:
             [v for v, _ in self.coeffs], [round(p * SCALE) for _, p in self.coeffs]
         )
 
-    def upper_bound(self) -> float:
-        """The most points the term can give, from its variables' domains."""
+    def upper_bound(self, model: cp_model.CpModel) -> float:
+        """The most points the term can give, from its variables' domains in ``model``."""
+        variables = model.proto.variables
         total = 0.0
         for var, p in self.coeffs:
-            domain = var.proto.domain
+            domain = list(variables[var.index].domain)
             total += max(p * domain[0], p * domain[-1])
         return total
 

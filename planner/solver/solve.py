@@ -167,7 +167,9 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
     bound = None
     if primary_bound is not None:
         secondary = [t for t in terms if t.level == "secondary"]
-        bound = primary_bound + bounds.get("secondary", sum(t.upper_bound() for t in secondary))
+        bound = primary_bound + bounds.get(
+            "secondary", sum(t.upper_bound(ctx.model) for t in secondary)
+        )
     message = ""
     if source:
         message = f"the search found no plan within {params.time_limit:g} s; this is {source}"

@@ -48,6 +48,11 @@ class GoalTerm:
             total += max(p * domain[0], p * domain[-1])
         return total
 
+    def model_points(self, values: list[int]) -> float:
+        """The term's points as the model counts them (coefficients rounded to 1/SCALE),
+        comparable with the solver's bounds."""
+        return sum(round(p * SCALE) * values[v.index] for v, p in self.coeffs) / SCALE
+
     def points(self, values: list[int]) -> float:
         """The term's points in a solution given as one value per model variable."""
         return sum(p * values[v.index] for v, p in self.coeffs)

@@ -119,7 +119,7 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
     source = "the spreadsheet baseline's plan" if values is not None else ""
     if values is not None:
         _hint_solution(ctx, values)
-        stats["baseline_objective"] = round(sum(t.points(values) for t in terms), 6)
+        stats["baseline_objective"] = sum(t.model_points(values) for t in terms)
     all_optimal = True
     bounds: dict[str, float] = {}
 
@@ -162,7 +162,7 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
         message = f"no plan was found within the time limit of {params.time_limit:g} s"
         return _without_plan(SolveStatus.NO_SOLUTION, start, message, ctx)
 
-    objective_points = sum(t.points(values) for t in terms)
+    objective_points = sum(t.model_points(values) for t in terms)
     primary_bound = bounds.get("primary")
     bound = None
     if primary_bound is not None:

@@ -274,6 +274,11 @@ def _run(
     # Linearising the at-most-one and Boolean constraints into the LP gives much
     # better bounds on these assignment models (measured on the reference scenario).
     p.linearization_level = 2
+    if stage == "secondary":
+        # The secondary stage starts from a complete hint; without presolve CP-SAT
+        # takes it at once instead of spending a short remaining time presolving
+        # (on the 13-week reference at 5 s: secondary goals 412 points instead of none).
+        p.cp_model_presolve = False
     reporter = _Reporter(params, stage, start, scale)
     if params.progress is not None:
         solver.best_bound_callback = reporter.on_bound

@@ -104,7 +104,8 @@ class Result:
     status
         How the solve ended.
     objective, best_bound
-        Objective of the plan and the proven bound, in points (None without a plan).
+        Objective of the plan and the proven bound, in points (None without a plan;
+        the bound is None when the search returned the baseline's plan).
     gap
         Relative gap ``|bound - objective| / max(1, |objective|)``.
     wall_seconds
@@ -112,8 +113,9 @@ class Result:
     plan
         The plan (None without one).
     terms
-        The objective's named terms with their points in this plan; the objective is
-        their sum.
+        The objective's named terms with their points in this plan. The objective is
+        their sum as the model counts it (coefficients rounded to 1/1000 point), so
+        the terms add up to it within that rounding.
     message
         For infeasible or failed solves, the reason in planners' words.
     stats

@@ -244,15 +244,15 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                 )
             )
         if p.demand is not None:
-            line = s.demand_by_id.get(p.demand)
-            if line is None:
+            pinned_line = s.demand_by_id.get(p.demand)
+            if pinned_line is None:
                 out.append(Problem(("pins", i, "demand"), f"unknown demand line {p.demand!r}"))
-            elif (line.committee, line.product) != (p.committee, p.product):
+            elif (pinned_line.committee, pinned_line.product) != (p.committee, p.product):
                 out.append(
                     Problem(
                         ("pins", i, "demand"),
-                        f"demand line {p.demand!r} is for {line.committee} "
-                        f"{line.product.value}, not {p.committee} {p.product.value}",
+                        f"demand line {p.demand!r} is for {pinned_line.committee} "
+                        f"{pinned_line.product.value}, not {p.committee} {p.product.value}",
                     )
                 )
 

@@ -37,8 +37,18 @@ _STATUS: dict[Any, SolveStatus] = {
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Sends a Progress on every improving plan (and bound, via the solver hook)."""
 
-    def __init__(self, params: SolveParams, stage: str, start: float, scale: float) -> None:
+    def __init__(
+        self,
+        params: SolveParams,
+        stage: str,
+        start: float,
+        scale: float,
+        offset: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
         super().__init__()
+        # Points already secured by earlier stages (objective, bound), so that the
+        # secondary stage reports totals comparable with the primary stage's.
+        self.offset = offset
         self.params = params
         self.stage = stage
         self.start = start
@@ -47,12 +57,12 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.bound: float | None = None
 
     def on_solution_callback(self) -> None:
-        self.objective = self.objective_value / self.scale
-        self.bound = self.best_objective_bound / self.scale
+        self.objective = self.objective_value / self.scale + self.offset[0]
+        self.bound = self.best_objective_bound / self.scale + self.offset[1]
         self._send()
 
     def on_bound(self, bound: float) -> None:
-        self.bound = bound / self.scale
+        self.bound = bound / self.scale + self.offset[1]
         self._send()
 
     def _send(self) -> None:
@@ -130,7 +140,10 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
         last = k == len(stages) - 1
         budget = remaining() if last else remaining() * stage.share
         ctx.model.maximize(stage.expr)
-        solver, status = _run(ctx, params, stage.name, start, stage.scale, budget)
+        offset = (0.0, 0.0)
+        if stage.name == "secondary" and "primary" in bounds:
+            offset = (stats["stages"]["primary"]["objective"], bounds["primary"])
+        solver, status = _run(ctx, params, stage.name, start, stage.scale, budget, offset)
         if status == cp_model.INFEASIBLE:
             return _infeasible(ctx, pins, start, params)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -263,6 +276,7 @@ def _run(
     start: float,
     scale: float,
     time_limit: float,
+    offset: tuple[float, float] = (0.0, 0.0),
 ) -> tuple[cp_model.CpSolver, Any]:
     solver = cp_model.CpSolver()
     p = solver.parameters
@@ -279,7 +293,7 @@ def _run(
         # takes it at once instead of spending a short remaining time presolving
         # (on the 13-week reference at 5 s: secondary goals 412 points instead of none).
         p.cp_model_presolve = False
-    reporter = _Reporter(params, stage, start, scale)
+    reporter = _Reporter(params, stage, start, scale, offset)
     if params.progress is not None:
         solver.best_bound_callback = reporter.on_bound
     status = solver.solve(ctx.model, reporter)

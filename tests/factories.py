@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any
 
+from planner.plan import Delivery
 from planner.result import Result, SolveParams
 from planner.scenario import Scenario
 from planner.scenario_io import scenario_from_dict
@@ -87,3 +89,17 @@ def only(**weights: float) -> dict[str, Any]:
     }
     base.update(weights)
     return base
+
+
+def pins_of(deliveries: Iterable[Delivery]) -> list[dict[str, Any]]:
+    """Scenario ``pins`` records that pin exactly these deliveries (copy and line too)."""
+    return [
+        {
+            "committee": d.committee_id,
+            "product": d.product.value,
+            "resource": d.resource_id,
+            "first_week": d.first_week,
+            "demand": d.demand_id,
+        }
+        for d in deliveries
+    ]

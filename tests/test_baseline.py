@@ -11,7 +11,7 @@ from planner.baseline import baseline_shares, plan_baseline, split_shares
 from planner.options import line_options
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
-from tests.factories import base_data, build
+from tests.factories import base_data, build, pins_of
 
 PERF = Product.PERFORMANCE
 BOOK = Product.BOOK_SET
@@ -555,16 +555,7 @@ def test_replanning_with_pins_from_a_baseline_keeps_them_and_stays_valid(
     kept = pick.draw(
         st.lists(st.sampled_from(first.deliveries), unique=True) if len(first) else st.just([])
     )
-    data["pins"] = [
-        {
-            "committee": d.committee_id,
-            "product": d.product.value,
-            "resource": d.resource_id,
-            "first_week": d.first_week,
-            "demand": d.demand_id,
-        }
-        for d in kept
-    ]
+    data["pins"] = pins_of(kept)
     scenario = build(data)
     plan = plan_baseline(scenario)
     assert set(kept) <= set(plan)

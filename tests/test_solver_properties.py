@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.baseline import plan_baseline
-from tests.factories import build, solve_valid
+from tests.factories import build, pins_of, solve_valid
 from tests.test_baseline import small_scenarios
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -40,16 +40,7 @@ def test_pins_taken_from_a_valid_plan_are_kept(data: dict[str, Any], pick: st.Da
     kept = pick.draw(
         st.lists(st.sampled_from(plan.deliveries), unique=True) if len(plan) else st.just([])
     )
-    data["pins"] = [
-        {
-            "committee": d.committee_id,
-            "product": d.product.value,
-            "resource": d.resource_id,
-            "first_week": d.first_week,
-            "demand": d.demand_id,
-        }
-        for d in kept
-    ]
+    data["pins"] = pins_of(kept)
     result = solve_valid(build(data), time_limit=10)
     assert result.plan is not None
     got = {(d.committee_id, d.resource_id, d.first_week) for d in result.plan}

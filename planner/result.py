@@ -17,7 +17,8 @@ class SolveStatus(StrEnum):
     """How a solve ended."""
 
     OPTIMAL = "optimal"
-    """A plan proven best for the objective."""
+    """A plan proven best for the objective in every stage (within
+    ``SolveParams.relative_gap`` when that is above 0)."""
     FEASIBLE = "feasible"
     """A plan, not proven best within the time limit."""
     INFEASIBLE = "infeasible"

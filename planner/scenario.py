@@ -259,15 +259,18 @@ class Objective(_Model):
 
     coverage: Annotated[float, Field(ge=0)] = 100.0
     """Points per percentage point of population- and priority-weighted coverage."""
-    fairness: Annotated[float, Field(ge=0)] = 30.0
+    fairness: Annotated[float, Field(ge=0)] = 10.0
     """Points per percentage point of the worst-served committee's coverage."""
     fairness_first: bool = False
     """Raise the worst-served committee first (a stage of its own), then the rest."""
+    keep_baseline_minimum: bool = True
+    """No committee's coverage falls below the spreadsheet baseline's worst-served
+    committee (the baseline meets this, so it never makes a scenario infeasible)."""
     travel: Annotated[float, Field(ge=0)] = 0.1
     """Points lost per km travelled by troupes, lecturers, trainers and the van."""
-    spread: Annotated[float, Field(ge=0)] = 3.0
+    spread: Annotated[float, Field(ge=0)] = 0.0
     """Points lost per event beyond one in the same week at the same committee."""
-    variety: Annotated[float, Field(ge=0)] = 2.0
+    variety: Annotated[float, Field(ge=0)] = 0.0
     """Points per distinct theme a committee receives within a product."""
     preference: Annotated[float, Field(ge=0)] = 1.0
     """Points per delivery that starts in a week its demand line prefers."""

@@ -76,7 +76,8 @@ def solve_valid(scenario: Scenario, time_limit: float = 20.0) -> Result:
 
 
 def only(**weights: float) -> dict[str, Any]:
-    """An objective with every weight 0 except those given (fairness_first off)."""
+    """An objective with every weight 0 except those given (fairness_first and the
+    baseline floor off)."""
     base: dict[str, Any] = {
         "coverage": 0,
         "fairness": 0,
@@ -86,6 +87,7 @@ def only(**weights: float) -> dict[str, Any]:
         "preference": 0,
         "fixtures": 0,
         "fairness_first": False,
+        "keep_baseline_minimum": False,
     }
     base.update(weights)
     return base

@@ -386,13 +386,32 @@ def test_no_demand_gives_an_empty_optimal_plan() -> None:
     assert len(r.plan) == 0
 
 
-def test_bound_holds_when_the_secondary_stage_gets_no_time() -> None:
-    """With almost no time left for the secondary goals, the reported bound still
-    covers the objective (it adds the secondary terms' largest possible points)."""
+def test_bound_covers_the_objective_with_a_secondary_stage() -> None:
+    """With spread and variety on, the solve runs a secondary stage and the reported
+    bound (primary bound plus secondary bound) covers the objective."""
     d = base_data(weeks=6, committees=3)
     d["resources"] = {"troupes": [troupe("T1", shows_per_week=2), troupe("T2", genre="越剧")]}
     d["demand"] = [ask(f"C{i}", "performance", 3) for i in (1, 2, 3)]
+    d["objective"] = {"spread": 3, "variety": 2}
     r = solve_valid(build(d))
     assert r.best_bound is not None and r.objective is not None
     assert r.best_bound >= r.objective - 1e-6
     assert set(r.stats["stages"]) == {"primary", "secondary"}
+
+
+def test_baseline_minimum_is_kept() -> None:
+    """Three shows for committees of 3000 and 1000 residents asking 3 each: coverage
+    alone gives all three to the larger (the smaller gets 0 %); the baseline gives 2
+    and 1, so keeping its minimum (1/3) gives the smaller committee its show."""
+    d = base_data(weeks=3)
+    d["committees"][0]["population"] = 3000
+    d["resources"] = {"troupes": [troupe()]}
+    d["demand"] = [ask("C1", "performance", 3), ask("C2", "performance", 3)]
+    d["objective"] = only(coverage=100)
+    assert delivered(solve_valid(build(d)), "C2") == 0
+
+    d["objective"] = only(coverage=100, keep_baseline_minimum=True)
+    r = solve_valid(build(d))
+    assert (delivered(r, "C1"), delivered(r, "C2")) == (2, 1)
+    # 0.75 × 2/3 + 0.25 × 1/3 = 58.33 % coverage.
+    assert r.objective == pytest.approx(5_833.333, abs=0.01)

@@ -263,6 +263,11 @@ class Objective(_Model):
     """Points per percentage point of the worst-served committee's coverage."""
     fairness_first: bool = False
     """Raise the worst-served committee first (a stage of its own), then the rest."""
+    shortfall: Annotated[float, Field(ge=0)] = 20.0
+    """Points lost per percentage point of each committee's coverage below
+    ``shortfall_target``."""
+    shortfall_target: Annotated[float, Field(ge=0, le=1)] = 0.5
+    """The coverage every committee should reach (for ``shortfall``)."""
     keep_baseline_minimum: bool = True
     """No committee's coverage falls below the spreadsheet baseline's worst-served
     committee (the baseline meets this, so it never makes a scenario infeasible)."""

@@ -81,6 +81,7 @@ def only(**weights: float) -> dict[str, Any]:
     base: dict[str, Any] = {
         "coverage": 0,
         "fairness": 0,
+        "shortfall": 0,
         "travel": 0,
         "spread": 0,
         "variety": 0,

@@ -369,6 +369,7 @@ def test_terms_add_up_to_the_objective() -> None:
     assert {t.name for t in r.terms} == {
         "coverage",
         "fairness",
+        "shortfall",
         "travel",
         "spread",
         "variety",
@@ -415,3 +416,18 @@ def test_baseline_minimum_is_kept() -> None:
     assert (delivered(r, "C1"), delivered(r, "C2")) == (2, 1)
     # 0.75 × 2/3 + 0.25 × 1/3 = 58.33 % coverage.
     assert r.objective == pytest.approx(5_833.333, abs=0.01)
+
+
+def test_shortfall_lifts_committees_below_the_target() -> None:
+    """Two shows for committees of 9000 and 1000 residents asking 2 each: coverage
+    alone gives both to the larger; 100 points per percentage point below a 50 %
+    target give one each (both at 50 %: 5000 coverage points, no shortfall)."""
+    d = base_data(weeks=2)
+    d["committees"][0]["population"] = 9000
+    d["resources"] = {"troupes": [troupe()]}
+    d["demand"] = [ask("C1", "performance", 2), ask("C2", "performance", 2)]
+    d["objective"] = only(coverage=100, shortfall=100, shortfall_target=0.5)
+    r = solve_valid(build(d))
+    assert delivered(r, "C1") == delivered(r, "C2") == 1
+    assert r.objective == pytest.approx(5_000)
+    assert r.term_points()["shortfall"] == 0

@@ -82,6 +82,38 @@ def fairness(ctx: ModelContext) -> GoalTerm:
     return term
 
 
+def shortfall(ctx: ModelContext) -> GoalTerm:
+    """Each committee's coverage below ``objective.shortfall_target`` (a penalty).
+
+    Separable over committees, so it raises every committee below the target, worst
+    gaps first only through the weight each percentage point carries. Lines no option
+    can serve are left out, as for fairness.
+    """
+    s = ctx.scenario
+    term = GoalTerm("shortfall", "committee coverage below the target (penalty per % point)")
+    weight = s.objective.shortfall
+    target = s.objective.shortfall_target
+    if not weight or target <= 0:
+        return term
+    prio = {line.id: round(line.demand.priority * 100) for line in s.demand_lines}
+    lines_of: dict[str, list[str]] = defaultdict(list)
+    for line in s.demand_lines:
+        if ctx.by_line.get(line.id):
+            lines_of[line.committee].append(line.id)
+    for committee_id, line_ids in lines_of.items():
+        request = sum(prio[lid] * s.demand_by_id[lid].demand.count for lid in line_ids)
+        served = cp_model.LinearExpr.weighted_sum(
+            [ctx.x[i] for lid in line_ids for i in ctx.by_line[lid]],
+            [prio[lid] * BASIS for lid in line_ids for _ in ctx.by_line[lid]],
+        )
+        goal = round(target * BASIS)
+        # short × request ≥ goal × request − served, in basis points of coverage.
+        short = ctx.model.new_int_var(0, goal, f"short_{committee_id}")
+        ctx.model.add(short * request >= goal * request - served)
+        term.add(short, -weight / 100)
+    return term
+
+
 def travel(ctx: ModelContext) -> GoalTerm:
     """Kilometres travelled by troupes, lecturers, trainers and the van (a penalty)."""
     term = GoalTerm("travel", "road km travelled (penalty per km)")
@@ -176,6 +208,7 @@ def fixtures(ctx: ModelContext) -> GoalTerm:
 GOALS: list[Callable[[ModelContext], GoalTerm]] = [
     coverage,
     fairness,
+    shortfall,
     travel,
     spread,
     variety,

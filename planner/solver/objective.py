@@ -49,11 +49,15 @@ def coverage(ctx: ModelContext) -> GoalTerm:
     return term
 
 
-def fairness_level(ctx: ModelContext) -> cp_model.IntVar | None:
-    """A variable bounded by every committee's attainable coverage, in basis points.
+def committee_service(ctx: ModelContext) -> list[tuple[str, int, cp_model.LinearExpr]]:
+    """Each committee's attainable request and what the plan serves of it.
 
-    Lines that no option can serve are left out (they would pin the minimum at 0 and
-    make the goal inert); they are reported as unmet with their reason instead.
+    Returns ``(committee id, request, served)`` where ``request`` is Σ priority ×
+    count over the committee's lines that some option can serve (priorities in
+    hundredths) and ``served`` the matching Σ priority × deliveries times BASIS, so
+    that ``served / request`` is the committee's coverage in basis points. Lines no
+    option can serve are left out (they would pin the minimum at 0 and make the goals
+    inert); they are reported as unmet with their reason instead.
     """
     s = ctx.scenario
     prio = {line.id: round(line.demand.priority * 100) for line in s.demand_lines}
@@ -61,15 +65,24 @@ def fairness_level(ctx: ModelContext) -> cp_model.IntVar | None:
     for line in s.demand_lines:
         if ctx.by_line.get(line.id):
             lines_of[line.committee].append(line.id)
-    if not lines_of:
-        return None
-    z = ctx.model.new_int_var(0, BASIS, "min_coverage_bp")
-    for line_ids in lines_of.values():
+    out = []
+    for committee_id, line_ids in lines_of.items():
         request = sum(prio[lid] * s.demand_by_id[lid].demand.count for lid in line_ids)
         served = cp_model.LinearExpr.weighted_sum(
             [ctx.x[i] for lid in line_ids for i in ctx.by_line[lid]],
             [prio[lid] * BASIS for lid in line_ids for _ in ctx.by_line[lid]],
         )
+        out.append((committee_id, request, served))
+    return out
+
+
+def fairness_level(ctx: ModelContext) -> cp_model.IntVar | None:
+    """A variable bounded by every committee's attainable coverage, in basis points."""
+    service = committee_service(ctx)
+    if not service:
+        return None
+    z = ctx.model.new_int_var(0, BASIS, "min_coverage_bp")
+    for _committee_id, request, served in service:
         ctx.model.add(z * request <= served)
     return z
 
@@ -85,9 +98,9 @@ def fairness(ctx: ModelContext) -> GoalTerm:
 def shortfall(ctx: ModelContext) -> GoalTerm:
     """Each committee's coverage below ``objective.shortfall_target`` (a penalty).
 
-    Separable over committees, so it raises every committee below the target, worst
-    gaps first only through the weight each percentage point carries. Lines no option
-    can serve are left out, as for fairness.
+    Separable over committees, so it raises every committee below the target and
+    keeps the LP tight. Lines no option can serve are left out (see
+    :func:`committee_service`).
     """
     s = ctx.scenario
     term = GoalTerm("shortfall", "committee coverage below the target (penalty per % point)")
@@ -95,18 +108,8 @@ def shortfall(ctx: ModelContext) -> GoalTerm:
     target = s.objective.shortfall_target
     if not weight or target <= 0:
         return term
-    prio = {line.id: round(line.demand.priority * 100) for line in s.demand_lines}
-    lines_of: dict[str, list[str]] = defaultdict(list)
-    for line in s.demand_lines:
-        if ctx.by_line.get(line.id):
-            lines_of[line.committee].append(line.id)
-    for committee_id, line_ids in lines_of.items():
-        request = sum(prio[lid] * s.demand_by_id[lid].demand.count for lid in line_ids)
-        served = cp_model.LinearExpr.weighted_sum(
-            [ctx.x[i] for lid in line_ids for i in ctx.by_line[lid]],
-            [prio[lid] * BASIS for lid in line_ids for _ in ctx.by_line[lid]],
-        )
-        goal = round(target * BASIS)
+    goal = round(target * BASIS)
+    for committee_id, request, served in committee_service(ctx):
         # short × request ≥ goal × request − served, in basis points of coverage.
         short = ctx.model.new_int_var(0, goal, f"short_{committee_id}")
         ctx.model.add(short * request >= goal * request - served)

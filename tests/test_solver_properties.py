@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from planner.baseline import plan_baseline
 from tests.factories import build, pins_of, solve_valid
-from tests.test_baseline import small_scenarios
+from tests.strategies import small_scenarios
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

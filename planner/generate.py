@@ -587,6 +587,17 @@ class _Block:
     lecturers: list[Lecturer]
     trainers: list[Trainer]
 
+    def resources(self) -> Resources:
+        """The block's own resources, with a van of three moves a week."""
+        return Resources(
+            book_sets=self.book_sets,
+            board_sets=self.board_sets,
+            van=Van(moves_per_week=3),
+            troupes=self.troupes,
+            lecturers=self.lecturers,
+            trainers=self.trainers,
+        )
+
 
 def _make_block(
     key: str,
@@ -1177,14 +1188,7 @@ def _block_demand(
 ) -> list[Demand]:
     """Demand of one subdistrict, aimed at its own capacity plus a share of shared troupes."""
     weeks = season.weeks
-    own = Resources(
-        book_sets=block.book_sets,
-        board_sets=block.board_sets,
-        van=Van(moves_per_week=3),
-        troupes=block.troupes,
-        lecturers=block.lecturers,
-        trainers=block.trainers,
-    )
+    own = block.resources()
     capacity: dict[Product, float] = dict(_capacity(season, own))
     for p, extra in shared_share.items():
         capacity[p] += extra
@@ -1320,14 +1324,7 @@ def reference_scenario(weeks: int = 13, seed: int = REFERENCE_SEED) -> Scenario:
         centre=WUJIAOCHANG_CENTRE,
         grids=block.grids,
         committees=committees,
-        resources=Resources(
-            book_sets=block.book_sets,
-            board_sets=block.board_sets,
-            van=Van(moves_per_week=3),
-            troupes=block.troupes,
-            lecturers=block.lecturers,
-            trainers=block.trainers,
-        ),
+        resources=block.resources(),
         demand=demand,
     )
     return _checked(scenario, f"reference_scenario(weeks={weeks}, seed={seed})")

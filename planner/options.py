@@ -12,7 +12,6 @@ report uses it to give reasons for unmet demand.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -171,13 +170,3 @@ def line_blocker(scenario: Scenario, line: DemandLine) -> str | None:
 
 def _units_of(scenario: Scenario, product: Product) -> Iterable[ResourceUnit]:
     return (u for u in scenario.resource_units.values() if u.product == product)
-
-
-def blocker_counts(scenario: Scenario) -> Counter[str]:
-    """How many demand lines each blocker leaves without any option."""
-    counts: Counter[str] = Counter()
-    for line in scenario.demand_lines:
-        blocker = line_blocker(scenario, line)
-        if blocker is not None:
-            counts[blocker] += 1
-    return counts

@@ -11,7 +11,6 @@ Weeks are 1-based: week 1 starts on ``season.start`` (a Monday).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
@@ -505,8 +504,3 @@ class ResourceUnit:
 
     def __repr__(self) -> str:
         return f"ResourceUnit({self.id!r}, {self.product.value})"
-
-
-def iter_weeks(first: int, duration: int) -> Iterator[int]:
-    """Yield the weeks covered by a delivery that starts in ``first``."""
-    return iter(range(first, first + duration))

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -200,7 +201,7 @@ def _solve_with_progress(run_solve: Any, s: Scenario, params: SolveParams, quiet
             bar.update(task, stage=p.stage, best=best, gap=gap)
 
         def work() -> None:
-            state["result"] = run_solve(s, _with_progress(params, report))
+            state["result"] = run_solve(s, replace(params, progress=report))
 
         thread = threading.Thread(target=work, daemon=True)
         started = time.perf_counter()
@@ -210,12 +211,6 @@ def _solve_with_progress(run_solve: Any, s: Scenario, params: SolveParams, quiet
             thread.join(0.1)
         bar.update(task, completed=params.time_limit, stage="done")
     return state["result"]
-
-
-def _with_progress(params: SolveParams, report: Any) -> SolveParams:
-    from dataclasses import replace
-
-    return replace(params, progress=report)
 
 
 def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:
@@ -276,8 +271,3 @@ def _read_plan(path: Path, s: Scenario) -> Plan:
     except ScenarioError as exc:
         err.print(exc.report(), markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID) from None
-
-
-def main() -> None:
-    """Run the command line."""
-    app()

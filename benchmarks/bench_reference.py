@@ -82,9 +82,7 @@ def main() -> None:
             ("travel_km", "travel km"),
             ("num_deliveries", "deliveries"),
         ):
-            a, b = getattr(opt, key, None), getattr(base, key, None)
-            if a is None:
-                a, b = opt.to_dict()[key], base.to_dict()[key]
+            a, b = getattr(opt, key), getattr(base, key)
             print(f"{label:<32}{a:>12.4f}{b:>12.4f}")
         better = opt.coverage >= base.coverage and opt.min_coverage > base.min_coverage
         print(

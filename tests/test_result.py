@@ -1,0 +1,32 @@
+"""Solve parameters read from a file, and the relative gap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.result import SolveParams, relative_gap
+
+
+def test_solve_params_from_file(tmp_path: Path) -> None:
+    """A YAML file sets the named parameters; the rest keep their defaults."""
+    path = tmp_path / "params.yaml"
+    path.write_text("time_limit: 12.5\nworkers: 1\nseed: 7\n", encoding="utf-8")
+    params = SolveParams.from_file(path)
+    assert (params.time_limit, params.workers, params.seed) == (12.5, 1, 7)
+    assert params.relative_gap == SolveParams().relative_gap
+
+
+def test_solve_params_from_file_rejects_unknown_keys(tmp_path: Path) -> None:
+    """An unknown key is an error that names the file and the key."""
+    path = tmp_path / "params.yaml"
+    path.write_text("time_limit: 5\nthreads: 4\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"params\.yaml: unknown solve parameter\(s\) threads"):
+        SolveParams.from_file(path)
+
+
+def test_relative_gap_is_relative_to_the_objective() -> None:
+    """The gap divides by the objective, and by 1 when the objective is smaller."""
+    assert relative_gap(200.0, 210.0) == pytest.approx(0.05)
+    assert relative_gap(0.0, 0.5) == pytest.approx(0.5)

@@ -76,6 +76,9 @@ class ModelContext:
         self.options: list[Option] = all_options(scenario)
         self.x = [self.model.new_bool_var(f"x{i}") for i in range(len(self.options))]
         self.fairness_var: cp_model.IntVar | None = None
+        # Auxiliary variables that belong to one committee (by model index), so that
+        # the Lagrangian bound can split the model by committee.
+        self.committee_of_var: dict[int, str] = {}
         self.committee_of_line = {line.id: line.committee for line in scenario.demand_lines}
 
         self.by_line: dict[str, list[int]] = defaultdict(list)
@@ -104,6 +107,19 @@ class ModelContext:
     def committee(self, option_index: int) -> str:
         """The committee an option delivers to."""
         return self.committee_of_line[self.options[option_index].line_id]
+
+    def committee_blocks(self) -> list[str]:
+        """The block of each model variable for the Lagrangian bound.
+
+        An option and a committee's own auxiliary variables belong to the committee;
+        every other variable (the fairness level, pin literals) to one shared block.
+        """
+        blocks = ["*"] * len(self.model.proto.variables)
+        for var_index, committee_id in self.committee_of_var.items():
+            blocks[var_index] = committee_id
+        for i, x in enumerate(self.x):
+            blocks[x.index] = self.committee(i)
+        return blocks
 
     def sum(self, indexes: list[int]) -> cp_model.LinearExprT:
         """The sum of the option variables at ``indexes``."""

@@ -112,6 +112,7 @@ def shortfall(ctx: ModelContext) -> GoalTerm:
     for committee_id, request, served in committee_service(ctx):
         # short × request ≥ goal × request − served, in basis points of coverage.
         short = ctx.model.new_int_var(0, goal, f"short_{committee_id}")
+        ctx.committee_of_var[short.index] = committee_id
         ctx.model.add(short * request >= goal * request - served)
         term.add(short, -weight / 100)
     return term
@@ -141,6 +142,7 @@ def spread(ctx: ModelContext) -> GoalTerm:
         if len(idx) < 2:
             continue
         excess = ctx.model.new_int_var(0, len(idx) - 1, f"excess_{committee_id}_{week}")
+        ctx.committee_of_var[excess.index] = committee_id
         ctx.model.add(excess >= ctx.sum(idx) - 1)
         term.add(excess, -weight)
     return term
@@ -162,6 +164,7 @@ def variety(ctx: ModelContext) -> GoalTerm:
     options_by_pair: dict[tuple[str, Product], list[int]] = defaultdict(list)
     for (committee_id, product, theme), idx in groups.items():
         got = ctx.model.new_bool_var(f"variety_{committee_id}_{product.value}_{theme}")
+        ctx.committee_of_var[got.index] = committee_id
         ctx.model.add(got <= ctx.sum(idx))
         got_by_pair[(committee_id, product)].append(got)
         options_by_pair[(committee_id, product)].extend(idx)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -18,12 +19,20 @@ from planner.scenario import STAY_PRODUCTS, Scenario
 from planner.solver.constraints import HARD_RULES, add_pins, pin_options
 from planner.solver.context import SCALE, GoalTerm, ModelContext
 from planner.solver.objective import BASIS, GOALS, fairness_level
+from planner.solver.relaxation import SUPPORT_TOLERANCE, Relaxation, lagrangian_bound, relax
 
 #: Share of the remaining time the fairness-first stage may use at most.
 FAIRNESS_STAGE_SHARE = 0.3
 #: Share of the remaining time the primary stage may use at most when a secondary
 #: stage follows (a stage that proves its optimum early leaves the rest to the next).
 PRIMARY_STAGE_SHARE = 0.7
+#: Share of a stage's time the LP relaxation may use at most.
+RELAXATION_SHARE = 0.5
+#: Share of a stage's time left after the LP that the Lagrangian bound may use at most.
+LAGRANGIAN_SHARE = 0.3
+#: Share of a stage's time left after the bounds that the search of the LP's
+#: neighbourhood may use at most (the full model gets the rest).
+NEIGHBOURHOOD_SHARE = 0.5
 
 _STATUS: dict[Any, SolveStatus] = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
@@ -44,8 +53,16 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         start: float,
         scale: float,
         offset: tuple[float, float] = (0.0, 0.0),
+        stop_bound: float = math.inf,
+        fixed_bound: bool = False,
     ) -> None:
         super().__init__()
+        # A proven bound of the whole model (model units): the search stops once a
+        # plan is within the gap of it. With ``fixed_bound`` it is also the bound
+        # reported, for searches of a restricted model whose own bound holds for
+        # that model only.
+        self.stop_bound = stop_bound
+        self.fixed_bound = fixed_bound
         # Points already secured by earlier stages (objective, bound), so that the
         # secondary stage reports totals comparable with the primary stage's.
         self.offset = offset
@@ -58,11 +75,14 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self.objective = self.objective_value / self.scale + self.offset[0]
-        self.bound = self.best_objective_bound / self.scale + self.offset[1]
-        self._send()
+        self.on_bound(self.best_objective_bound)
+        if _within_gap(self.objective_value, self.stop_bound, self.params):
+            self.stop_search()
 
     def on_bound(self, bound: float) -> None:
-        self.bound = bound / self.scale + self.offset[1]
+        if self.fixed_bound:
+            bound = self.stop_bound
+        self.bound = min(bound, self.stop_bound) / self.scale + self.offset[1]
         self._send()
 
     def _send(self) -> None:
@@ -146,26 +166,26 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
         offset = (0.0, 0.0)
         if stage.name == "secondary" and "primary" in bounds:
             offset = (stats["stages"]["primary"]["objective"], bounds["primary"])
-        solver, status = _run(ctx, params, stage.name, start, stage.scale, budget, offset)
-        if status == cp_model.INFEASIBLE:
+        run = _run_stage(ctx, params, stage, start, budget, offset)
+        if run.status == cp_model.INFEASIBLE:
             return _infeasible(ctx, pins, start, params)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if run.values is None:
             all_optimal = False
-            stats["stages"][stage.name] = {"status": _STATUS[status].value}
-            if status == cp_model.MODEL_INVALID:
-                info = solver.response_proto.solution_info
-                return _without_plan(SolveStatus.ERROR, start, f"model rejected: {info}", ctx)
+            stats["stages"][stage.name] = {"status": _STATUS[run.status].value, **run.stats}
+            if run.status == cp_model.MODEL_INVALID:
+                return _without_plan(SolveStatus.ERROR, start, f"model rejected: {run.info}", ctx)
             break
-        values = list(solver.response_proto.solution)
+        values = run.values
         source = ""
-        found = round(solver.objective_value)
-        all_optimal &= status == cp_model.OPTIMAL
-        bounds[stage.name] = solver.best_objective_bound / SCALE
+        found = run.objective
+        all_optimal &= run.status == cp_model.OPTIMAL
+        bounds[stage.name] = run.bound / SCALE
         stats["stages"][stage.name] = {
-            "status": _STATUS[status].value,
+            "status": _STATUS[run.status].value,
             "objective": found / stage.scale,
-            "bound": solver.best_objective_bound / stage.scale,
-            "seconds": round(solver.wall_time, 3),
+            "bound": run.bound / stage.scale,
+            "seconds": round(run.seconds, 3),
+            **run.stats,
         }
         if not last:
             # Keep what this stage reached; its plan, with the auxiliary variables set
@@ -296,34 +316,175 @@ def _hint_solution(ctx: ModelContext, values: list[int]) -> None:
         ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(var_index), value)
 
 
-def _run(
+@dataclass
+class _StageRun:
+    """What one stage's search reached, in the stage objective's model units."""
+
+    status: Any
+    values: list[int] | None = None
+    objective: int = 0
+    bound: float = math.inf
+    seconds: float = 0.0
+    info: str = ""
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _run_stage(
     ctx: ModelContext,
     params: SolveParams,
-    stage: str,
+    stage: _Stage,
     start: float,
-    scale: float,
+    budget: float,
+    offset: tuple[float, float],
+) -> _StageRun:
+    """Search one stage: bounds from the relaxation, its neighbourhood, the full model.
+
+    1. The LP relaxation (GLOP) and the Lagrangian bound that prices the constraints
+       coupling committees at the LP's duals give a proven bound within seconds
+       (:mod:`planner.solver.relaxation`).
+    2. One CP-SAT worker searches the options the LP solution uses; it stops as soon
+       as its plan is within the gap of that bound, and the stage is done.
+    3. Otherwise the full model is searched for the rest of the budget, from that
+       plan as a hint, and stops as soon as it is within the gap of the bound.
+
+    The secondary stage, which starts from a complete hint, goes straight to step 3.
+    The stage's bound is the best of the relaxation's and the full search's.
+    """
+    began = time.perf_counter()
+    deadline = began + budget
+    stats: dict[str, Any] = {}
+    bound = math.inf
+    hint: tuple[list[int], int] | None = None
+    relaxation = None
+    if stage.name != "secondary":
+        relaxation = relax(ctx.model, budget * RELAXATION_SHARE)
+    if relaxation is not None:
+        bound = math.floor(relaxation.bound)
+        stats["lp_bound"] = bound / stage.scale
+        stats["lp_seconds"] = round(relaxation.seconds, 3)
+        _report_bound(params, stage, start, bound)
+        took = time.perf_counter()
+        lagrangian = lagrangian_bound(
+            relaxation,
+            ctx.committee_blocks(),
+            LAGRANGIAN_SHARE * (deadline - took),
+            params.seed,
+        )
+        if lagrangian is not None:
+            stats["lagrangian_bound"] = math.floor(lagrangian) / stage.scale
+            stats["lagrangian_seconds"] = round(time.perf_counter() - took, 3)
+            if lagrangian < bound:
+                bound = math.floor(lagrangian)
+                _report_bound(params, stage, start, bound)
+        hint = _search_neighbourhood(ctx, params, stage, start, deadline, relaxation, bound, stats)
+        if hint is not None and _within_gap(hint[1], bound, params):
+            return _StageRun(
+                cp_model.OPTIMAL,
+                hint[0],
+                hint[1],
+                bound,
+                time.perf_counter() - began,
+                stats=stats,
+            )
+    if hint is not None:
+        _hint_solution(ctx, hint[0])
+    solver, status = _cp_solve(
+        ctx.model,
+        params,
+        max(0.01, deadline - time.perf_counter()),
+        params.workers,
+        _Reporter(params, stage.name, start, stage.scale, offset, stop_bound=bound),
+        presolve=stage.name != "secondary",
+    )
+    run = _StageRun(status, seconds=time.perf_counter() - began, stats=stats)
+    run.info = str(solver.response_proto.solution_info)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        run.values = list(solver.response_proto.solution)
+        run.objective = round(solver.objective_value)
+        run.bound = solver.best_objective_bound
+    if hint is not None and (run.values is None or hint[1] > run.objective):
+        run.values, run.objective = hint
+        run.status = cp_model.FEASIBLE
+    run.bound = min(run.bound, bound)
+    if run.values is not None and _within_gap(run.objective, run.bound, params):
+        run.status = cp_model.OPTIMAL
+    return run
+
+
+def _within_gap(objective: float, bound: float, params: SolveParams) -> bool:
+    """Whether a plan is proven good enough: at the bound, or within the gap limit."""
+    return objective >= bound or relative_gap(objective, bound) <= params.relative_gap
+
+
+def _report_bound(params: SolveParams, stage: _Stage, start: float, bound: float) -> None:
+    if params.progress is not None:
+        elapsed = time.perf_counter() - start
+        params.progress(Progress(stage.name, elapsed, None, bound / stage.scale))
+
+
+def _search_neighbourhood(
+    ctx: ModelContext,
+    params: SolveParams,
+    stage: _Stage,
+    start: float,
+    deadline: float,
+    relaxation: Relaxation,
+    bound: float,
+    stats: dict[str, Any],
+) -> tuple[list[int], int] | None:
+    """Search the options the LP solution uses; return a plan and its objective.
+
+    The other options are fixed to 0 in a copy of the model, which one CP-SAT worker
+    searches for at most NEIGHBOURHOOD_SHARE of the remaining time (one worker: on
+    the reference scenarios its LP cuts close this small model fast, where two
+    workers stall). The search stops as soon as its plan is within the gap of
+    ``bound``, the proven bound of the whole model. Returns None when the
+    neighbourhood holds no plan in that time.
+    """
+    kept = [x for x in ctx.x if relaxation.values[x.index] > SUPPORT_TOLERANCE]
+    stats["neighbourhood_options"] = len(kept)
+    restricted = ctx.model.clone()
+    for x in ctx.x:
+        if relaxation.values[x.index] <= SUPPORT_TOLERANCE:
+            restricted.add(restricted.get_bool_var_from_proto_index(x.index) == 0)
+    budget = NEIGHBOURHOOD_SHARE * (deadline - time.perf_counter())
+    # Its bound holds for the neighbourhood only: progress shows the LP bound instead.
+    reporter = _Reporter(params, stage.name, start, stage.scale, stop_bound=bound, fixed_bound=True)
+    solver, status = _cp_solve(restricted, params, max(0.01, budget), 1, reporter)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    found = round(solver.objective_value)
+    stats["neighbourhood_objective"] = found / stage.scale
+    stats["neighbourhood_seconds"] = round(solver.wall_time, 3)
+    return list(solver.response_proto.solution), found
+
+
+def _cp_solve(
+    model: cp_model.CpModel,
+    params: SolveParams,
     time_limit: float,
-    offset: tuple[float, float] = (0.0, 0.0),
+    workers: int,
+    reporter: _Reporter,
+    presolve: bool = True,
 ) -> tuple[cp_model.CpSolver, Any]:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = time_limit
-    p.num_workers = params.workers
+    p.num_workers = workers
     p.random_seed = params.seed
     p.relative_gap_limit = params.relative_gap
     p.log_search_progress = params.log
     # Linearising the at-most-one and Boolean constraints into the LP gives much
     # better bounds on these assignment models (measured on the reference scenario).
     p.linearization_level = 2
-    if stage == "secondary":
+    if not presolve:
         # The secondary stage starts from a complete hint; without presolve CP-SAT
         # takes it at once instead of spending a short remaining time presolving
         # (on the 13-week reference at 5 s: secondary goals 412 points instead of none).
         p.cp_model_presolve = False
-    reporter = _Reporter(params, stage, start, scale, offset)
     if params.progress is not None:
         solver.best_bound_callback = reporter.on_bound
-    status = solver.solve(ctx.model, reporter)
+    status = solver.solve(model, reporter)
     return solver, status
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -30,9 +32,14 @@ PRIMARY_STAGE_SHARE = 0.7
 RELAXATION_SHARE = 0.5
 #: Share of a stage's time left after the LP that the Lagrangian bound may use at most.
 LAGRANGIAN_SHARE = 0.3
-#: Share of a stage's time left after the bounds that the search of the LP's
-#: neighbourhood may use at most (the full model gets the rest).
-NEIGHBOURHOOD_SHARE = 0.5
+#: The neighbourhoods searched in turn: options the LP uses, then also those that
+#: start one cycle (a week for events) before or after an option the LP uses.
+NEIGHBOURHOOD_REACH = (0, 1)
+#: Share of the remaining time each neighbourhood but the last may use at most.
+NEIGHBOURHOOD_FIRST_SHARE = 0.3
+#: Share of the remaining time the last neighbourhood may use at most (the full
+#: model gets the rest).
+NEIGHBOURHOOD_SHARE = 0.8
 
 _STATUS: dict[Any, SolveStatus] = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
@@ -55,8 +62,10 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         offset: tuple[float, float] = (0.0, 0.0),
         stop_bound: float = math.inf,
         fixed_bound: bool = False,
+        portfolio: _Portfolio | None = None,
     ) -> None:
         super().__init__()
+        self.portfolio = portfolio
         # A proven bound of the whole model (model units): the search stops once a
         # plan is within the gap of it. With ``fixed_bound`` it is also the bound
         # reported, for searches of a restricted model whose own bound holds for
@@ -74,10 +83,18 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.bound: float | None = None
 
     def on_solution_callback(self) -> None:
-        self.objective = self.objective_value / self.scale + self.offset[0]
+        value = self.objective_value
+        if self.portfolio is not None:
+            with self.portfolio.lock:
+                value = self.portfolio.best = max(value, self.portfolio.best)
+        self.objective = value / self.scale + self.offset[0]
         self.on_bound(self.best_objective_bound)
-        if _within_gap(self.objective_value, self.stop_bound, self.params):
-            self.stop_search()
+        if _within_gap(value, self.stop_bound, self.params):
+            if self.portfolio is None:
+                self.stop_search()
+            else:
+                for solver in self.portfolio.solvers:
+                    solver.stop_search()
 
     def on_bound(self, bound: float) -> None:
         if self.fixed_bound:
@@ -88,7 +105,25 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     def _send(self) -> None:
         if self.params.progress is not None:
             elapsed = time.perf_counter() - self.start
-            self.params.progress(Progress(self.stage, elapsed, self.objective, self.bound))
+            report = Progress(self.stage, elapsed, self.objective, self.bound)
+            if self.portfolio is None:
+                self.params.progress(report)
+            else:
+                with self.portfolio.lock:
+                    self.params.progress(report)
+
+
+class _Portfolio:
+    """Searches of one model run side by side, one per core, with different seeds.
+
+    They share the best objective (for progress) and stop together once one of them
+    is within the gap of the bound.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.lock = threading.Lock()
+        self.best = -math.inf
+        self.solvers = [cp_model.CpSolver() for _ in range(size)]
 
 
 def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
@@ -192,7 +227,7 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
             # at their best, is a complete hint for the next stage.
             ctx.model.add(stage.expr >= found)
             values = _complete(ctx, [values[x.index] for x in ctx.x], terms) or values
-            _hint_solution(ctx, values)
+            _hint(ctx.model, values)
 
     if values is None:
         message = f"no plan was found within the time limit of {params.time_limit:g} s"
@@ -309,11 +344,11 @@ def _complete(ctx: ModelContext, x_values: list[int], terms: list[GoalTerm]) -> 
     return list(solver.response_proto.solution)
 
 
-def _hint_solution(ctx: ModelContext, values: list[int]) -> None:
+def _hint(model: cp_model.CpModel, values: list[int]) -> None:
     """Make a full solution of the model (one value per variable) its hint."""
-    ctx.model.clear_hints()
+    model.clear_hints()
     for var_index, value in enumerate(values):
-        ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(var_index), value)
+        model.add_hint(model.get_int_var_from_proto_index(var_index), value)
 
 
 @dataclass
@@ -342,8 +377,9 @@ def _run_stage(
     1. The LP relaxation (GLOP) and the Lagrangian bound that prices the constraints
        coupling committees at the LP's duals give a proven bound within seconds
        (:mod:`planner.solver.relaxation`).
-    2. One CP-SAT worker searches the options the LP solution uses; it stops as soon
-       as its plan is within the gap of that bound, and the stage is done.
+    2. One CP-SAT worker searches the options the LP solution uses, then a wider
+       neighbourhood of them (:func:`_search_neighbourhood`); as soon as a plan is
+       within the gap of that bound the stage is done.
     3. Otherwise the full model is searched for the rest of the budget, from that
        plan as a hint, and stops as soon as it is within the gap of the bound.
 
@@ -387,7 +423,7 @@ def _run_stage(
                 stats=stats,
             )
     if hint is not None:
-        _hint_solution(ctx, hint[0])
+        _hint(ctx.model, hint[0])
     solver, status = _cp_solve(
         ctx.model,
         params,
@@ -432,31 +468,109 @@ def _search_neighbourhood(
     bound: float,
     stats: dict[str, Any],
 ) -> tuple[list[int], int] | None:
-    """Search the options the LP solution uses; return a plan and its objective.
+    """Search the neighbourhoods of the LP solution; return a plan and its objective.
 
-    The other options are fixed to 0 in a copy of the model, which one CP-SAT worker
-    searches for at most NEIGHBOURHOOD_SHARE of the remaining time (one worker: on
-    the reference scenarios its LP cuts close this small model fast, where two
-    workers stall). The search stops as soon as its plan is within the gap of
-    ``bound``, the proven bound of the whole model. Returns None when the
-    neighbourhood holds no plan in that time.
+    Neighbourhood ``r`` (see NEIGHBOURHOOD_REACH) holds the options that start
+    within ``r`` cycles of an option the LP solution uses, for the same demand line
+    and unit; the other options are fixed to 0 in a copy of the model. One CP-SAT
+    worker searches each in turn, from the previous one's plan (one worker: on the
+    reference scenarios its LP cuts close these small models fast, where two workers
+    stall). A search stops as soon as its plan is within the gap of ``bound``, the
+    proven bound of the whole model, and then no further neighbourhood is searched.
+    Returns None when no neighbourhood yields a plan in time.
     """
-    kept = [x for x in ctx.x if relaxation.values[x.index] > SUPPORT_TOLERANCE]
-    stats["neighbourhood_options"] = len(kept)
-    restricted = ctx.model.clone()
-    for x in ctx.x:
-        if relaxation.values[x.index] <= SUPPORT_TOLERANCE:
-            restricted.add(restricted.get_bool_var_from_proto_index(x.index) == 0)
-    budget = NEIGHBOURHOOD_SHARE * (deadline - time.perf_counter())
-    # Its bound holds for the neighbourhood only: progress shows the LP bound instead.
-    reporter = _Reporter(params, stage.name, start, stage.scale, stop_bound=bound, fixed_bound=True)
-    solver, status = _cp_solve(restricted, params, max(0.01, budget), 1, reporter)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    found = round(solver.objective_value)
-    stats["neighbourhood_objective"] = found / stage.scale
-    stats["neighbourhood_seconds"] = round(solver.wall_time, 3)
-    return list(solver.response_proto.solution), found
+
+    def cycle(o: Option) -> int:
+        return (o.first_week - 1) // o.duration
+
+    used = {
+        (o.line_id, o.unit_id, cycle(o))
+        for o, x in zip(ctx.options, ctx.x, strict=True)
+        if relaxation.values[x.index] > SUPPORT_TOLERANCE
+    }
+    best: tuple[list[int], int] | None = None
+    searched = stats["neighbourhoods"] = []
+    for n, reach in enumerate(NEIGHBOURHOOD_REACH):
+        restricted = ctx.model.clone()
+        restricted.clear_hints()
+        kept = 0
+        for o, x in zip(ctx.options, ctx.x, strict=True):
+            if any((o.line_id, o.unit_id, cycle(o) + d) in used for d in range(-reach, reach + 1)):
+                kept += 1
+            else:
+                restricted.add(restricted.get_bool_var_from_proto_index(x.index) == 0)
+        if best is not None:
+            _hint(restricted, best[0])
+        last = n == len(NEIGHBOURHOOD_REACH) - 1
+        budget = (NEIGHBOURHOOD_SHARE if last else NEIGHBOURHOOD_FIRST_SHARE) * (
+            deadline - time.perf_counter()
+        )
+        began = time.perf_counter()
+        found = _search_portfolio(restricted, params, stage, start, max(0.01, budget), bound)
+        record: dict[str, Any] = {"reach": reach, "options": kept}
+        searched.append(record)
+        if found is None:
+            continue
+        record.update(
+            objective=found[1] / stage.scale, seconds=round(time.perf_counter() - began, 3)
+        )
+        if best is None or found[1] > best[1]:
+            best = found
+        if _within_gap(best[1], bound, params):
+            break
+    return best
+
+
+def _search_portfolio(
+    model: cp_model.CpModel,
+    params: SolveParams,
+    stage: _Stage,
+    start: float,
+    time_limit: float,
+    bound: float,
+) -> tuple[list[int], int] | None:
+    """Search a restricted model with one single-worker search per core.
+
+    Each search has its own seed (``params.seed``, ``params.seed + 1``, …); the one
+    that ends with the best plan wins. Single-worker searches, because on the
+    reference scenarios one worker's LP cuts close these small models fast where a
+    two-worker search stalls; several of them, because their paths differ much from
+    seed to seed. Returns the best plan and its objective, or None.
+    """
+    portfolio = _Portfolio(max(1, params.workers))
+
+    def one(k: int) -> tuple[cp_model.CpSolver, Any]:
+        # Its own bound holds for the restricted model only: progress shows ``bound``.
+        reporter = _Reporter(
+            params,
+            stage.name,
+            start,
+            stage.scale,
+            stop_bound=bound,
+            fixed_bound=True,
+            portfolio=portfolio,
+        )
+        return _cp_solve(
+            model if k == 0 else model.clone(),
+            replace(params, seed=params.seed + k),
+            time_limit,
+            1,
+            reporter,
+            own_gap=False,
+            solver=portfolio.solvers[k],
+        )
+
+    if len(portfolio.solvers) == 1:
+        runs = [one(0)]
+    else:
+        with ThreadPoolExecutor(len(portfolio.solvers)) as pool:
+            runs = list(pool.map(one, range(len(portfolio.solvers))))
+    found = [
+        (list(solver.response_proto.solution), round(solver.objective_value))
+        for solver, status in runs
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    ]
+    return max(found, key=lambda f: f[1], default=None)
 
 
 def _cp_solve(
@@ -465,14 +579,18 @@ def _cp_solve(
     time_limit: float,
     workers: int,
     reporter: _Reporter,
+    own_gap: bool = True,
     presolve: bool = True,
+    solver: cp_model.CpSolver | None = None,
 ) -> tuple[cp_model.CpSolver, Any]:
-    solver = cp_model.CpSolver()
+    solver = solver or cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = time_limit
     p.num_workers = workers
     p.random_seed = params.seed
-    p.relative_gap_limit = params.relative_gap
+    # A restricted model's own bound says nothing of the whole model's: such a search
+    # stops on the whole model's bound, through the reporter, instead.
+    p.relative_gap_limit = params.relative_gap if own_gap else 0.0
     p.log_search_progress = params.log
     # Linearising the at-most-one and Boolean constraints into the LP gives much
     # better bounds on these assignment models (measured on the reference scenario).

@@ -550,14 +550,22 @@ def _search_portfolio(
             fixed_bound=True,
             portfolio=portfolio,
         )
+        solver = portfolio.solvers[k]
+        # All constraints in the LP from the start, and a search led by the LP (or,
+        # on the second core, quick restarts): measured on the 26-week reference,
+        # these reach a good plan of the neighbourhood in about half the time.
+        solver.parameters.add_lp_constraints_lazily = False
+        solver.parameters.search_branching = (
+            cp_model.LP_SEARCH if k % 2 == 0 else cp_model.PORTFOLIO_WITH_QUICK_RESTART_SEARCH
+        )
         return _cp_solve(
             model if k == 0 else model.clone(),
-            replace(params, seed=params.seed + k),
+            replace(params, seed=params.seed + k // 2),
             time_limit,
             1,
             reporter,
             own_gap=False,
-            solver=portfolio.solvers[k],
+            solver=solver,
         )
 
     if len(portfolio.solvers) == 1:

@@ -405,6 +405,7 @@ def _run_stage(
             ctx.committee_blocks(),
             LAGRANGIAN_SHARE * (deadline - took),
             params.seed,
+            params.workers,
         )
         if lagrangian is not None:
             stats["lagrangian_bound"] = math.floor(lagrangian) / stage.scale

@@ -1,0 +1,183 @@
+"""The LP relaxation and the Lagrangian bound: valid bounds, and how much they prove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from ortools.sat.python import cp_model
+
+from planner import SolveParams, read_scenario, solve
+from planner.result import Progress
+from planner.solver.constraints import HARD_RULES
+from planner.solver.context import ModelContext
+from planner.solver.objective import GOALS, fairness_level
+from planner.solver.relaxation import lagrangian_bound, relax
+from planner.validate import check_plan
+from tests.factories import build
+from tests.strategies import small_scenarios
+
+
+def _optimum(model: cp_model.CpModel) -> float:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_time_in_seconds = 30
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return solver.objective_value
+
+
+def _odd_cycles(coupled: bool) -> tuple[cp_model.CpModel, list[str]]:
+    """Two blocks, each three Booleans pairwise exclusive (worth 2 each): the LP takes
+    a half of each (3 per block), whole numbers only one (2 per block). With
+    ``coupled``, a capacity row ties a1 and b1."""
+    model = cp_model.CpModel()
+    a = [model.new_bool_var(f"a{i}") for i in range(3)]
+    b = [model.new_bool_var(f"b{i}") for i in range(3)]
+    for block in (a, b):
+        for i in range(3):
+            model.add(block[i] + block[(i + 1) % 3] <= 1)
+    if coupled:
+        model.add(a[0] + b[0] <= 1)
+    model.maximize(2 * sum(a) + 2 * sum(b))
+    return model, ["a"] * 3 + ["b"] * 3
+
+
+def test_lp_bound_of_a_knapsack_is_its_fractional_optimum() -> None:
+    """max 5x + 4y + 3z with 2x + 3y + z <= 4: the LP fills z, x, then a third of y
+    (9 1/3); the integer optimum is 8."""
+    model = cp_model.CpModel()
+    x, y, z = (model.new_bool_var(n) for n in "xyz")
+    model.add(2 * x + 3 * y + z <= 4)
+    model.maximize(5 * x + 4 * y + 3 * z)
+    relaxation = relax(model, 10)
+    assert relaxation is not None
+    assert relaxation.bound == pytest.approx(28 / 3, abs=1e-4)
+    assert relaxation.bound >= 28 / 3
+    assert relaxation.values[0] == pytest.approx(1)
+    assert relaxation.values[1] == pytest.approx(1 / 3)
+    assert _optimum(model) == 8
+
+
+def test_lp_bound_of_a_minimised_objective_is_a_lower_bound() -> None:
+    """min x + 2y + 3z over a clause, a clause with a negated literal (x implies y) and
+    an at-most-one: the LP takes half of x and of y (1.5), below the integer 2."""
+    model = cp_model.CpModel()
+    x, y, z = (model.new_bool_var(n) for n in "xyz")
+    model.add_bool_or([x, y, z])
+    model.add_bool_or([x.Not(), y])  # x implies y
+    model.add_at_most_one([y, z])
+    model.minimize(x + 2 * y + 3 * z)
+    relaxation = relax(model, 10)
+    assert relaxation is not None
+    optimum = _optimum(model)
+    assert optimum == 2  # y alone
+    assert relaxation.bound <= optimum + 1e-9
+    assert relaxation.bound == pytest.approx(1.5, abs=1e-4)
+
+
+def test_constraints_the_lp_cannot_express_are_dropped_and_counted() -> None:
+    """A constraint enforced by a free literal, and one the LP has no form for, are
+    left out: the bound stays valid (above the optimum) and the count says so."""
+    model = cp_model.CpModel()
+    x, y, g = (model.new_bool_var(n) for n in "xyg")
+    model.add(x + y <= 1).only_enforce_if(g)
+    model.add_multiplication_equality(g, [x, y])
+    model.maximize(x + y + g)
+    relaxation = relax(model, 10)
+    assert relaxation is not None
+    assert relaxation.dropped == 2
+    assert relaxation.bound >= _optimum(model) - 1e-9
+
+
+def test_assumptions_are_kept_as_true() -> None:
+    """A pin-like clause enforced by an assumption literal binds the LP."""
+    model = cp_model.CpModel()
+    x, y, pin = (model.new_bool_var(n) for n in ("x", "y", "pin"))
+    model.add(x + y <= 1)
+    model.add_bool_or([y]).only_enforce_if(pin)
+    model.add_assumptions([pin])
+    model.maximize(3 * x + y)
+    relaxation = relax(model, 10)
+    assert relaxation is not None
+    assert relaxation.dropped == 0
+    assert relaxation.bound == pytest.approx(1, abs=1e-4)
+
+
+def test_lagrangian_bound_closes_the_gap_the_lp_leaves_inside_blocks() -> None:
+    """Odd cycles inside each block: LP bound 6, integer optimum 4; the blocks solved
+    as integers at the LP's prices prove 4."""
+    for coupled in (False, True):
+        model, blocks = _odd_cycles(coupled)
+        relaxation = relax(model, 10)
+        assert relaxation is not None
+        assert relaxation.bound == pytest.approx(6, abs=1e-4)
+        bound = lagrangian_bound(relaxation, blocks, 10)
+        assert bound is not None
+        assert _optimum(model) == 4
+        assert bound == pytest.approx(4, abs=1e-3)
+        assert bound >= 4
+
+
+def test_lagrangian_bound_refuses_variables_that_can_be_negative() -> None:
+    """Rounding block costs down is only safe on variables that are never negative."""
+    model = cp_model.CpModel()
+    v = model.new_int_var(-3, 3, "v")
+    w = model.new_int_var(0, 3, "w")
+    model.add(v + w <= 2)
+    model.maximize(v + w)
+    relaxation = relax(model, 10)
+    assert relaxation is not None
+    assert lagrangian_bound(relaxation, ["v", "w"], 10) is None
+
+
+def _primary_model(data: dict[str, Any]) -> ModelContext:
+    """The primary stage's model of a scenario, as the solver builds it."""
+    ctx = ModelContext(build(data))
+    for rule in HARD_RULES:
+        rule(ctx)
+    ctx.fairness_var = fairness_level(ctx)
+    terms = [goal(ctx) for goal in GOALS]
+    ctx.model.maximize(cp_model.LinearExpr.sum([t.expr() for t in terms if t.level == "primary"]))
+    return ctx
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_both_bounds_hold_on_random_scenarios(data: dict[str, Any]) -> None:
+    """On tiny scenarios, the proven optimum <= Lagrangian bound <= LP bound."""
+    ctx = _primary_model(data)
+    optimum = _optimum(ctx.model)
+    relaxation = relax(ctx.model, 10)
+    assert relaxation is not None
+    assert relaxation.bound >= optimum - 1e-6
+    bound = lagrangian_bound(relaxation, ctx.committee_blocks(), 10)
+    assert bound is not None
+    assert optimum - 1e-6 <= bound <= relaxation.bound + 1e-3 * max(1.0, abs(bound))
+
+
+def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds() -> None:
+    """The 13-week reference: the stage records the LP and Lagrangian bounds and the
+    neighbourhoods searched; LP >= Lagrangian >= final bound >= objective, and no
+    progress report ever shows a bound below the plan finally returned."""
+    scenario = read_scenario(
+        Path(__file__).parent.parent / "scenarios/wujiaochang-2027-spring.yaml"
+    )
+    reports: list[Progress] = []
+    result = solve(
+        scenario,
+        SolveParams(time_limit=20, seed=0, workers=2, relative_gap=0.005, progress=reports.append),
+    )
+    assert result.plan is not None and result.objective is not None
+    assert check_plan(scenario, result.plan) == []
+    stage = result.stats["stages"]["primary"]
+    assert stage["lp_bound"] >= stage["lagrangian_bound"] >= stage["bound"]
+    assert stage["bound"] >= stage["objective"]
+    assert stage["neighbourhoods"][0]["reach"] == 0
+    assert stage["neighbourhoods"][0]["options"] < result.stats["num_options"]
+    assert result.gap is not None and result.gap <= 0.005
+    bounds = [r.bound for r in reports if r.bound is not None]
+    assert bounds
+    assert min(bounds) >= result.objective - 1e-6

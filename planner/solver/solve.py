@@ -139,6 +139,11 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
     3. ``secondary``: among plans at least as good on the primary goals, the weighted
        sum of the secondary goals (spread of events, variety of themes).
 
+    Within the fairness and primary stages, an LP bound and a Lagrangian bound by
+    committee come first, then searches of the LP solution's neighbourhoods, then the
+    full model; a stage stops as soon as its plan is within ``params.relative_gap``
+    of the best bound (see :func:`_run_stage` and docs/rules.md).
+
     Parameters
     ----------
     scenario
@@ -377,9 +382,10 @@ def _run_stage(
     1. The LP relaxation (GLOP) and the Lagrangian bound that prices the constraints
        coupling committees at the LP's duals give a proven bound within seconds
        (:mod:`planner.solver.relaxation`).
-    2. One CP-SAT worker searches the options the LP solution uses, then a wider
-       neighbourhood of them (:func:`_search_neighbourhood`); as soon as a plan is
-       within the gap of that bound the stage is done.
+    2. Single-worker CP-SAT searches, one per core, explore the options the LP
+       solution uses, then a wider neighbourhood of them
+       (:func:`_search_neighbourhood`); as soon as a plan is within the gap of that
+       bound the stage is done.
     3. Otherwise the full model is searched for the rest of the budget, from that
        plan as a hint, and stops as soon as it is within the gap of the bound.
 
@@ -473,10 +479,9 @@ def _search_neighbourhood(
 
     Neighbourhood ``r`` (see NEIGHBOURHOOD_REACH) holds the options that start
     within ``r`` cycles of an option the LP solution uses, for the same demand line
-    and unit; the other options are fixed to 0 in a copy of the model. One CP-SAT
-    worker searches each in turn, from the previous one's plan (one worker: on the
-    reference scenarios its LP cuts close these small models fast, where two workers
-    stall). A search stops as soon as its plan is within the gap of ``bound``, the
+    and unit; the other options are fixed to 0 in a copy of the model, which
+    :func:`_search_portfolio` searches from the previous neighbourhood's plan. A search
+    stops as soon as its plan is within the gap of ``bound``, the
     proven bound of the whole model, and then no further neighbourhood is searched.
     Returns None when no neighbourhood yields a plan in time.
     """
@@ -532,11 +537,13 @@ def _search_portfolio(
 ) -> tuple[list[int], int] | None:
     """Search a restricted model with one single-worker search per core.
 
-    Each search has its own seed (``params.seed``, ``params.seed + 1``, …); the one
-    that ends with the best plan wins. Single-worker searches, because on the
-    reference scenarios one worker's LP cuts close these small models fast where a
-    two-worker search stalls; several of them, because their paths differ much from
-    seed to seed. Returns the best plan and its objective, or None.
+    The searches alternate between an LP-led search and quick restarts, with seeds
+    ``params.seed``, ``params.seed + 1``, … per pair; the one that ends with the best
+    plan wins, and all stop as soon as one is within the gap of ``bound``.
+    Single-worker searches, because on the reference scenarios one worker's LP cuts
+    close these small models fast where one two-worker search stalls; several of
+    them, because their paths differ much from strategy to strategy and seed to seed.
+    Returns the best plan and its objective, or None.
     """
     portfolio = _Portfolio(max(1, params.workers))
 

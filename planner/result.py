@@ -62,7 +62,10 @@ class SolveParams:
     seed
         CP-SAT random seed.
     workers
-        CP-SAT search workers; with 1 worker a solve is deterministic.
+        CP-SAT search workers (and single-worker searches run side by side in a
+        stage's neighbourhood search). With 1 worker a solve that ends on its gap or
+        optimum before any time limit cuts a search is deterministic; the time
+        limits of the steps within a stage are wall-clock shares.
     relative_gap
         Stop when the relative gap is at most this.
     log

@@ -11,8 +11,8 @@ Three things come of it (see :func:`planner.solver.solve.solve`):
   blocks of variables (on our model: the committees, coupled by resource capacity
   and by the fairness level) are priced at the LP's dual values, and each block is
   then solved exactly, as integers, by CP-SAT. Any prices of the right sign give a
-  valid bound; with the LP's prices it is never worse than the LP bound, and it is
-  better where a block's own integrality matters (a committee's coverage comes in
+  valid bound; with the LP's prices it is usually better than the LP bound, where a
+  block's own integrality matters (a committee's coverage comes in
   whole deliveries, so its shortfall below the target does too);
 * a **neighbourhood**. The options the LP solution uses at all are few (about 1,000
   of 15,661 on the 26-week reference), and a CP-SAT search restricted to them finds
@@ -124,7 +124,10 @@ def relax(model: cp_model.CpModel, time_limit: float) -> Relaxation | None:
     proto = model.proto
     if not proto.has_objective():
         return None
-    rows, dropped = _rows(proto)
+    kept = _rows(proto)
+    if kept is None:
+        return None
+    rows, dropped = kept
     # (The proto's repeated fields do not support negative indexes.)
     domains = [_ends(list(v.domain)) for v in proto.variables]
     cost: dict[int, float] = defaultdict(float)
@@ -134,7 +137,6 @@ def relax(model: cp_model.CpModel, time_limit: float) -> Relaxation | None:
     lp = pywraplp.Solver.CreateSolver("GLOP")
     if lp is None:  # pragma: no cover - GLOP ships with every OR-Tools build
         return None
-    lp.SetTimeLimit(max(1, int(time_limit * 1000)))
     variables = [lp.NumVar(float(low), float(high), "") for low, high in domains]
     constraints = []
     for row in rows:
@@ -146,6 +148,10 @@ def relax(model: cp_model.CpModel, time_limit: float) -> Relaxation | None:
     for var_index, coeff in cost.items():
         objective.SetCoefficient(variables[var_index], coeff)
     objective.SetMinimization()
+    left = time_limit - (time.perf_counter() - start)
+    if left <= 0:
+        return None
+    lp.SetTimeLimit(max(1, int(left * 1000)))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     relaxation = Relaxation(
@@ -181,8 +187,9 @@ def lagrangian_bound(
     programme per block, which one CP-SAT worker solves (its proven bound is used if
     the time runs out). For prices ``y`` of the right sign (positive only on a
     finite lower side, negative only on a finite upper side) the result is a lower
-    bound on the minimised sum, whatever ``y`` is; LP-optimal prices make it at least
-    as good as the LP bound.
+    bound on the minimised sum, whatever ``y`` is. With LP-optimal prices it is at
+    least as good as the LP bound, but for the rounding of block costs (a caller takes
+    the better of the two).
 
     Parameters
     ----------
@@ -202,7 +209,7 @@ def lagrangian_bound(
     float or None
         The bound in model units, or None when a block has a variable that can be
         negative (the rounding that keeps the bound valid needs values ≥ 0), or a
-        block proves infeasible.
+        block is infeasible or stops before it proves a bound.
     """
     deadline = time.perf_counter() + time_limit
     if any(low < 0 for low, _ in relaxation.domains):
@@ -267,11 +274,15 @@ def _block_minimum(
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     # The blocks are small: presolve costs more than it saves (measured on the
-    # 26-week reference: 1.2 s for all blocks instead of 2.1 s, same bound).
+    # 26-week reference: 1.2 s for all blocks instead of 2.1 s, same bound), and
+    # symmetry detection can take seconds on a block that then solves in 4 ms.
     solver.parameters.cp_model_presolve = False
+    solver.parameters.symmetry_level = 0
     solver.parameters.linearization_level = 2
     status = solver.solve(model)
-    if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Infeasible, invalid, or stopped before it proved anything: CP-SAT then
+        # reports a bound of 0, which bounds nothing.
         return None
     return solver.best_objective_bound / _COST_SCALE
 
@@ -280,22 +291,31 @@ def _ends(domain: list[int]) -> tuple[int, int]:
     return int(domain[0]), int(domain[len(domain) - 1])
 
 
-def _rows(proto: Any) -> tuple[list[Row], int]:
-    """The constraints of ``proto`` the relaxation keeps, and how many it drops."""
+def _rows(proto: Any) -> tuple[list[Row], int] | None:
+    """The constraints of ``proto`` the relaxation keeps, and how many it drops.
+
+    None when a constraint allows no value at all.
+    """
     assumed = set(proto.assumptions)
     rows: list[Row] = []
     dropped = 0
 
+    def row(vars_: list[int], coeffs: list[float], low: float, high: float) -> None:
+        # A variable may appear more than once (x or ¬x twice): add its coefficients,
+        # as the LP solver would otherwise keep only the last.
+        merged: dict[int, float] = defaultdict(float)
+        for var_index, coeff in zip(vars_, coeffs, strict=True):
+            merged[var_index] += coeff
+        rows.append(Row(list(merged), list(merged.values()), low, high))
+
     def literals(lits: list[int], low: float, high: float) -> None:
         # Σ literal ∈ [low, high], where a negative literal -k-1 stands for 1 - x_k.
         negated = sum(1 for lit in lits if lit < 0)
-        rows.append(
-            Row(
-                [lit if lit >= 0 else -lit - 1 for lit in lits],
-                [1.0 if lit >= 0 else -1.0 for lit in lits],
-                low - negated,
-                high - negated,
-            )
+        row(
+            [lit if lit >= 0 else -lit - 1 for lit in lits],
+            [1.0 if lit >= 0 else -1.0 for lit in lits],
+            low - negated,
+            high - negated,
         )
 
     for ct in proto.constraints:
@@ -303,9 +323,11 @@ def _rows(proto: Any) -> tuple[list[Row], int]:
             dropped += 1
         elif ct.has_linear():
             domain = list(ct.linear.domain)
+            if not domain:  # no value allowed: the model has no solution, nothing to bound
+                return None
             low = -math.inf if domain[0] <= -_HUGE else float(domain[0])
             high = math.inf if domain[-1] >= _HUGE else float(domain[-1])
-            rows.append(Row(list(ct.linear.vars), [float(c) for c in ct.linear.coeffs], low, high))
+            row(list(ct.linear.vars), [float(c) for c in ct.linear.coeffs], low, high)
         elif ct.has_bool_or():
             literals(list(ct.bool_or.literals), 1, math.inf)
         elif ct.has_at_most_one():

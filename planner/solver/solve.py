@@ -35,10 +35,11 @@ LAGRANGIAN_SHARE = 0.3
 #: The neighbourhoods searched in turn: options the LP uses, then also those that
 #: start one cycle (a week for events) before or after an option the LP uses.
 NEIGHBOURHOOD_REACH = (0, 1)
-#: Share of the remaining time each neighbourhood but the last may use at most.
+#: Share of the remaining time each neighbourhood but the last may use at most, and
+#: the last too while no neighbourhood has yielded a plan.
 NEIGHBOURHOOD_FIRST_SHARE = 0.3
-#: Share of the remaining time the last neighbourhood may use at most (the full
-#: model gets the rest).
+#: Share of the remaining time the last neighbourhood may use at most when it starts
+#: from a plan (the full model gets the rest).
 NEIGHBOURHOOD_SHARE = 0.8
 
 _STATUS: dict[Any, SolveStatus] = {
@@ -89,12 +90,13 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                 value = self.portfolio.best = max(value, self.portfolio.best)
         self.objective = value / self.scale + self.offset[0]
         self.on_bound(self.best_objective_bound)
-        if _within_gap(value, self.stop_bound, self.params):
+        if self.portfolio is not None and self.portfolio.done.is_set():
+            self.stop_search()
+        elif _within_gap(value, self.stop_bound, self.params):
             if self.portfolio is None:
                 self.stop_search()
             else:
-                for solver in self.portfolio.solvers:
-                    solver.stop_search()
+                self.portfolio.stop()
 
     def on_bound(self, bound: float) -> None:
         if self.fixed_bound:
@@ -124,6 +126,16 @@ class _Portfolio:
         self.lock = threading.Lock()
         self.best = -math.inf
         self.solvers = [cp_model.CpSolver() for _ in range(size)]
+        # Set once a search is within the gap. A search that has not entered
+        # ``solve`` yet would miss ``stop_search``: it checks this before it starts
+        # and on its first plan.
+        self.done = threading.Event()
+
+    def stop(self) -> None:
+        """Stop every search of the portfolio."""
+        self.done.set()
+        for solver in self.solvers:
+            solver.stop_search()
 
 
 def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
@@ -507,7 +519,9 @@ def _search_neighbourhood(
                 restricted.add(restricted.get_bool_var_from_proto_index(x.index) == 0)
         if best is not None:
             _hint(restricted, best[0])
-        last = n == len(NEIGHBOURHOOD_REACH) - 1
+        # The last neighbourhood may take most of the time only when there is a plan
+        # to improve; otherwise the full model keeps most of it.
+        last = n == len(NEIGHBOURHOOD_REACH) - 1 and best is not None
         budget = (NEIGHBOURHOOD_SHARE if last else NEIGHBOURHOOD_FIRST_SHARE) * (
             deadline - time.perf_counter()
         )
@@ -546,8 +560,12 @@ def _search_portfolio(
     Returns the best plan and its objective, or None.
     """
     portfolio = _Portfolio(max(1, params.workers))
+    # Copies made here, so that every search starts at once when its thread does.
+    models = [model] + [model.clone() for _ in portfolio.solvers[1:]]
 
     def one(k: int) -> tuple[cp_model.CpSolver, Any]:
+        if portfolio.done.is_set():
+            return portfolio.solvers[k], cp_model.UNKNOWN
         # Its own bound holds for the restricted model only: progress shows ``bound``.
         reporter = _Reporter(
             params,
@@ -567,7 +585,7 @@ def _search_portfolio(
             cp_model.LP_SEARCH if k % 2 == 0 else cp_model.PORTFOLIO_WITH_QUICK_RESTART_SEARCH
         )
         return _cp_solve(
-            model if k == 0 else model.clone(),
+            models[k],
             replace(params, seed=params.seed + k // 2),
             time_limit,
             1,

@@ -48,6 +48,8 @@ def main() -> None:
         )
         wall = time.perf_counter() - started
         assert result.plan is not None, result.message
+        assert result.model_size is not None
+        size = result.model_size
         violations = check_plan(scenario, result.plan)
         started = time.perf_counter()
         baseline_plan = plan_baseline(scenario)
@@ -60,8 +62,8 @@ def main() -> None:
             f"seed {args.seed}, time limit {limit:g} s, gap stop {args.gap:g})"
         )
         print(
-            f"options {result.stats['num_options']}, variables {result.stats['num_variables']}, "
-            f"constraints {result.stats['num_constraints']}"
+            f"options {size.num_options}, variables {size.num_variables}, "
+            f"constraints {size.num_constraints}"
         )
         gap = result.gap if result.gap is not None else float("inf")
         proven = result.status.value == "optimal" or gap <= 0.005
@@ -70,7 +72,7 @@ def main() -> None:
             f"(target: optimal or gap <= 0.5 % within {target:g} s: "
             f"{'met' if proven and wall <= target + 0.5 else 'MISSED'})"
         )
-        print(f"stages: {result.stats.get('stages')}")
+        print(f"stop reason: {result.stop_reason}; stages: {result.stats['stages']}")
         print(f"violations of hard rules: {len(violations)}")
         print(f"baseline built in {baseline_seconds:.3f} s")
         print(f"{'KPI':<32}{'optimised':>12}{'baseline':>12}")

@@ -2,9 +2,10 @@
 
 from typing import TYPE_CHECKING, Any
 
+from planner.params import Progress, SolveParams
 from planner.plan import Delivery, Plan, read_deliveries, write_deliveries
 from planner.problems import Problem, ScenarioError
-from planner.result import Progress, Result, SolveParams, SolveStatus, Term
+from planner.result import Result, SolveStatus, StopReason, Term
 from planner.scenario import Product, Scenario
 from planner.scenario_io import read_scenario, write_scenario
 
@@ -22,6 +23,7 @@ __all__ = [
     "ScenarioError",
     "SolveParams",
     "SolveStatus",
+    "StopReason",
     "Term",
     "read_deliveries",
     "read_scenario",

@@ -7,12 +7,9 @@ written), 3 infeasible (the reason printed), 4 no plan within the time limit.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,11 +20,14 @@ from rich.table import Table
 
 from planner.baseline import plan_baseline
 from planner.generate import generate as generate_scenario
-from planner.kpis import Kpis, compute_kpis, write_calendars
-from planner.plan import Plan, read_deliveries, write_deliveries
+from planner.io.output import write_output_folder
+from planner.kpis import compute_kpis
+from planner.params import Progress as SolveProgress
+from planner.params import SolveParams
+from planner.plan import Plan, read_deliveries
 from planner.problems import ScenarioError
-from planner.result import Progress as SolveProgress
-from planner.result import Result, SolveParams, SolveStatus
+from planner.report import solve_report
+from planner.result import Result, SolveStatus
 from planner.scenario import Scenario
 from planner.scenario_io import read_scenario, scenario_schema, write_scenario
 from planner.validate import check_plan
@@ -35,6 +35,8 @@ from planner.validate import check_plan
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
+#: Exit code after a second Ctrl-C, which abandons the solve (the shell's 128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     help="Plan a season of cultural deliveries to residents' committees.",
@@ -97,7 +99,11 @@ def solve(
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
-    """Solve a scenario, print its KPIs beside the baseline, and write the outputs."""
+    """Solve a scenario, print its KPIs beside the baseline, and write the outputs.
+
+    Ctrl-C stops the search and keeps the best plan found so far (printed and
+    written like any other); a second Ctrl-C abandons the solve.
+    """
     from planner.solver import solve as run_solve
 
     s = _load(scenario)
@@ -109,10 +115,11 @@ def solve(
     if not result.status.has_plan or result.plan is None:
         err.print(f"{result.status.value}: {result.message}", markup=False)
         raise typer.Exit(EXIT_NO_PLAN)
-    report, plan_kpis = kpi_report(s, result)
+    plan_kpis = compute_kpis(s, result.plan)
+    report = solve_report(s, result, plan_kpis)
     _print_summary(s, result, report)
     if out_dir is not None:
-        _write_outputs(out_dir, s, result.plan, report, plan_kpis)
+        write_output_folder(out_dir, s, result.plan, report, plan_kpis)
         out.print(f"wrote {out_dir}/ (deliveries.csv, kpis.json, calendars/)", markup=False)
 
 
@@ -159,63 +166,67 @@ def schema() -> None:
     sys.stdout.write(scenario_schema() + "\n")
 
 
-def kpi_report(s: Scenario, result: Result) -> tuple[dict[str, Any], Kpis]:
-    """The ``kpis.json`` content (solve figures, KPIs, goal terms and the baseline's
-    KPIs) and the plan's full KPIs."""
-    assert result.plan is not None
-    kpis_ = compute_kpis(s, result.plan)
-    report: dict[str, Any] = {
-        "scenario": s.name,
-        "status": result.status.value,
-        "objective": result.objective,
-        "best_bound": result.best_bound,
-        "gap": result.gap,
-        "wall_seconds": round(result.wall_seconds, 3),
-        **kpis_.to_dict(),
-        "terms": result.term_points(),
-        "stats": result.stats,
-        "baseline": compute_kpis(s, plan_baseline(s)).to_dict(),
-    }
-    return report, kpis_
-
-
 def _solve_with_progress(run_solve: Any, s: Scenario, params: SolveParams, quiet: bool) -> Result:
-    if quiet:
-        return run_solve(s, params)
+    """Solve in a worker thread while the main thread shows progress and takes Ctrl-C.
+
+    The first Ctrl-C sets the solve's stop event: the solve returns its best plan so
+    far within about a second. A second Ctrl-C exits at once with code 130.
+    """
+    stop = threading.Event()
     state: dict[str, Any] = {}
-    with Progress(
-        TextColumn("[bold]{task.fields[stage]}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        TextColumn("best {task.fields[best]}  gap {task.fields[gap]}"),
-        console=err,
-        transient=False,
-    ) as bar:
+    on_progress = None
+    bar: Progress | None = None
+    if not quiet:
+        bar = Progress(
+            TextColumn("[bold]{task.fields[stage]}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            TextColumn("best {task.fields[best]}  gap {task.fields[gap]}"),
+            console=err,
+            transient=False,
+        )
         task = bar.add_task("solve", total=params.time_limit, stage="building", best="-", gap="-")
 
-        def report(p: SolveProgress) -> None:
+        def on_progress(p: SolveProgress) -> None:
+            assert bar is not None
             best = "-" if p.objective is None else f"{p.objective:,.1f}"
             if p.stage == "fairness" and p.objective is not None:
                 best = f"min coverage {p.objective:.2f}%"
             gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
             bar.update(task, stage=p.stage, best=best, gap=gap)
 
-        def work() -> None:
-            state["result"] = run_solve(s, replace(params, progress=report))
+    def work() -> None:
+        state["result"] = run_solve(s, params, on_progress=on_progress, stop=stop)
 
-        thread = threading.Thread(target=work, daemon=True)
-        started = time.perf_counter()
-        thread.start()
+    thread = threading.Thread(target=work, name="solve", daemon=True)
+    started = time.perf_counter()
+    if bar is not None:
+        bar.start()
+    thread.start()
+    try:
         while thread.is_alive():
-            bar.update(task, completed=min(params.time_limit, time.perf_counter() - started))
-            thread.join(0.1)
-        bar.update(task, completed=params.time_limit, stage="done")
+            try:
+                if bar is not None:
+                    elapsed = time.perf_counter() - started
+                    bar.update(task, completed=min(params.time_limit, elapsed))
+                thread.join(0.1)
+            except KeyboardInterrupt:
+                if stop.is_set():
+                    raise typer.Exit(EXIT_INTERRUPTED) from None
+                stop.set()
+                err.print("stopping: keeping the best plan found so far", markup=False)
+    finally:
+        if bar is not None:
+            bar.update(task, completed=params.time_limit, stage="done")
+            bar.stop()
     return state["result"]
 
 
 def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:
     base = report["baseline"]
-    table = Table(title=f"{s.name}: {result.status.value}, gap {100 * (result.gap or 0):.2f}%")
+    gap = "-" if result.gap is None else f"{100 * result.gap:.2f}%"
+    reason = f" ({result.stop_reason.value})" if result.stop_reason is not None else ""
+    table = Table(title=f"{s.name}: {result.status.value}{reason}, gap {gap}")
     table.add_column("KPI")
     table.add_column("optimised", justify="right")
     table.add_column("baseline", justify="right")
@@ -231,38 +242,16 @@ def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:
     for label, key, fmt in rows:
         table.add_row(label, fmt.format(report[key]), fmt.format(base[key]))
     out.print(table)
+    # The bound is None when the plan is the baseline's fallback (nothing proven).
+    bound = "-" if result.best_bound is None else f"{result.best_bound:,.1f}"
+    objective = "-" if result.objective is None else f"{result.objective:,.1f}"
     out.print(
         f"worst served: {report['worst_committee_name']} ({report['worst_committee']}); "
-        f"objective {result.objective:,.1f}, bound {result.best_bound:,.1f}, "
-        f"{result.wall_seconds:.2f} s",
+        f"objective {objective}, bound {bound}, {result.wall_seconds:.2f} s",
         markup=False,
     )
-
-
-def _write_outputs(
-    out_dir: Path, s: Scenario, plan: Plan, report: dict[str, Any], kpis_: Kpis
-) -> None:
-    """Write every output into a fresh folder, then move it in place (all or nothing)."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".cultplan-", dir=out_dir.parent))
-    try:
-        write_deliveries(plan, s, staging / "deliveries.csv")
-        (staging / "kpis.json").write_text(
-            json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-        )
-        kpis_.by_committee.to_csv(staging / "coverage.csv", index=False, encoding="utf-8-sig")
-        kpis_.unmet.to_csv(staging / "unmet.csv", index=False, encoding="utf-8-sig")
-        kpis_.utilisation.to_csv(staging / "utilisation.csv", index=False, encoding="utf-8-sig")
-        (staging / "calendars").mkdir()
-        write_calendars(s, plan, staging / "calendars")
-        out_dir.mkdir(exist_ok=True)
-        for item in staging.iterdir():
-            target = out_dir / item.name
-            if target.is_dir():
-                shutil.rmtree(target)
-            item.replace(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    if result.message:
+        out.print(result.message, markup=False, highlight=False)
 
 
 def _read_plan(path: Path, s: Scenario) -> Plan:

@@ -1,16 +1,22 @@
-"""Solve parameters and results (no solver import, so the API and KPIs can use them)."""
+"""What a solve returns: status, stop reason, stage reports and the plan (no solver import)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from planner.plan import Plan
+
+__all__ = [
+    "ModelSize",
+    "NeighbourhoodReport",
+    "Result",
+    "SolveStatus",
+    "StageReport",
+    "StopReason",
+    "Term",
+]
 
 
 class SolveStatus(StrEnum):
@@ -18,9 +24,11 @@ class SolveStatus(StrEnum):
 
     OPTIMAL = "optimal"
     """A plan proven best for the objective in every stage (within
-    ``SolveParams.relative_gap`` when that is above 0)."""
+    ``SolveParams.relative_gap`` when that is above 0; ``Result.stop_reason`` says
+    which)."""
     FEASIBLE = "feasible"
-    """A plan, not proven best within the time limit."""
+    """A plan, not proven best: the time limit ran out or the caller stopped the
+    search (``Result.stop_reason`` says which)."""
     INFEASIBLE = "infeasible"
     """No plan keeps every hard rule (with the pins as given); see ``Result.message``."""
     NO_SOLUTION = "no_solution"
@@ -34,60 +42,19 @@ class SolveStatus(StrEnum):
         return self in {SolveStatus.OPTIMAL, SolveStatus.FEASIBLE}
 
 
-@dataclass(frozen=True)
-class Progress:
-    """A progress report sent while solving."""
+class StopReason(StrEnum):
+    """Why the search ended."""
 
-    stage: str
-    elapsed: float
-    objective: float | None
-    bound: float | None
-
-    @property
-    def gap(self) -> float | None:
-        """Relative gap between objective and bound, or None before the first plan."""
-        if self.objective is None or self.bound is None:
-            return None
-        return relative_gap(self.objective, self.bound)
-
-
-@dataclass(frozen=True)
-class SolveParams:
-    """Parameters of a solve.
-
-    Attributes
-    ----------
-    time_limit
-        Wall-clock seconds for the whole solve (all stages).
-    seed
-        CP-SAT random seed.
-    workers
-        CP-SAT search workers (and single-worker searches run side by side in a
-        stage's neighbourhood search). With 1 worker a solve that ends on its gap or
-        optimum before any time limit cuts a search is deterministic; the time
-        limits of the steps within a stage are wall-clock shares.
-    relative_gap
-        Stop when the relative gap is at most this.
-    log
-        Print CP-SAT's search log.
-    """
-
-    time_limit: float = 30.0
-    seed: int = 0
-    workers: int = 2
-    relative_gap: float = 0.0
-    log: bool = False
-    progress: Callable[[Progress], None] | None = field(default=None, compare=False)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> SolveParams:
-        """Read parameters from a YAML file with the attribute names as keys."""
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        allowed = {"time_limit", "seed", "workers", "relative_gap", "log"}
-        unknown = sorted(set(data) - allowed)
-        if unknown:
-            raise ValueError(f"{path}: unknown solve parameter(s) {', '.join(unknown)}")
-        return cls(**data)
+    PROVEN = "proven"
+    """Every stage reached its proven optimum, or no plan can exist."""
+    GAP_LIMIT = "gap_limit"
+    """Every stage's plan came within ``SolveParams.relative_gap`` of its bound."""
+    TIME_LIMIT = "time_limit"
+    """``SolveParams.time_limit`` ran out."""
+    STOPPED = "stopped"
+    """The caller set the stop event (a cancelled job, Ctrl-C)."""
+    ERROR = "error"
+    """The solver rejected the model."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +64,91 @@ class Term:
     name: str
     points: float
     description: str
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """How big the CP-SAT model of a scenario is."""
+
+    num_options: int
+    num_demand_lines: int = 0
+    num_variables: int = 0
+    num_constraints: int = 0
+
+
+@dataclass(frozen=True)
+class NeighbourhoodReport:
+    """One neighbourhood search of a stage (see docs/solving.md).
+
+    Attributes
+    ----------
+    reach
+        Cycles around the LP solution's options that the neighbourhood keeps.
+    options
+        Options kept.
+    objective, seconds
+        The stage objective of its best plan and the time it took (None without a plan).
+    """
+
+    reach: int
+    options: int
+    objective: float | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class StageReport:
+    """What one stage of the solve reached (see docs/solving.md).
+
+    Attributes
+    ----------
+    name
+        ``fairness``, ``primary`` or ``secondary``.
+    status
+        ``optimal`` (proven, or within the gap), ``feasible``, or the status that ended
+        the solve in this stage.
+    objective, bound
+        The stage objective of its plan and its proven bound, in the stage's own units
+        (percent of minimum coverage for ``fairness``, points otherwise).
+    seconds
+        Wall time of the stage.
+    lp_bound, lp_seconds, lagrangian_bound, lagrangian_seconds
+        The relaxation's bounds and their times (None when not computed).
+    neighbourhoods
+        The neighbourhood searches, in order.
+    """
+
+    name: str
+    status: SolveStatus
+    objective: float | None = None
+    bound: float | None = None
+    seconds: float | None = None
+    lp_bound: float | None = None
+    lp_seconds: float | None = None
+    lagrangian_bound: float | None = None
+    lagrangian_seconds: float | None = None
+    neighbourhoods: tuple[NeighbourhoodReport, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data, leaving out figures that were not computed."""
+        out: dict[str, Any] = {"status": self.status.value}
+        for key in (
+            "objective",
+            "bound",
+            "seconds",
+            "lp_bound",
+            "lp_seconds",
+            "lagrangian_bound",
+            "lagrangian_seconds",
+        ):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.neighbourhoods:
+            out["neighbourhoods"] = [
+                {k: v for k, v in vars(n).items() if v is not None} for n in self.neighbourhoods
+            ]
+        return out
 
 
 @dataclass(frozen=True)
@@ -121,9 +173,17 @@ class Result:
         their sum as the model counts it (coefficients rounded to 1/1000 point), so
         the terms add up to it within that rounding.
     message
-        For infeasible or failed solves, the reason in planners' words.
-    stats
-        Model and search figures (options, variables, stage objectives).
+        For infeasible or failed solves, or a fallback plan, the reason in planners'
+        words.
+    stop_reason
+        Why the search ended; ``proven`` for an optimum or a proven infeasibility.
+    stages
+        One report per stage that ran, in order.
+    model_size
+        The model's size (None when no model was built).
+    baseline_objective
+        The spreadsheet baseline's plan's objective as the model counts it (None when
+        the baseline's plan does not complete into a solution of the model).
     """
 
     status: SolveStatus
@@ -134,13 +194,28 @@ class Result:
     plan: Plan | None
     terms: tuple[Term, ...] = ()
     message: str = ""
-    stats: dict[str, Any] = field(default_factory=dict)
+    stop_reason: StopReason | None = None
+    stages: tuple[StageReport, ...] = ()
+    model_size: ModelSize | None = None
+    baseline_objective: float | None = None
 
     def term_points(self) -> dict[str, float]:
         """Points of each named term."""
         return {t.name: t.points for t in self.terms}
 
+    def stage(self, name: str) -> StageReport | None:
+        """The report of the stage called ``name``, or None if it did not run."""
+        return next((s for s in self.stages if s.name == name), None)
 
-def relative_gap(objective: float, bound: float) -> float:
-    """Relative gap between an objective and its bound."""
-    return abs(bound - objective) / max(1.0, abs(objective))
+    @property
+    def stats(self) -> dict[str, Any]:
+        """Model and search figures as plain data (the ``stats`` of ``kpis.json``)."""
+        out: dict[str, Any] = {}
+        if self.model_size is not None:
+            out.update(vars(self.model_size))
+        out["stages"] = {s.name: s.to_dict() for s in self.stages}
+        if self.baseline_objective is not None:
+            out["baseline_objective"] = self.baseline_objective
+        if self.stop_reason is not None:
+            out["stop_reason"] = self.stop_reason.value
+        return out

@@ -6,8 +6,9 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
+from planner.params import SolveParams
 from planner.plan import Delivery
-from planner.result import Result, SolveParams
+from planner.result import Result
 from planner.scenario import Scenario
 from planner.scenario_io import scenario_from_dict
 

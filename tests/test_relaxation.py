@@ -13,10 +13,9 @@ from ortools.sat.python import cp_model
 from ortools.util.python import sorted_interval_list
 
 from planner import SolveParams, read_scenario, solve
-from planner.result import Progress
-from planner.solver.constraints import HARD_RULES
+from planner.params import Progress
+from planner.solver import build_model
 from planner.solver.context import ModelContext
-from planner.solver.objective import GOALS, fairness_level
 from planner.solver.relaxation import lagrangian_bound, relax
 from planner.validate import check_plan
 from tests.factories import build
@@ -225,11 +224,8 @@ def test_lagrangian_bound_refuses_variables_that_can_be_negative() -> None:
 
 def _primary_model(data: dict[str, Any]) -> ModelContext:
     """The primary stage's model of a scenario, as the solver builds it."""
-    ctx = ModelContext(build(data))
-    for rule in HARD_RULES:
-        rule(ctx)
-    ctx.fairness_var = fairness_level(ctx)
-    terms = [goal(ctx) for goal in GOALS]
+    built = build_model(build(data))
+    ctx, terms = built.ctx, built.terms
     ctx.model.maximize(cp_model.LinearExpr.sum([t.expr() for t in terms if t.level == "primary"]))
     return ctx
 
@@ -259,17 +255,21 @@ def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds() -> 
     reports: list[Progress] = []
     result = solve(
         scenario,
-        SolveParams(time_limit=20, seed=0, workers=2, relative_gap=0.005, progress=reports.append),
+        SolveParams(time_limit=20, seed=0, workers=2, relative_gap=0.005),
+        on_progress=reports.append,
     )
     assert result.plan is not None and result.objective is not None
     assert check_plan(scenario, result.plan) == []
-    stage = result.stats["stages"]["primary"]
+    stage = result.stage("primary")
+    assert stage is not None and result.model_size is not None
+    assert stage.lagrangian_bound is not None and stage.lp_bound is not None
+    assert stage.objective is not None and stage.bound is not None
     # The Lagrangian bound by committee is tighter than the LP's on this scenario
     # (7,221.6 against 7,238.0 points); the stage's bound is the best of all.
-    assert stage["lagrangian_bound"] < stage["lp_bound"]
-    assert stage["objective"] <= stage["bound"] <= stage["lagrangian_bound"]
-    assert stage["neighbourhoods"][0]["reach"] == 0
-    assert stage["neighbourhoods"][0]["options"] < result.stats["num_options"]
+    assert stage.lagrangian_bound < stage.lp_bound
+    assert stage.objective <= stage.bound <= stage.lagrangian_bound
+    assert stage.neighbourhoods[0].reach == 0
+    assert stage.neighbourhoods[0].options < result.model_size.num_options
     assert result.gap is not None
     assert result.status.value != "optimal" or result.gap <= 0.005
     bounds = [r.bound for r in reports if r.bound is not None]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.result import SolveParams, relative_gap
+from planner.params import SolveParams, relative_gap
 
 
 def test_solve_params_from_file(tmp_path: Path) -> None:

@@ -397,7 +397,7 @@ def test_bound_covers_the_objective_with_a_secondary_stage() -> None:
     r = solve_valid(build(d))
     assert r.best_bound is not None and r.objective is not None
     assert r.best_bound >= r.objective - 1e-6
-    assert set(r.stats["stages"]) == {"primary", "secondary"}
+    assert {stage.name for stage in r.stages} == {"primary", "secondary"}
 
 
 def test_baseline_minimum_is_kept() -> None:

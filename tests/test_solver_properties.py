@@ -23,7 +23,7 @@ def test_random_scenarios_solve_to_valid_plans_no_worse_than_the_baseline(
     baseline's points (the search starts from the baseline), under its bound."""
     scenario = build(data)
     result = solve_valid(scenario, time_limit=10)
-    baseline_points = result.stats.get("baseline_objective")
+    baseline_points = result.baseline_objective
     assert baseline_points is not None
     assert result.objective is not None
     assert result.objective >= baseline_points - 1e-6

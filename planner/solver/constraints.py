@@ -109,14 +109,15 @@ def pin_options(ctx: ModelContext) -> list[list[int]]:
     return out
 
 
-def add_pins(ctx: ModelContext) -> list[cp_model.IntVar]:
+def add_pins(ctx: ModelContext, options: list[list[int]] | None = None) -> list[cp_model.IntVar]:
     """Require every pinned delivery; return one assumption literal per pin.
 
     Each pin is enforced by its literal, so an infeasible model names the pins that
-    conflict (CP-SAT's sufficient assumptions for infeasibility).
+    conflict (CP-SAT's sufficient assumptions for infeasibility). ``options`` are the
+    pins' options when already found (:func:`pin_options`).
     """
     literals = []
-    for k, matches in enumerate(pin_options(ctx)):
+    for k, matches in enumerate(pin_options(ctx) if options is None else options):
         lit = ctx.model.new_bool_var(f"pin{k}")
         if matches:
             ctx.model.add_bool_or([ctx.x[i] for i in matches]).only_enforce_if(lit)

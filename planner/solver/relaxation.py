@@ -33,6 +33,8 @@ from typing import Any
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from planner.solver.control import SolveControl
+
 #: CP-SAT's "unbounded" domain ends.
 _HUGE = 2**62
 #: LP values at or below this count as zero (the option is left out of the neighbourhood).
@@ -99,7 +101,9 @@ class Relaxation:
         return self.scaling * (total - 1e-6 * max(1.0, abs(total)))
 
 
-def relax(model: cp_model.CpModel, time_limit: float) -> Relaxation | None:
+def relax(
+    model: cp_model.CpModel, time_limit: float, control: SolveControl | None = None
+) -> Relaxation | None:
     """Solve the LP relaxation of ``model`` with GLOP.
 
     Assumption literals are taken as true (they are how pins are enforced). Linear,
@@ -113,12 +117,15 @@ def relax(model: cp_model.CpModel, time_limit: float) -> Relaxation | None:
         A CP-SAT model with a linear objective.
     time_limit
         Seconds GLOP may use.
+    control
+        The solve's control, whose stop interrupts GLOP.
 
     Returns
     -------
     Relaxation or None
         None when the model has no linear objective, or GLOP does not prove an optimum
-        within the time limit (an LP that is stopped early bounds nothing).
+        within the time limit or is stopped (an LP that is stopped early bounds
+        nothing).
     """
     start = time.perf_counter()
     proto = model.proto
@@ -128,6 +135,8 @@ def relax(model: cp_model.CpModel, time_limit: float) -> Relaxation | None:
     if kept is None:
         return None
     rows, dropped = kept
+    if control is not None and control.stopped:
+        return None
     # (The proto's repeated fields do not support negative indexes.)
     domains = [_ends(list(v.domain)) for v in proto.variables]
     cost: dict[int, float] = defaultdict(float)
@@ -148,11 +157,18 @@ def relax(model: cp_model.CpModel, time_limit: float) -> Relaxation | None:
     for var_index, coeff in cost.items():
         objective.SetCoefficient(variables[var_index], coeff)
     objective.SetMinimization()
+    if control is not None and control.stopped:
+        return None
     left = time_limit - (time.perf_counter() - start)
     if left <= 0:
         return None
     lp.SetTimeLimit(max(1, int(left * 1000)))
-    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+    if control is None:
+        status = lp.Solve()
+    else:
+        with control.running(lp.InterruptSolve):
+            status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
         return None
     relaxation = Relaxation(
         bound=0.0,
@@ -179,6 +195,7 @@ def lagrangian_bound(
     time_limit: float,
     seed: int = 0,
     threads: int = 1,
+    control: SolveControl | None = None,
 ) -> float | None:
     """A bound from pricing the constraints that couple blocks at the LP's duals.
 
@@ -203,6 +220,8 @@ def lagrangian_bound(
         CP-SAT random seed.
     threads
         Blocks solved at once (one CP-SAT worker each).
+    control
+        The solve's control, whose stop halts the blocks (the bound is then void).
 
     Returns
     -------
@@ -237,7 +256,7 @@ def lagrangian_bound(
         # Most blocks take a few milliseconds; one that is slow may use up to half
         # of the time left, and its proven bound counts if it does not finish.
         share = (deadline - time.perf_counter()) / 2
-        return _block_minimum(relaxation, members[block], inner[block], cost, share, seed)
+        return _block_minimum(relaxation, members[block], inner[block], cost, share, seed, control)
 
     with ThreadPoolExecutor(max(1, threads)) as pool:
         minima = list(pool.map(block_minimum, members))
@@ -253,6 +272,7 @@ def _block_minimum(
     cost: dict[int, float],
     time_limit: float,
     seed: int,
+    control: SolveControl | None = None,
 ) -> float | None:
     """A lower bound on one block's priced minimum, from CP-SAT on integers."""
     model = cp_model.CpModel()
@@ -279,7 +299,13 @@ def _block_minimum(
     solver.parameters.cp_model_presolve = False
     solver.parameters.symmetry_level = 0
     solver.parameters.linearization_level = 2
-    status = solver.solve(model)
+    if control is None:
+        status = solver.solve(model)
+    elif control.stopped:
+        return None
+    else:
+        with control.running(solver.stop_search):
+            status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Infeasible, invalid, or stopped before it proved anything: CP-SAT then
         # reports a bound of 0, which bounds nothing.

@@ -1,0 +1,77 @@
+"""The output folder of a solve, written all or nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from planner.kpis import Kpis, write_calendars
+from planner.plan import Plan, write_deliveries
+from planner.scenario import Scenario
+
+#: The files and folders of an output folder, in the order they are written.
+OUTPUT_FILES = (
+    "deliveries.csv",
+    "kpis.json",
+    "coverage.csv",
+    "unmet.csv",
+    "utilisation.csv",
+    "calendars",
+)
+
+
+def write_output_folder(
+    out_dir: str | Path,
+    scenario: Scenario,
+    plan: Plan,
+    report: dict[str, Any],
+    kpis: Kpis,
+) -> Path:
+    """Write a plan's files into ``out_dir``, all or nothing.
+
+    Everything is written into a fresh staging folder beside ``out_dir`` first and
+    moved into place only when every file is complete, so a failure leaves
+    ``out_dir`` as it was. Files of the same names already in ``out_dir`` are
+    replaced; other files there are left alone.
+
+    Parameters
+    ----------
+    out_dir
+        The output folder (created if missing).
+    scenario, plan
+        The scenario and the plan.
+    report
+        The ``kpis.json`` content (:func:`planner.report.solve_report`).
+    kpis
+        The plan's KPIs (coverage, unmet lines with reasons, utilisation).
+
+    Returns
+    -------
+    Path
+        The output folder.
+    """
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".cultplan-", dir=out.parent))
+    try:
+        write_deliveries(plan, scenario, staging / "deliveries.csv")
+        (staging / "kpis.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
+        kpis.by_committee.to_csv(staging / "coverage.csv", index=False, encoding="utf-8-sig")
+        kpis.unmet.to_csv(staging / "unmet.csv", index=False, encoding="utf-8-sig")
+        kpis.utilisation.to_csv(staging / "utilisation.csv", index=False, encoding="utf-8-sig")
+        (staging / "calendars").mkdir()
+        write_calendars(scenario, plan, staging / "calendars")
+        out.mkdir(exist_ok=True)
+        for name in OUTPUT_FILES:
+            target = out / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            (staging / name).replace(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out

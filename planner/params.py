@@ -1,0 +1,103 @@
+"""Solve parameters and progress reports: plain data, no solver import.
+
+:class:`SolveParams` is what a planner (or an API body, or a YAML file) says about a
+solve; what the caller wants to hear while it runs (progress) and how it stops the
+search (a stop event) are arguments of :func:`planner.solve`, not parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """Parameters of a solve.
+
+    Attributes
+    ----------
+    time_limit
+        Wall-clock seconds for the whole solve (all stages).
+    seed
+        CP-SAT random seed.
+    workers
+        CP-SAT search workers (and single-worker searches run side by side in a
+        stage's neighbourhood search). With 1 worker a solve that ends on its gap or
+        optimum before any time limit cuts a search is deterministic; the time
+        limits of the steps within a stage are wall-clock shares.
+    relative_gap
+        Stop when the relative gap is at most this.
+    log
+        Print CP-SAT's search log.
+    """
+
+    time_limit: float = 30.0
+    seed: int = 0
+    workers: int = 2
+    relative_gap: float = 0.0
+    log: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "solve parameters") -> SolveParams:
+        """Build parameters from a mapping with the attribute names as keys.
+
+        Raises
+        ------
+        ValueError
+            Naming ``source`` and every unknown key.
+        """
+        allowed = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            raise ValueError(f"{source}: unknown solve parameter(s) {', '.join(unknown)}")
+        return cls(**data)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> SolveParams:
+        """Read parameters from a YAML file with the attribute names as keys."""
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        return cls.from_dict(data, str(path))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The parameters as plain data (the inverse of :meth:`from_dict`)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report sent while solving.
+
+    Attributes
+    ----------
+    stage
+        The stage being solved (``fairness``, ``primary``, ``secondary``).
+    elapsed
+        Seconds since the solve started.
+    objective, bound
+        The best plan's objective and the best proven bound so far, in points
+        (None before the first plan or bound).
+    """
+
+    stage: str
+    elapsed: float
+    objective: float | None
+    bound: float | None
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap between objective and bound, or None before the first plan."""
+        if self.objective is None or self.bound is None:
+            return None
+        return relative_gap(self.objective, self.bound)
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """Relative gap ``|bound - objective| / max(1, |objective|)``."""
+    if not math.isfinite(bound):
+        return math.inf
+    return abs(bound - objective) / max(1.0, abs(objective))

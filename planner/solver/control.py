@@ -1,0 +1,114 @@
+"""A solve's clock, its caller's progress callback and stop event, and the searches under way.
+
+A caller stops a solve by setting a :class:`threading.Event` (an API job's cancel,
+Ctrl-C on the command line). Every search the solve runs (CP-SAT searches, GLOP's LP,
+the Lagrangian blocks) registers how to halt it while it runs; a watcher thread halts
+them within a fraction of a second once the event is set, and keeps halting them until
+they return, because a CP-SAT search that has not yet entered ``solve`` would miss a
+single stop. The solve then returns the best plan found so far.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from planner.params import Progress, SolveParams
+
+#: How often the watcher looks at the stop event (seconds).
+STOP_POLL_SECONDS = 0.05
+
+
+class SolveControl:
+    """The clock, progress reports and stop handling of one solve.
+
+    Parameters
+    ----------
+    params
+        The solve's parameters (the time limit counts from construction).
+    on_progress
+        Called with each :class:`~planner.params.Progress` report; calls are
+        serialised, never concurrent.
+    stop
+        An event the caller sets to stop the solve; None when it cannot be stopped.
+    """
+
+    def __init__(
+        self,
+        params: SolveParams,
+        on_progress: Callable[[Progress], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.params = params
+        self.start = time.perf_counter()
+        self.on_progress = on_progress
+        self._stop = stop
+        self._lock = threading.Lock()
+        self._report_lock = threading.Lock()
+        self._running: dict[int, Callable[[], None]] = {}
+        self._next = 0
+        self._closed = threading.Event()
+        self._watcher: threading.Thread | None = None
+        if stop is not None:
+            self._watcher = threading.Thread(target=self._watch, name="solve-stop", daemon=True)
+            self._watcher.start()
+
+    # -- the clock ---------------------------------------------------------------------
+    def elapsed(self) -> float:
+        """Seconds since the solve started."""
+        return time.perf_counter() - self.start
+
+    def remaining(self) -> float:
+        """Seconds left of the time limit (at least 0.01, so a search can start)."""
+        return max(0.01, self.params.time_limit - self.elapsed())
+
+    # -- stopping ----------------------------------------------------------------------
+    @property
+    def stopped(self) -> bool:
+        """Whether the caller has asked the solve to stop."""
+        return self._stop is not None and self._stop.is_set()
+
+    @contextmanager
+    def running(self, halt: Callable[[], None]) -> Iterator[None]:
+        """Register a search's ``halt`` function for the duration of the block."""
+        with self._lock:
+            key = self._next
+            self._next += 1
+            self._running[key] = halt
+        try:
+            if self.stopped:
+                halt()
+            yield
+        finally:
+            with self._lock:
+                del self._running[key]
+
+    def close(self) -> None:
+        """End the watcher (the solve is over)."""
+        self._closed.set()
+        if self._watcher is not None:
+            self._watcher.join()
+
+    def _watch(self) -> None:
+        assert self._stop is not None
+        while not self._closed.is_set():
+            if self._stop.wait(STOP_POLL_SECONDS):
+                with self._lock:
+                    halts = list(self._running.values())
+                for halt in halts:
+                    halt()
+                # Keep halting: a search registered but not yet started misses one stop.
+                self._closed.wait(STOP_POLL_SECONDS)
+
+    # -- progress ----------------------------------------------------------------------
+    def report(self, stage: str, objective: float | None, bound: float | None) -> None:
+        """Send a progress report (objective and bound in points, None if unknown)."""
+        if self.on_progress is None:
+            return
+        if bound is not None and not math.isfinite(bound):
+            bound = None
+        with self._report_lock:
+            self.on_progress(Progress(stage, self.elapsed(), objective, bound))

@@ -1,0 +1,181 @@
+"""The stages of a solve and how one stage is searched (see docs/solving.md)."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from planner.result import NeighbourhoodReport
+from planner.solver.context import SCALE, GoalTerm, ModelContext
+from planner.solver.control import SolveControl
+from planner.solver.neighbourhood import search_neighbourhoods
+from planner.solver.objective import BASIS
+from planner.solver.progress import Reporter, within_gap
+from planner.solver.relaxation import lagrangian_bound, relax
+from planner.solver.search import cp_solve, hint
+
+#: Share of the remaining time the fairness-first stage may use at most.
+FAIRNESS_STAGE_SHARE = 0.3
+#: Share of the remaining time the primary stage may use at most when a secondary
+#: stage follows (a stage that proves its optimum early leaves the rest to the next).
+PRIMARY_STAGE_SHARE = 0.7
+#: Share of a stage's time the LP relaxation may use at most.
+RELAXATION_SHARE = 0.5
+#: Share of a stage's time left after the LP that the Lagrangian bound may use at most.
+LAGRANGIAN_SHARE = 0.3
+
+
+@dataclass
+class Stage:
+    """One stage: the expression it maximises, its units and its share of the time.
+
+    Attributes
+    ----------
+    name
+        ``fairness``, ``primary`` or ``secondary``.
+    expr
+        The stage objective (model units).
+    scale
+        Model units per point (per percent of minimum coverage for ``fairness``).
+    share
+        Share of the remaining time the stage may use when a stage follows it.
+    """
+
+    name: str
+    expr: cp_model.LinearExprT
+    scale: float
+    share: float
+
+
+def plan_stages(ctx: ModelContext, terms: list[GoalTerm]) -> list[Stage]:
+    """The solve stages for the scenario's objective (see :func:`planner.solver.solve`)."""
+    stages = []
+    z = ctx.fairness_var
+    objective = ctx.scenario.objective
+    if objective.fairness_first and z is not None and objective.fairness > 0:
+        stages.append(Stage("fairness", z, BASIS / 100, FAIRNESS_STAGE_SHARE))
+    for level, share in (("primary", PRIMARY_STAGE_SHARE), ("secondary", 1.0)):
+        chosen = [t for t in terms if t.level == level and t.coeffs]
+        if chosen or level == "primary":
+            expr = cp_model.LinearExpr.sum([t.expr() for t in chosen])
+            stages.append(Stage(level, expr, SCALE, share))
+    return stages
+
+
+@dataclass
+class StageRun:
+    """What one stage's search reached, in the stage objective's model units."""
+
+    status: Any
+    values: list[int] | None = None
+    objective: int = 0
+    bound: float = math.inf
+    seconds: float = 0.0
+    info: str = ""
+    lp_bound: float | None = None
+    lp_seconds: float | None = None
+    lagrangian_bound: float | None = None
+    lagrangian_seconds: float | None = None
+    neighbourhoods: list[NeighbourhoodReport] = field(default_factory=list)
+
+
+def run_stage(
+    ctx: ModelContext,
+    control: SolveControl,
+    stage: Stage,
+    budget: float,
+    offset: tuple[float, float],
+) -> StageRun:
+    """Search one stage: bounds from the relaxation, its neighbourhood, the full model.
+
+    1. The LP relaxation (GLOP) and the Lagrangian bound that prices the constraints
+       coupling committees at the LP's duals give a proven bound within seconds
+       (:mod:`planner.solver.relaxation`).
+    2. Single-worker CP-SAT searches, one per core, explore the options the LP
+       solution uses, then a wider neighbourhood of them
+       (:func:`~planner.solver.neighbourhood.search_neighbourhoods`); as soon as a
+       plan is within the gap of that bound the stage is done.
+    3. Otherwise the full model is searched for the rest of the budget, from that
+       plan as a hint, and stops as soon as it is within the gap of the bound.
+
+    The secondary stage, which starts from a complete hint, goes straight to step 3.
+    The stage's bound is the best of the relaxation's and the full search's. A stop
+    from the caller ends whichever step runs and skips the rest.
+    """
+    began = time.perf_counter()
+    deadline = began + budget
+    run = StageRun(cp_model.UNKNOWN)
+    bound = math.inf
+    found: tuple[list[int], int] | None = None
+    if stage.name != "secondary":
+        bound, found = _bound_and_neighbourhoods(ctx, control, stage, deadline, run)
+        if found is not None and within_gap(found[1], bound, control.params.relative_gap):
+            run.status, run.values, run.objective = cp_model.OPTIMAL, found[0], found[1]
+            run.bound, run.seconds = bound, time.perf_counter() - began
+            return run
+    if found is not None:
+        hint(ctx.model, found[0])
+    reporter = Reporter(control, stage.name, stage.scale, offset, stop_bound=bound)
+    solver, status = cp_solve(
+        ctx.model,
+        control,
+        max(0.01, deadline - time.perf_counter()),
+        control.params.workers,
+        reporter,
+        presolve=stage.name != "secondary",
+    )
+    run.status = status
+    run.seconds = time.perf_counter() - began
+    if status == cp_model.MODEL_INVALID:
+        run.info = str(solver.response_proto.solution_info)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        run.values = list(solver.response_proto.solution)
+        run.objective = round(solver.objective_value)
+        run.bound = solver.best_objective_bound
+    if found is not None and (run.values is None or found[1] > run.objective):
+        run.values, run.objective = found
+        run.status = cp_model.FEASIBLE
+    run.bound = min(run.bound, bound)
+    if run.values is not None and within_gap(run.objective, run.bound, control.params.relative_gap):
+        run.status = cp_model.OPTIMAL
+    return run
+
+
+def _bound_and_neighbourhoods(
+    ctx: ModelContext, control: SolveControl, stage: Stage, deadline: float, run: StageRun
+) -> tuple[float, tuple[list[int], int] | None]:
+    """Steps 1 and 2 of :func:`run_stage`: the best bound and the neighbourhoods' plan.
+
+    Records the bounds, their times and the neighbourhood searches in ``run``.
+    """
+    budget = deadline - time.perf_counter()
+    relaxation = relax(ctx.model, budget * RELAXATION_SHARE, control)
+    if relaxation is None:
+        return math.inf, None
+    bound = math.floor(relaxation.bound)
+    run.lp_bound = bound / stage.scale
+    run.lp_seconds = round(relaxation.seconds, 3)
+    control.report(stage.name, None, bound / stage.scale)
+    took = time.perf_counter()
+    lagrangian = lagrangian_bound(
+        relaxation,
+        ctx.committee_blocks(),
+        LAGRANGIAN_SHARE * (deadline - took),
+        control.params.seed,
+        control.params.workers,
+        control,
+    )
+    if lagrangian is not None:
+        run.lagrangian_bound = math.floor(lagrangian) / stage.scale
+        run.lagrangian_seconds = round(time.perf_counter() - took, 3)
+        if lagrangian < bound:
+            bound = math.floor(lagrangian)
+            control.report(stage.name, None, bound / stage.scale)
+    found = search_neighbourhoods(
+        ctx, control, stage.name, stage.scale, deadline, relaxation, bound, run.neighbourhoods
+    )
+    return bound, found

@@ -154,7 +154,7 @@ def solve(scenario: Scenario, params: SolveParams | None = None) -> Result:
     Within the fairness and primary stages, an LP bound and a Lagrangian bound by
     committee come first, then searches of the LP solution's neighbourhoods, then the
     full model; a stage stops as soon as its plan is within ``params.relative_gap``
-    of the best bound (see :func:`_run_stage` and docs/rules.md).
+    of the best bound (see :func:`_run_stage` and docs/solving.md).
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Scenario generators: the Wujiaochang reference scenario and synthetic scale tiers.
 
 :func:`reference_scenario` builds the Wujiaochang subdistrict (Yangpu district, Shanghai)
-from the public facts of ``DOMAIN.md`` (committee names, grids, residents, area, centre,
+from the public facts of ``docs/domain.md`` (committee names, grids, residents, area, centre,
 calendar) and seeded, generated figures for everything else; :func:`write_reference_scenarios`
 writes the two reference files with a header that says which is which.
 :func:`generate` builds synthetic scenarios at the subdistrict, district and city tiers.
@@ -56,13 +56,13 @@ from planner.scenario import (
 )
 from planner.scenario_io import write_scenario
 
-# -- public facts (DOMAIN.md) -------------------------------------------------------------
+# -- public facts (docs/domain.md) --------------------------------------------------------
 
 #: Monday 2027-03-01, week 1 of every generated season.
 SEASON_START = dt.date(2027, 3, 1)
 #: The seed of the reference scenario files.
 REFERENCE_SEED = 2027
-#: The 32 residents' committees of Wujiaochang subdistrict (2021), in DOMAIN.md's order.
+#: The 32 residents' committees of Wujiaochang subdistrict (2021), in docs/domain.md's order.
 WUJIAOCHANG_COMMITTEES: tuple[str, ...] = tuple(
     f"{short}居委会"
     for short in (
@@ -115,7 +115,7 @@ WUJIAOCHANG_BOUNDS = (31.290, 31.315, 121.495, 121.530)
 #: Reference file names by season length in weeks.
 REFERENCE_FILES = {13: "wujiaochang-2027-spring.yaml", 26: "wujiaochang-2027-spring-26w.yaml"}
 
-#: Season lengths the generators accept: one book set stay up to a year (DOMAIN.md's
+#: Season lengths the generators accept: one book set stay up to a year (docs/domain.md's
 #: tiers span 13–52 weeks; beyond a year the once-a-season rule for set kinds would
 #: need a catalogue larger than the copies the centre owns).
 WEEKS_RANGE = range(4, 53)
@@ -1262,7 +1262,7 @@ def _partners(block: _Block, weeks: int) -> tuple[list[Committee], list[Demand]]
 def reference_scenario(weeks: int = 13, seed: int = REFERENCE_SEED) -> Scenario:
     """The Wujiaochang reference scenario: public facts plus seeded, generated figures.
 
-    Public facts (``DOMAIN.md``): the 32 committee names, 7 grids each with a culture
+    Public facts (``docs/domain.md``): the 32 committee names, 7 grids each with a culture
     sub-centre, 142,600 residents (all assigned to the committees), the centre
     五角场社区文化中心 on 政通路, locations within the subdistrict's ~7.66 km², and the 2027
     calendar (reading month, Qingming, Labour Day, culture festival, 七一, summer, 八一).
@@ -1352,7 +1352,7 @@ _TIER_LABEL = {"subdistrict": "街道级", "district": "区级", "city": "市级
 
 
 def generate(tier: str, seed: int, weeks: int | None = None) -> Scenario:
-    """Generate a synthetic scenario at one of the scale tiers of ``DOMAIN.md``.
+    """Generate a synthetic scenario at one of the scale tiers of ``docs/domain.md``.
 
     - ``subdistrict``: one subdistrict of 30–34 committees in 7 grids with the
       subdistrict-tier resources (~40 book sets, 12 board sets, 6–8 troupes,

@@ -1,6 +1,6 @@
 """Key performance indicators of a plan, reasons for unmet demand, committee calendars.
 
-Every figure follows the definitions in ``DOMAIN.md`` ("KPI definitions"), so that each
+Every figure follows the definitions in ``docs/domain.md`` ("KPI definitions"), so that each
 report means the same thing:
 
 - a demand line's *delivered* count is the number of plan deliveries whose ``demand_id``

@@ -24,7 +24,7 @@ from tests.factories import base_data, build
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
-# Copied verbatim from DOMAIN.md on purpose: the generator must not be its own oracle.
+# Copied verbatim from docs/domain.md on purpose: the generator must not be its own oracle.
 DOMAIN_LIST = (
     "武东, 五一, 政民, 建新, 复旦, 国定一, 铁路新村, 四平, 四平一, 国年, 国顺, 国权, 航天, "
     "政翔殷, 东郸, 蓝天, 三门路, 吉浦, 南茶园, 邯郸路, 国权北路, 仁德路, 北茶园路, 政通路第一, "
@@ -50,7 +50,7 @@ def ratios(scenario: Scenario) -> tuple[float, dict[str, float]]:
 
 
 def test_reference_has_the_32_committees_of_domain_md(reference: Scenario) -> None:
-    """The committees are the 32 published names, in DOMAIN.md's order, each once."""
+    """The committees are the 32 published names, in docs/domain.md's order, each once."""
     assert len(DOMAIN_COMMITTEES) == 32
     names = [c.name for c in reference.committees if c.kind == "committee"]
     assert names == DOMAIN_COMMITTEES

@@ -32,7 +32,7 @@ def coverage(ctx: ModelContext) -> GoalTerm:
 
     Each delivery adds ``100 × pop_c × prio_l / (P × R_c)`` percent, where ``R_c`` is the
     committee's Σ priority × requested and ``P`` the total population; the demand limit
-    keeps this equal to the headline coverage of DOMAIN.md.
+    keeps this equal to the headline coverage of docs/domain.md.
     """
     s = ctx.scenario
     term = GoalTerm("coverage", "population- and priority-weighted coverage (per % point)")

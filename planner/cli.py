@@ -195,8 +195,15 @@ def _solve_with_progress(run_solve: Any, s: Scenario, params: SolveParams, quiet
             gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
             bar.update(task, stage=p.stage, best=best, gap=gap)
 
+    finished = threading.Event()
+
     def work() -> None:
-        state["result"] = run_solve(s, params, on_progress=on_progress, stop=stop)
+        try:
+            state["result"] = run_solve(s, params, on_progress=on_progress, stop=stop)
+        except BaseException as exc:  # handed to the main thread, which re-raises it
+            state["error"] = exc
+        finally:
+            finished.set()
 
     thread = threading.Thread(target=work, name="solve", daemon=True)
     started = time.perf_counter()
@@ -204,12 +211,14 @@ def _solve_with_progress(run_solve: Any, s: Scenario, params: SolveParams, quiet
         bar.start()
     thread.start()
     try:
-        while thread.is_alive():
+        # An event, not Thread.join: a Ctrl-C that interrupts join() can leave
+        # is_alive() wrong in CPython 3.11.
+        while not finished.is_set():
             try:
                 if bar is not None:
                     elapsed = time.perf_counter() - started
                     bar.update(task, completed=min(params.time_limit, elapsed))
-                thread.join(0.1)
+                finished.wait(0.1)
             except KeyboardInterrupt:
                 if stop.is_set():
                     raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -219,6 +228,8 @@ def _solve_with_progress(run_solve: Any, s: Scenario, params: SolveParams, quiet
         if bar is not None:
             bar.update(task, completed=params.time_limit, stage="done")
             bar.stop()
+    if "error" in state:
+        raise state["error"]
     return state["result"]
 
 

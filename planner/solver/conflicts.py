@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from planner.options import BLOCKERS, first_weeks, static_blocker
 from planner.scenario import Scenario
-from planner.solver.control import SolveControl
+from planner.solver.control import SolveControl, new_solver
 from planner.solver.model import BuiltModel
 
 
@@ -28,7 +26,7 @@ def conflicting_pins(built: BuiltModel, control: SolveControl) -> str:
     ctx = built.ctx
     ctx.model.clear_objective()
     ctx.model.clear_hints()
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(1.0, control.params.time_limit / 4)
     with control.running(solver.stop_search):

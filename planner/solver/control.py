@@ -16,10 +16,25 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from ortools.sat.python import cp_model
+
 from planner.params import Progress, SolveParams
 
 #: How often the watcher looks at the stop event (seconds).
 STOP_POLL_SECONDS = 0.05
+
+
+def new_solver() -> cp_model.CpSolver:
+    """A CP-SAT solver that leaves Ctrl-C to the caller.
+
+    CP-SAT catches SIGINT by default with a handler of its own, which ends the
+    process (``std::bad_function_call``) when the signal arrives while a search of
+    another thread is being set up; the caller stops a solve with its stop event
+    instead.
+    """
+    solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False
+    return solver
 
 
 class SolveControl:

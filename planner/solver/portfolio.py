@@ -7,7 +7,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.solver.control import SolveControl
+from planner.solver.control import SolveControl, new_solver
 from planner.solver.progress import Reporter, SharedBest
 from planner.solver.search import cp_solve
 
@@ -37,7 +37,7 @@ def search_portfolio(
         None when no search found a plan.
     """
     params = control.params
-    shared = SharedBest([cp_model.CpSolver() for _ in range(max(1, params.workers))])
+    shared = SharedBest([new_solver() for _ in range(max(1, params.workers))])
     # Copies made here, so that every search starts at once when its thread does.
     models = [model] + [model.clone() for _ in shared.solvers[1:]]
 

@@ -33,7 +33,7 @@ from typing import Any
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from planner.solver.control import SolveControl
+from planner.solver.control import SolveControl, new_solver
 
 #: CP-SAT's "unbounded" domain ends.
 _HUGE = 2**62
@@ -289,7 +289,7 @@ def _block_minimum(
     terms = [(local[v], math.floor(cost.get(v, 0.0) * _COST_SCALE)) for v in var_indexes]
     terms = [(var, c) for var, c in terms if c]
     model.minimize(cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms]))
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)

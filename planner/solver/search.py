@@ -7,7 +7,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner.solver.context import GoalTerm, ModelContext
-from planner.solver.control import SolveControl
+from planner.solver.control import SolveControl, new_solver
 from planner.solver.progress import Reporter
 
 #: Seconds a completion of a fixed choice of options may take at most.
@@ -51,7 +51,7 @@ def cp_solve(
         A solver to use (one of a portfolio's), else a new one.
     """
     params = control.params
-    solver = solver or cp_model.CpSolver()
+    solver = solver or new_solver()
     if control.stopped:
         return solver, cp_model.UNKNOWN
     p = solver.parameters
@@ -79,9 +79,7 @@ def hint(model: cp_model.CpModel, values: list[int]) -> None:
         model.add_hint(model.get_int_var_from_proto_index(var_index), value)
 
 
-def complete(
-    ctx: ModelContext, x_values: list[int], terms: list[GoalTerm]
-) -> list[int] | None:
+def complete(ctx: ModelContext, x_values: list[int], terms: list[GoalTerm]) -> list[int] | None:
     """Complete a choice of options into a full solution with the best auxiliary values.
 
     The options are fixed in a copy of the model, whose quick solve sets the auxiliary
@@ -100,7 +98,7 @@ def complete(
     fixed.maximize(cp_model.LinearExpr.sum([*(t.expr() for t in terms), *extra]))
     for var, value in zip(ctx.x, x_values, strict=True):
         fixed.add(fixed.get_bool_var_from_proto_index(var.index) == value)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = COMPLETE_SECONDS
     status = solver.solve(fixed)

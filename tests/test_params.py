@@ -1,4 +1,4 @@
-"""Solve parameters read from a file, and the relative gap."""
+"""Solve parameters as plain data (from a file, from a mapping), and the relative gap."""
 
 from __future__ import annotations
 
@@ -30,3 +30,18 @@ def test_relative_gap_is_relative_to_the_objective() -> None:
     """The gap divides by the objective, and by 1 when the objective is smaller."""
     assert relative_gap(200.0, 210.0) == pytest.approx(0.05)
     assert relative_gap(0.0, 0.5) == pytest.approx(0.5)
+
+
+def test_solve_params_are_plain_data_that_round_trip() -> None:
+    """Parameters turn into a plain mapping (YAML, an API body) and back unchanged, and
+    hold no callback: progress and stopping are arguments of ``solve``."""
+    params = SolveParams(time_limit=7.5, seed=3, workers=1, relative_gap=0.01, log=True)
+    data = params.to_dict()
+    assert data == {"time_limit": 7.5, "seed": 3, "workers": 1, "relative_gap": 0.01, "log": True}
+    assert SolveParams.from_dict(data) == params
+
+
+def test_solve_params_from_dict_names_the_source_of_unknown_keys() -> None:
+    """An unknown key in a mapping is an error naming the given source and every key."""
+    with pytest.raises(ValueError, match=r"request body: unknown solve parameter\(s\) a, b"):
+        SolveParams.from_dict({"b": 1, "a": 2, "seed": 1}, "request body")

@@ -1,0 +1,82 @@
+"""The floors of the house: which package may import what (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANNER = ROOT / "planner"
+
+#: Third-party packages that only one room may import, and that room.
+CONFINED = {
+    "ortools": "planner/solver/",
+    "matplotlib": "planner/plotting/",
+    "dask": "planner/sweep/",
+    "distributed": "planner/sweep/",
+    "fastapi": "api/",
+    "sqlalchemy": "api/",
+    "alembic": "api/",
+}
+
+#: What the solver-free validator may import from the project.
+VALIDATOR_MAY_IMPORT = ("planner.scenario", "planner.plan", "planner.wording", "planner.validate")
+
+
+def _imports(path: Path) -> list[str]:
+    """The modules a Python file imports (absolute imports; the project uses no others)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    imported: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            imported.append(node.module)
+    return imported
+
+
+def _modules(root: Path) -> Iterator[tuple[str, list[str]]]:
+    """Every Python file under ``root``: its posix path and the modules it imports."""
+    for path in sorted(root.rglob("*.py")):
+        yield path.relative_to(ROOT).as_posix(), _imports(path)
+
+
+def test_confined_packages_are_imported_only_in_their_room() -> None:
+    """OR-Tools only in planner/solver/, matplotlib only in planner/plotting/, Dask only
+    in planner/sweep/, FastAPI and SQLAlchemy only in api/."""
+    wrong = [
+        f"{name} imports {module}"
+        for root in (PLANNER, ROOT / "api")
+        if root.exists()
+        for name, imported in _modules(root)
+        for module in imported
+        if (room := CONFINED.get(module.split(".")[0])) is not None and not name.startswith(room)
+    ]
+    assert wrong == []
+
+
+def test_planner_never_imports_the_service() -> None:
+    """Floors only point down: nothing in planner/ imports api/."""
+    wrong = [
+        f"{name} imports {module}"
+        for name, imported in _modules(PLANNER)
+        for module in imported
+        if module == "api" or module.startswith("api.")
+    ]
+    assert wrong == []
+
+
+def test_validator_imports_only_the_scenario_the_plan_and_the_wording() -> None:
+    """The validator is the independent check of the solver: from the project it
+    imports only the scenario, the plan and the wording (no solver, options, ledger,
+    KPIs or baseline)."""
+    validator = [PLANNER / "validate.py"] if (PLANNER / "validate.py").exists() else []
+    validator += sorted((PLANNER / "validate").rglob("*.py"))
+    assert validator
+    wrong = []
+    for path in validator:
+        for module in _imports(path):
+            if module.split(".")[0] == "planner" and not module.startswith(VALIDATOR_MAY_IMPORT):
+                wrong.append(f"{path.relative_to(ROOT).as_posix()} imports {module}")
+    assert wrong == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -40,7 +41,25 @@ def talk(committee: str, week: int, line: str, lid: str = "L1") -> Delivery:
 def unmet_row(scenario: Scenario, plan: Plan, line_id: str) -> pd.Series:
     """The unmet-demand row of one line."""
     unmet = compute_kpis(scenario, plan).unmet.set_index("demand_id")
-    return unmet.loc[line_id]
+    row = unmet.loc[line_id]
+    assert isinstance(row, pd.Series)  # line ids are unique, so one row
+    return row
+
+
+def cells(frame: pd.DataFrame, label: str, *columns: str) -> list[Any]:
+    """The values of ``columns`` in row ``label`` of a frame whose index is unique.
+
+    pandas cannot tell statically that ``frame.loc[label, columns]`` is one row (with
+    a repeated label it is a frame), so the row is taken and checked first.
+    """
+    row = frame.loc[label]
+    assert isinstance(row, pd.Series)
+    return row[list(columns)].tolist()
+
+
+def cell(frame: pd.DataFrame, label: object, column: str) -> Any:
+    """The value in row ``label``, column ``column`` of a frame (any scalar type)."""
+    return frame.at[label, column]
 
 
 # -- coverage and fairness ---------------------------------------------------------------
@@ -107,9 +126,9 @@ def test_by_committee_counts_requested_and_delivered() -> None:
         "delivered",
         "coverage",
     ]
-    assert rows.loc["C1", ["requested", "delivered"]].tolist() == [3, 2]
-    assert rows.loc["C2", ["requested", "delivered"]].tolist() == [2, 1]
-    assert rows.loc["C3", ["requested", "delivered"]].tolist() == [0, 0]
+    assert cells(rows, "C1", "requested", "delivered") == [3, 2]
+    assert cells(rows, "C2", "requested", "delivered") == [2, 1]
+    assert cells(rows, "C3", "requested", "delivered") == [0, 0]
     assert rows.loc["C3", "committee_name"] == "测试3居委会"
 
 
@@ -121,7 +140,7 @@ def test_by_product_is_priority_weighted() -> None:
     assert rows.loc["performance", "coverage"] == pytest.approx(0.5)
     # lecture: (3·1 + 1·1) / (3·1 + 1·2) = 4/5
     assert rows.loc["lecture", "coverage"] == pytest.approx(0.8)
-    assert rows.loc["lecture", ["requested", "delivered"]].tolist() == [3, 2]
+    assert cells(rows, "lecture", "requested", "delivered") == [3, 2]
 
 
 def test_committee_without_demand_counts_as_fully_covered() -> None:
@@ -276,12 +295,12 @@ def test_utilisation_per_unit() -> None:
     k = compute_kpis(build(data), plan)
     u = k.utilisation.set_index("unit_id")
     # BK1: 2 copy-weeks / (2 copies · 4 weeks)
-    assert u.loc["BK1", ["used", "available"]].tolist() == [2, 8]
+    assert cells(u, "BK1", "used", "available") == [2, 8]
     assert u.loc["BK1", "utilisation"] == pytest.approx(0.25)
     # T1: 2 shows / min(2 shows · 3 weeks, max 3)
-    assert u.loc["T1", ["used", "available"]].tolist() == [2, 3]
+    assert cells(u, "T1", "used", "available") == [2, 3]
     # L1: 0 sessions / (1 · 2 available weeks); L2: 1 / (1 · 3 weeks not reserved)
-    assert u.loc["L1", ["used", "available", "utilisation"]].tolist() == [0, 2, 0.0]
+    assert cells(u, "L1", "used", "available", "utilisation") == [0, 2, 0.0]
     assert u.loc["L2", "utilisation"] == pytest.approx(1 / 3)
     # TR1: 2 course-weeks / (2 · 4)
     assert u.loc["TR1", "utilisation"] == pytest.approx(0.25)
@@ -295,7 +314,7 @@ def test_unit_with_nothing_available_has_nan_utilisation() -> None:
     data = base_data(weeks=2)
     data["resources"] = {"troupes": [troupe(unavailable_weeks=[1, 2])]}
     k = compute_kpis(build(data), Plan())
-    assert math.isnan(k.utilisation.loc[0, "utilisation"])
+    assert math.isnan(cell(k.utilisation, 0, "utilisation"))
     assert k.to_dict()["utilisation_by_product"] == {"performance": None}
 
 
@@ -465,7 +484,7 @@ def test_boards_full_and_van_full() -> None:
     assert reasons["C1/exhibition/1"] == "boards_full"
     # C2: BD2 is free, C2's slot is free, but the van's single move is used.
     assert reasons["C2/exhibition/1"] == "van_full"
-    text = k.unmet.set_index("demand_id").loc["C2/exhibition/1", "explanation"]
+    text = cell(k.unmet.set_index("demand_id"), "C2/exhibition/1", "explanation")
     assert "the van's 1 move(s) a week are used up in week 1" in text
 
 

@@ -47,6 +47,7 @@ def test_resource_capacity_shares_weekly_shows() -> None:
     d["demand"] = [ask("C1", "performance", 3), ask("C2", "performance", 3)]
     d["objective"] = only(coverage=100, fairness=50, fairness_first=True)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert r.status == SolveStatus.OPTIMAL
     assert delivered(r) == 4
     assert delivered(r, "C1") == delivered(r, "C2") == 2
@@ -72,6 +73,7 @@ def test_identical_book_set_copies_get_distinct_identities() -> None:
     d["objective"] = only(coverage=100)
     s = build(d)
     r = solve_valid(s)
+    assert r.plan is not None
     assert delivered(r) == 3
     assert {dl.resource_id for dl in r.plan} <= {"BK-1", "BK-2"}
     assert all(dl.duration == 2 for dl in r.plan)
@@ -151,6 +153,7 @@ def test_fitness_course_is_contiguous_and_needs_floor() -> None:
     d["demand"] = [ask("C1", "fitness_course", 1), ask("C2", "fitness_course", 1)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
+    assert r.plan is not None
     (course,) = r.plan
     assert course.committee_id == "C1"
     assert course.last_week - course.first_week == 2
@@ -165,6 +168,7 @@ def test_closed_and_unavailable_weeks_are_avoided() -> None:
     d["demand"] = [ask("C1", "performance", 3)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert sorted(dl.first_week for dl in r.plan) == [1, 4]
 
 
@@ -178,6 +182,7 @@ def test_fixture_reserves_a_troupe() -> None:
     d["demand"] = [ask("C1", "performance", 4)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert sorted(dl.first_week for dl in r.plan) == [3, 4]
 
 
@@ -190,6 +195,7 @@ def test_theme_wishes_select_the_resource() -> None:
     d["demand"] = [ask("C1", "performance", 2, themes=["越剧"])]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert {dl.resource_id for dl in r.plan} == {"T2"}
     assert {dl.theme for dl in r.plan} == {"越剧"}
 
@@ -233,6 +239,7 @@ def test_travel_prefers_the_nearer_troupe() -> None:
     d["demand"] = [ask("C1", "performance", 1)]
     d["objective"] = only(coverage=100, travel=1)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert [dl.resource_id for dl in r.plan] == ["NEAR"]
     assert r.term_points()["travel"] < 0
 
@@ -244,6 +251,7 @@ def test_spread_puts_events_in_different_weeks() -> None:
     d["demand"] = [ask("C1", "performance", 2)]
     d["objective"] = only(coverage=100, spread=10)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert sorted(dl.first_week for dl in r.plan) == [1, 2]
     assert r.term_points()["spread"] == 0
 
@@ -255,6 +263,7 @@ def test_preferred_week_is_taken() -> None:
     d["demand"] = [ask("C1", "performance", 1, preferred_weeks=[3])]
     d["objective"] = only(coverage=100, preference=5)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert [dl.first_week for dl in r.plan] == [3]
     assert r.objective == pytest.approx(10_005)
 
@@ -269,6 +278,7 @@ def test_fixture_bonus_pulls_deliveries_into_its_weeks() -> None:
     d["demand"] = [ask("C1", "book_set", 1)]
     d["objective"] = only(coverage=100, fixtures=10)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert r.plan.deliveries[0].first_week in (3, 4)
     assert r.term_points()["fixtures"] == pytest.approx(10)
 
@@ -280,6 +290,7 @@ def test_variety_prefers_two_genres() -> None:
     d["demand"] = [ask("C1", "performance", 2)]
     d["objective"] = only(coverage=100, variety=5)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert {dl.theme for dl in r.plan} == {"沪剧", "越剧"}
 
 
@@ -290,6 +301,7 @@ def test_pin_is_kept() -> None:
     d["demand"] = [ask("C1", "performance", 1)]
     d["pins"] = [pin("C1", "performance", "T1", 3)]
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert [(dl.resource_id, dl.first_week) for dl in r.plan] == [("T1", 3)]
 
 
@@ -366,6 +378,7 @@ def test_no_demand_gives_an_empty_optimal_plan() -> None:
     d = base_data(weeks=2)
     d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert r.status == SolveStatus.OPTIMAL
     assert len(r.plan) == 0
 

@@ -1,9 +1,15 @@
-"""Tiny scenarios for tests, built from plain dicts so each test states what it changes."""
+"""Tiny scenarios for tests, built from plain dicts so each test states what it changes.
+
+This module is the one home of the record builders (committees, resources, demand
+lines, pins): each returns the plain dict a scenario file would hold, with keyword
+arguments added or overriding the defaults.
+"""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from planner.params import SolveParams
@@ -11,6 +17,81 @@ from planner.plan import Delivery
 from planner.result import Result
 from planner.scenario import Scenario
 from planner.scenario_io import scenario_from_dict
+
+#: The committed scenario files.
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+#: The 13-week reference scenario file.
+REFERENCE = SCENARIOS / "wujiaochang-2027-spring.yaml"
+
+
+def committee(i: int, **extra: Any) -> dict[str, Any]:
+    """Committee ``C{i}`` of grid G1 as :func:`base_data` lays it out (1000 residents,
+    0.5 km apart, a venue with stage, fitness floor, audience 100, two shelf slots, one
+    board slot, two events a week)."""
+    return {
+        "id": f"C{i}",
+        "name": f"测试{i}居委会",
+        "grid": "G1",
+        "population": 1000,
+        "location": {"lat": 31.30 + 0.0045 * i, "lon": 121.515},
+        "venue": {
+            "audience_capacity": 100,
+            "stage": True,
+            "fitness_floor": True,
+            "shelf_slots": 2,
+            "board_slots": 1,
+        },
+        "max_events_per_week": 2,
+        **extra,
+    }
+
+
+def book_set(
+    bid: str = "B1", title: str = "书", theme: str = "文学", **extra: Any
+) -> dict[str, Any]:
+    """A book set kind (one copy, default stay, unless ``extra`` says otherwise)."""
+    return {"id": bid, "title": title, "theme": theme, **extra}
+
+
+def board_set(
+    bid: str = "E1", title: str = "展", theme: str = "党史", **extra: Any
+) -> dict[str, Any]:
+    """An exhibition board set kind (one copy, default stay, unless ``extra`` says otherwise)."""
+    return {"id": bid, "title": title, "theme": theme, **extra}
+
+
+def troupe(tid: str = "T1", genre: str = "越剧", **extra: Any) -> dict[str, Any]:
+    """A troupe of grid G1 named ``{tid}{genre}团`` (one show a week unless ``extra`` says
+    otherwise)."""
+    return {"id": tid, "name": f"{tid}{genre}团", "genre": genre, "home_grid": "G1", **extra}
+
+
+def lecturer(lid: str = "L1", topics: Iterable[str] = ("党史",), **extra: Any) -> dict[str, Any]:
+    """A lecturer named ``{lid}教授``, based at the centre."""
+    return {"id": lid, "name": f"{lid}教授", "topics": list(topics), **extra}
+
+
+def trainer(nid: str = "N1", skills: Iterable[str] = ("太极",), **extra: Any) -> dict[str, Any]:
+    """A fitness trainer of grid G1 named ``{nid}教练`` (default course length)."""
+    return {"id": nid, "name": f"{nid}教练", "skills": list(skills), "home_grid": "G1", **extra}
+
+
+def ask(committee: str, product: str, count: int = 1, **extra: Any) -> dict[str, Any]:
+    """A demand line: ``committee`` asks for ``count`` of ``product``."""
+    return {"committee": committee, "product": product, "count": count, **extra}
+
+
+def pin(
+    committee: str, product: str, resource: str, first_week: int, **extra: Any
+) -> dict[str, Any]:
+    """A pin record: ``resource`` delivers ``product`` to ``committee`` from ``first_week``."""
+    return {
+        "committee": committee,
+        "product": product,
+        "resource": resource,
+        "first_week": first_week,
+        **extra,
+    }
 
 
 def base_data(weeks: int = 4, committees: int = 2) -> dict[str, Any]:
@@ -36,24 +117,7 @@ def base_data(weeks: int = 4, committees: int = 2) -> dict[str, Any]:
                 },
             }
         ],
-        "committees": [
-            {
-                "id": f"C{i}",
-                "name": f"测试{i}居委会",
-                "grid": "G1",
-                "population": 1000,
-                "location": {"lat": 31.30 + 0.0045 * i, "lon": 121.515},
-                "venue": {
-                    "audience_capacity": 100,
-                    "stage": True,
-                    "fitness_floor": True,
-                    "shelf_slots": 2,
-                    "board_slots": 1,
-                },
-                "max_events_per_week": 2,
-            }
-            for i in range(1, committees + 1)
-        ],
+        "committees": [committee(i) for i in range(1, committees + 1)],
         "resources": {},
         "demand": [],
     }
@@ -98,12 +162,6 @@ def only(**weights: float) -> dict[str, Any]:
 def pins_of(deliveries: Iterable[Delivery]) -> list[dict[str, Any]]:
     """Scenario ``pins`` records that pin exactly these deliveries (copy and line too)."""
     return [
-        {
-            "committee": d.committee_id,
-            "product": d.product.value,
-            "resource": d.resource_id,
-            "first_week": d.first_week,
-            "demand": d.demand_id,
-        }
+        pin(d.committee_id, d.product.value, d.resource_id, d.first_week, demand=d.demand_id)
         for d in deliveries
     ]

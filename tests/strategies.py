@@ -1,4 +1,4 @@
-"""Hypothesis strategies and record helpers shared by the property tests."""
+"""Hypothesis strategies shared by the property tests (records come from factories)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.factories import base_data
-
-
-def troupe(tid: str = "T1", genre: str = "越剧", **extra: Any) -> dict[str, Any]:
-    """A troupe record of grid G1 (one show a week unless ``extra`` says otherwise)."""
-    return {"id": tid, "name": f"{tid}剧团", "genre": genre, "home_grid": "G1", **extra}
-
-
-def ask(committee: str, product: str, count: int, **extra: Any) -> dict[str, Any]:
-    """A demand line."""
-    return {"committee": committee, "product": product, "count": count, **extra}
-
+from tests.factories import ask, base_data, board_set, book_set, lecturer, trainer, troupe
 
 THEMES = ["红色", "科普", "越剧"]
 
@@ -55,14 +44,15 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         off = draw(st.lists(week, max_size=1, unique=True))
         if product in ("book_set", "exhibition"):
             key = "book_sets" if product == "book_set" else "board_sets"
-            record = {
-                "id": rid,
-                "title": rid,
-                "theme": theme,
-                "copies": draw(st.integers(1, 3)),
-                "stay_weeks": draw(st.integers(1, 3)),
-                "unavailable_weeks": off,
-            }
+            make_set = book_set if product == "book_set" else board_set
+            record = make_set(
+                rid,
+                rid,
+                theme,
+                copies=draw(st.integers(1, 3)),
+                stay_weeks=draw(st.integers(1, 3)),
+                unavailable_weeks=off,
+            )
         elif product == "performance":
             key = "troupes"
             record = troupe(
@@ -76,25 +66,24 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             )
         elif product == "lecture":
             key = "lecturers"
-            record = {
-                "id": rid,
-                "name": rid,
-                "topics": [theme, "健康"],
-                "sessions_per_week": draw(st.sampled_from([1, 2, 1, 0])),
-                "available_weeks": draw(st.none() | st.lists(week, min_size=2, unique=True)),
-                "unavailable_weeks": off,
-            }
+            record = lecturer(
+                rid,
+                [theme, "健康"],
+                name=rid,
+                sessions_per_week=draw(st.sampled_from([1, 2, 1, 0])),
+                available_weeks=draw(st.none() | st.lists(week, min_size=2, unique=True)),
+                unavailable_weeks=off,
+            )
         else:
             key = "trainers"
-            record = {
-                "id": rid,
-                "name": rid,
-                "skills": [theme],
-                "home_grid": "G1",
-                "sessions_per_week": draw(st.sampled_from([1, 2, 1, 0])),
-                "course_weeks": draw(st.integers(1, 3)),
-                "unavailable_weeks": off,
-            }
+            record = trainer(
+                rid,
+                [theme],
+                name=rid,
+                sessions_per_week=draw(st.sampled_from([1, 2, 1, 0])),
+                course_weeks=draw(st.integers(1, 3)),
+                unavailable_weeks=off,
+            )
         resources.setdefault(key, []).append(record)
     data["resources"] = resources
     lines = draw(

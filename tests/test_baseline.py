@@ -11,8 +11,19 @@ from planner.baseline import baseline_shares, plan_baseline, split_shares
 from planner.options import line_options
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
-from tests.factories import base_data, build, pins_of
-from tests.strategies import ask, small_scenarios, troupe
+from tests.factories import (
+    ask,
+    base_data,
+    board_set,
+    book_set,
+    build,
+    lecturer,
+    pin,
+    pins_of,
+    trainer,
+    troupe,
+)
+from tests.strategies import small_scenarios
 
 PERF = Product.PERFORMANCE
 BOOK = Product.BOOK_SET
@@ -88,12 +99,10 @@ def test_season_capacity_per_product() -> None:
     """Shares use each product's season capacity: sets by stays, troupes by weeks and cap."""
     data = base_data(weeks=9, committees=1)
     data["resources"] = {
-        "book_sets": [{"id": "BK", "title": "书", "theme": "红色", "copies": 2, "stay_weeks": 4}],
+        "book_sets": [book_set("BK", "书", "红色", copies=2, stay_weeks=4)],
         "troupes": [troupe(shows_per_week=2, unavailable_weeks=[1], max_shows=20)],
-        "lecturers": [{"id": "L1", "name": "讲师", "topics": ["健康"], "available_weeks": [1, 2]}],
-        "trainers": [
-            {"id": "N1", "name": "教练", "skills": ["太极"], "home_grid": "G1", "course_weeks": 4}
-        ],
+        "lecturers": [lecturer("L1", ["健康"], name="讲师", available_weeks=[1, 2])],
+        "trainers": [trainer("N1", ["太极"], name="教练", course_weeks=4)],
     }
     data["demand"] = [
         ask("C1", "book_set", 50),
@@ -172,11 +181,7 @@ def test_copies_are_chosen_lowest_first() -> None:
     """Three committees, one 2-copy set: BK-1, BK-2, then BK-1 again once it is back."""
     data = base_data(weeks=4, committees=3)
     data["committees"][1]["closed_weeks"] = [1]
-    data["resources"] = {
-        "book_sets": [
-            {"id": "BK", "title": "红色经典", "theme": "红色", "copies": 2, "stay_weeks": 2}
-        ]
-    }
+    data["resources"] = {"book_sets": [book_set("BK", "红色经典", "红色", copies=2, stay_weeks=2)]}
     data["demand"] = [ask(f"C{i}", "book_set", 1) for i in (1, 2, 3)]
     scenario = build(data)
     plan = plan_baseline(scenario)
@@ -210,7 +215,7 @@ def test_leftovers_wait_until_every_product_is_shared() -> None:
     data["committees"][1]["venue"]["stage"] = False
     data["resources"] = {
         "troupes": [troupe(shows_per_week=2, needs_stage=True)],
-        "lecturers": [{"id": "L1", "name": "讲师", "topics": ["健康"]}],
+        "lecturers": [lecturer("L1", ["健康"], name="讲师")],
     }
     data["demand"] = [
         ask("C1", "performance", 2),
@@ -234,10 +239,8 @@ def test_events_are_spaced_across_products() -> None:
     data = base_data(weeks=4, committees=1)
     data["resources"] = {
         "troupes": [troupe()],
-        "lecturers": [{"id": "L1", "name": "讲师", "topics": ["健康"]}],
-        "trainers": [
-            {"id": "N1", "name": "教练", "skills": ["太极"], "home_grid": "G1", "course_weeks": 2}
-        ],
+        "lecturers": [lecturer("L1", ["健康"], name="讲师")],
+        "trainers": [trainer("N1", ["太极"], name="教练", course_weeks=2)],
     }
     data["demand"] = [
         ask("C1", "lecture", 1),
@@ -256,9 +259,7 @@ def test_without_an_event_free_week_the_earliest_is_taken() -> None:
     data = base_data(weeks=2, committees=1)
     data["resources"] = {
         "troupes": [troupe()],
-        "trainers": [
-            {"id": "N1", "name": "教练", "skills": ["太极"], "home_grid": "G1", "course_weeks": 2}
-        ],
+        "trainers": [trainer("N1", ["太极"], name="教练", course_weeks=2)],
     }
     data["demand"] = [ask("C1", "performance", 1), ask("C1", "fitness_course", 1)]
     scenario = build(data)
@@ -301,8 +302,8 @@ def test_van_moves_and_no_repeat_limit_exhibitions() -> None:
     data["resources"] = {
         "van": {"moves_per_week": 1},
         "board_sets": [
-            {"id": "E1", "title": "党史展", "theme": "红色", "stay_weeks": 1},
-            {"id": "E2", "title": "科普展", "theme": "科普", "stay_weeks": 1},
+            board_set("E1", "党史展", "红色", stay_weeks=1),
+            board_set("E2", "科普展", "科普", stay_weeks=1),
         ],
     }
     data["demand"] = [ask("C1", "exhibition", 2), ask("C2", "exhibition", 2)]
@@ -333,9 +334,7 @@ def test_no_duplicate_show_of_one_troupe_in_one_week() -> None:
 def test_pins_are_placed_first_and_count_towards_shares() -> None:
     """C2's pinned week-1 show is its share; C1 takes weeks 2-4."""
     data = shares_3_1_scenario()
-    data["pins"] = [
-        {"committee": "C2", "product": "performance", "resource": "T1", "first_week": 1}
-    ]
+    data["pins"] = [pin("C2", "performance", "T1", 1)]
     scenario = build(data)
     plan = plan_baseline(scenario)
     assert weeks_of(plan, "C1") == [2, 3, 4]
@@ -346,15 +345,11 @@ def test_pins_are_placed_first_and_count_towards_shares() -> None:
 def test_copy_pins_go_before_set_kind_pins() -> None:
     """A pin of copy BK-1 keeps it; a pin of kind BK in the same week gets BK-2."""
     data = base_data(weeks=2, committees=2)
-    data["resources"] = {
-        "book_sets": [
-            {"id": "BK", "title": "红色经典", "theme": "红色", "copies": 2, "stay_weeks": 2}
-        ]
-    }
+    data["resources"] = {"book_sets": [book_set("BK", "红色经典", "红色", copies=2, stay_weeks=2)]}
     data["demand"] = [ask("C1", "book_set", 1), ask("C2", "book_set", 1)]
     data["pins"] = [
-        {"committee": "C1", "product": "book_set", "resource": "BK", "first_week": 1},
-        {"committee": "C2", "product": "book_set", "resource": "BK-1", "first_week": 1},
+        pin("C1", "book_set", "BK", 1),
+        pin("C2", "book_set", "BK-1", 1),
     ]
     scenario = build(data)
     plan = plan_baseline(scenario)
@@ -370,15 +365,7 @@ def test_pin_takes_its_named_demand_line() -> None:
         ask("C1", "performance", 1, id="yue"),
         ask("C1", "performance", 1, id="hu", themes=["沪剧"]),
     ]
-    data["pins"] = [
-        {
-            "committee": "C1",
-            "product": "performance",
-            "resource": "T2",
-            "first_week": 2,
-            "demand": "hu",
-        }
-    ]
+    data["pins"] = [pin("C1", "performance", "T2", 2, demand="hu")]
     scenario = build(data)
     plan = plan_baseline(scenario)
     assert plan == Plan.of(

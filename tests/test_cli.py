@@ -19,13 +19,10 @@ import yaml
 
 from planner.plan import read_deliveries
 from planner.scenario import Product, Scenario
-from planner.scenario_io import read_scenario
 from planner.validate import check_plan
-from tests.factories import base_data
+from tests.factories import REFERENCE, ask, base_data, book_set, pin, troupe
 
 CULTPLAN = Path(sys.executable).parent / "cultplan"
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "scenarios" / "wujiaochang-2027-spring.yaml"
 
 #: Deterministic, quiet solves: one worker, seed 0, no progress bar.
 SOLVE = ["--workers", "1", "--seed", "0", "--quiet"]
@@ -93,11 +90,6 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
-
-
-@pytest.fixture(scope="module")
-def reference() -> Scenario:
-    return read_scenario(REFERENCE)
 
 
 @pytest.fixture(scope="module")
@@ -207,13 +199,15 @@ def test_optimised_plan_scores_at_least_the_baseline(kpis_json: dict[str, Any]) 
     assert kpis_json["objective"] >= kpis_json["stats"]["baseline_objective"] - 1e-6
 
 
-def test_bad_input_lists_every_problem_and_writes_nothing(tmp_path: Path) -> None:
+def test_bad_input_lists_every_problem_and_writes_nothing(
+    tmp_path: Path, tiny_data: dict[str, Any], out_dir: Path
+) -> None:
     """Unknown grid plus negative population: exit 2, both problems with places, no output."""
-    data = base_data()
+    data = tiny_data
     data["committees"][0]["grid"] = "G9"
     data["committees"][1]["population"] = -5
     scenario = write_yaml(tmp_path / "bad.yaml", data)
-    out = tmp_path / "out"
+    out = out_dir
     proc = cultplan("solve", scenario, *SOLVE, "--time-limit", 2, "--out", out)
     assert proc.returncode == 2, both(proc)
     assert "Traceback" not in both(proc)
@@ -226,9 +220,9 @@ def test_bad_input_lists_every_problem_and_writes_nothing(tmp_path: Path) -> Non
     assert says(proc.stderr, f"{scenario}: 2 problems"), proc.stderr
 
 
-def test_each_problem_is_reported_on_one_line(tmp_path: Path) -> None:
+def test_each_problem_is_reported_on_one_line(tmp_path: Path, tiny_data: dict[str, Any]) -> None:
     """Each problem is one unwrapped ``  FILE:LINE: place: message`` line on stderr."""
-    data = base_data()
+    data = tiny_data
     data["committees"][1]["population"] = -5
     scenario = write_yaml(tmp_path / "negative-population.yaml", data)
     proc = cultplan("validate", scenario)
@@ -243,9 +237,7 @@ def test_each_problem_is_reported_on_one_line(tmp_path: Path) -> None:
 
 def _long_stay() -> dict[str, Any]:
     data = base_data(weeks=4)
-    data["resources"] = {
-        "book_sets": [{"id": "B1", "title": "书", "theme": "科普", "stay_weeks": 9}]
-    }
+    data["resources"] = {"book_sets": [book_set("B1", "书", "科普", stay_weeks=9)]}
     return data
 
 
@@ -272,13 +264,13 @@ BAD_FILES: dict[str, tuple[bytes | None, str]] = {
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
-def test_unreadable_or_invalid_scenario_exits_2(tmp_path: Path, case: str) -> None:
+def test_unreadable_or_invalid_scenario_exits_2(tmp_path: Path, out_dir: Path, case: str) -> None:
     """A broken scenario file exits 2 naming file and problem, no traceback, no output."""
     content, message = BAD_FILES[case]
     scenario = tmp_path / f"{case}.yaml"
     if content is not None:
         scenario.write_bytes(content)
-    out = tmp_path / "out"
+    out = out_dir
     proc = cultplan("solve", scenario, *SOLVE, "--time-limit", 2, "--out", out)
     assert proc.returncode == 2, both(proc)
     assert "Traceback" not in both(proc)
@@ -287,19 +279,15 @@ def test_unreadable_or_invalid_scenario_exits_2(tmp_path: Path, case: str) -> No
     assert says(proc.stderr, message), proc.stderr
 
 
-def test_pin_in_a_closed_week_exits_3_with_reason(tmp_path: Path) -> None:
+def test_pin_in_a_closed_week_exits_3_with_reason(tmp_path: Path, out_dir: Path) -> None:
     """A pin in the committee's closed week exits 3, names pins[0] and writes nothing."""
     data = base_data(weeks=4, committees=1)
     data["committees"][0]["closed_weeks"] = [2]
-    data["resources"] = {
-        "troupes": [{"id": "T1", "name": "T1沪剧团", "genre": "沪剧", "home_grid": "G1"}]
-    }
-    data["demand"] = [{"committee": "C1", "product": "performance", "count": 1}]
-    data["pins"] = [
-        {"committee": "C1", "product": "performance", "resource": "T1", "first_week": 2}
-    ]
+    data["resources"] = {"troupes": [troupe("T1", "沪剧")]}
+    data["demand"] = [ask("C1", "performance", 1)]
+    data["pins"] = [pin("C1", "performance", "T1", 2)]
     scenario = write_yaml(tmp_path / "pinned.yaml", data)
-    out = tmp_path / "out"
+    out = out_dir
     proc = cultplan("solve", scenario, *SOLVE, "--time-limit", 3, "--out", out)
     assert proc.returncode == 3, both(proc)
     assert "Traceback" not in both(proc)
@@ -407,7 +395,9 @@ def test_generate_unknown_tier_exits_2(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def test_ctrl_c_stops_the_solve_and_writes_the_best_plan_so_far(tmp_path: Path) -> None:
+def test_ctrl_c_stops_the_solve_and_writes_the_best_plan_so_far(
+    tmp_path: Path, reference: Scenario
+) -> None:
     """Ctrl-C (SIGINT) during a long solve stops the search: the command exits 0 within
     seconds, says it was stopped, and writes a valid plan with stop reason ``stopped``."""
     out = tmp_path / "out"
@@ -431,5 +421,4 @@ def test_ctrl_c_stops_the_solve_and_writes_the_best_plan_so_far(tmp_path: Path) 
     report = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
     assert report["status"] == "feasible"
     assert report["stop_reason"] == "stopped"
-    scenario = read_scenario(REFERENCE)
-    assert check_plan(scenario, read_deliveries(out / "deliveries.csv", scenario)) == []
+    assert check_plan(reference, read_deliveries(out / "deliveries.csv", reference)) == []

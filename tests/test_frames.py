@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from planner.frames import committees_frame, demand_frame, resources_frame
-from tests.factories import base_data, build
+from tests.factories import ask, base_data, book_set, build, troupe
 
 
 def scenario_data() -> dict:
@@ -11,21 +11,13 @@ def scenario_data() -> dict:
     d["committees"][1]["closed_weeks"] = [2]
     d["season"]["closed_weeks"] = [4]
     d["resources"] = {
-        "troupes": [
-            {
-                "id": "T1",
-                "name": "沪剧团",
-                "genre": "沪剧",
-                "home_grid": "G1",
-                "unavailable_weeks": [1],
-            }
-        ],
-        "book_sets": [{"id": "B1", "title": "上海史话", "theme": "上海历史", "copies": 3}],
+        "troupes": [troupe("T1", "沪剧", name="沪剧团", unavailable_weeks=[1])],
+        "book_sets": [book_set("B1", "上海史话", "上海历史", copies=3)],
     }
     d["demand"] = [
-        {"committee": "C1", "product": "performance", "count": 2, "themes": ["沪剧"]},
-        {"committee": "C1", "product": "performance", "count": 1},
-        {"committee": "C2", "product": "book_set", "count": 1, "priority": 2},
+        ask("C1", "performance", 2, themes=["沪剧"]),
+        ask("C1", "performance", 1),
+        ask("C2", "book_set", 1, priority=2),
     ]
     return d
 

@@ -20,9 +20,17 @@ from planner.generate import (
 from planner.options import line_blocker
 from planner.scenario import Product, Scenario
 from planner.scenario_io import read_scenario, write_scenario
-from tests.factories import base_data, build
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+from tests.factories import (
+    SCENARIOS,
+    ask,
+    base_data,
+    board_set,
+    book_set,
+    build,
+    lecturer,
+    trainer,
+    troupe,
+)
 
 # Copied verbatim from docs/domain.md on purpose: the generator must not be its own oracle.
 DOMAIN_LIST = (
@@ -35,6 +43,8 @@ DOMAIN_COMMITTEES = [f"{short}居委会" for short in DOMAIN_LIST.split(", ")]
 
 @pytest.fixture(scope="module", params=[13, 26])
 def reference(request: pytest.FixtureRequest) -> Scenario:
+    """Both generated reference seasons (overrides the session fixture, which is the
+    committed 13-week file: here the generator itself is under test)."""
     return reference_scenario(request.param)
 
 
@@ -199,35 +209,21 @@ def test_capacity_summary_uses_the_documented_formulas() -> None:
         {"id": "gala", "name": "文化节", "weeks": [12, 13], "reserves": ["T1"]}
     ]
     data["resources"] = {
-        "book_sets": [{"id": "B1", "title": "书", "theme": "党史", "copies": 3, "stay_weeks": 4}],
-        "board_sets": [{"id": "E1", "title": "展", "theme": "防诈骗", "copies": 4}],
+        "book_sets": [book_set("B1", "书", "党史", copies=3, stay_weeks=4)],
+        "board_sets": [board_set("E1", "展", "防诈骗", copies=4)],
         "van": {"moves_per_week": 1},
-        "troupes": [
-            {"id": "T1", "name": "团", "genre": "沪剧", "shows_per_week": 2, "home_grid": "G1"}
-        ],
+        "troupes": [troupe("T1", "沪剧", name="团", shows_per_week=2)],
         "lecturers": [
-            {
-                "id": "L1",
-                "name": "讲师",
-                "topics": ["党史"],
-                "sessions_per_week": 2,
-                "available_weeks": [1, 2, 3, 4, 5],
-            }
+            lecturer(
+                "L1", ["党史"], name="讲师", sessions_per_week=2, available_weeks=[1, 2, 3, 4, 5]
+            )
         ],
-        "trainers": [
-            {
-                "id": "F1",
-                "name": "教练",
-                "skills": ["太极"],
-                "home_grid": "G1",
-                "unavailable_weeks": [5],
-            }
-        ],
+        "trainers": [trainer("F1", ["太极"], name="教练", unavailable_weeks=[5])],
     }
     data["demand"] = [
-        {"committee": "C1", "product": "book_set", "count": 2},
-        {"committee": "C2", "product": "book_set", "count": 3},
-        {"committee": "C1", "product": "lecture", "count": 1},
+        ask("C1", "book_set", 2),
+        ask("C2", "book_set", 3),
+        ask("C1", "lecture", 1),
     ]
     summary = capacity_summary(build(data))
     assert summary == {

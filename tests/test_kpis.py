@@ -23,24 +23,9 @@ from planner.network import Distances
 from planner.options import BLOCKERS
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
-from tests.factories import base_data, build
+from tests.factories import ask, base_data, board_set, book_set, build, lecturer, trainer, troupe
 
 P = Product
-
-
-def troupe(tid: str = "T1", **extra: Any) -> dict[str, Any]:
-    """A troupe of 越剧 at G1, one show a week unless told."""
-    return {"id": tid, "name": f"{tid}越剧团", "genre": "越剧", "home_grid": "G1", **extra}
-
-
-def lecturer(lid: str = "L1", **extra: Any) -> dict[str, Any]:
-    """A lecturer on 党史, one session a week unless told."""
-    return {"id": lid, "name": f"{lid}教授", "topics": ["党史"], **extra}
-
-
-def demand(committee: str, product: str, count: int = 1, **extra: Any) -> dict[str, Any]:
-    """A demand line."""
-    return {"committee": committee, "product": product, "count": count, **extra}
 
 
 def show(committee: str, week: int, line: str, tid: str = "T1") -> Delivery:
@@ -56,7 +41,25 @@ def talk(committee: str, week: int, line: str, lid: str = "L1") -> Delivery:
 def unmet_row(scenario: Scenario, plan: Plan, line_id: str) -> pd.Series:
     """The unmet-demand row of one line."""
     unmet = compute_kpis(scenario, plan).unmet.set_index("demand_id")
-    return unmet.loc[line_id]
+    row = unmet.loc[line_id]
+    assert isinstance(row, pd.Series)  # line ids are unique, so one row
+    return row
+
+
+def cells(frame: pd.DataFrame, label: str, *columns: str) -> list[Any]:
+    """The values of ``columns`` in row ``label`` of a frame whose index is unique.
+
+    pandas cannot tell statically that ``frame.loc[label, columns]`` is one row (with
+    a repeated label it is a frame), so the row is taken and checked first.
+    """
+    row = frame.loc[label]
+    assert isinstance(row, pd.Series)
+    return row[list(columns)].tolist()
+
+
+def cell(frame: pd.DataFrame, label: object, column: str) -> Any:
+    """The value in row ``label``, column ``column`` of a frame (any scalar type)."""
+    return frame.at[label, column]
 
 
 # -- coverage and fairness ---------------------------------------------------------------
@@ -70,9 +73,9 @@ def weighted_scenario() -> Scenario:
     data["committees"][2]["population"] = 500
     data["resources"] = {"troupes": [troupe()], "lecturers": [lecturer()]}
     data["demand"] = [
-        demand("C1", "performance", 2, priority=1),
-        demand("C1", "lecture", 1, priority=3),
-        demand("C2", "lecture", 2, priority=1),
+        ask("C1", "performance", 2, priority=1),
+        ask("C1", "lecture", 1, priority=3),
+        ask("C2", "lecture", 2, priority=1),
     ]
     return build(data)
 
@@ -123,9 +126,9 @@ def test_by_committee_counts_requested_and_delivered() -> None:
         "delivered",
         "coverage",
     ]
-    assert rows.loc["C1", ["requested", "delivered"]].tolist() == [3, 2]
-    assert rows.loc["C2", ["requested", "delivered"]].tolist() == [2, 1]
-    assert rows.loc["C3", ["requested", "delivered"]].tolist() == [0, 0]
+    assert cells(rows, "C1", "requested", "delivered") == [3, 2]
+    assert cells(rows, "C2", "requested", "delivered") == [2, 1]
+    assert cells(rows, "C3", "requested", "delivered") == [0, 0]
     assert rows.loc["C3", "committee_name"] == "测试3居委会"
 
 
@@ -137,14 +140,14 @@ def test_by_product_is_priority_weighted() -> None:
     assert rows.loc["performance", "coverage"] == pytest.approx(0.5)
     # lecture: (3·1 + 1·1) / (3·1 + 1·2) = 4/5
     assert rows.loc["lecture", "coverage"] == pytest.approx(0.8)
-    assert rows.loc["lecture", ["requested", "delivered"]].tolist() == [3, 2]
+    assert cells(rows, "lecture", "requested", "delivered") == [3, 2]
 
 
 def test_committee_without_demand_counts_as_fully_covered() -> None:
     """A committee that asked for nothing has coverage 1 and is left out of min/Jain."""
     data = base_data(weeks=2, committees=2)
     data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [demand("C1", "performance")]
+    data["demand"] = [ask("C1", "performance")]
     k = compute_kpis(build(data), Plan())
     # (1000·0 + 1000·1) / 2000
     assert k.coverage == pytest.approx(0.5)
@@ -168,7 +171,7 @@ def test_worst_committee_ties_go_to_first_id() -> None:
     """Equal lowest coverages name the committee first by id."""
     data = base_data(weeks=2, committees=3)
     data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [demand(c, "performance") for c in ("C3", "C2", "C1")]
+    data["demand"] = [ask(c, "performance") for c in ("C3", "C2", "C1")]
     k = compute_kpis(build(data), Plan.of([show("C1", 1, "C1/performance/1")]))
     assert k.min_coverage == 0.0
     assert k.worst_committee == "C2"
@@ -183,7 +186,7 @@ def test_zero_population_falls_back_to_unweighted_mean() -> None:
     for c in data["committees"]:
         c["population"] = 0
     data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [demand("C1", "performance"), demand("C2", "performance", 2)]
+    data["demand"] = [ask("C1", "performance"), ask("C2", "performance", 2)]
     k = compute_kpis(build(data), Plan.of([show("C2", 1, "C2/performance/1")]))
     # C1: 0, C2: 1/2 → (0 + 0.5) / 2
     assert k.coverage == pytest.approx(0.25)
@@ -193,7 +196,7 @@ def test_delivered_is_capped_at_requested() -> None:
     """Deliveries beyond a line's count add no coverage and are not counted as delivered."""
     data = base_data(weeks=2, committees=2)
     data["resources"] = {"troupes": [troupe(shows_per_week=2)]}
-    data["demand"] = [demand("C1", "performance", 1), demand("C2", "performance", 1)]
+    data["demand"] = [ask("C1", "performance", 1), ask("C2", "performance", 1)]
     plan = Plan.of([show("C1", 1, "C1/performance/1"), show("C1", 2, "C1/performance/1")])
     k = compute_kpis(build(data), plan)
     row = k.by_committee.set_index("committee_id").loc["C1"]
@@ -225,7 +228,7 @@ def test_jain_and_gini_from_a_plan() -> None:
     """One recipient fully served and one not give Jain 0.5 and Gini 0.5."""
     data = base_data(weeks=2, committees=2)
     data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [demand("C1", "performance"), demand("C2", "performance")]
+    data["demand"] = [ask("C1", "performance"), ask("C2", "performance")]
     k = compute_kpis(build(data), Plan.of([show("C2", 1, "C2/performance/1")]))
     assert (k.jain_index, k.gini) == (pytest.approx(0.5), pytest.approx(0.5))
     assert k.worst_committee == "C1"
@@ -248,7 +251,7 @@ def test_by_grid_is_population_weighted() -> None:
     data["committees"][0]["population"] = 3000
     data["committees"][2]["grid"] = "G2"
     data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [demand(c, "performance") for c in ("C1", "C2", "C3")]
+    data["demand"] = [ask(c, "performance") for c in ("C1", "C2", "C3")]
     k = compute_kpis(build(data), Plan.of([show("C1", 1, "C1/performance/1")]))
     grids = k.by_grid.set_index("grid_id")
     # G1: (3000·1 + 1000·0) / 4000
@@ -267,27 +270,18 @@ def test_utilisation_per_unit() -> None:
     data = base_data(weeks=4, committees=2)
     data["season"]["fixtures"] = [{"id": "F1", "name": "读书月", "weeks": [1], "reserves": ["L2"]}]
     data["resources"] = {
-        "book_sets": [
-            {"id": "BK1", "title": "红色经典", "theme": "党史", "copies": 2, "stay_weeks": 2}
-        ],
+        "book_sets": [book_set("BK1", "红色经典", "党史", copies=2, stay_weeks=2)],
         "troupes": [troupe(shows_per_week=2, max_shows=3, unavailable_weeks=[4])],
         "lecturers": [lecturer("L1", available_weeks=[1, 2]), lecturer("L2")],
         "trainers": [
-            {
-                "id": "TR1",
-                "name": "王教练",
-                "skills": ["健身舞"],
-                "home_grid": "G1",
-                "sessions_per_week": 2,
-                "course_weeks": 2,
-            }
+            trainer("TR1", ["健身舞"], name="王教练", sessions_per_week=2, course_weeks=2)
         ],
     }
     data["demand"] = [
-        demand("C1", "book_set"),
-        demand("C1", "performance", 2),
-        demand("C1", "lecture", 2),
-        demand("C1", "fitness_course"),
+        ask("C1", "book_set"),
+        ask("C1", "performance", 2),
+        ask("C1", "lecture", 2),
+        ask("C1", "fitness_course"),
     ]
     plan = Plan.of(
         [
@@ -301,12 +295,12 @@ def test_utilisation_per_unit() -> None:
     k = compute_kpis(build(data), plan)
     u = k.utilisation.set_index("unit_id")
     # BK1: 2 copy-weeks / (2 copies · 4 weeks)
-    assert u.loc["BK1", ["used", "available"]].tolist() == [2, 8]
+    assert cells(u, "BK1", "used", "available") == [2, 8]
     assert u.loc["BK1", "utilisation"] == pytest.approx(0.25)
     # T1: 2 shows / min(2 shows · 3 weeks, max 3)
-    assert u.loc["T1", ["used", "available"]].tolist() == [2, 3]
+    assert cells(u, "T1", "used", "available") == [2, 3]
     # L1: 0 sessions / (1 · 2 available weeks); L2: 1 / (1 · 3 weeks not reserved)
-    assert u.loc["L1", ["used", "available", "utilisation"]].tolist() == [0, 2, 0.0]
+    assert cells(u, "L1", "used", "available", "utilisation") == [0, 2, 0.0]
     assert u.loc["L2", "utilisation"] == pytest.approx(1 / 3)
     # TR1: 2 course-weeks / (2 · 4)
     assert u.loc["TR1", "utilisation"] == pytest.approx(0.25)
@@ -320,7 +314,7 @@ def test_unit_with_nothing_available_has_nan_utilisation() -> None:
     data = base_data(weeks=2)
     data["resources"] = {"troupes": [troupe(unavailable_weeks=[1, 2])]}
     k = compute_kpis(build(data), Plan())
-    assert math.isnan(k.utilisation.loc[0, "utilisation"])
+    assert math.isnan(cell(k.utilisation, 0, "utilisation"))
     assert k.to_dict()["utilisation_by_product"] == {"performance": None}
 
 
@@ -328,18 +322,16 @@ def test_travel_km_follows_distances() -> None:
     """Travel sums Distances.delivery_km per delivery: shows once, courses per week, books free."""
     data = base_data(weeks=4, committees=2)
     data["resources"] = {
-        "book_sets": [{"id": "BK1", "title": "红色经典", "theme": "党史", "stay_weeks": 2}],
-        "board_sets": [{"id": "BD1", "title": "党史展", "theme": "党史", "stay_weeks": 1}],
+        "book_sets": [book_set("BK1", "红色经典", "党史", stay_weeks=2)],
+        "board_sets": [board_set("BD1", "党史展", "党史", stay_weeks=1)],
         "troupes": [troupe()],
-        "trainers": [
-            {"id": "TR1", "name": "王教练", "skills": ["健身舞"], "home_grid": "G1"},
-        ],
+        "trainers": [trainer("TR1", ["健身舞"], name="王教练")],
     }
     data["demand"] = [
-        demand("C1", "book_set"),
-        demand("C2", "exhibition"),
-        demand("C2", "performance"),
-        demand("C1", "fitness_course"),
+        ask("C1", "book_set"),
+        ask("C2", "exhibition"),
+        ask("C2", "performance"),
+        ask("C1", "fitness_course"),
     ]
     scenario = build(data)
     plan = Plan.of(
@@ -372,7 +364,7 @@ def test_blocker_theme() -> None:
     """A wished genre no troupe plays is reported as 'theme' with the BLOCKERS text."""
     data = base_data(weeks=2)
     data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [demand("C1", "performance", themes=["评弹"])]
+    data["demand"] = [ask("C1", "performance", themes=["评弹"])]
     row = unmet_row(build(data), Plan(), "C1/performance/1")
     assert row["reason"] == "theme"
     assert BLOCKERS["theme"] in row["explanation"]
@@ -386,7 +378,7 @@ def test_blocker_venue_stage() -> None:
     data = base_data(weeks=2)
     data["committees"][0]["venue"]["stage"] = False
     data["resources"] = {"troupes": [troupe(needs_stage=True)]}
-    data["demand"] = [demand("C1", "performance")]
+    data["demand"] = [ask("C1", "performance")]
     row = unmet_row(build(data), Plan(), "C1/performance/1")
     assert row["reason"] == "venue_stage"
     assert BLOCKERS["venue_stage"] in row["explanation"]
@@ -396,7 +388,7 @@ def test_blocker_weeks() -> None:
     """A lecturer available only in a week the line excludes gives 'weeks'."""
     data = base_data(weeks=3)
     data["resources"] = {"lecturers": [lecturer(available_weeks=[2])]}
-    data["demand"] = [demand("C1", "lecture", excluded_weeks=[2])]
+    data["demand"] = [ask("C1", "lecture", excluded_weeks=[2])]
     row = unmet_row(build(data), Plan(), "C1/lecture/1")
     assert row["reason"] == "weeks"
     assert BLOCKERS["weeks"] in row["explanation"]
@@ -406,7 +398,7 @@ def test_capacity_names_the_busy_unit() -> None:
     """When the only troupe is fully booked in every open week, the reason is 'capacity'."""
     data = base_data(weeks=2, committees=2)
     data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [demand("C1", "performance", 2), demand("C2", "performance")]
+    data["demand"] = [ask("C1", "performance", 2), ask("C2", "performance")]
     plan = Plan.of([show("C1", 1, "C1/performance/1"), show("C1", 2, "C1/performance/1")])
     row = unmet_row(build(data), plan, "C2/performance/1")
     assert row["reason"] == "capacity"
@@ -417,7 +409,7 @@ def test_capacity_when_troupe_reached_max_shows() -> None:
     """A troupe that has given its season's maximum of shows blocks with 'capacity'."""
     data = base_data(weeks=3, committees=2)
     data["resources"] = {"troupes": [troupe(max_shows=1)]}
-    data["demand"] = [demand("C1", "performance"), demand("C2", "performance")]
+    data["demand"] = [ask("C1", "performance"), ask("C2", "performance")]
     row = unmet_row(build(data), Plan.of([show("C1", 1, "C1/performance/1")]), "C2/performance/1")
     assert row["reason"] == "capacity"
     assert "T1 (T1越剧团) has reached its season maximum of 1 show(s)" in row["explanation"]
@@ -428,7 +420,7 @@ def test_events_full() -> None:
     data = base_data(weeks=2, committees=1)
     data["committees"][0]["max_events_per_week"] = 1
     data["resources"] = {"troupes": [troupe()], "lecturers": [lecturer()]}
-    data["demand"] = [demand("C1", "lecture", 2), demand("C1", "performance")]
+    data["demand"] = [ask("C1", "lecture", 2), ask("C1", "performance")]
     plan = Plan.of([talk("C1", 1, "C1/lecture/1"), talk("C1", 2, "C1/lecture/1")])
     row = unmet_row(build(data), plan, "C1/performance/1")
     assert row["reason"] == "events_full"
@@ -439,7 +431,7 @@ def test_traded_off_when_an_option_still_fits() -> None:
     """An unmet line that a free troupe could still serve is 'traded_off', honestly said."""
     data = base_data(weeks=2)
     data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [demand("C1", "performance", 2)]
+    data["demand"] = [ask("C1", "performance", 2)]
     row = unmet_row(build(data), Plan.of([show("C1", 1, "C1/performance/1")]), "C1/performance/1")
     assert row["reason"] == "traded_off"
     assert (row["requested"], row["delivered"]) == (2, 1)
@@ -450,12 +442,8 @@ def test_traded_off_when_an_option_still_fits() -> None:
 def test_already_received_set_kind() -> None:
     """When the only fitting book set kind was already delivered, the reason is no-repeat."""
     data = base_data(weeks=4)
-    data["resources"] = {
-        "book_sets": [
-            {"id": "BK1", "title": "红色经典", "theme": "党史", "copies": 2, "stay_weeks": 2}
-        ]
-    }
-    data["demand"] = [demand("C1", "book_set", 2)]
+    data["resources"] = {"book_sets": [book_set("BK1", "红色经典", "党史", copies=2, stay_weeks=2)]}
+    data["demand"] = [ask("C1", "book_set", 2)]
     plan = Plan.of([Delivery("C1", P.BOOK_SET, "BK1-1", 1, 2, "C1/book_set/1", "党史")])
     row = unmet_row(build(data), plan, "C1/book_set/1")
     assert row["reason"] == "already_received"
@@ -468,11 +456,11 @@ def test_shelf_full() -> None:
     data["committees"][0]["venue"]["shelf_slots"] = 1
     data["resources"] = {
         "book_sets": [
-            {"id": "BK1", "title": "红色经典", "theme": "党史", "stay_weeks": 2},
-            {"id": "BK2", "title": "上海故事", "theme": "乡土", "stay_weeks": 2},
+            book_set("BK1", "红色经典", "党史", stay_weeks=2),
+            book_set("BK2", "上海故事", "乡土", stay_weeks=2),
         ]
     }
-    data["demand"] = [demand("C1", "book_set", 2)]
+    data["demand"] = [ask("C1", "book_set", 2)]
     plan = Plan.of([Delivery("C1", P.BOOK_SET, "BK1", 1, 2, "C1/book_set/1", "党史")])
     assert unmet_row(build(data), plan, "C1/book_set/1")["reason"] == "shelf_full"
 
@@ -483,11 +471,11 @@ def test_boards_full_and_van_full() -> None:
     data["resources"] = {
         "van": {"moves_per_week": 1},
         "board_sets": [
-            {"id": "BD1", "title": "党史展", "theme": "党史", "stay_weeks": 1},
-            {"id": "BD2", "title": "科普展", "theme": "科普", "stay_weeks": 1},
+            board_set("BD1", "党史展", "党史", stay_weeks=1),
+            board_set("BD2", "科普展", "科普", stay_weeks=1),
         ],
     }
-    data["demand"] = [demand("C1", "exhibition", 2), demand("C2", "exhibition")]
+    data["demand"] = [ask("C1", "exhibition", 2), ask("C2", "exhibition")]
     plan = Plan.of([Delivery("C1", P.EXHIBITION, "BD1", 1, 1, "C1/exhibition/1", "党史")])
     k = compute_kpis(build(data), plan)
     reasons = dict(zip(k.unmet["demand_id"], k.unmet["reason"], strict=True))
@@ -496,7 +484,7 @@ def test_boards_full_and_van_full() -> None:
     assert reasons["C1/exhibition/1"] == "boards_full"
     # C2: BD2 is free, C2's slot is free, but the van's single move is used.
     assert reasons["C2/exhibition/1"] == "van_full"
-    text = k.unmet.set_index("demand_id").loc["C2/exhibition/1", "explanation"]
+    text = cell(k.unmet.set_index("demand_id"), "C2/exhibition/1", "explanation")
     assert "the van's 1 move(s) a week are used up in week 1" in text
 
 
@@ -505,11 +493,11 @@ def test_boards_full_alone() -> None:
     data = base_data(weeks=1, committees=1)
     data["resources"] = {
         "board_sets": [
-            {"id": "BD1", "title": "党史展", "theme": "党史", "stay_weeks": 1},
-            {"id": "BD2", "title": "科普展", "theme": "科普", "stay_weeks": 1},
+            board_set("BD1", "党史展", "党史", stay_weeks=1),
+            board_set("BD2", "科普展", "科普", stay_weeks=1),
         ],
     }
-    data["demand"] = [demand("C1", "exhibition", 2)]
+    data["demand"] = [ask("C1", "exhibition", 2)]
     plan = Plan.of([Delivery("C1", P.EXHIBITION, "BD1", 1, 1, "C1/exhibition/1", "党史")])
     assert unmet_row(build(data), plan, "C1/exhibition/1")["reason"] == "boards_full"
 
@@ -550,10 +538,10 @@ def calendar_scenario() -> tuple[Scenario, Plan]:
     """C1 gets a two-week book stay and a show; C2 gets nothing."""
     data = base_data(weeks=4)
     data["resources"] = {
-        "book_sets": [{"id": "BK1", "title": "红色经典", "theme": "党史", "stay_weeks": 2}],
+        "book_sets": [book_set("BK1", "红色经典", "党史", stay_weeks=2)],
         "troupes": [troupe()],
     }
-    data["demand"] = [demand("C1", "book_set"), demand("C1", "performance")]
+    data["demand"] = [ask("C1", "book_set"), ask("C1", "performance")]
     plan = Plan.of(
         [
             Delivery("C1", P.BOOK_SET, "BK1", 2, 3, "C1/book_set/1", "党史"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from ortools.sat.python import cp_model
 from ortools.util.python import sorted_interval_list
 
-from planner import SolveParams, read_scenario, solve
+from planner import SolveParams, solve
 from planner.params import Progress
+from planner.scenario import Scenario
 from planner.solver import build_model
 from planner.solver.context import ModelContext
 from planner.solver.relaxation import lagrangian_bound, relax
@@ -244,14 +244,14 @@ def test_both_bounds_hold_on_random_scenarios(data: dict[str, Any]) -> None:
     assert optimum - 1e-6 <= bound <= relaxation.bound + 1e-3 * max(1.0, abs(bound))
 
 
-def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds() -> None:
+def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds(
+    reference: Scenario,
+) -> None:
     """The 13-week reference: the stage records the LP and Lagrangian bounds and the
     neighbourhoods searched; the Lagrangian bound beats the LP's, the stage's bound
     lies between it and the plan, and no progress report ever shows a bound below
     the plan finally returned (this scenario has only the primary stage)."""
-    scenario = read_scenario(
-        Path(__file__).parent.parent / "scenarios/wujiaochang-2027-spring.yaml"
-    )
+    scenario = reference
     reports: list[Progress] = []
     result = solve(
         scenario,

@@ -8,15 +8,19 @@ from typing import Any
 import pytest
 
 from planner import SolveParams, SolveStatus, solve
-from tests.factories import base_data, build, only, solve_valid
-
-
-def troupe(tid: str = "T1", **kw: Any) -> dict[str, Any]:
-    return {"id": tid, "name": f"{tid}沪剧团", "genre": "沪剧", "home_grid": "G1", **kw}
-
-
-def ask(committee: str, product: str, count: int, **kw: Any) -> dict[str, Any]:
-    return {"committee": committee, "product": product, "count": count, **kw}
+from tests.factories import (
+    ask,
+    base_data,
+    board_set,
+    book_set,
+    build,
+    lecturer,
+    only,
+    pin,
+    solve_valid,
+    trainer,
+    troupe,
+)
 
 
 def delivered(result: Any, committee: str | None = None) -> int:
@@ -26,7 +30,7 @@ def delivered(result: Any, committee: str | None = None) -> int:
 def test_demand_limit_caps_deliveries_at_the_request() -> None:
     """A troupe free all 4 weeks gives a committee that asked for 2 shows exactly 2."""
     d = base_data(weeks=4, committees=1)
-    d["resources"] = {"troupes": [troupe()]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     d["demand"] = [ask("C1", "performance", 2)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
@@ -39,10 +43,11 @@ def test_demand_limit_caps_deliveries_at_the_request() -> None:
 def test_resource_capacity_shares_weekly_shows() -> None:
     """One show a week over 4 weeks serves 4 of the 6 shows asked, split 2 and 2 fairly."""
     d = base_data(weeks=4)
-    d["resources"] = {"troupes": [troupe(shows_per_week=1)]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧", shows_per_week=1)]}
     d["demand"] = [ask("C1", "performance", 3), ask("C2", "performance", 3)]
     d["objective"] = only(coverage=100, fairness=50, fairness_first=True)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert r.status == SolveStatus.OPTIMAL
     assert delivered(r) == 4
     assert delivered(r, "C1") == delivered(r, "C2") == 2
@@ -52,7 +57,7 @@ def test_resource_capacity_shares_weekly_shows() -> None:
 def test_troupe_season_cap_limits_shows() -> None:
     """A troupe with max_shows 1 gives one show in the season although weeks are free."""
     d = base_data(weeks=4, committees=1)
-    d["resources"] = {"troupes": [troupe(max_shows=1)]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧", max_shows=1)]}
     d["demand"] = [ask("C1", "performance", 3)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
@@ -63,15 +68,12 @@ def test_identical_book_set_copies_get_distinct_identities() -> None:
     """Two copies of one 2-week set serve three committees; overlapping stays get
     different copies and every committee is served (4 stays fit, 3 asked)."""
     d = base_data(weeks=4, committees=3)
-    d["resources"] = {
-        "book_sets": [
-            {"id": "BK", "title": "上海史话", "theme": "上海历史", "copies": 2, "stay_weeks": 2}
-        ]
-    }
+    d["resources"] = {"book_sets": [book_set("BK", "上海史话", "上海历史", copies=2, stay_weeks=2)]}
     d["demand"] = [ask(f"C{i}", "book_set", 1) for i in (1, 2, 3)]
     d["objective"] = only(coverage=100)
     s = build(d)
     r = solve_valid(s)
+    assert r.plan is not None
     assert delivered(r) == 3
     assert {dl.resource_id for dl in r.plan} <= {"BK-1", "BK-2"}
     assert all(dl.duration == 2 for dl in r.plan)
@@ -80,11 +82,7 @@ def test_identical_book_set_copies_get_distinct_identities() -> None:
 def test_no_repeat_set_allows_one_stay_of_a_kind_per_committee() -> None:
     """A committee asking for 2 book sets gets only 1 when there is a single kind."""
     d = base_data(weeks=8, committees=1)
-    d["resources"] = {
-        "book_sets": [
-            {"id": "BK", "title": "上海史话", "theme": "上海历史", "copies": 2, "stay_weeks": 2}
-        ]
-    }
+    d["resources"] = {"book_sets": [book_set("BK", "上海史话", "上海历史", copies=2, stay_weeks=2)]}
     d["demand"] = [ask("C1", "book_set", 2)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
@@ -97,8 +95,8 @@ def test_shelf_slots_limit_book_sets_at_once() -> None:
     d["committees"][0]["venue"]["shelf_slots"] = 1
     d["resources"] = {
         "book_sets": [
-            {"id": "B1", "title": "甲", "theme": "文学", "stay_weeks": 2},
-            {"id": "B2", "title": "乙", "theme": "历史", "stay_weeks": 2},
+            book_set("B1", "甲", "文学", stay_weeks=2),
+            book_set("B2", "乙", "历史", stay_weeks=2),
         ]
     }
     d["demand"] = [ask("C1", "book_set", 2)]
@@ -111,7 +109,7 @@ def test_venue_without_stage_gets_no_stage_show() -> None:
     """A troupe that needs a stage only plays at the committee that has one."""
     d = base_data(weeks=2)
     d["committees"][1]["venue"]["stage"] = False
-    d["resources"] = {"troupes": [troupe(needs_stage=True, shows_per_week=2)]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧", needs_stage=True, shows_per_week=2)]}
     d["demand"] = [ask("C1", "performance", 1), ask("C2", "performance", 1)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
@@ -124,8 +122,8 @@ def test_events_per_week_limit() -> None:
     d = base_data(weeks=1, committees=1)
     d["committees"][0]["max_events_per_week"] = 1
     d["resources"] = {
-        "troupes": [troupe()],
-        "lecturers": [{"id": "L1", "name": "王教授", "topics": ["党史"]}],
+        "troupes": [troupe("T1", "沪剧")],
+        "lecturers": [lecturer("L1", ["党史"], name="王教授")],
     }
     d["demand"] = [ask("C1", "performance", 1), ask("C1", "lecture", 1)]
     d["objective"] = only(coverage=100)
@@ -139,10 +137,7 @@ def test_van_moves_limit_exhibition_installs() -> None:
     d = base_data(weeks=2, committees=3)
     d["resources"] = {
         "van": {"moves_per_week": 1},
-        "board_sets": [
-            {"id": f"E{i}", "title": f"展板{i}", "theme": f"主题{i}", "stay_weeks": 2}
-            for i in (1, 2, 3)
-        ],
+        "board_sets": [board_set(f"E{i}", f"展板{i}", f"主题{i}", stay_weeks=2) for i in (1, 2, 3)],
     }
     d["demand"] = [ask(f"C{i}", "exhibition", 1) for i in (1, 2, 3)]
     d["objective"] = only(coverage=100)
@@ -154,20 +149,11 @@ def test_fitness_course_is_contiguous_and_needs_floor() -> None:
     """A 3-week course runs weeks contiguously at the committee with a fitness floor."""
     d = base_data(weeks=4)
     d["committees"][1]["venue"]["fitness_floor"] = False
-    d["resources"] = {
-        "trainers": [
-            {
-                "id": "TR1",
-                "name": "李教练",
-                "skills": ["太极"],
-                "home_grid": "G1",
-                "course_weeks": 3,
-            }
-        ]
-    }
+    d["resources"] = {"trainers": [trainer("TR1", ["太极"], name="李教练", course_weeks=3)]}
     d["demand"] = [ask("C1", "fitness_course", 1), ask("C2", "fitness_course", 1)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
+    assert r.plan is not None
     (course,) = r.plan
     assert course.committee_id == "C1"
     assert course.last_week - course.first_week == 2
@@ -178,10 +164,11 @@ def test_closed_and_unavailable_weeks_are_avoided() -> None:
     asked, weeks 1 and 4 are the only ones left."""
     d = base_data(weeks=4, committees=1)
     d["committees"][0]["closed_weeks"] = [2]
-    d["resources"] = {"troupes": [troupe(unavailable_weeks=[3])]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧", unavailable_weeks=[3])]}
     d["demand"] = [ask("C1", "performance", 3)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert sorted(dl.first_week for dl in r.plan) == [1, 4]
 
 
@@ -191,10 +178,11 @@ def test_fixture_reserves_a_troupe() -> None:
     d["season"]["fixtures"] = [
         {"id": "F", "name": "社区文化节", "weeks": [1, 2], "reserves": ["T1"]}
     ]
-    d["resources"] = {"troupes": [troupe()]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     d["demand"] = [ask("C1", "performance", 4)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert sorted(dl.first_week for dl in r.plan) == [3, 4]
 
 
@@ -202,11 +190,12 @@ def test_theme_wishes_select_the_resource() -> None:
     """A line wishing 越剧 is served by the 越剧 troupe, never the 沪剧 one."""
     d = base_data(weeks=2, committees=1)
     d["resources"] = {
-        "troupes": [troupe("T1"), troupe("T2", genre="越剧")],
+        "troupes": [troupe("T1", "沪剧"), troupe("T2", "越剧")],
     }
     d["demand"] = [ask("C1", "performance", 2, themes=["越剧"])]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert {dl.resource_id for dl in r.plan} == {"T2"}
     assert {dl.theme for dl in r.plan} == {"越剧"}
 
@@ -216,7 +205,7 @@ def test_fairness_first_raises_the_small_committee() -> None:
     alone gives both to the larger; fairness first gives one each (min 50 %)."""
     d = base_data(weeks=2)
     d["committees"][0]["population"] = 9000
-    d["resources"] = {"troupes": [troupe()]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     d["demand"] = [ask("C1", "performance", 2), ask("C2", "performance", 2)]
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
@@ -246,10 +235,11 @@ def test_travel_prefers_the_nearer_troupe() -> None:
             },
         }
     )
-    d["resources"] = {"troupes": [troupe("FAR", home_grid="G2"), troupe("NEAR")]}
+    d["resources"] = {"troupes": [troupe("FAR", "沪剧", home_grid="G2"), troupe("NEAR", "沪剧")]}
     d["demand"] = [ask("C1", "performance", 1)]
     d["objective"] = only(coverage=100, travel=1)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert [dl.resource_id for dl in r.plan] == ["NEAR"]
     assert r.term_points()["travel"] < 0
 
@@ -257,10 +247,11 @@ def test_travel_prefers_the_nearer_troupe() -> None:
 def test_spread_puts_events_in_different_weeks() -> None:
     """Two shows by two troupes for one committee land in different weeks."""
     d = base_data(weeks=2, committees=1)
-    d["resources"] = {"troupes": [troupe("T1"), troupe("T2", genre="越剧")]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧"), troupe("T2", "越剧")]}
     d["demand"] = [ask("C1", "performance", 2)]
     d["objective"] = only(coverage=100, spread=10)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert sorted(dl.first_week for dl in r.plan) == [1, 2]
     assert r.term_points()["spread"] == 0
 
@@ -268,10 +259,11 @@ def test_spread_puts_events_in_different_weeks() -> None:
 def test_preferred_week_is_taken() -> None:
     """A line preferring week 3 gets its single show in week 3."""
     d = base_data(weeks=4, committees=1)
-    d["resources"] = {"troupes": [troupe()]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     d["demand"] = [ask("C1", "performance", 1, preferred_weeks=[3])]
     d["objective"] = only(coverage=100, preference=5)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert [dl.first_week for dl in r.plan] == [3]
     assert r.objective == pytest.approx(10_005)
 
@@ -282,10 +274,11 @@ def test_fixture_bonus_pulls_deliveries_into_its_weeks() -> None:
     d["season"]["fixtures"] = [
         {"id": "R", "name": "读书月", "weeks": [3, 4], "product": "book_set", "bonus": 1}
     ]
-    d["resources"] = {"book_sets": [{"id": "B1", "title": "甲", "theme": "文学", "stay_weeks": 1}]}
+    d["resources"] = {"book_sets": [book_set("B1", "甲", "文学", stay_weeks=1)]}
     d["demand"] = [ask("C1", "book_set", 1)]
     d["objective"] = only(coverage=100, fixtures=10)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert r.plan.deliveries[0].first_week in (3, 4)
     assert r.term_points()["fixtures"] == pytest.approx(10)
 
@@ -293,20 +286,22 @@ def test_fixture_bonus_pulls_deliveries_into_its_weeks() -> None:
 def test_variety_prefers_two_genres() -> None:
     """Two shows for one committee come from two genres when variety counts."""
     d = base_data(weeks=2, committees=1)
-    d["resources"] = {"troupes": [troupe("T1", shows_per_week=2), troupe("T2", genre="越剧")]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧", shows_per_week=2), troupe("T2", "越剧")]}
     d["demand"] = [ask("C1", "performance", 2)]
     d["objective"] = only(coverage=100, variety=5)
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert {dl.theme for dl in r.plan} == {"沪剧", "越剧"}
 
 
 def test_pin_is_kept() -> None:
     """A pinned show in week 3 stays in week 3, although week 1 is as good otherwise."""
     d = base_data(weeks=4, committees=1)
-    d["resources"] = {"troupes": [troupe()]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     d["demand"] = [ask("C1", "performance", 1)]
-    d["pins"] = [{"committee": "C1", "product": "performance", "resource": "T1", "first_week": 3}]
+    d["pins"] = [pin("C1", "performance", "T1", 3)]
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert [(dl.resource_id, dl.first_week) for dl in r.plan] == [("T1", 3)]
 
 
@@ -315,9 +310,9 @@ def test_pin_in_a_closed_week_is_infeasible_with_reason() -> None:
     message names the pin and the closed week."""
     d = base_data(weeks=4, committees=1)
     d["committees"][0]["closed_weeks"] = [2]
-    d["resources"] = {"troupes": [troupe()]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     d["demand"] = [ask("C1", "performance", 1)]
-    d["pins"] = [{"committee": "C1", "product": "performance", "resource": "T1", "first_week": 2}]
+    d["pins"] = [pin("C1", "performance", "T1", 2)]
     r = solve(build(d), SolveParams(workers=1, time_limit=10))
     assert r.status == SolveStatus.INFEASIBLE
     assert r.plan is None
@@ -329,12 +324,12 @@ def test_conflicting_pins_are_named() -> None:
     """Two pins for one troupe in the same week at two committees exceed its capacity;
     the explanation names both pins and no other."""
     d = base_data(weeks=4, committees=3)
-    d["resources"] = {"troupes": [troupe()]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     d["demand"] = [ask(f"C{i}", "performance", 1) for i in (1, 2, 3)]
     d["pins"] = [
-        {"committee": "C3", "product": "performance", "resource": "T1", "first_week": 4},
-        {"committee": "C1", "product": "performance", "resource": "T1", "first_week": 1},
-        {"committee": "C2", "product": "performance", "resource": "T1", "first_week": 1},
+        pin("C3", "performance", "T1", 4),
+        pin("C1", "performance", "T1", 1),
+        pin("C2", "performance", "T1", 1),
     ]
     r = solve(build(d), SolveParams(workers=1, time_limit=10))
     assert r.status == SolveStatus.INFEASIBLE
@@ -346,8 +341,8 @@ def test_same_seed_and_one_worker_give_the_same_plan() -> None:
     """Solving twice with one worker and the same seed gives identical plans."""
     d = base_data(weeks=6, committees=3)
     d["resources"] = {
-        "troupes": [troupe("T1"), troupe("T2", genre="越剧")],
-        "book_sets": [{"id": "B1", "title": "甲", "theme": "文学", "copies": 2, "stay_weeks": 2}],
+        "troupes": [troupe("T1", "沪剧"), troupe("T2", "越剧")],
+        "book_sets": [book_set("B1", "甲", "文学", copies=2, stay_weeks=2)],
     }
     d["demand"] = [ask(f"C{i}", p, 2) for i in (1, 2, 3) for p in ("performance", "book_set")]
     s = build(d)
@@ -360,8 +355,8 @@ def test_terms_add_up_to_the_objective() -> None:
     """The named goal terms of a result sum to its objective."""
     d = base_data(weeks=4)
     d["resources"] = {
-        "troupes": [troupe()],
-        "lecturers": [{"id": "L1", "name": "王", "topics": ["党史"]}],
+        "troupes": [troupe("T1", "沪剧")],
+        "lecturers": [lecturer("L1", ["党史"], name="王")],
     }
     d["demand"] = [ask("C1", "performance", 2), ask("C2", "lecture", 1, preferred_weeks=[2])]
     r = solve_valid(build(d))
@@ -381,8 +376,9 @@ def test_terms_add_up_to_the_objective() -> None:
 def test_no_demand_gives_an_empty_optimal_plan() -> None:
     """A scenario nobody asked anything of solves to an empty plan."""
     d = base_data(weeks=2)
-    d["resources"] = {"troupes": [troupe()]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     r = solve_valid(build(d))
+    assert r.plan is not None
     assert r.status == SolveStatus.OPTIMAL
     assert len(r.plan) == 0
 
@@ -391,7 +387,7 @@ def test_bound_covers_the_objective_with_a_secondary_stage() -> None:
     """With spread and variety on, the solve runs a secondary stage and the reported
     bound (primary bound plus secondary bound) covers the objective."""
     d = base_data(weeks=6, committees=3)
-    d["resources"] = {"troupes": [troupe("T1", shows_per_week=2), troupe("T2", genre="越剧")]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧", shows_per_week=2), troupe("T2", "越剧")]}
     d["demand"] = [ask(f"C{i}", "performance", 3) for i in (1, 2, 3)]
     d["objective"] = {"spread": 3, "variety": 2}
     r = solve_valid(build(d))
@@ -406,7 +402,7 @@ def test_baseline_minimum_is_kept() -> None:
     and 1, so keeping its minimum (1/3) gives the smaller committee its show."""
     d = base_data(weeks=3)
     d["committees"][0]["population"] = 3000
-    d["resources"] = {"troupes": [troupe()]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     d["demand"] = [ask("C1", "performance", 3), ask("C2", "performance", 3)]
     d["objective"] = only(coverage=100)
     assert delivered(solve_valid(build(d)), "C2") == 0
@@ -424,7 +420,7 @@ def test_shortfall_lifts_committees_below_the_target() -> None:
     target give one each (both at 50 %: 5000 coverage points, no shortfall)."""
     d = base_data(weeks=2)
     d["committees"][0]["population"] = 9000
-    d["resources"] = {"troupes": [troupe()]}
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
     d["demand"] = [ask("C1", "performance", 2), ask("C2", "performance", 2)]
     d["objective"] = only(coverage=100, shortfall=100, shortfall_target=0.5)
     r = solve_valid(build(d))

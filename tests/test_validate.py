@@ -14,7 +14,17 @@ from planner import validate
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
 from planner.validate import RULES, Violation, assert_valid, check_plan
-from tests.factories import base_data, build
+from tests.factories import (
+    ask,
+    base_data,
+    board_set,
+    book_set,
+    build,
+    lecturer,
+    pin,
+    trainer,
+    troupe,
+)
 
 BOOK = Product.BOOK_SET
 EXHIBITION = Product.EXHIBITION
@@ -34,37 +44,30 @@ def rich_data() -> dict[str, Any]:
     data = base_data(weeks=8, committees=3)
     data["resources"] = {
         "book_sets": [
-            {"id": "BK1", "title": "红楼梦", "theme": "古典文学", "copies": 2, "stay_weeks": 4},
-            {"id": "BK2", "title": "科普读本", "theme": "科普", "copies": 1, "stay_weeks": 2},
+            book_set("BK1", "红楼梦", "古典文学", copies=2, stay_weeks=4),
+            book_set("BK2", "科普读本", "科普", copies=1, stay_weeks=2),
         ],
         "board_sets": [
-            {"id": "EX1", "title": "党史展板", "theme": "党史", "copies": 2, "stay_weeks": 2},
-            {"id": "EX2", "title": "科普展板", "theme": "科普", "copies": 1, "stay_weeks": 2},
+            board_set("EX1", "党史展板", "党史", copies=2, stay_weeks=2),
+            board_set("EX2", "科普展板", "科普", copies=1, stay_weeks=2),
         ],
         "van": {"moves_per_week": 1},
-        "troupes": [{"id": "T1", "name": "越剧团", "genre": "越剧", "home_grid": "G1"}],
-        "lecturers": [{"id": "L1", "name": "李老师", "topics": ["健康", "历史"]}],
+        "troupes": [troupe("T1", "越剧", name="越剧团")],
+        "lecturers": [lecturer("L1", ["健康", "历史"], name="李老师")],
         "trainers": [
-            {
-                "id": "TR1",
-                "name": "王教练",
-                "skills": ["广场舞"],
-                "sessions_per_week": 1,
-                "home_grid": "G1",
-                "course_weeks": 3,
-            }
+            trainer("TR1", ["广场舞"], name="王教练", sessions_per_week=1, course_weeks=3)
         ],
     }
     data["demand"] = [
-        {"committee": "C1", "product": "book_set", "count": 2},
-        {"committee": "C1", "product": "exhibition", "count": 1},
-        {"committee": "C1", "product": "performance", "count": 2},
-        {"committee": "C1", "product": "lecture", "count": 1, "themes": ["健康"]},
-        {"committee": "C1", "product": "fitness_course", "count": 1},
-        {"committee": "C2", "product": "book_set", "count": 1},
-        {"committee": "C2", "product": "exhibition", "count": 1},
-        {"committee": "C2", "product": "performance", "count": 1},
-        {"committee": "C2", "product": "lecture", "count": 1},
+        ask("C1", "book_set", 2),
+        ask("C1", "exhibition", 1),
+        ask("C1", "performance", 2),
+        ask("C1", "lecture", 1, themes=["健康"]),
+        ask("C1", "fitness_course", 1),
+        ask("C2", "book_set", 1),
+        ask("C2", "exhibition", 1),
+        ask("C2", "performance", 1),
+        ask("C2", "lecture", 1),
     ]
     return data
 
@@ -334,7 +337,7 @@ def test_troupe_over_capacity(scenario: Scenario) -> None:
 def test_trainer_over_capacity() -> None:
     """Two overlapping courses of a one-course trainer break resource_capacity per week."""
     data = rich_data()
-    data["demand"].append({"committee": "C2", "product": "fitness_course", "count": 1})
+    data["demand"].append(ask("C2", "fitness_course", 1))
     out = check_plan(build(data), with_(course("C2", 4, 6)))
     assert rules(out) == ["resource_capacity", "resource_capacity"]
     assert [v.message for v in out] == [
@@ -346,7 +349,7 @@ def test_trainer_over_capacity() -> None:
 def test_set_kind_over_its_copies() -> None:
     """Three stays of a two-copy set kind in the same weeks break resource_capacity."""
     data = rich_data()
-    data["demand"].append({"committee": "C3", "product": "book_set", "count": 1})
+    data["demand"].append(ask("C3", "book_set", 1))
     # The third stay names the kind, not a copy: only the count of copies can catch it.
     deliveries = [bk("C1", "BK1-1", 1, 4), bk("C2", "BK1-2", 1, 4), bk("C3", "BK1", 2, 5)]
     out = check_plan(build(data), Plan.of(deliveries))
@@ -575,15 +578,9 @@ def test_pins_met_by_the_plan() -> None:
     """Pins of a troupe, a set kind (any copy) and a copy with its line are met."""
     s = pinned(
         [
-            {"committee": "C1", "product": "performance", "resource": "T1", "first_week": 5},
-            {"committee": "C2", "product": "book_set", "resource": "BK1", "first_week": 5},
-            {
-                "committee": "C1",
-                "product": "book_set",
-                "resource": "BK1-1",
-                "first_week": 1,
-                "demand": "C1/book_set/1",
-            },
+            pin("C1", "performance", "T1", 5),
+            pin("C2", "book_set", "BK1", 5),
+            pin("C1", "book_set", "BK1-1", 1, demand="C1/book_set/1"),
         ]
     )
     assert check_plan(s, Plan.of(valid_deliveries())) == []
@@ -591,7 +588,7 @@ def test_pins_met_by_the_plan() -> None:
 
 def test_pin_without_delivery() -> None:
     """A pinned show that the plan moved breaks pinned."""
-    s = pinned([{"committee": "C1", "product": "performance", "resource": "T1", "first_week": 3}])
+    s = pinned([pin("C1", "performance", "T1", 3)])
     out = check_plan(s, Plan.of(valid_deliveries()))
     assert rules(out) == ["pinned"]
     assert out[0].message == "pins[0] ('C1' performance 'T1' from week 3) has no matching delivery"
@@ -600,7 +597,7 @@ def test_pin_without_delivery() -> None:
 
 def test_copy_pin_needs_that_copy() -> None:
     """A pin naming one copy is not met by another copy of the same kind."""
-    s = pinned([{"committee": "C2", "product": "book_set", "resource": "BK1-2", "first_week": 5}])
+    s = pinned([pin("C2", "book_set", "BK1-2", 5)])
     out = check_plan(s, Plan.of(valid_deliveries()))
     assert rules(out) == ["pinned"]
     assert "'BK1-2'" in out[0].message
@@ -609,16 +606,8 @@ def test_copy_pin_needs_that_copy() -> None:
 def test_pin_with_another_demand_line() -> None:
     """A pin naming a demand line is not met by a delivery on another line."""
     data = rich_data()
-    data["demand"].append({"id": "extra", "committee": "C1", "product": "performance", "count": 1})
-    data["pins"] = [
-        {
-            "committee": "C1",
-            "product": "performance",
-            "resource": "T1",
-            "first_week": 1,
-            "demand": "extra",
-        }
-    ]
+    data["demand"].append(ask("C1", "performance", 1, id="extra"))
+    data["pins"] = [pin("C1", "performance", "T1", 1, demand="extra")]
     out = check_plan(build(data), Plan.of(valid_deliveries()))
     assert rules(out) == ["pinned"]
     assert "demand line 'extra'" in out[0].message

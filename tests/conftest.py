@@ -1,0 +1,36 @@
+"""Fixtures shared across the test suite.
+
+Record builders live in :mod:`tests.factories`; this module only holds what pytest
+injects: the reference scenario (read once per session, it takes a while to validate),
+a fresh tiny scenario as data, and an output directory path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.scenario import Scenario
+from planner.scenario_io import read_scenario
+from tests.factories import REFERENCE, base_data
+
+
+@pytest.fixture(scope="session")
+def reference() -> Scenario:
+    """The committed 13-week reference scenario, read once per session (it is frozen)."""
+    return read_scenario(REFERENCE)
+
+
+@pytest.fixture
+def tiny_data() -> dict[str, Any]:
+    """A fresh :func:`tests.factories.base_data` dict (4 weeks, C1 and C2) to edit freely."""
+    return base_data()
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    """A path for command outputs inside ``tmp_path``, not yet created (so a test can
+    check that a failed command created nothing)."""
+    return tmp_path / "out"

@@ -1,0 +1,288 @@
+"""Delivery options: static blockers, start weeks, delivered themes and option counts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from planner.options import (
+    BLOCKERS,
+    Option,
+    all_options,
+    delivered_theme,
+    first_weeks,
+    line_blocker,
+    line_options,
+    static_blocker,
+)
+from planner.scenario import Scenario
+from tests.factories import ask, base_data, board_set, book_set, build, lecturer, trainer, troupe
+
+
+def first_line(data: dict[str, Any]) -> tuple[Scenario, Any]:
+    """Build the scenario and return it with its first demand line."""
+    scenario = build(data)
+    return scenario, scenario.demand_lines[0]
+
+
+# -- static_blocker: one case per reason ---------------------------------------------------
+
+
+def _no_resource(d: dict[str, Any]) -> None:
+    d["resources"] = {"lecturers": [lecturer("U")]}
+    d["demand"] = [ask("C1", "performance")]
+
+
+def _theme(d: dict[str, Any]) -> None:
+    d["resources"] = {"troupes": [troupe("U", "越剧")]}
+    d["demand"] = [ask("C1", "performance", themes=["沪剧"])]
+
+
+def _service_area(d: dict[str, Any]) -> None:
+    d["resources"] = {"troupes": [troupe("U", subdistrict="A")]}
+    d["demand"] = [ask("C1", "performance")]
+
+
+def _venue_stage(d: dict[str, Any]) -> None:
+    d["committees"][0]["venue"]["stage"] = False
+    d["resources"] = {"troupes": [troupe("U", needs_stage=True)]}
+    d["demand"] = [ask("C1", "performance")]
+
+
+def _venue_audience(d: dict[str, Any]) -> None:
+    d["resources"] = {"troupes": [troupe("U", min_audience=101)]}
+    d["demand"] = [ask("C1", "performance")]
+
+
+def _venue_fitness_floor(d: dict[str, Any]) -> None:
+    d["committees"][0]["venue"]["fitness_floor"] = False
+    d["resources"] = {"trainers": [trainer("U", course_weeks=2)]}
+    d["demand"] = [ask("C1", "fitness_course")]
+
+
+def _venue_shelf(d: dict[str, Any]) -> None:
+    d["committees"][0]["venue"]["shelf_slots"] = 0
+    d["resources"] = {"book_sets": [book_set("U", stay_weeks=2)]}
+    d["demand"] = [ask("C1", "book_set")]
+
+
+def _venue_boards(d: dict[str, Any]) -> None:
+    d["committees"][0]["venue"]["board_slots"] = 0
+    d["resources"] = {"board_sets": [board_set("U", stay_weeks=2)]}
+    d["demand"] = [ask("C1", "exhibition")]
+
+
+def _no_events(d: dict[str, Any]) -> None:
+    d["committees"][0]["max_events_per_week"] = 0
+    d["resources"] = {"lecturers": [lecturer("U")]}
+    d["demand"] = [ask("C1", "lecture")]
+
+
+#: How to make unit ``U`` unable to serve C1's first line, for each static reason.
+STATIC_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
+    "no_resource": _no_resource,
+    "theme": _theme,
+    "service_area": _service_area,
+    "venue_stage": _venue_stage,
+    "venue_audience": _venue_audience,
+    "venue_fitness_floor": _venue_fitness_floor,
+    "venue_shelf": _venue_shelf,
+    "venue_boards": _venue_boards,
+    "no_events": _no_events,
+}
+
+
+def test_every_static_reason_has_a_case() -> None:
+    """Every blocker but 'weeks' (which needs the calendar) is a static one tested here."""
+    assert set(STATIC_CASES) == set(BLOCKERS) - {"weeks"}
+
+
+@pytest.mark.parametrize("reason", list(STATIC_CASES))
+def test_static_blocker_names_the_reason(reason: str) -> None:
+    """Each broken rule yields its own BLOCKERS key for that unit and line."""
+    data = base_data()
+    STATIC_CASES[reason](data)
+    scenario, line = first_line(data)
+    assert static_blocker(scenario, line, scenario.resource_units["U"]) == reason
+
+
+@pytest.mark.parametrize(
+    ("product", "resources"),
+    [
+        ("book_set", {"book_sets": [book_set("U")]}),
+        ("exhibition", {"board_sets": [board_set("U")]}),
+        ("performance", {"troupes": [troupe("U", needs_stage=True, min_audience=100)]}),
+        ("lecture", {"lecturers": [lecturer("U")]}),
+        ("fitness_course", {"trainers": [trainer("U", course_weeks=2)]}),
+    ],
+)
+def test_static_blocker_is_none_when_everything_fits(
+    product: str, resources: dict[str, Any]
+) -> None:
+    """On the tiny scenario's full venue, a unit of each product has no static blocker."""
+    data = base_data()
+    data["resources"] = resources
+    data["demand"] = [ask("C1", product)]
+    scenario, line = first_line(data)
+    assert static_blocker(scenario, line, scenario.resource_units["U"]) is None
+
+
+# -- first_weeks -------------------------------------------------------------------------
+
+
+def test_event_may_start_in_every_free_week() -> None:
+    """A show may start in any week not closed, unavailable or excluded: 1, 3 and 6."""
+    data = base_data(weeks=6)
+    data["committees"][0]["closed_weeks"] = [2]
+    data["resources"] = {"troupes": [troupe(unavailable_weeks=[4])]}
+    data["demand"] = [ask("C1", "performance", excluded_weeks=[5])]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["T1"]) == [1, 3, 6]
+
+
+def test_stay_starts_on_its_cycle() -> None:
+    """A 2-week stay in a 7-week season starts in weeks 1, 3 or 5 (week 7 would overrun)."""
+    data = base_data(weeks=7)
+    data["resources"] = {"book_sets": [book_set(stay_weeks=2)]}
+    data["demand"] = [ask("C1", "book_set")]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["B1"]) == [1, 3, 5]
+
+
+def test_stay_starts_later_inside_a_blocked_cycle() -> None:
+    """With week 3 closed, the cycle of weeks 3-4 starts in week 4 instead (the first week
+    of that cycle whose stay fits)."""
+    data = base_data(weeks=7)
+    data["season"]["closed_weeks"] = [3]
+    data["resources"] = {"book_sets": [book_set(stay_weeks=2)]}
+    data["demand"] = [ask("C1", "book_set")]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["B1"]) == [1, 4, 5]
+
+
+def test_stay_cycles_stop_at_the_season_end() -> None:
+    """A 3-week stay in a 7-week season starts in weeks 1 and 4 only; in a 5-week season
+    a 2-week stay starts in weeks 1 and 3, never in the last week."""
+    data = base_data(weeks=7)
+    data["resources"] = {"board_sets": [board_set(stay_weeks=3)]}
+    data["demand"] = [ask("C1", "exhibition")]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["E1"]) == [1, 4]
+    data = base_data(weeks=5)
+    data["resources"] = {"book_sets": [book_set(stay_weeks=2)]}
+    data["demand"] = [ask("C1", "book_set")]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["B1"]) == [1, 3]
+
+
+def test_course_starts_on_its_cycle_around_unavailable_weeks() -> None:
+    """A 3-week course whose trainer is away in week 1 and the line excludes week 6 starts
+    in week 2 (cycle 1-3) only: no 3-week run inside cycles 4-6 or 7-8 avoids week 6 and
+    fits the 8-week season."""
+    data = base_data(weeks=8)
+    data["resources"] = {"trainers": [trainer(course_weeks=3, unavailable_weeks=[1])]}
+    data["demand"] = [ask("C1", "fitness_course", excluded_weeks=[6])]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["N1"]) == [2]
+
+
+def test_course_starts_without_obstacles() -> None:
+    """A 3-week course in an 8-week season starts in weeks 1 and 4 (7 would overrun)."""
+    data = base_data(weeks=8)
+    data["resources"] = {"trainers": [trainer(course_weeks=3)]}
+    data["demand"] = [ask("C1", "fitness_course")]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["N1"]) == [1, 4]
+
+
+# -- delivered_theme ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wished", "theme"),
+    [([], "健康"), (["书法", "历史", "健康"], "历史"), (["书法"], None)],
+)
+def test_delivered_theme(wished: list[str], theme: str | None) -> None:
+    """Without wishes the unit's first topic; else the first wish it offers; else None."""
+    data = base_data()
+    data["resources"] = {"lecturers": [lecturer("L1", ["健康", "历史"])]}
+    data["demand"] = [ask("C1", "lecture", themes=wished)]
+    scenario, line = first_line(data)
+    assert delivered_theme(line, scenario.resource_units["L1"]) == theme
+
+
+# -- line_blocker ------------------------------------------------------------------------
+
+
+def test_line_blocker_picks_the_furthest_obstacle() -> None:
+    """Of a troupe of the wrong genre and one needing a stage, the stage is reported; a
+    third troupe that fits but has no free week makes it 'weeks'; a free one, None."""
+    data = base_data(weeks=2)
+    data["committees"][0]["venue"]["stage"] = False
+    data["demand"] = [ask("C1", "performance", themes=["越剧"])]
+    data["resources"] = {"troupes": [troupe("TA", "沪剧"), troupe("TB", needs_stage=True)]}
+    scenario, line = first_line(data)
+    assert line_blocker(scenario, line) == "venue_stage"
+    data["resources"]["troupes"].append(troupe("TC", unavailable_weeks=[1, 2]))
+    scenario, line = first_line(data)
+    assert line_blocker(scenario, line) == "weeks"
+    data["resources"]["troupes"].append(troupe("TD", unavailable_weeks=[1]))
+    scenario, line = first_line(data)
+    assert line_blocker(scenario, line) is None
+
+
+def test_line_blocker_without_any_unit_of_the_product() -> None:
+    """With no unit of the product at all, the reason is 'no_resource'."""
+    data = base_data()
+    data["resources"] = {"troupes": [troupe()]}
+    data["demand"] = [ask("C1", "lecture")]
+    scenario, line = first_line(data)
+    assert line_blocker(scenario, line) == "no_resource"
+
+
+# -- line_options and all_options --------------------------------------------------------
+
+
+def test_option_counts_on_a_tiny_scenario() -> None:
+    """4 weeks, C2 closed in week 2: C1's show has 4 options, C2's 2-week stay only the
+    cycle starting in week 3, the lecture on an unoffered topic none; options come in
+    line, unit, then week order."""
+    data = base_data(weeks=4)
+    data["committees"][1]["closed_weeks"] = [2]
+    data["resources"] = {
+        "troupes": [troupe()],
+        "book_sets": [book_set(stay_weeks=2)],
+        "lecturers": [lecturer()],
+    }
+    data["demand"] = [
+        ask("C1", "performance"),
+        ask("C2", "book_set"),
+        ask("C2", "lecture", themes=["健康"]),
+    ]
+    scenario = build(data)
+    options = all_options(scenario)
+    assert options == [
+        Option("C1/performance/1", "T1", 1, 1, "越剧"),
+        Option("C1/performance/1", "T1", 2, 1, "越剧"),
+        Option("C1/performance/1", "T1", 3, 1, "越剧"),
+        Option("C1/performance/1", "T1", 4, 1, "越剧"),
+        Option("C2/book_set/1", "B1", 3, 2, "文学"),
+    ]
+    assert options[-1].weeks == range(3, 5)
+    assert [len(line_options(scenario, line)) for line in scenario.demand_lines] == [4, 1, 0]
+
+
+def test_options_of_two_units_come_in_unit_order() -> None:
+    """Two troupes in a 2-week season give 4 options, the first troupe's weeks first."""
+    data = base_data(weeks=2)
+    data["resources"] = {"troupes": [troupe("TB"), troupe("TA")]}
+    data["demand"] = [ask("C1", "performance")]
+    scenario = build(data)
+    assert [(o.unit_id, o.first_week) for o in all_options(scenario)] == [
+        ("TB", 1),
+        ("TB", 2),
+        ("TA", 1),
+        ("TA", 2),
+    ]

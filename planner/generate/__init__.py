@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-import sys
 from bisect import bisect
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -1596,8 +1595,3 @@ def write_reference_scenarios(directory: str | Path) -> list[Path]:
         write_scenario(scenario, path, header=_header(scenario, REFERENCE_SEED))
         paths.append(path)
     return paths
-
-
-if __name__ == "__main__":
-    for written in write_reference_scenarios(sys.argv[1] if len(sys.argv) > 1 else "scenarios"):
-        print(written)

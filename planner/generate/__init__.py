@@ -26,12 +26,40 @@ import math
 import random
 from bisect import bisect
 from collections import Counter
-from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
+from planner.generate.capacity import _blocker, _capacity, _runs
+from planner.generate.capacity import capacity_summary as capacity_summary
+from planner.generate.season import SEASON_START as SEASON_START
+from planner.generate.season import WEEKS_RANGE as WEEKS_RANGE
+from planner.generate.season import _block_weeks, _check_weeks, _fixtures, _season, _week_of
+from planner.generate.streams import _rng
+from planner.generate.vocab import (
+    _BOARD_KINDS,
+    _BOOK_KINDS,
+    _ELDERLY_THEMES,
+    _FESTIVAL_GENRES,
+    _GENRES,
+    _LOCAL_TITLES,
+    _PLACE_WORDS,
+    _PROVIDERS,
+    _REFERENCE_GENRES,
+    _REFERENCE_LECTURERS,
+    _REFERENCE_TROUPE_PREFIXES,
+    _SKILLS,
+    _STAGE_GENRES,
+    _TITLES,
+    _TOPICS,
+    _TROUPE_SUFFIX,
+    _YOUNG_THEMES,
+    _cn,
+    _Names,
+    _person,
+    _title_kind,
+)
 from planner.problems import ScenarioError, scenario_problems
 from planner.scenario import (
     STAY_PRODUCTS,
@@ -57,8 +85,6 @@ from planner.scenario_io import write_scenario
 
 # -- public facts (DOMAIN.md) -------------------------------------------------------------
 
-#: Monday 2027-03-01, week 1 of every generated season.
-SEASON_START = dt.date(2027, 3, 1)
 #: The seed of the reference scenario files.
 REFERENCE_SEED = 2027
 #: The 32 residents' committees of Wujiaochang subdistrict (2021), in DOMAIN.md's order.
@@ -114,10 +140,6 @@ WUJIAOCHANG_BOUNDS = (31.290, 31.315, 121.495, 121.530)
 #: Reference file names by season length in weeks.
 REFERENCE_FILES = {13: "wujiaochang-2027-spring.yaml", 26: "wujiaochang-2027-spring-26w.yaml"}
 
-#: Season lengths the generators accept: one book set stay up to a year (DOMAIN.md's
-#: tiers span 13–52 weeks; beyond a year the once-a-season rule for set kinds would
-#: need a catalogue larger than the copies the centre owns).
-WEEKS_RANGE = range(4, 53)
 #: Tiers accepted by :func:`generate`.
 TIERS = ("subdistrict", "district", "city")
 #: Demand must exceed capacity by this factor over all products ...
@@ -149,379 +171,8 @@ _FILL_ORDER = (
 _TOP_UP = (Product.PERFORMANCE, Product.LECTURE, Product.EXHIBITION, Product.BOOK_SET)
 _MAX_LINES_PER_PRODUCT = 3
 
-# -- catalogues ---------------------------------------------------------------------------
-
-_BOOK_KINDS = (
-    ("百年党史学习读本", "党史"),
-    ("红色印记：上海革命遗址", "党史"),
-    ("上海城市记忆", "上海历史"),
-    ("江湾五角场百年", "上海历史"),
-    ("少儿绘本精选（低幼）", "少儿绘本"),
-    ("少儿绘本精选（学龄）", "少儿绘本"),
-    ("健康养生百问", "健康养生"),
-    ("中医四季养生", "健康养生"),
-    ("中国文学名著", "文学名著"),
-    ("外国文学名著", "文学名著"),
-    ("科学普及读本", "科普"),
-    ("国防教育读本", "国防军事"),
-)
-_BOARD_KINDS = (
-    ("党史学习教育展", "党史学习教育"),
-    ("垃圾分类新时尚", "垃圾分类"),
-    ("防范电信网络诈骗", "防诈骗"),
-    ("五角场今昔", "五角场今昔"),
-    ("清明文明祭扫", "文明祭扫"),
-    ("劳动最光荣：劳模风采", "劳模风采"),
-)
-# Outside Wujiaochang the local-history titles are generic.
-_LOCAL_TITLES = {"江湾五角场百年": "海派文化漫谈", "五角场今昔": "社区今昔"}
-
-_GENRES = ("沪剧", "越剧", "合唱", "舞蹈", "评弹", "民乐", "京剧", "朗诵")
-_STAGE_GENRES = frozenset({"沪剧", "越剧", "京剧", "舞蹈"})
-_TROUPE_SUFFIX = {
-    "沪剧": "沪剧团",
-    "越剧": "越剧队",
-    "合唱": "合唱团",
-    "舞蹈": "舞蹈队",
-    "评弹": "评弹组",
-    "民乐": "民乐队",
-    "京剧": "京剧票友社",
-    "朗诵": "朗诵队",
-}
-_REFERENCE_GENRES = ("沪剧", "越剧", "合唱", "舞蹈", "评弹", "民乐")
-_REFERENCE_TROUPE_PREFIXES = ("五角场", "江湾", "国权", "政通", "四平", "翔殷")
-# The culture festival gala draws these troupes away from committee shows.
-_FESTIVAL_GENRES = ("合唱", "舞蹈", "沪剧")
-
-_REFERENCE_LECTURERS = (
-    ("复旦大学", ("党史", "上海历史")),
-    ("上海财经大学", ("理财防骗", "法律常识")),
-    ("海军军医大学", ("健康养生", "急救常识")),
-    ("上海体育大学", ("科学健身", "运动康复")),
-    ("同济大学", ("文学欣赏", "城市建筑")),
-)
-_PROVIDERS = (
-    "复旦大学",
-    "同济大学",
-    "上海财经大学",
-    "上海体育大学",
-    "海军军医大学",
-    "上海理工大学",
-    "华东师范大学",
-    "上海大学",
-    "华东政法大学",
-    "上海中医药大学",
-    "社区卫生服务中心",
-    "区图书馆",
-)
-_TOPICS = (
-    "党史",
-    "上海历史",
-    "理财防骗",
-    "法律常识",
-    "健康养生",
-    "急救常识",
-    "科学健身",
-    "运动康复",
-    "文学欣赏",
-    "城市建筑",
-    "智能手机使用",
-    "中医保健",
-)
-_TITLES = {
-    "university": ("教授", "副教授", "讲师", "研究员"),
-    "medical": ("教授", "主任医师", "副主任医师"),
-    "library": ("研究馆员", "馆员"),
-}
-_SKILLS = ("健身舞蹈", "拳操", "太极", "广场舞", "瑜伽")
-
-# Themes an older committee wishes for more often (and a younger one less).
-_ELDERLY_THEMES = frozenset(
-    {"健康养生", "中医保健", "急救常识", "智能手机使用", "太极", "拳操", "越剧", "沪剧", "评弹"}
-)
-_YOUNG_THEMES = frozenset({"少儿绘本", "科普", "瑜伽", "健身舞蹈", "科学健身", "舞蹈"})
-
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
-    "肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜钟陆汪范金顾"
-)
-_GIVEN = (
-    "伟芳敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚英华玉萍红玲"
-    "芬燕彬鹏辉斌宇浩凯健俊帆旭宁琳晨欣怡佳雪梅莉倩婷颖慧"
-)
-_PLACE_TEXT = (
-    "长阳 控江 国和 靖宇 民京 殷行 嫩江 开鲁 政立 黄兴 延吉 内江 松花 包头 鞍山 辽源 本溪 营口 "
-    "抚顺 翔殷 淞沪 江湾 平凉 宁国 隆昌 眉州 定海 通北 丹阳 怀德 兰州 惠民 临青 河间 许昌 贵阳 "
-    "昆明 荆州 沈阳 大连 长白 双阳 安波 民星 中原 闸殷 市光 国晓 伟德 锦西 梅园 桃浦 真如 曹杨 "
-    "宜川 甘泉 石泉 长风 天山 仙霞 虹桥 田林 康健 龙华 斜土 枫林 天平 华阳 新华 凌云 长桥 华泾 "
-    "古美 莘庄 七宝 梅陇 春申 金杨 洋泾 潍坊 塘桥 上钢 东明 三林 北蔡 花木 张江 高行 合庆 川沙 "
-    "彭浦 临汾 大宁 共和 芷江 宝山 友谊 吴淞 淞南 庙行 大场 顾村 罗店 杨行 月浦 江宁 静安 曹家 "
-    "南京 豫园 老西 外滩 瑞金 打浦 五里 半淞 欧阳 广中 嘉兴 提篮 北站 宝钢 新成 曲阳 泗塘 金桥"
-)
-_PLACE_WORDS = tuple(_PLACE_TEXT.split())
-_COMMITTEE_SUFFIXES = ("路", "新村", "苑", "坊", "花园", "小区", "村", "里", "城")
-_SUBDISTRICT_SUFFIXES = ("路街道", "街道", "新村街道", "镇")
 _DISTRICT_BOUNDS = (31.24, 31.34, 121.47, 121.59)
 _CITY_BOUNDS = (30.95, 31.45, 121.15, 121.85)
-
-# -- calendar -----------------------------------------------------------------------------
-
-
-def _week_of(day: dt.date) -> int:
-    """The 1-based season week (from :data:`SEASON_START`) a day falls in."""
-    return (day - SEASON_START).days // 7 + 1
-
-
-def _fixtures(weeks: int, festival_reserves: Sequence[str], local: bool) -> list[Fixture]:
-    """The 2027 calendar fixtures that fall in a season of ``weeks`` weeks.
-
-    The reading month is April (weeks 5–9); Qingming is Monday 2027-04-05 (week 6);
-    the Labour Day holiday is 1–5 May (weeks 9–10); the culture festival rehearses and
-    performs 10–23 May (weeks 11–12) with some troupes reserved; June up to 七一 favours
-    party-history boards (weeks 14–18); the summer holiday favours picture books
-    (weeks 19–26); the 八一 military-civilian reading circle runs 19 July – 8 August
-    (weeks 21–23). Fixtures are clipped to the season and dropped when outside it.
-    """
-    festival = "五角场社区文化节" if local else "社区文化节"
-    book, board, show = Product.BOOK_SET, Product.EXHIBITION, Product.PERFORMANCE
-    out = []
-
-    def add(
-        ident: str,
-        name: str,
-        first: tuple[int, int],
-        last: tuple[int, int],
-        product: Product,
-        themes: Sequence[str] = (),
-        bonus: float = 1.0,
-        reserves: Sequence[str] = (),
-    ) -> None:
-        start, end = _week_of(dt.date(2027, *first)), _week_of(dt.date(2027, *last))
-        in_season = [w for w in range(start, end + 1) if 1 <= w <= weeks]
-        if in_season:
-            out.append(
-                Fixture(
-                    id=ident,
-                    name=name,
-                    weeks=in_season,
-                    product=product,
-                    themes=list(themes),
-                    bonus=bonus,
-                    reserves=list(reserves),
-                )
-            )
-
-    add("reading-month", "读书月（四月）", (4, 1), (4, 30), book)
-    add("qingming", "清明·文明祭扫", (4, 5), (4, 5), board, ["文明祭扫"])
-    add("labour-day", "五一劳动节", (5, 1), (5, 5), board, ["劳模风采"])
-    add(
-        "culture-festival",
-        f"{festival}（排练与展演，部分团队参演）",
-        (5, 10),
-        (5, 23),
-        show,
-        bonus=0.5,
-        reserves=festival_reserves,
-    )
-    add("july-first", "七一建党节·党史学习教育", (6, 1), (7, 1), board, ["党史学习教育"], 1.5)
-    add("summer-reading", "暑期少儿阅读（暑托班）", (7, 5), (8, 29), book, ["少儿绘本"], 0.5)
-    add("army-day", "八一·军民共建读书圈", (7, 19), (8, 8), book, ["国防军事", "党史"])
-    return out
-
-
-def _check_weeks(weeks: int) -> None:
-    if weeks not in WEEKS_RANGE:
-        raise ValueError(
-            f"weeks must be within {WEEKS_RANGE.start}..{WEEKS_RANGE.stop - 1}, got {weeks}"
-        )
-
-
-def _season(weeks: int, fixtures: list[Fixture]) -> Season:
-    return Season(start=SEASON_START, weeks=weeks, fixtures=fixtures)
-
-
-# -- capacity -----------------------------------------------------------------------------
-
-
-def _runs(weeks: int, blocked: AbstractSet[int]) -> list[int]:
-    """Lengths of the maximal runs of consecutive weeks not in ``blocked``."""
-    runs, current = [], 0
-    for w in range(1, weeks + 1):
-        if w in blocked:
-            if current:
-                runs.append(current)
-            current = 0
-        else:
-            current += 1
-    if current:
-        runs.append(current)
-    return runs
-
-
-def _blocker(season: Season) -> Callable[..., frozenset[int]]:
-    """A function giving the weeks a resource cannot be planned in this season.
-
-    They are its ``unavailable_weeks``, weeks outside its ``available_weeks`` (if given),
-    weeks of fixtures that reserve it and season-wide closed weeks.
-    """
-    weeks = season.weeks
-    closed = frozenset(season.closed_weeks)
-    reserved: dict[str, set[int]] = {}
-    for fixture in season.fixtures:
-        for rid in fixture.reserves:
-            reserved.setdefault(rid, set()).update(fixture.weeks)
-
-    def blocked(
-        rid: str, own: Sequence[int], available: Sequence[int] | None = None
-    ) -> frozenset[int]:
-        out = closed | frozenset(own) | reserved.get(rid, set())
-        if available is not None:
-            out |= set(range(1, weeks + 1)) - set(available)
-        return out
-
-    return blocked
-
-
-def _capacity(season: Season, resources: Resources) -> dict[Product, int]:
-    """What the resources can deliver in the season, per product (see capacity_summary)."""
-    weeks = season.weeks
-    closed = set(season.closed_weeks)
-    blocked = _blocker(season)
-
-    def stays(rid: str, own: Sequence[int], length: int) -> int:
-        return sum(run // length for run in _runs(weeks, blocked(rid, own)))
-
-    r = resources
-    open_weeks = weeks - len(closed)
-    book = sum(b.copies * stays(b.id, b.unavailable_weeks, b.stay_weeks) for b in r.book_sets)
-    board = sum(b.copies * stays(b.id, b.unavailable_weeks, b.stay_weeks) for b in r.board_sets)
-    board = min(board, r.van.moves_per_week * open_weeks)
-    shows = 0
-    for t in r.troupes:
-        n = t.shows_per_week * (weeks - len(blocked(t.id, t.unavailable_weeks)))
-        shows += n if t.max_shows is None else min(n, t.max_shows)
-    sessions = sum(
-        lec.sessions_per_week
-        * (weeks - len(blocked(lec.id, lec.unavailable_weeks, lec.available_weeks)))
-        for lec in r.lecturers
-    )
-    courses = sum(
-        tr.sessions_per_week * stays(tr.id, tr.unavailable_weeks, tr.course_weeks)
-        for tr in r.trainers
-    )
-    return {
-        Product.BOOK_SET: book,
-        Product.EXHIBITION: board,
-        Product.PERFORMANCE: shows,
-        Product.LECTURE: sessions,
-        Product.FITNESS_COURSE: courses,
-    }
-
-
-def capacity_summary(scenario: Scenario) -> dict[str, dict[str, int]]:
-    """Units requested by the demand and units the resources can deliver, per product.
-
-    Capacity is an upper bound that ignores venues and travel:
-
-    - book sets and board sets: ``copies`` × stays that fit, i.e. ``floor(weeks /
-      stay_weeks)`` summed over the runs of consecutive weeks the set kind is available;
-      board sets are also capped by ``van.moves_per_week`` × open weeks;
-    - troupes: ``shows_per_week`` × available weeks (at most ``max_shows``);
-    - lecturers: ``sessions_per_week`` × available weeks;
-    - trainers: ``sessions_per_week`` × ``floor(weeks / course_weeks)`` over available runs.
-
-    A unit's available weeks exclude its ``unavailable_weeks``, weeks outside a lecturer's
-    ``available_weeks``, weeks of fixtures that reserve it and season-wide closed weeks.
-    Without any of these the formulas are the plain ``floor(weeks / stay_weeks)`` ones.
-
-    Parameters
-    ----------
-    scenario
-        The scenario.
-
-    Returns
-    -------
-    dict[str, dict[str, int]]
-        ``{product: {"requested": units, "capacity": units}}`` for every product, in
-        :class:`~planner.scenario.Product` order.
-    """
-    capacity = _capacity(scenario.season, scenario.resources)
-    requested: Counter[Product] = Counter()
-    for d in scenario.demand:
-        requested[d.product] += d.count
-    return {p.value: {"requested": requested[p], "capacity": capacity[p]} for p in Product}
-
-
-# -- names and places ---------------------------------------------------------------------
-
-
-def _rng(seed: int | str, purpose: str) -> random.Random:
-    """A random stream for one purpose, seeded from the caller's seed only."""
-    return random.Random(f"{seed}/{purpose}")
-
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def _cn(n: int) -> str:
-    """Chinese numeral for 1 ≤ n ≤ 99."""
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[ones]
-    head = "" if tens == 1 else _DIGITS[tens]
-    return f"{head}十{_DIGITS[ones] if ones else ''}"
-
-
-def _title_kind(provider: str) -> str:
-    if "医" in provider or "卫生" in provider:
-        return "medical"
-    if provider.endswith("图书馆"):
-        return "library"
-    return "university"
-
-
-def _person(rng: random.Random) -> str:
-    given = "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2, 2, 2))))
-    return rng.choice(_SURNAMES) + given
-
-
-class _Names:
-    """Unique generated Chinese place names."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.used: set[str] = set()
-
-    def _first_free(self, candidates: list[str], base: str, suffix: str) -> str:
-        for name in candidates:
-            if name not in self.used:
-                break
-        else:
-            k = 2
-            while f"{base}{k}号{suffix}" in self.used:
-                k += 1
-            name = f"{base}{k}号{suffix}"
-        self.used.add(name)
-        return name
-
-    def committee(self) -> str:
-        """A committee name such as 长阳新村第二居委会."""
-        rng = self.rng
-        candidates = []
-        for _ in range(20):
-            base = rng.choice(_PLACE_WORDS) + rng.choice(_COMMITTEE_SUFFIXES)
-            ordinal = f"第{_cn(rng.randint(1, 5))}" if rng.random() < 0.3 else ""
-            candidates.append(f"{base}{ordinal}居委会")
-        return self._first_free(candidates, base, "居委会")
-
-    def subdistrict(self) -> str:
-        """A subdistrict name such as 控江路街道."""
-        rng = self.rng
-        candidates = []
-        for _ in range(50):
-            base = rng.choice(_PLACE_WORDS)
-            candidates.append(base + rng.choice(_SUBDISTRICT_SUFFIXES))
-        return self._first_free(candidates, base, "街道")
 
 
 Bounds = tuple[float, float, float, float]
@@ -563,12 +214,6 @@ def _split(rng: random.Random, total: int, n: int) -> list[int]:
     for i in order[: total - sum(parts)]:
         parts[i] += 1
     return parts
-
-
-def _block_weeks(rng: random.Random, weeks: int, length: int) -> list[int]:
-    """A random run of ``length`` consecutive weeks within the season."""
-    first = rng.randint(1, max(1, weeks - length + 1))
-    return list(range(first, min(weeks, first + length - 1) + 1))
 
 
 # -- one subdistrict ----------------------------------------------------------------------

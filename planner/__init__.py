@@ -3,9 +3,8 @@
 from typing import TYPE_CHECKING, Any
 
 from planner.plan import Delivery, Plan, read_deliveries, write_deliveries
-from planner.problems import Problem, ScenarioError
 from planner.result import Progress, Result, SolveParams, SolveStatus, Term
-from planner.scenario import Product, Scenario
+from planner.scenario import Problem, Product, Scenario, ScenarioError
 from planner.scenario_io import read_scenario, write_scenario
 
 if TYPE_CHECKING:

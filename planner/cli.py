@@ -25,10 +25,9 @@ from planner.baseline import plan_baseline
 from planner.generate import generate as generate_scenario
 from planner.kpis import Kpis, compute_kpis, write_calendars
 from planner.plan import Plan, read_deliveries, write_deliveries
-from planner.problems import ScenarioError
 from planner.result import Progress as SolveProgress
 from planner.result import Result, SolveParams, SolveStatus
-from planner.scenario import Scenario
+from planner.scenario import Scenario, ScenarioError
 from planner.scenario_io import read_scenario, scenario_schema, write_scenario
 from planner.validate import check_plan
 

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
-from planner.problems import ScenarioError, scenario_problems
 from planner.scenario import (
     STAY_PRODUCTS,
     BoardSet,
@@ -48,11 +47,13 @@ from planner.scenario import (
     Product,
     Resources,
     Scenario,
+    ScenarioError,
     Season,
     Trainer,
     Troupe,
     Van,
     Venue,
+    scenario_problems,
 )
 from planner.scenario_io import write_scenario
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.options import delivered_theme
-from planner.problems import Problem, ScenarioError
-from planner.scenario import Product, ResourceUnit, Scenario
+from planner.scenario import Problem, Product, ResourceUnit, Scenario, ScenarioError
 
 #: Columns of ``deliveries.csv``, in order.
 DELIVERY_COLUMNS = [

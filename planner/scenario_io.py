@@ -9,8 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from planner.problems import Loc, Problem, ScenarioError, scenario_problems
-from planner.scenario import Scenario
+from planner.scenario import Loc, Problem, Scenario, ScenarioError, scenario_problems
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

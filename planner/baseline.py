@@ -56,7 +56,6 @@ from planner.scenario import (
     Product,
     ResourceUnit,
     Scenario,
-    Troupe,
 )
 
 #: The order products are planned in: long stays first, single events last.
@@ -92,8 +91,8 @@ def season_capacity(scenario: Scenario, unit: ResourceUnit) -> int:
         [w for w in scenario.unavailable_weeks(unit.id) if w <= scenario.season.weeks]
     )
     total = unit.capacity * (available // unit.duration)
-    if isinstance(unit.data, Troupe) and unit.data.max_shows is not None:
-        total = min(total, unit.data.max_shows)
+    if unit.season_max is not None:
+        total = min(total, unit.season_max)
     return total
 
 
@@ -106,8 +105,7 @@ def product_capacity(scenario: Scenario, product: Product, area: str | None = No
     return sum(
         season_capacity(scenario, unit)
         for unit in scenario.resource_units.values()
-        if unit.product == product
-        and (area is None or getattr(unit.data, "subdistrict", "") == area)
+        if unit.product == product and (area is None or unit.service_area == area)
     )
 
 
@@ -228,9 +226,7 @@ def baseline_shares(scenario: Scenario) -> dict[Product, dict[str, int]]:
                 asked[line.committee] = asked.get(line.committee, 0) + line.demand.count
         asks = {c.id: asked[c.id] for c in order if c.id in asked}
         weights = {c.id: c.population for c in order if c.id in asked}
-        areas = sorted(
-            {getattr(u.data, "subdistrict", "") for u in scenario.resource_units.values()} - {""}
-        )
+        areas = sorted({u.service_area for u in scenario.resource_units.values()} - {""})
         shares = dict.fromkeys(asks, 0)
         for area in areas:
             members = {c: ask for c, ask in asks.items() if area_of[c] == area}
@@ -272,11 +268,7 @@ class _Baseline:
         self.unit_rank = {uid: i for i, uid in enumerate(units)}
         self.unit_use = {uid: [0] * n for uid in units}
         self.unit_total = dict.fromkeys(units, 0)
-        self.max_shows = {
-            uid: u.data.max_shows
-            for uid, u in units.items()
-            if isinstance(u.data, Troupe) and u.data.max_shows is not None
-        }
+        self.max_shows = {uid: u.season_max for uid, u in units.items() if u.season_max is not None}
         self.copies = {uid: scenario.copy_ids(uid) for uid in units}
         self.copy_busy = {cid: bytearray(n) for ids in self.copies.values() for cid in ids}
         self.committees = scenario.committee_by_id

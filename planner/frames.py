@@ -76,7 +76,7 @@ def resources_frame(scenario: Scenario) -> pd.DataFrame:
                 "themes": list(unit.themes),
                 "capacity": unit.capacity,
                 "duration": unit.duration,
-                "subdistrict": getattr(unit.data, "subdistrict", ""),
+                "subdistrict": unit.service_area,
                 "available_weeks": scenario.season.weeks - len(off),
                 "unavailable_weeks": sorted(off),
             }

@@ -39,7 +39,6 @@ from planner.scenario import (
     Product,
     ResourceUnit,
     Scenario,
-    Troupe,
 )
 
 #: Names of the products as committees read them on their calendars.
@@ -407,8 +406,8 @@ def utilisation_frame(scenario: Scenario, plan: Plan) -> pd.DataFrame:
         closed = scenario.unavailable_weeks(unit.id)
         weeks = sum(1 for w in scenario.weeks if w not in closed)
         available = unit.capacity * weeks
-        if isinstance(unit.data, Troupe) and unit.data.max_shows is not None:
-            available = min(available, unit.data.max_shows)
+        if unit.season_max is not None:
+            available = min(available, unit.season_max)
         rows.append(
             {
                 "unit_id": unit.id,
@@ -482,12 +481,7 @@ def _obstacles(
     full = [w for w in option.weeks if usage.unit_week[(unit.id, w)] >= unit.capacity]
     if full:
         add("capacity", full)
-    data = unit.data
-    if (
-        isinstance(data, Troupe)
-        and data.max_shows is not None
-        and usage.unit_total[unit.id] >= data.max_shows
-    ):
+    if unit.season_max is not None and usage.unit_total[unit.id] >= unit.season_max:
         add("capacity", [])
     # The same committee, product, unit and first week would duplicate a delivery id:
     # the unit is already booked for this committee that week.
@@ -692,14 +686,9 @@ def _capacity_text(
     ranked = sorted(full_weeks, key=lambda u: (-len(full_weeks[u]), -usage.unit_total[u], u))
     for unit_id in ranked[:3]:
         unit = scenario.resource_units[unit_id]
-        data = unit.data
-        if (
-            isinstance(data, Troupe)
-            and data.max_shows is not None
-            and usage.unit_total[unit_id] >= data.max_shows
-        ):
+        if unit.season_max is not None and usage.unit_total[unit_id] >= unit.season_max:
             parts.append(
-                f"{_unit_label(unit)} has reached its season maximum of {data.max_shows} show(s)"
+                f"{_unit_label(unit)} has reached its season maximum of {unit.season_max} show(s)"
             )
             continue
         unit_full = full_weeks[unit_id]

@@ -21,8 +21,6 @@ from planner.scenario import (
     Product,
     ResourceUnit,
     Scenario,
-    Trainer,
-    Troupe,
 )
 
 #: Reasons an option is impossible, with the text shown to planners.
@@ -83,13 +81,11 @@ def static_blocker(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> 
     if not scenario.serves(unit.id, c.id):
         return "service_area"
     venue = c.venue
-    data = unit.data
-    if isinstance(data, Troupe):
-        if data.needs_stage and not venue.stage:
-            return "venue_stage"
-        if venue.audience_capacity < data.min_audience:
-            return "venue_audience"
-    if isinstance(data, Trainer) and not venue.fitness_floor:
+    if unit.needs_stage and not venue.stage:
+        return "venue_stage"
+    if venue.audience_capacity < unit.min_audience:
+        return "venue_audience"
+    if unit.needs_fitness_floor and not venue.fitness_floor:
         return "venue_fitness_floor"
     if product == Product.BOOK_SET and venue.shelf_slots < 1:
         return "venue_shelf"

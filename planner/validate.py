@@ -32,7 +32,6 @@ from planner.scenario import (
     Product,
     ResourceUnit,
     Scenario,
-    Troupe,
 )
 
 #: The hard rules, in the order of the table in ``docs/rules.md``.
@@ -266,7 +265,7 @@ def _service_area(scenario: Scenario, known: Sequence[_Known]) -> list[Violation
     for k in known:
         if scenario.serves(k.unit.id, k.committee.id):
             continue
-        area = getattr(k.unit.data, "subdistrict", "")
+        area = k.unit.service_area
         grid = scenario.grid_by_id.get(k.committee.grid)
         where = repr(grid.subdistrict) if grid is not None and grid.subdistrict else "none"
         out.append(
@@ -388,8 +387,7 @@ def _resource_capacity(scenario: Scenario, known: Sequence[_Known]) -> list[Viol
                 )
             )
     for unit_id, items in per_unit.items():
-        data = scenario.resource_units[unit_id].data
-        max_shows = data.max_shows if isinstance(data, Troupe) else None
+        max_shows = scenario.resource_units[unit_id].season_max
         if max_shows is not None and len(items) > max_shows:
             out.append(
                 Violation(
@@ -434,11 +432,10 @@ def _copy_overlap(scenario: Scenario, known: Sequence[_Known]) -> list[Violation
 
 def _unavailable_reasons(scenario: Scenario, unit: ResourceUnit, weeks: set[int]) -> list[str]:
     reasons = []
-    own = set(getattr(unit.data, "unavailable_weeks", []))
-    if weeks & own:
+    if weeks & unit.own_unavailable_weeks:
         reasons.append("its unavailable_weeks")
-    available = getattr(unit.data, "available_weeks", None)
-    if available is not None and weeks - set(available):
+    available = unit.available_weeks
+    if available is not None and weeks - available:
         reasons.append("outside its available_weeks")
     for fixture in scenario.season.fixtures:
         if unit.id in fixture.reserves and weeks & set(fixture.weeks):
@@ -511,28 +508,27 @@ def _venue(scenario: Scenario, known: Sequence[_Known]) -> list[Violation]:
     held: dict[tuple[str, Product, int], list[_Known]] = defaultdict(list)
     for k in known:
         d, venue = k.delivery, k.committee.venue
-        data = k.unit.data
-        if d.product == Product.PERFORMANCE and isinstance(data, Troupe):
-            if data.needs_stage and not venue.stage:
-                out.append(
-                    Violation(
-                        "venue",
-                        f"troupe {k.unit.id!r} needs a stage, committee {k.committee.id!r} has "
-                        f"none (show in {_span(d.first_week, d.last_week)})",
-                        (k.did,),
-                    )
+        unit = k.unit
+        if unit.needs_stage and not venue.stage:
+            out.append(
+                Violation(
+                    "venue",
+                    f"troupe {unit.id!r} needs a stage, committee {k.committee.id!r} has "
+                    f"none (show in {_span(d.first_week, d.last_week)})",
+                    (k.did,),
                 )
-            if venue.audience_capacity < data.min_audience:
-                out.append(
-                    Violation(
-                        "venue",
-                        f"troupe {k.unit.id!r} needs an audience of {data.min_audience}, "
-                        f"committee {k.committee.id!r} seats {venue.audience_capacity} "
-                        f"(show in {_span(d.first_week, d.last_week)})",
-                        (k.did,),
-                    )
+            )
+        if venue.audience_capacity < unit.min_audience:
+            out.append(
+                Violation(
+                    "venue",
+                    f"troupe {unit.id!r} needs an audience of {unit.min_audience}, "
+                    f"committee {k.committee.id!r} seats {venue.audience_capacity} "
+                    f"(show in {_span(d.first_week, d.last_week)})",
+                    (k.did,),
                 )
-        if d.product == Product.FITNESS_COURSE and not venue.fitness_floor:
+            )
+        if unit.needs_fitness_floor and not venue.fitness_floor:
             out.append(
                 Violation(
                     "venue",

@@ -75,7 +75,7 @@ class Scenario(_Model):
         Book and board set kinds are units too (with ``copies`` > 1); their individual
         copies are named by :meth:`copy_ids`.
         """
-        return build_units(self.resources)
+        return build_units(self.resources, self.grids, self.centre.id)
 
     def copy_ids(self, unit_id: str) -> list[str]:
         """Return the ids of the individual copies of a resource unit.
@@ -101,11 +101,9 @@ class Scenario(_Model):
     def unavailable_weeks(self, unit_id: str) -> frozenset[int]:
         """Weeks in which a unit cannot be planned (its own and fixture reservations)."""
         unit = self.resource_units[unit_id]
-        data = unit.data
-        weeks = set(getattr(data, "unavailable_weeks", []))
-        available = getattr(data, "available_weeks", None)
-        if available is not None:
-            weeks |= set(self.weeks) - set(available)
+        weeks = set(unit.own_unavailable_weeks)
+        if unit.available_weeks is not None:
+            weeks |= set(self.weeks) - unit.available_weeks
         for fixture in self.season.fixtures:
             if unit_id in fixture.reserves:
                 weeks |= set(fixture.weeks)
@@ -118,7 +116,7 @@ class Scenario(_Model):
 
     def serves(self, unit_id: str, committee_id: str) -> bool:
         """Whether a unit may serve a committee (its ``subdistrict`` service area)."""
-        area = getattr(self.resource_units[unit_id].data, "subdistrict", "")
+        area = self.resource_units[unit_id].service_area
         if not area:
             return True
         grid = self.grid_by_id.get(self.committee_by_id[committee_id].grid)

@@ -2,10 +2,10 @@
 
 from typing import TYPE_CHECKING, Any
 
-from planner.plan import Delivery, Plan, read_deliveries, write_deliveries
+from planner.io import read_deliveries, read_scenario, write_deliveries, write_scenario
+from planner.plan import Delivery, Plan
 from planner.result import Progress, Result, SolveParams, SolveStatus, Term
 from planner.scenario import Problem, Product, Scenario, ScenarioError
-from planner.scenario_io import read_scenario, write_scenario
 
 if TYPE_CHECKING:
     from planner.solver import solve

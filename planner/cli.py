@@ -23,12 +23,18 @@ from rich.table import Table
 
 from planner.baseline import plan_baseline
 from planner.generate import generate as generate_scenario
+from planner.io import (
+    read_deliveries,
+    read_scenario,
+    scenario_schema,
+    write_deliveries,
+    write_scenario,
+)
 from planner.kpis import Kpis, compute_kpis, write_calendars
-from planner.plan import Plan, read_deliveries, write_deliveries
+from planner.plan import Plan
 from planner.result import Progress as SolveProgress
 from planner.result import Result, SolveParams, SolveStatus
 from planner.scenario import Scenario, ScenarioError
-from planner.scenario_io import read_scenario, scenario_schema, write_scenario
 from planner.validate import check_plan
 
 EXIT_INVALID = 2

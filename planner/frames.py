@@ -1,6 +1,6 @@
 """Scenarios as pandas DataFrames, for analysts' notebooks.
 
-Plans have :func:`planner.plan.plan_frame`; KPIs are DataFrames already
+Plans have :func:`planner.io.plan_frame`; KPIs are DataFrames already
 (:func:`planner.kpis.compute_kpis`). Chinese names are kept as they are.
 """
 

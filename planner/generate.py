@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
+from planner.io import write_scenario
 from planner.scenario import (
     STAY_PRODUCTS,
     BoardSet,
@@ -55,7 +56,6 @@ from planner.scenario import (
     Venue,
     scenario_problems,
 )
-from planner.scenario_io import write_scenario
 
 # -- public facts (DOMAIN.md) -------------------------------------------------------------
 

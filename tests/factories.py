@@ -6,10 +6,10 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
+from planner.io import scenario_from_dict
 from planner.plan import Delivery
 from planner.result import Result, SolveParams
 from planner.scenario import Scenario
-from planner.scenario_io import scenario_from_dict
 
 
 def base_data(weeks: int = 4, committees: int = 2) -> dict[str, Any]:

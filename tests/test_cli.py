@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from planner.plan import read_deliveries
+from planner.io import read_deliveries, read_scenario
 from planner.scenario import Product, Scenario
-from planner.scenario_io import read_scenario
 from planner.validate import check_plan
 from tests.factories import base_data
 

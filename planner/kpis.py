@@ -31,7 +31,7 @@ import pandas as pd
 
 from planner.network import Distances
 from planner.options import BLOCKERS, Option, line_blocker, line_options
-from planner.plan import Delivery, Plan
+from planner.plan import Delivery, Plan, delivery_key
 from planner.scenario import (
     EVENT_PRODUCTS,
     STAY_PRODUCTS,
@@ -485,8 +485,7 @@ def _obstacles(
         add("capacity", [])
     # The same committee, product, unit and first week would duplicate a delivery id:
     # the unit is already booked for this committee that week.
-    ident = f"{c.id}:{product.value}:{unit.id}:w{option.first_week:02d}"
-    if ident in usage.delivery_ids:
+    if delivery_key(c.id, product.value, unit.id, option.first_week) in usage.delivery_ids:
         add("capacity", [])
     if product in EVENT_PRODUCTS:
         busy = [w for w in option.weeks if usage.events[(c.id, w)] >= c.max_events_per_week]

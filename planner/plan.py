@@ -8,6 +8,29 @@ from dataclasses import dataclass, field
 from planner.scenario import Product, Scenario
 
 
+def delivery_key(committee_id: str, product: str, unit_id: str, first_week: int) -> str:
+    """Return the id of a delivery: ``committee:product:unit:wNN``.
+
+    Derived from what the delivery is, not from its position, so an unchanged delivery
+    keeps its id across re-solves.
+
+    Parameters
+    ----------
+    committee_id
+        The receiving committee.
+    product
+        The product's string value (``"book_set"``, ...).
+    unit_id
+        The resource unit: the set kind, not the copy, so that relabelling identical
+        copies keeps the id.
+    first_week
+        The first week; written with at least two digits. A value that is not a whole
+        number (a hand-made plan can hold one) is written as it is.
+    """
+    week = f"{first_week:02d}" if isinstance(first_week, int) else f"{first_week}"
+    return f"{committee_id}:{product}:{unit_id}:w{week}"
+
+
 @dataclass(frozen=True, order=True)
 class Delivery:
     """One delivery: a resource at a committee for one or more consecutive weeks.
@@ -54,10 +77,12 @@ class Delivery:
         """A stable id derived from what the delivery is, not from its position.
 
         It names the committee, product, resource unit (the set kind, not the copy, so
-        that relabelling identical copies keeps the id) and first week.
+        that relabelling identical copies keeps the id) and first week; see
+        :func:`delivery_key`.
         """
-        unit = self.unit_id(scenario)
-        return f"{self.committee_id}:{self.product.value}:{unit}:w{self.first_week:02d}"
+        return delivery_key(
+            self.committee_id, self.product.value, self.unit_id(scenario), self.first_week
+        )
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from planner.plan import Delivery, Plan
+from planner.plan import Delivery, Plan, delivery_key
 from planner.scenario import (
     EVENT_PRODUCTS,
     STAY_PRODUCTS,
@@ -185,10 +185,7 @@ def _product_name(product: object) -> str:
 
 def _delivery_id(scenario: Scenario, d: Delivery) -> str:
     """``d.delivery_id``, still defined when ``d.product`` is not a ``Product``."""
-    try:
-        return d.delivery_id(scenario)
-    except (AttributeError, TypeError, ValueError):
-        return f"{d.committee_id}:{_product_name(d.product)}:{d.unit_id(scenario)}:w{d.first_week}"
+    return delivery_key(d.committee_id, _product_name(d.product), d.unit_id(scenario), d.first_week)
 
 
 def _span(first: int, last: int) -> str:

@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+from planner.capacity import product_season_deliveries
 from planner.options import Option, delivered_theme, line_options
 from planner.plan import Delivery, Plan
 from planner.scenario import (
@@ -54,7 +55,6 @@ from planner.scenario import (
     DemandLine,
     Pin,
     Product,
-    ResourceUnit,
     Scenario,
 )
 
@@ -66,47 +66,6 @@ PRODUCT_ORDER: tuple[Product, ...] = (
     Product.PERFORMANCE,
     Product.LECTURE,
 )
-
-
-def season_capacity(scenario: Scenario, unit: ResourceUnit) -> int:
-    """Return how many deliveries one unit can make in the season (rule 1).
-
-    Parameters
-    ----------
-    scenario
-        The scenario.
-    unit
-        A resource unit.
-
-    Returns
-    -------
-    int
-        Sets: ``copies × ⌊available weeks / stay⌋``; troupes: ``shows_per_week ×
-        available weeks``, at most ``max_shows``; lecturers: ``sessions_per_week ×
-        available weeks``; trainers: ``sessions_per_week × ⌊available weeks /
-        course_weeks⌋``. Available weeks are the season's weeks less the unit's
-        unavailable ones (own, outside ``available_weeks``, fixture reservations).
-    """
-    available = scenario.season.weeks - len(
-        [w for w in scenario.unavailable_weeks(unit.id) if w <= scenario.season.weeks]
-    )
-    total = unit.capacity * (available // unit.duration)
-    if unit.season_max is not None:
-        total = min(total, unit.season_max)
-    return total
-
-
-def product_capacity(scenario: Scenario, product: Product, area: str | None = None) -> int:
-    """Return the season's capacity of one product, summed over its units.
-
-    With ``area``, only units whose ``subdistrict`` (service area) is ``area`` count;
-    ``""`` selects the units that serve everyone.
-    """
-    return sum(
-        season_capacity(scenario, unit)
-        for unit in scenario.resource_units.values()
-        if unit.product == product and (area is None or unit.service_area == area)
-    )
 
 
 def split_shares(
@@ -212,7 +171,8 @@ def baseline_shares(scenario: Scenario) -> dict[Product, dict[str, int]]:
     Resources that serve only one subdistrict are split among that subdistrict's
     committees first; then the resources that serve everyone top up all committees,
     evening out their totals in proportion to population (see :func:`split_shares`).
-    Without service areas this is one split of the product's whole capacity.
+    Without service areas this is one split of the product's whole capacity. Capacities
+    are deliveries per season (:func:`planner.capacity.product_season_deliveries`).
     """
     order = sorted(scenario.committees, key=lambda c: (c.grid, c.id))
     area_of = {
@@ -231,9 +191,11 @@ def baseline_shares(scenario: Scenario) -> dict[Product, dict[str, int]]:
         for area in areas:
             members = {c: ask for c, ask in asks.items() if area_of[c] == area}
             if members:
-                own = split_shares(product_capacity(scenario, product, area), members, weights)
+                own_capacity = product_season_deliveries(scenario, product, area)
+                own = split_shares(own_capacity, members, weights)
                 shares.update(own)
-        everyone = split_shares(product_capacity(scenario, product, ""), asks, weights, shares)
+        shared_capacity = product_season_deliveries(scenario, product, "")
+        everyone = split_shares(shared_capacity, asks, weights, shares)
         shares = {c: shares[c] + everyone[c] for c in asks}
         out[product] = shares
     return out
@@ -499,7 +461,5 @@ __all__: Sequence[str] = [
     "PRODUCT_ORDER",
     "baseline_shares",
     "plan_baseline",
-    "product_capacity",
-    "season_capacity",
     "split_shares",
 ]

@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.capacity import available_unit_weeks
 from planner.network import Distances
 from planner.options import BLOCKERS, Option, line_blocker, line_options
 from planner.plan import Delivery, Plan, delivery_key
@@ -403,11 +404,7 @@ def utilisation_frame(scenario: Scenario, plan: Plan) -> pd.DataFrame:
         used[unit_id] += 1 if d.product in (Product.PERFORMANCE, Product.LECTURE) else d.duration
     rows = []
     for unit in scenario.resource_units.values():
-        closed = scenario.unavailable_weeks(unit.id)
-        weeks = sum(1 for w in scenario.weeks if w not in closed)
-        available = unit.capacity * weeks
-        if unit.season_max is not None:
-            available = min(available, unit.season_max)
+        available = available_unit_weeks(scenario, unit)
         rows.append(
             {
                 "unit_id": unit.id,

@@ -2,12 +2,11 @@
 
 from typing import TYPE_CHECKING, Any
 
+from planner.io import read_deliveries, read_scenario, write_deliveries, write_scenario
 from planner.params import Progress, SolveParams
-from planner.plan import Delivery, Plan, read_deliveries, write_deliveries
-from planner.problems import Problem, ScenarioError
+from planner.plan import Delivery, Plan
 from planner.result import Result, SolveStatus, StopReason, Term
-from planner.scenario import Product, Scenario
-from planner.scenario_io import read_scenario, write_scenario
+from planner.scenario import Problem, Product, Scenario, ScenarioError
 
 if TYPE_CHECKING:
     from planner.solver import solve

@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+from planner.capacity import product_season_deliveries
 from planner.options import Option, delivered_theme, line_options
 from planner.plan import Delivery, Plan
 from planner.scenario import (
@@ -54,9 +55,7 @@ from planner.scenario import (
     DemandLine,
     Pin,
     Product,
-    ResourceUnit,
     Scenario,
-    Troupe,
 )
 
 #: The order products are planned in: long stays first, single events last.
@@ -67,48 +66,6 @@ PRODUCT_ORDER: tuple[Product, ...] = (
     Product.PERFORMANCE,
     Product.LECTURE,
 )
-
-
-def season_capacity(scenario: Scenario, unit: ResourceUnit) -> int:
-    """Return how many deliveries one unit can make in the season (rule 1).
-
-    Parameters
-    ----------
-    scenario
-        The scenario.
-    unit
-        A resource unit.
-
-    Returns
-    -------
-    int
-        Sets: ``copies × ⌊available weeks / stay⌋``; troupes: ``shows_per_week ×
-        available weeks``, at most ``max_shows``; lecturers: ``sessions_per_week ×
-        available weeks``; trainers: ``sessions_per_week × ⌊available weeks /
-        course_weeks⌋``. Available weeks are the season's weeks less the unit's
-        unavailable ones (own, outside ``available_weeks``, fixture reservations).
-    """
-    available = scenario.season.weeks - len(
-        [w for w in scenario.unavailable_weeks(unit.id) if w <= scenario.season.weeks]
-    )
-    total = unit.capacity * (available // unit.duration)
-    if isinstance(unit.data, Troupe) and unit.data.max_shows is not None:
-        total = min(total, unit.data.max_shows)
-    return total
-
-
-def product_capacity(scenario: Scenario, product: Product, area: str | None = None) -> int:
-    """Return the season's capacity of one product, summed over its units.
-
-    With ``area``, only units whose ``subdistrict`` (service area) is ``area`` count;
-    ``""`` selects the units that serve everyone.
-    """
-    return sum(
-        season_capacity(scenario, unit)
-        for unit in scenario.resource_units.values()
-        if unit.product == product
-        and (area is None or getattr(unit.data, "subdistrict", "") == area)
-    )
 
 
 def split_shares(
@@ -214,7 +171,8 @@ def baseline_shares(scenario: Scenario) -> dict[Product, dict[str, int]]:
     Resources that serve only one subdistrict are split among that subdistrict's
     committees first; then the resources that serve everyone top up all committees,
     evening out their totals in proportion to population (see :func:`split_shares`).
-    Without service areas this is one split of the product's whole capacity.
+    Without service areas this is one split of the product's whole capacity. Capacities
+    are deliveries per season (:func:`planner.capacity.product_season_deliveries`).
     """
     order = sorted(scenario.committees, key=lambda c: (c.grid, c.id))
     area_of = {
@@ -228,16 +186,16 @@ def baseline_shares(scenario: Scenario) -> dict[Product, dict[str, int]]:
                 asked[line.committee] = asked.get(line.committee, 0) + line.demand.count
         asks = {c.id: asked[c.id] for c in order if c.id in asked}
         weights = {c.id: c.population for c in order if c.id in asked}
-        areas = sorted(
-            {getattr(u.data, "subdistrict", "") for u in scenario.resource_units.values()} - {""}
-        )
+        areas = sorted({u.service_area for u in scenario.resource_units.values()} - {""})
         shares = dict.fromkeys(asks, 0)
         for area in areas:
             members = {c: ask for c, ask in asks.items() if area_of[c] == area}
             if members:
-                own = split_shares(product_capacity(scenario, product, area), members, weights)
+                own_capacity = product_season_deliveries(scenario, product, area)
+                own = split_shares(own_capacity, members, weights)
                 shares.update(own)
-        everyone = split_shares(product_capacity(scenario, product, ""), asks, weights, shares)
+        shared_capacity = product_season_deliveries(scenario, product, "")
+        everyone = split_shares(shared_capacity, asks, weights, shares)
         shares = {c: shares[c] + everyone[c] for c in asks}
         out[product] = shares
     return out
@@ -272,11 +230,7 @@ class _Baseline:
         self.unit_rank = {uid: i for i, uid in enumerate(units)}
         self.unit_use = {uid: [0] * n for uid in units}
         self.unit_total = dict.fromkeys(units, 0)
-        self.max_shows = {
-            uid: u.data.max_shows
-            for uid, u in units.items()
-            if isinstance(u.data, Troupe) and u.data.max_shows is not None
-        }
+        self.max_shows = {uid: u.season_max for uid, u in units.items() if u.season_max is not None}
         self.copies = {uid: scenario.copy_ids(uid) for uid in units}
         self.copy_busy = {cid: bytearray(n) for ids in self.copies.values() for cid in ids}
         self.committees = scenario.committee_by_id
@@ -507,7 +461,5 @@ __all__: Sequence[str] = [
     "PRODUCT_ORDER",
     "baseline_shares",
     "plan_baseline",
-    "product_capacity",
-    "season_capacity",
     "split_shares",
 ]

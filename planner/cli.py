@@ -20,16 +20,15 @@ from rich.table import Table
 
 from planner.baseline import plan_baseline
 from planner.generate import generate as generate_scenario
+from planner.io import read_deliveries, read_scenario, scenario_schema, write_scenario
 from planner.io.output import write_output_folder
 from planner.kpis import compute_kpis
 from planner.params import Progress as SolveProgress
 from planner.params import SolveParams
-from planner.plan import Plan, read_deliveries
-from planner.problems import ScenarioError
+from planner.plan import Plan
 from planner.report import solve_report
 from planner.result import Result, SolveStatus
-from planner.scenario import Scenario
-from planner.scenario_io import read_scenario, scenario_schema, write_scenario
+from planner.scenario import Scenario, ScenarioError
 from planner.validate import check_plan
 
 EXIT_INVALID = 2

@@ -1,6 +1,6 @@
 """Scenarios as pandas DataFrames, for analysts' notebooks.
 
-Plans have :func:`planner.plan.plan_frame`; KPIs are DataFrames already
+Plans have :func:`planner.io.plan_frame`; KPIs are DataFrames already
 (:func:`planner.kpis.compute_kpis`). Chinese names are kept as they are.
 """
 
@@ -76,7 +76,7 @@ def resources_frame(scenario: Scenario) -> pd.DataFrame:
                 "themes": list(unit.themes),
                 "capacity": unit.capacity,
                 "duration": unit.duration,
-                "subdistrict": getattr(unit.data, "subdistrict", ""),
+                "subdistrict": unit.service_area,
                 "available_weeks": scenario.season.weeks - len(off),
                 "unavailable_weeks": sorted(off),
             }

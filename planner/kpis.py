@@ -29,9 +29,10 @@ from typing import Any
 
 import pandas as pd
 
+from planner.capacity import available_unit_weeks
 from planner.network import Distances
-from planner.options import BLOCKERS, Option, line_blocker, line_options
-from planner.plan import Delivery, Plan
+from planner.options import Option, line_blocker, line_options
+from planner.plan import Delivery, Plan, delivery_key
 from planner.scenario import (
     EVENT_PRODUCTS,
     STAY_PRODUCTS,
@@ -39,29 +40,13 @@ from planner.scenario import (
     Product,
     ResourceUnit,
     Scenario,
-    Troupe,
 )
-
-#: Names of the products as committees read them on their calendars.
-PRODUCT_NAMES: dict[Product, str] = {
-    Product.BOOK_SET: "图书",
-    Product.EXHIBITION: "展板",
-    Product.PERFORMANCE: "文艺演出",
-    Product.LECTURE: "文化讲座",
-    Product.FITNESS_COURSE: "健身课程",
-}
-
-#: Reasons for unmet demand found by replaying the plan (in addition to BLOCKERS).
-PLAN_REASONS: dict[str, str] = {
-    "capacity": "the fitting resources are fully booked in the weeks the line could use",
-    "events_full": "the committee's weekly event limit is reached in the open weeks",
-    "shelf_full": "the committee's shelf slots are taken in the open weeks",
-    "boards_full": "the committee's board slots are taken in the open weeks",
-    "van_full": "the van's moves are used up in the weeks a board set could be installed",
-    "already_received": "the committee already received every fitting set kind this season",
-    "traded_off": "a delivery would still fit every hard rule; the optimiser traded it off "
-    "for its other goals",
-}
+from planner.wording import (
+    BLOCKERS,
+    PRODUCT_NAMES,
+    unit_label,
+    weeks_phrase,
+)
 
 #: Tie-break order of plan reasons: the most permanent obstacle first.
 _REASON_ORDER = [
@@ -404,11 +389,7 @@ def utilisation_frame(scenario: Scenario, plan: Plan) -> pd.DataFrame:
         used[unit_id] += 1 if d.product in (Product.PERFORMANCE, Product.LECTURE) else d.duration
     rows = []
     for unit in scenario.resource_units.values():
-        closed = scenario.unavailable_weeks(unit.id)
-        weeks = sum(1 for w in scenario.weeks if w not in closed)
-        available = unit.capacity * weeks
-        if isinstance(unit.data, Troupe) and unit.data.max_shows is not None:
-            available = min(available, unit.data.max_shows)
+        available = available_unit_weeks(scenario, unit)
         rows.append(
             {
                 "unit_id": unit.id,
@@ -482,17 +463,11 @@ def _obstacles(
     full = [w for w in option.weeks if usage.unit_week[(unit.id, w)] >= unit.capacity]
     if full:
         add("capacity", full)
-    data = unit.data
-    if (
-        isinstance(data, Troupe)
-        and data.max_shows is not None
-        and usage.unit_total[unit.id] >= data.max_shows
-    ):
+    if unit.season_max is not None and usage.unit_total[unit.id] >= unit.season_max:
         add("capacity", [])
     # The same committee, product, unit and first week would duplicate a delivery id:
     # the unit is already booked for this committee that week.
-    ident = f"{c.id}:{product.value}:{unit.id}:w{option.first_week:02d}"
-    if ident in usage.delivery_ids:
+    if delivery_key(c.id, product.value, unit.id, option.first_week) in usage.delivery_ids:
         add("capacity", [])
     if product in EVENT_PRODUCTS:
         busy = [w for w in option.weeks if usage.events[(c.id, w)] >= c.max_events_per_week]
@@ -536,7 +511,8 @@ def explain_line(
     Returns
     -------
     tuple of str
-        The reason code (a key of BLOCKERS or PLAN_REASONS) and an English explanation
+        The reason code (a key of :data:`planner.wording.BLOCKERS` or
+        :data:`planner.wording.PLAN_REASONS`) and an English explanation
         naming ids and weeks.
     """
     blocker = line_blocker(scenario, line)
@@ -599,29 +575,6 @@ def unmet_frame(
     return pd.DataFrame(rows, columns=UNMET_COLUMNS)
 
 
-def weeks_text(weeks: Iterable[int]) -> str:
-    """Return weeks compactly: ``[1, 2, 3, 5]`` → ``"1–3, 5"``."""
-    ordered = sorted(set(weeks))
-    parts: list[str] = []
-    i = 0
-    while i < len(ordered):
-        j = i
-        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-            j += 1
-        parts.append(str(ordered[i]) if i == j else f"{ordered[i]}–{ordered[j]}")
-        i = j + 1
-    return ", ".join(parts)
-
-
-def _weeks_phrase(weeks: Iterable[int]) -> str:
-    ordered = sorted(set(weeks))
-    return ("week " if len(ordered) == 1 else "weeks ") + weeks_text(ordered)
-
-
-def _unit_label(unit: ResourceUnit) -> str:
-    return f"{unit.id} ({unit.name})"
-
-
 def _blocker_text(scenario: Scenario, line: DemandLine, blocker: str) -> str:
     text = f"{line.id}: {BLOCKERS[blocker]}"
     if blocker == "theme" and line.demand.themes:
@@ -636,8 +589,8 @@ def _traded_off_text(scenario: Scenario, line: DemandLine, free: list[Option]) -
     if len(free) > 5:
         units += f" and {len(free) - 5} more"
     return (
-        f"capacity is there: {_unit_label(unit)} could serve {line.committee} in "
-        f"{_weeks_phrase(first.weeks)} without breaking any hard rule (units with room: "
+        f"capacity is there: {unit_label(unit)} could serve {line.committee} in "
+        f"{weeks_phrase(first.weeks)} without breaking any hard rule (units with room: "
         f"{units}); the optimiser chose not to, in favour of its other goals"
     )
 
@@ -656,22 +609,22 @@ def _plan_reason_text(
     if reason == "events_full":
         return (
             f"{c.id} already has its limit of {c.max_events_per_week} event(s) a week "
-            f"in {_weeks_phrase(weeks)}, when the fitting resources could come"
+            f"in {weeks_phrase(weeks)}, when the fitting resources could come"
         )
     if reason == "shelf_full":
         return (
             f"{c.id}'s {c.venue.shelf_slots} shelf slot(s) are taken in "
-            f"{_weeks_phrase(weeks)}, when a fitting book set could stay"
+            f"{weeks_phrase(weeks)}, when a fitting book set could stay"
         )
     if reason == "boards_full":
         return (
             f"{c.id}'s {c.venue.board_slots} board slot(s) are taken in "
-            f"{_weeks_phrase(weeks)}, when a fitting board set could stay"
+            f"{weeks_phrase(weeks)}, when a fitting board set could stay"
         )
     if reason == "van_full":
         return (
             f"the van's {scenario.resources.van.moves_per_week} move(s) a week are used up "
-            f"in {_weeks_phrase(weeks)}, when a fitting board set could be installed"
+            f"in {weeks_phrase(weeks)}, when a fitting board set could be installed"
         )
     # already_received
     kinds = sorted({o.unit_id for o, _ in blocked})
@@ -692,21 +645,16 @@ def _capacity_text(
     ranked = sorted(full_weeks, key=lambda u: (-len(full_weeks[u]), -usage.unit_total[u], u))
     for unit_id in ranked[:3]:
         unit = scenario.resource_units[unit_id]
-        data = unit.data
-        if (
-            isinstance(data, Troupe)
-            and data.max_shows is not None
-            and usage.unit_total[unit_id] >= data.max_shows
-        ):
+        if unit.season_max is not None and usage.unit_total[unit_id] >= unit.season_max:
             parts.append(
-                f"{_unit_label(unit)} has reached its season maximum of {data.max_shows} show(s)"
+                f"{unit_label(unit)} has reached its season maximum of {unit.season_max} show(s)"
             )
             continue
         unit_full = full_weeks[unit_id]
         if unit_full:
-            parts.append(f"{_unit_label(unit)} full in {_weeks_phrase(unit_full)}")
+            parts.append(f"{unit_label(unit)} full in {weeks_phrase(unit_full)}")
         else:
-            parts.append(f"{_unit_label(unit)} already booked at {line.committee}")
+            parts.append(f"{unit_label(unit)} already booked at {line.committee}")
     more = len(ranked) - 3
     tail = f" and {more} more" if more > 0 else ""
     return (

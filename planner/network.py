@@ -7,7 +7,7 @@ from functools import cache
 
 import networkx as nx
 
-from planner.scenario import Lecturer, Location, Product, Scenario, Trainer, Troupe
+from planner.scenario import Location, Product, Scenario
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -78,7 +78,6 @@ class Distances:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.graph = build_network(scenario)
-        self._subcentre_of_grid = {g.id: g.subcentre.id for g in scenario.grids}
 
     @cache  # noqa: B019 - one instance per solve, bounded by the number of places
     def _from(self, source: str) -> dict[str, float]:
@@ -91,15 +90,7 @@ class Distances:
     def home_of(self, unit_id: str) -> str:
         """The place a resource unit travels from (a troupe's or trainer's sub-centre,
         a lecturer's home, the van's depot for board sets, the centre for book sets)."""
-        unit = self.scenario.resource_units[unit_id]
-        data = unit.data
-        if isinstance(data, Troupe | Trainer):
-            return self._subcentre_of_grid[data.home_grid]
-        if isinstance(data, Lecturer):
-            return data.home
-        if unit.product == Product.EXHIBITION:
-            return self.scenario.resources.van.depot
-        return self.scenario.centre.id
+        return self.scenario.resource_units[unit_id].home
 
     def trips(self, unit_id: str) -> int:
         """Round trips one delivery of the unit costs (course weeks; one otherwise).

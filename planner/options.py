@@ -6,8 +6,9 @@ themes and the venue, and every week it would occupy is open for the committee, 
 excluded by the line and available for the unit. Capacity, which depends on the rest
 of the plan, is left to the solver (or to the baseline's bookkeeping).
 
-The same module explains, in planners' words, why an option does not exist; the KPI
-report uses it to give reasons for unmet demand.
+The same module finds why an option does not exist (a key of
+:data:`planner.wording.BLOCKERS`, whose texts planners read); the KPI report uses it to
+give reasons for unmet demand.
 """
 
 from __future__ import annotations
@@ -21,24 +22,8 @@ from planner.scenario import (
     Product,
     ResourceUnit,
     Scenario,
-    Trainer,
-    Troupe,
 )
-
-#: Reasons an option is impossible, with the text shown to planners.
-BLOCKERS = {
-    "no_resource": "no resource delivers this product",
-    "theme": "no resource offers the wished themes",
-    "service_area": "the resources that fit serve another subdistrict",
-    "venue_stage": "the venue has no stage and the troupes that fit need one",
-    "venue_audience": "the venue is too small for the troupes that fit",
-    "venue_fitness_floor": "the venue has no fitness floor",
-    "venue_shelf": "the venue has no shelf slot for a book set",
-    "venue_boards": "the venue has no room for exhibition boards",
-    "no_events": "the committee takes no events (max_events_per_week is 0)",
-    "weeks": "no run of open weeks fits: closed, excluded or unavailable weeks, "
-    "or too few weeks left in the season",
-}
+from planner.wording import BLOCKERS
 
 
 @dataclass(frozen=True)
@@ -83,13 +68,11 @@ def static_blocker(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> 
     if not scenario.serves(unit.id, c.id):
         return "service_area"
     venue = c.venue
-    data = unit.data
-    if isinstance(data, Troupe):
-        if data.needs_stage and not venue.stage:
-            return "venue_stage"
-        if venue.audience_capacity < data.min_audience:
-            return "venue_audience"
-    if isinstance(data, Trainer) and not venue.fitness_floor:
+    if unit.needs_stage and not venue.stage:
+        return "venue_stage"
+    if venue.audience_capacity < unit.min_audience:
+        return "venue_audience"
+    if unit.needs_fitness_floor and not venue.fitness_floor:
         return "venue_fitness_floor"
     if product == Product.BOOK_SET and venue.shelf_slots < 1:
         return "venue_shelf"

@@ -19,10 +19,10 @@ Conventions
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planner.plan import Delivery, Plan
+from planner.plan import Delivery, Plan, delivery_key
 from planner.scenario import (
     EVENT_PRODUCTS,
     STAY_PRODUCTS,
@@ -32,7 +32,13 @@ from planner.scenario import (
     Product,
     ResourceUnit,
     Scenario,
-    Troupe,
+)
+from planner.wording import (
+    pin_unmet_text,
+    unit_label,
+    week_span,
+    weekly_use_text,
+    weeks_phrase,
 )
 
 #: The hard rules, in the order of the table in ``docs/rules.md``.
@@ -57,32 +63,6 @@ RULES: tuple[str, ...] = (
 )
 
 _RULE_ORDER = {rule: i for i, rule in enumerate(RULES)}
-
-#: How planners call the unit of each product.
-_UNIT_NOUN = {
-    Product.BOOK_SET: "book set",
-    Product.EXHIBITION: "board set",
-    Product.PERFORMANCE: "troupe",
-    Product.LECTURE: "lecturer",
-    Product.FITNESS_COURSE: "trainer",
-}
-
-#: What a unit does ``n`` times in a week, for capacity messages.
-_USE_NOUN = {
-    Product.BOOK_SET: "sets out",
-    Product.EXHIBITION: "sets out",
-    Product.PERFORMANCE: "shows",
-    Product.LECTURE: "sessions",
-    Product.FITNESS_COURSE: "courses running",
-}
-
-_USE_VERB = {
-    Product.BOOK_SET: "has",
-    Product.EXHIBITION: "has",
-    Product.PERFORMANCE: "gives",
-    Product.LECTURE: "gives",
-    Product.FITNESS_COURSE: "has",
-}
 
 
 @dataclass(frozen=True)
@@ -186,41 +166,17 @@ def _product_name(product: object) -> str:
 
 def _delivery_id(scenario: Scenario, d: Delivery) -> str:
     """``d.delivery_id``, still defined when ``d.product`` is not a ``Product``."""
-    try:
-        return d.delivery_id(scenario)
-    except (AttributeError, TypeError, ValueError):
-        return f"{d.committee_id}:{_product_name(d.product)}:{d.unit_id(scenario)}:w{d.first_week}"
-
-
-def _span(first: int, last: int) -> str:
-    return f"week {first}" if first == last else f"weeks {first}-{last}"
+    return delivery_key(d.committee_id, _product_name(d.product), d.unit_id(scenario), d.first_week)
 
 
 def _at(d: Delivery) -> str:
     """``'T1' at 'C1' in week 3``: a delivery as planners read it."""
-    return f"{d.resource_id!r} at {d.committee_id!r} in {_span(d.first_week, d.last_week)}"
-
-
-def _weeks_text(weeks: Iterable[int]) -> str:
-    """``week 3`` or ``weeks 3-5, 8``."""
-    ordered = sorted(set(weeks))
-    runs: list[tuple[int, int]] = []
-    for w in ordered:
-        if runs and runs[-1][1] == w - 1:
-            runs[-1] = (runs[-1][0], w)
-        else:
-            runs.append((w, w))
-    parts = [str(a) if a == b else f"{a}-{b}" for a, b in runs]
-    return ("week " if len(ordered) == 1 else "weeks ") + ", ".join(parts)
+    return f"{d.resource_id!r} at {d.committee_id!r} in {week_span(d.first_week, d.last_week)}"
 
 
 def _season_weeks(scenario: Scenario, d: Delivery) -> range:
     """The occupied weeks of a delivery that lie inside the season."""
     return range(max(d.first_week, 1), min(d.last_week, scenario.season.weeks) + 1)
-
-
-def _unit_label(unit: ResourceUnit) -> str:
-    return f"{_UNIT_NOUN[unit.product]} {unit.id!r}"
 
 
 # -- the rules, in table order -------------------------------------------------------
@@ -266,15 +222,15 @@ def _service_area(scenario: Scenario, known: Sequence[_Known]) -> list[Violation
     for k in known:
         if scenario.serves(k.unit.id, k.committee.id):
             continue
-        area = getattr(k.unit.data, "subdistrict", "")
+        area = k.unit.service_area
         grid = scenario.grid_by_id.get(k.committee.grid)
         where = repr(grid.subdistrict) if grid is not None and grid.subdistrict else "none"
         out.append(
             Violation(
                 "service_area",
-                f"{_unit_label(k.unit)} serves only subdistrict {area!r}, but is at "
+                f"{unit_label(k.unit)} serves only subdistrict {area!r}, but is at "
                 f"{k.committee.id!r} (grid {k.committee.grid!r}, subdistrict {where}) in "
-                f"{_span(k.delivery.first_week, k.delivery.last_week)}",
+                f"{week_span(k.delivery.first_week, k.delivery.last_week)}",
                 (k.did,),
             )
         )
@@ -315,7 +271,7 @@ def _duration(known: Sequence[_Known]) -> list[Violation]:
                 Violation(
                     "duration",
                     f"{_at(d)} occupies {occupied} week(s), a delivery of "
-                    f"{_unit_label(k.unit)} lasts {k.unit.duration}",
+                    f"{unit_label(k.unit)} lasts {k.unit.duration}",
                     (k.did,),
                 )
             )
@@ -330,8 +286,8 @@ def _theme_fit(known: Sequence[_Known]) -> list[Violation]:
             out.append(
                 Violation(
                     "theme_fit",
-                    f"{_at(d)}: theme {d.theme!r} is not one of {_unit_label(k.unit)}'s "
-                    f"themes ({', '.join(k.unit.themes)})",
+                    f"{_at(d)}: theme {d.theme!r} is not among the themes of "
+                    f"{unit_label(k.unit)}: {', '.join(k.unit.themes)}",
                     (k.did,),
                 )
             )
@@ -382,19 +338,18 @@ def _resource_capacity(scenario: Scenario, known: Sequence[_Known]) -> list[Viol
             out.append(
                 Violation(
                     "resource_capacity",
-                    f"{_unit_label(unit)} {_USE_VERB[unit.product]} {len(items)} "
-                    f"{_USE_NOUN[unit.product]} in week {week}, capacity {unit.capacity}",
+                    weekly_use_text(unit, len(items), week),
                     tuple(sorted(k.did for k in items)),
                 )
             )
     for unit_id, items in per_unit.items():
-        data = scenario.resource_units[unit_id].data
-        max_shows = data.max_shows if isinstance(data, Troupe) else None
+        unit = scenario.resource_units[unit_id]
+        max_shows = unit.season_max
         if max_shows is not None and len(items) > max_shows:
             out.append(
                 Violation(
                     "resource_capacity",
-                    f"troupe {unit_id!r} gives {len(items)} shows in the season, "
+                    f"{unit_label(unit)} gives {len(items)} shows in the season, "
                     f"max_shows {max_shows}",
                     tuple(sorted(k.did for k in items)),
                 )
@@ -420,12 +375,13 @@ def _copy_overlap(scenario: Scenario, known: Sequence[_Known]) -> list[Violation
                 last = min(da.last_week, db.last_week)
                 if first > last:
                     continue
+                span_a = week_span(da.first_week, da.last_week)
+                span_b = week_span(db.first_week, db.last_week)
                 out.append(
                     Violation(
                         "copy_overlap",
-                        f"copy {copy_id!r} is at {da.committee_id!r} "
-                        f"({_span(da.first_week, da.last_week)}) and at {db.committee_id!r} "
-                        f"({_span(db.first_week, db.last_week)}), both in {_span(first, last)}",
+                        f"copy {copy_id!r} is at {da.committee_id!r} ({span_a}) and at "
+                        f"{db.committee_id!r} ({span_b}), both in {week_span(first, last)}",
                         tuple(sorted((a.did, b.did))),
                     )
                 )
@@ -434,11 +390,10 @@ def _copy_overlap(scenario: Scenario, known: Sequence[_Known]) -> list[Violation
 
 def _unavailable_reasons(scenario: Scenario, unit: ResourceUnit, weeks: set[int]) -> list[str]:
     reasons = []
-    own = set(getattr(unit.data, "unavailable_weeks", []))
-    if weeks & own:
+    if weeks & unit.own_unavailable_weeks:
         reasons.append("its unavailable_weeks")
-    available = getattr(unit.data, "available_weeks", None)
-    if available is not None and weeks - set(available):
+    available = unit.available_weeks
+    if available is not None and weeks - available:
         reasons.append("outside its available_weeks")
     for fixture in scenario.season.fixtures:
         if unit.id in fixture.reserves and weeks & set(fixture.weeks):
@@ -456,9 +411,9 @@ def _resource_unavailable(scenario: Scenario, known: Sequence[_Known]) -> list[V
             out.append(
                 Violation(
                     "resource_unavailable",
-                    f"{_unit_label(k.unit)} is unavailable in {_weeks_text(hit)} ({reasons}), "
+                    f"{unit_label(k.unit)} is unavailable in {weeks_phrase(hit)} ({reasons}), "
                     f"but is at {k.committee.id!r} in "
-                    f"{_span(k.delivery.first_week, k.delivery.last_week)}",
+                    f"{week_span(k.delivery.first_week, k.delivery.last_week)}",
                     (k.did,),
                 )
             )
@@ -480,9 +435,9 @@ def _closed_week(scenario: Scenario, known: Sequence[_Known]) -> list[Violation]
             out.append(
                 Violation(
                     "closed_week",
-                    f"committee {k.committee.id!r} is closed in {_weeks_text(hit)} "
+                    f"committee {k.committee.id!r} is closed in {weeks_phrase(hit)} "
                     f"({', '.join(reasons)}), but receives {k.delivery.resource_id!r} in "
-                    f"{_span(k.delivery.first_week, k.delivery.last_week)}",
+                    f"{week_span(k.delivery.first_week, k.delivery.last_week)}",
                     (k.did,),
                 )
             )
@@ -498,7 +453,7 @@ def _excluded_week(scenario: Scenario, known: Sequence[_Known]) -> list[Violatio
             out.append(
                 Violation(
                     "excluded_week",
-                    f"demand line {k.line.id!r} excludes {_weeks_text(hit)}, but "
+                    f"demand line {k.line.id!r} excludes {weeks_phrase(hit)}, but "
                     f"{_at(k.delivery)} serves it",
                     (k.did,),
                 )
@@ -511,28 +466,27 @@ def _venue(scenario: Scenario, known: Sequence[_Known]) -> list[Violation]:
     held: dict[tuple[str, Product, int], list[_Known]] = defaultdict(list)
     for k in known:
         d, venue = k.delivery, k.committee.venue
-        data = k.unit.data
-        if d.product == Product.PERFORMANCE and isinstance(data, Troupe):
-            if data.needs_stage and not venue.stage:
-                out.append(
-                    Violation(
-                        "venue",
-                        f"troupe {k.unit.id!r} needs a stage, committee {k.committee.id!r} has "
-                        f"none (show in {_span(d.first_week, d.last_week)})",
-                        (k.did,),
-                    )
+        unit = k.unit
+        if unit.needs_stage and not venue.stage:
+            out.append(
+                Violation(
+                    "venue",
+                    f"{unit_label(unit)} needs a stage, committee {k.committee.id!r} has "
+                    f"none (show in {week_span(d.first_week, d.last_week)})",
+                    (k.did,),
                 )
-            if venue.audience_capacity < data.min_audience:
-                out.append(
-                    Violation(
-                        "venue",
-                        f"troupe {k.unit.id!r} needs an audience of {data.min_audience}, "
-                        f"committee {k.committee.id!r} seats {venue.audience_capacity} "
-                        f"(show in {_span(d.first_week, d.last_week)})",
-                        (k.did,),
-                    )
+            )
+        if venue.audience_capacity < unit.min_audience:
+            out.append(
+                Violation(
+                    "venue",
+                    f"{unit_label(unit)} needs an audience of {unit.min_audience}, "
+                    f"committee {k.committee.id!r} seats {venue.audience_capacity} "
+                    f"(show in {week_span(d.first_week, d.last_week)})",
+                    (k.did,),
                 )
-        if d.product == Product.FITNESS_COURSE and not venue.fitness_floor:
+            )
+        if unit.needs_fitness_floor and not venue.fitness_floor:
             out.append(
                 Violation(
                     "venue",
@@ -612,12 +566,12 @@ def _no_repeat_set(known: Sequence[_Known]) -> list[Violation]:
     for (committee_id, _), items in received.items():
         if len(items) > 1:
             spans = ", ".join(
-                sorted(_span(k.delivery.first_week, k.delivery.last_week) for k in items)
+                sorted(week_span(k.delivery.first_week, k.delivery.last_week) for k in items)
             )
             out.append(
                 Violation(
                     "no_repeat_set",
-                    f"committee {committee_id!r} receives {_unit_label(items[0].unit)} "
+                    f"committee {committee_id!r} receives {unit_label(items[0].unit)} "
                     f"{len(items)} times ({spans})",
                     tuple(sorted(k.did for k in items)),
                 )
@@ -654,14 +608,7 @@ def _pinned(scenario: Scenario, known: Sequence[_Known]) -> list[Violation]:
     for i, pin in enumerate(scenario.pins):
         if any(_pin_met(scenario, pin, k) for k in known):
             continue
-        demand = f", demand line {pin.demand!r}" if pin.demand is not None else ""
-        out.append(
-            Violation(
-                "pinned",
-                f"pins[{i}] ({pin.committee!r} {pin.product.value} {pin.resource!r} from week "
-                f"{pin.first_week}{demand}) has no matching delivery",
-            )
-        )
+        out.append(Violation("pinned", pin_unmet_text(scenario, i)))
     return out
 
 

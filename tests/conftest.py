@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from planner.io import read_scenario
 from planner.scenario import Scenario
-from planner.scenario_io import read_scenario
 from tests.factories import REFERENCE, base_data
 
 

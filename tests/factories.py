@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from planner.io import scenario_from_dict
 from planner.params import SolveParams
 from planner.plan import Delivery
 from planner.result import Result
 from planner.scenario import Scenario
-from planner.scenario_io import scenario_from_dict
 
 #: The committed scenario files.
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

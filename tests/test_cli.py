@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from planner.plan import read_deliveries
+from planner.io import read_deliveries
 from planner.scenario import Product, Scenario
 from planner.validate import check_plan
 from tests.factories import REFERENCE, ask, base_data, book_set, pin, troupe

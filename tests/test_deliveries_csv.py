@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.plan import Delivery, Plan, parse_deliveries, read_deliveries, write_deliveries
-from planner.problems import ScenarioError
-from planner.scenario import Product, Scenario
+from planner.io.deliveries_csv import parse_deliveries, read_deliveries, write_deliveries
+from planner.plan import Delivery, Plan
+from planner.scenario import Product, Scenario, ScenarioError
 from tests.factories import ask, base_data, book_set, build, troupe
 
 HEADER = "committee_id,product,resource_id,first_week,last_week"

@@ -17,9 +17,9 @@ from planner.generate import (
     reference_scenario,
     write_reference_scenarios,
 )
+from planner.io import read_scenario, write_scenario
 from planner.options import line_blocker
 from planner.scenario import Product, Scenario
-from planner.scenario_io import read_scenario, write_scenario
 from tests.factories import (
     SCENARIOS,
     ask,

@@ -16,13 +16,12 @@ from planner.kpis import (
     compute_kpis,
     gini,
     jain_index,
-    weeks_text,
     write_calendars,
 )
 from planner.network import Distances
-from planner.options import BLOCKERS
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
+from planner.wording import BLOCKERS, weeks_text
 from tests.factories import ask, base_data, board_set, book_set, build, lecturer, trainer, troupe
 
 P = Product
@@ -402,7 +401,7 @@ def test_capacity_names_the_busy_unit() -> None:
     plan = Plan.of([show("C1", 1, "C1/performance/1"), show("C1", 2, "C1/performance/1")])
     row = unmet_row(build(data), plan, "C2/performance/1")
     assert row["reason"] == "capacity"
-    assert "T1 (T1越剧团) full in weeks 1–2" in row["explanation"]
+    assert "troupe 'T1' (T1越剧团) full in weeks 1–2" in row["explanation"]
 
 
 def test_capacity_when_troupe_reached_max_shows() -> None:
@@ -412,7 +411,8 @@ def test_capacity_when_troupe_reached_max_shows() -> None:
     data["demand"] = [ask("C1", "performance"), ask("C2", "performance")]
     row = unmet_row(build(data), Plan.of([show("C1", 1, "C1/performance/1")]), "C2/performance/1")
     assert row["reason"] == "capacity"
-    assert "T1 (T1越剧团) has reached its season maximum of 1 show(s)" in row["explanation"]
+    expected = "troupe 'T1' (T1越剧团) has reached its season maximum of 1 show(s)"
+    assert expected in row["explanation"]
 
 
 def test_events_full() -> None:
@@ -435,7 +435,7 @@ def test_traded_off_when_an_option_still_fits() -> None:
     row = unmet_row(build(data), Plan.of([show("C1", 1, "C1/performance/1")]), "C1/performance/1")
     assert row["reason"] == "traded_off"
     assert (row["requested"], row["delivered"]) == (2, 1)
-    assert "T1 (T1越剧团) could serve C1 in week 2" in row["explanation"]
+    assert "troupe 'T1' (T1越剧团) could serve C1 in week 2" in row["explanation"]
     assert "optimiser chose not to" in row["explanation"]
 
 

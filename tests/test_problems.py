@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from planner.problems import Problem, ScenarioError, format_loc, scenario_problems
 from planner.scenario import Scenario
+from planner.scenario.problems import Problem, ScenarioError, format_loc, scenario_problems
 from tests.factories import ask, board_set, book_set, lecturer, pin, trainer, troupe
 
 

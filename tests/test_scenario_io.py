@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.problems import ScenarioError
-from planner.scenario_io import read_scenario, scenario_schema, write_scenario
+from planner.io import read_scenario, scenario_schema, write_scenario
+from planner.scenario import ScenarioError
 from tests.factories import base_data, build
 
 #: A valid two-committee scenario written by hand, so that line numbers are known.

@@ -234,7 +234,7 @@ def test_resource_outside_its_service_area(scenario: Scenario) -> None:
     s = build(data)
     out = check_plan(s, Plan.of([show("C1", 1)]))
     assert rules(out) == ["service_area"]
-    assert "troupe 'T1' serves only subdistrict '殷行'" in out[0].message
+    assert "troupe 'T1' (越剧团) serves only subdistrict '殷行'" in out[0].message
     assert "'五角场'" in out[0].message
 
 
@@ -271,7 +271,7 @@ def test_stay_of_the_wrong_length(scenario: Scenario) -> None:
     out = check_plan(scenario, swap(old, bk("C1", "BK2", 5, 7)))
     assert rules(out) == ["duration"]
     assert "occupies 3 week(s)" in out[0].message
-    assert "book set 'BK2' lasts 2" in out[0].message
+    assert "book set 'BK2' (科普读本) lasts 2" in out[0].message
     assert out[0].delivery_ids == ("C1:book_set:BK2:w05",)
 
 
@@ -280,7 +280,7 @@ def test_course_cut_short(scenario: Scenario) -> None:
     old = course("C1", 3, 5)
     out = check_plan(scenario, swap(old, course("C1", 3, 4)))
     assert rules(out) == ["duration"]
-    assert "trainer 'TR1' lasts 3" in out[0].message
+    assert "trainer 'TR1' (王教练) lasts 3" in out[0].message
 
 
 # -- theme_fit ---------------------------------------------------------------------------
@@ -292,7 +292,7 @@ def test_theme_outside_unit_and_line(scenario: Scenario) -> None:
     out = check_plan(scenario, swap(old, talk("C1", 2, "美术")))
     assert rules(out) == ["theme_fit", "theme_fit"]
     text = " | ".join(v.message for v in out)
-    assert "theme '美术' is not one of lecturer 'L1''s themes (健康, 历史)" in text
+    assert "theme '美术' is not among the themes of lecturer 'L1' (李老师): 健康, 历史" in text
     assert "demand line 'C1/lecture/1' asks for (健康)" in text
 
 
@@ -323,7 +323,7 @@ def test_lecturer_over_capacity(scenario: Scenario) -> None:
     old = talk("C2", 3, "历史")
     out = check_plan(scenario, swap(old, talk("C2", 2, "历史")))
     assert rules(out) == ["resource_capacity"]
-    assert out[0].message == "lecturer 'L1' gives 2 sessions in week 2, capacity 1"
+    assert out[0].message == "lecturer 'L1' (李老师) gives 2 sessions in week 2, capacity 1"
 
 
 def test_troupe_over_capacity(scenario: Scenario) -> None:
@@ -331,7 +331,7 @@ def test_troupe_over_capacity(scenario: Scenario) -> None:
     old = show("C2", 2)
     out = check_plan(scenario, swap(old, show("C2", 1)))
     assert rules(out) == ["resource_capacity"]
-    assert out[0].message == "troupe 'T1' gives 2 shows in week 1, capacity 1"
+    assert out[0].message == "troupe 'T1' (越剧团) gives 2 shows in week 1, capacity 1"
 
 
 def test_trainer_over_capacity() -> None:
@@ -341,8 +341,8 @@ def test_trainer_over_capacity() -> None:
     out = check_plan(build(data), with_(course("C2", 4, 6)))
     assert rules(out) == ["resource_capacity", "resource_capacity"]
     assert [v.message for v in out] == [
-        "trainer 'TR1' has 2 courses running in week 4, capacity 1",
-        "trainer 'TR1' has 2 courses running in week 5, capacity 1",
+        "trainer 'TR1' (王教练) has 2 courses running in week 4, capacity 1",
+        "trainer 'TR1' (王教练) has 2 courses running in week 5, capacity 1",
     ]
 
 
@@ -355,7 +355,7 @@ def test_set_kind_over_its_copies() -> None:
     out = check_plan(build(data), Plan.of(deliveries))
     assert rules(out) == ["resource_capacity"] * 3
     assert [v.message for v in out] == [
-        f"book set 'BK1' has 3 sets out in week {w}, capacity 2" for w in (2, 3, 4)
+        f"book set 'BK1' (红楼梦) has 3 sets out in week {w}, capacity 2" for w in (2, 3, 4)
     ]
 
 
@@ -365,7 +365,7 @@ def test_troupe_max_shows_over_the_season() -> None:
     data["resources"]["troupes"][0]["max_shows"] = 2
     out = check_plan(build(data), Plan.of(valid_deliveries()))
     assert rules(out) == ["resource_capacity"]
-    assert out[0].message == "troupe 'T1' gives 3 shows in the season, max_shows 2"
+    assert out[0].message == "troupe 'T1' (越剧团) gives 3 shows in the season, max_shows 2"
     assert len(out[0].delivery_ids) == 3
 
 
@@ -378,7 +378,7 @@ def test_one_copy_at_two_sites(scenario: Scenario) -> None:
     out = check_plan(scenario, swap(old, bk("C2", "BK1-1", 3, 6)))
     assert rules(out) == ["copy_overlap"]
     assert out[0].message == (
-        "copy 'BK1-1' is at 'C1' (weeks 1-4) and at 'C2' (weeks 3-6), both in weeks 3-4"
+        "copy 'BK1-1' is at 'C1' (weeks 1–4) and at 'C2' (weeks 3–6), both in weeks 3–4"
     )
     assert out[0].delivery_ids == ("C1:book_set:BK1:w01", "C2:book_set:BK1:w03")
 
@@ -398,7 +398,7 @@ def test_troupe_in_its_unavailable_week() -> None:
     data["resources"]["troupes"][0]["unavailable_weeks"] = [2]
     out = check_plan(build(data), Plan.of(valid_deliveries()))
     assert rules(out) == ["resource_unavailable"]
-    assert "troupe 'T1' is unavailable in week 2 (its unavailable_weeks)" in out[0].message
+    assert "troupe 'T1' (越剧团) is unavailable in week 2 (its unavailable_weeks)" in out[0].message
     assert "'C2'" in out[0].message
 
 
@@ -408,7 +408,7 @@ def test_lecturer_outside_available_weeks() -> None:
     data["resources"]["lecturers"][0]["available_weeks"] = [1, 2]
     out = check_plan(build(data), Plan.of(valid_deliveries()))
     assert rules(out) == ["resource_unavailable"]
-    assert "lecturer 'L1' is unavailable in week 3 (outside its available_weeks)" in (
+    assert "lecturer 'L1' (李老师) is unavailable in week 3 (outside its available_weeks)" in (
         out[0].message
     )
 
@@ -421,8 +421,9 @@ def test_resource_reserved_by_a_fixture() -> None:
     ]
     out = check_plan(build(data), Plan.of(valid_deliveries()))
     assert rules(out) == ["resource_unavailable"]
-    assert "trainer 'TR1' is unavailable in weeks 4-5 (reserved by fixture 'festival')" in (
-        out[0].message
+    assert (
+        "trainer 'TR1' (王教练) is unavailable in weeks 4–5 (reserved by fixture 'festival')"
+        in out[0].message
     )
 
 
@@ -445,7 +446,7 @@ def test_stay_over_a_season_closed_week() -> None:
     out = check_plan(build(data), Plan.of(valid_deliveries()))
     assert rules(out) == ["closed_week"]
     assert "committee 'C2' is closed in week 8 (season closed_weeks)" in out[0].message
-    assert "receives 'BK1-1' in weeks 5-8" in out[0].message
+    assert "receives 'BK1-1' in weeks 5–8" in out[0].message
 
 
 def test_delivery_in_an_excluded_week() -> None:
@@ -470,8 +471,8 @@ def test_show_needing_a_stage_and_audience() -> None:
     out = check_plan(build(data), Plan.of(valid_deliveries()))
     assert rules(out) == ["venue"] * 4
     text = " | ".join(v.message for v in out)
-    assert "troupe 'T1' needs a stage, committee 'C2' has none (show in week 2)" in text
-    assert "troupe 'T1' needs an audience of 150, committee 'C1' seats 100" in text
+    assert "troupe 'T1' (越剧团) needs a stage, committee 'C2' has none (show in week 2)" in text
+    assert "troupe 'T1' (越剧团) needs an audience of 150, committee 'C1' seats 100" in text
 
 
 def test_course_without_fitness_floor() -> None:
@@ -543,7 +544,9 @@ def test_same_set_kind_twice_at_a_committee(scenario: Scenario) -> None:
     old = bk("C1", "BK2", 5, 6)
     out = check_plan(scenario, swap(old, bk("C1", "BK1-2", 5, 8)))
     assert rules(out) == ["no_repeat_set"]
-    assert out[0].message == "committee 'C1' receives book set 'BK1' 2 times (weeks 1-4, weeks 5-8)"
+    assert out[0].message == (
+        "committee 'C1' receives book set 'BK1' (红楼梦) 2 times (weeks 1–4, weeks 5–8)"
+    )
 
 
 def test_duplicate_delivery_id() -> None:
@@ -591,7 +594,9 @@ def test_pin_without_delivery() -> None:
     s = pinned([pin("C1", "performance", "T1", 3)])
     out = check_plan(s, Plan.of(valid_deliveries()))
     assert rules(out) == ["pinned"]
-    assert out[0].message == "pins[0] ('C1' performance 'T1' from week 3) has no matching delivery"
+    assert out[0].message == (
+        "pins[0] (performance 'T1' at 'C1' from week 3) has no matching delivery"
+    )
     assert out[0].delivery_ids == ()
 
 
@@ -662,7 +667,7 @@ def test_assert_valid_lists_every_violation(scenario: Scenario) -> None:
         assert_valid(scenario, plan)
     text = str(info.value)
     assert "plan breaks 2 hard rules" in text
-    assert "resource_capacity: troupe 'T1' gives 2 shows in week 1, capacity 1" in text
+    assert "resource_capacity: troupe 'T1' (越剧团) gives 2 shows in week 1, capacity 1" in text
     assert "known_reference: delivery C1:lecture:NOBODY:w02: unknown resource 'NOBODY'" in text
 
 

@@ -33,7 +33,7 @@ The package is split by responsibility:
 
 from __future__ import annotations
 
-from planner.generate.capacity import capacity_summary
+from planner.capacity import capacity_summary
 from planner.generate.demand import MIN_OVERALL_RATIO, MIN_PRODUCT_RATIO
 from planner.generate.geography import Bounds
 from planner.generate.reference import (

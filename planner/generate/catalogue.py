@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planner.generate.capacity import _blocker, _runs
+from planner.capacity import free_runs, season_blocker
 from planner.generate.resources import _Block
 from planner.scenario import Product, Season, Troupe, Venue
 
@@ -47,7 +47,7 @@ class _Catalogue:
         key = (blocked, duration)
         known = self.starts.get(key)
         if known is None:
-            known = any(run >= duration for run in _runs(self.weeks, blocked))
+            known = any(run >= duration for run in free_runs(self.weeks, blocked))
             self.starts[key] = known
         return known
 
@@ -56,7 +56,7 @@ class _Catalogue:
 
 
 def _catalogue(block: _Block, shared_troupes: Sequence[Troupe], season: Season) -> _Catalogue:
-    blocked = _blocker(season)
+    blocked = season_blocker(season)
     units = [
         *(
             _Unit(Product.BOOK_SET, (b.theme,), b.stay_weeks, blocked(b.id, b.unavailable_weeks))

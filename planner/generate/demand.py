@@ -17,13 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from planner.generate.capacity import _capacity, _runs, capacity_summary
+from planner.capacity import capacity_summary, deliverable_by_product, free_runs
 from planner.generate.catalogue import _Catalogue, _catalogue, _Unit
 from planner.generate.resources import _Block
 from planner.generate.season import _block_weeks
 from planner.generate.streams import _rng
 from planner.generate.vocab import _ELDERLY_THEMES, _YOUNG_THEMES
-from planner.problems import ScenarioError, scenario_problems
 from planner.scenario import (
     STAY_PRODUCTS,
     Committee,
@@ -31,8 +30,10 @@ from planner.scenario import (
     Fixture,
     Product,
     Scenario,
+    ScenarioError,
     Season,
     Troupe,
+    scenario_problems,
 )
 
 #: Demand must exceed capacity by this factor over all products ...
@@ -100,7 +101,7 @@ def _want(c: Committee, cat: _Catalogue, closed: set[int]) -> _Want:
     the committee count; their themes are what the committee may wish for.
     """
     closed_here = frozenset(closed | set(c.closed_weeks))
-    runs = _runs(cat.weeks, closed_here)
+    runs = free_runs(cat.weeks, closed_here)
     open_weeks = sum(runs)
     usable: dict[Product, list[tuple[_Unit, frozenset[int]]]] = {p: [] for p in Product}
     for u in cat.units:
@@ -329,7 +330,7 @@ def _block_demand(
     """Demand of one subdistrict, aimed at its own capacity plus a share of shared troupes."""
     weeks = season.weeks
     own = block.resources()
-    capacity: dict[Product, float] = dict(_capacity(season, own))
+    capacity: dict[Product, float] = dict(deliverable_by_product(season, own))
     for p, extra in shared_share.items():
         capacity[p] += extra
     cat = _catalogue(block, shared, season)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.generate.capacity import capacity_summary
+from planner.capacity import capacity_summary
 from planner.generate.demand import _block_demand, _checked
 from planner.generate.resources import _Block, _make_block
 from planner.generate.season import _check_weeks, _fixtures, _season
 from planner.generate.vocab import _FESTIVAL_GENRES
+from planner.io import write_scenario
 from planner.scenario import Committee, Demand, Location, Place, Product, Scenario, Venue
-from planner.scenario_io import write_scenario
 
 # -- public facts (docs/domain.md) -------------------------------------------------------------
 

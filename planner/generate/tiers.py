@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from planner.generate.capacity import _capacity
+from planner.capacity import deliverable_by_product
 from planner.generate.demand import _block_demand, _checked
 from planner.generate.geography import Bounds, _tiles
 from planner.generate.reference import WUJIAOCHANG_BOUNDS
@@ -189,7 +189,7 @@ def _tier_demand(
 
     A subdistrict's share of the shared troupes' shows is its share of the committees.
     """
-    shared_capacity = _capacity(season, Resources(troupes=shared))
+    shared_capacity = deliverable_by_product(season, Resources(troupes=shared))
     num_committees = sum(len(b.committees) for b in blocks)
     demand: list[Demand] = []
     for key, block in zip(keys, blocks, strict=True):

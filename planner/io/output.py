@@ -8,8 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from planner.io.deliveries_csv import write_deliveries
 from planner.kpis import Kpis, write_calendars
-from planner.plan import Plan, write_deliveries
+from planner.plan import Plan
 from planner.scenario import Scenario
 
 #: The files and folders of an output folder, in the order they are written.

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from planner.scenario import Product, Troupe
+from planner.scenario import Product
 from planner.solver.context import ModelContext
 
 
@@ -33,10 +33,10 @@ def resource_capacity(ctx: ModelContext) -> None:
         if len(idx) > capacity:
             ctx.model.add(ctx.sum(idx) <= capacity)
     for unit in units.values():
-        if isinstance(unit.data, Troupe) and unit.data.max_shows is not None:
+        if unit.season_max is not None:
             idx = [i for i, o in enumerate(ctx.options) if o.unit_id == unit.id]
-            if len(idx) > unit.data.max_shows:
-                ctx.model.add(ctx.sum(idx) <= unit.data.max_shows)
+            if len(idx) > unit.season_max:
+                ctx.model.add(ctx.sum(idx) <= unit.season_max)
 
 
 def venue(ctx: ModelContext) -> None:

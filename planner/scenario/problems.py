@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from planner.scenario import BoardSet, BookSet, Scenario
+from planner.scenario.model import Scenario
+from planner.scenario.records import BoardSet, BookSet
 
 Loc = tuple[str | int, ...]
 
@@ -73,37 +74,66 @@ def scenario_problems(s: Scenario) -> list[Problem]:
 
     Checks duplicated and unknown ids, weeks outside the season, stays and courses
     longer than the season, pins that name nothing plannable, and the road network.
+    Each part of the file has its own check in :data:`SCENARIO_CHECKS`; they run in that
+    order, so problems are listed in the order of the file's sections.
     """
     out: list[Problem] = []
+    for check in SCENARIO_CHECKS:
+        check(s, out)
+    return out
+
+
+def _weeks_in_season(out: list[Problem], s: Scenario, loc: Loc, weeks: Iterable[int]) -> None:
     nweeks = s.season.weeks
+    for w in weeks:
+        if w > nweeks:
+            out.append(Problem(loc, f"week {w} is outside the season (1..{nweeks})"))
 
-    def weeks_in_season(loc: Loc, weeks: Iterable[int]) -> None:
-        for w in weeks:
-            if w > nweeks:
-                out.append(Problem(loc, f"week {w} is outside the season (1..{nweeks})"))
 
-    def duplicates(section: str, ids: Sequence[str]) -> None:
-        for ident, n in Counter(ids).items():
-            if n > 1:
-                first = ids.index(ident)
-                rest = [i for i, x in enumerate(ids) if x == ident][1:]
-                for i in rest:
-                    out.append(
-                        Problem(
-                            (*section.split("."), i, "id"),
-                            f"duplicated id {ident!r} (first at {section}[{first}])",
-                        )
+def _duplicates(out: list[Problem], section: str, ids: Sequence[str]) -> None:
+    for ident, n in Counter(ids).items():
+        if n > 1:
+            first = ids.index(ident)
+            rest = [i for i, x in enumerate(ids) if x == ident][1:]
+            for i in rest:
+                out.append(
+                    Problem(
+                        (*section.split("."), i, "id"),
+                        f"duplicated id {ident!r} (first at {section}[{first}])",
                     )
+                )
 
+
+def _places(s: Scenario) -> set[str]:
+    """The ids of the network's places: the centre and every sub-centre."""
+    return {s.centre.id, *(g.subcentre.id for g in s.grids)}
+
+
+def _resource_sections(s: Scenario) -> list[tuple[str, list[str]]]:
+    """Each resource section of the file with the ids it lists, in file order."""
+    r = s.resources
+    return [
+        ("resources.book_sets", [b.id for b in r.book_sets]),
+        ("resources.board_sets", [b.id for b in r.board_sets]),
+        ("resources.troupes", [t.id for t in r.troupes]),
+        ("resources.lecturers", [lec.id for lec in r.lecturers]),
+        ("resources.trainers", [t.id for t in r.trainers]),
+    ]
+
+
+def _season_problems(s: Scenario, out: list[Problem]) -> None:
+    """The season's time zone and closed weeks."""
     try:
         zoneinfo.ZoneInfo(s.season.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         out.append(Problem(("season", "timezone"), f"unknown time zone {s.season.timezone!r}"))
-    weeks_in_season(("season", "closed_weeks"), s.season.closed_weeks)
+    _weeks_in_season(out, s, ("season", "closed_weeks"), s.season.closed_weeks)
 
-    grid_ids = [g.id for g in s.grids]
-    duplicates("grids", grid_ids)
-    duplicates("committees", [c.id for c in s.committees])
+
+def _grid_and_committee_problems(s: Scenario, out: list[Problem]) -> None:
+    """Grid, sub-centre and committee ids, committees' grids and closed weeks."""
+    _duplicates(out, "grids", [g.id for g in s.grids])
+    _duplicates(out, "committees", [c.id for c in s.committees])
     node_ids = [s.centre.id, *(g.subcentre.id for g in s.grids)]
     node_count = Counter(node_ids)
     for i, g in enumerate(s.grids):
@@ -111,27 +141,22 @@ def scenario_problems(s: Scenario) -> list[Problem]:
             out.append(
                 Problem(("grids", i, "subcentre", "id"), f"duplicated place id {g.subcentre.id!r}")
             )
-    committee_ids = set(s.committee_by_id)
     place_ids = set(node_ids)
     for i, c in enumerate(s.committees):
         if c.id in place_ids:
             out.append(Problem(("committees", i, "id"), f"id {c.id!r} is also a place id"))
         if c.grid not in s.grid_by_id:
             out.append(Problem(("committees", i, "grid"), f"unknown grid {c.grid!r}"))
-        weeks_in_season(("committees", i, "closed_weeks"), c.closed_weeks)
+        _weeks_in_season(out, s, ("committees", i, "closed_weeks"), c.closed_weeks)
 
+
+def _resource_id_problems(s: Scenario, out: list[Problem]) -> None:
+    """Resource ids: duplicated, shared by two kinds, or clashing with a copy's name."""
     r = s.resources
-    sections: list[tuple[str, list[str]]] = [
-        ("resources.book_sets", [b.id for b in r.book_sets]),
-        ("resources.board_sets", [b.id for b in r.board_sets]),
-        ("resources.troupes", [t.id for t in r.troupes]),
-        ("resources.lecturers", [lec.id for lec in r.lecturers]),
-        ("resources.trainers", [t.id for t in r.trainers]),
-    ]
-    all_resource_ids = [i for _, ids in sections for i in ids]
-    resource_id_count = Counter(all_resource_ids)
+    sections = _resource_sections(s)
+    resource_id_count = Counter(i for _, ids in sections for i in ids)
     for section, ids in sections:
-        duplicates(section, ids)
+        _duplicates(out, section, ids)
         section_count = Counter(ids)
         for i, ident in enumerate(ids):
             if resource_id_count[ident] > 1 and section_count[ident] == 1:
@@ -153,6 +178,11 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                     )
                 )
 
+
+def _resource_record_problems(s: Scenario, out: list[Problem]) -> None:
+    """Each resource's places, grids, weeks and lengths."""
+    r = s.resources
+    nweeks = s.season.weeks
     set_kinds: list[tuple[str, Sequence[BookSet | BoardSet]]] = [
         ("book_sets", r.book_sets),
         ("board_sets", r.board_sets),
@@ -166,8 +196,9 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                         f"stay of {b.stay_weeks} weeks is longer than the season ({nweeks})",
                     )
                 )
-            weeks_in_season(("resources", kind, i, "unavailable_weeks"), b.unavailable_weeks)
-    places = {s.centre.id, *(g.subcentre.id for g in s.grids)}
+            loc: Loc = ("resources", kind, i, "unavailable_weeks")
+            _weeks_in_season(out, s, loc, b.unavailable_weeks)
+    places = _places(s)
     if r.van.depot not in places:
         out.append(Problem(("resources", "van", "depot"), f"unknown place {r.van.depot!r}"))
     for i, t in enumerate(r.troupes):
@@ -175,14 +206,17 @@ def scenario_problems(s: Scenario) -> list[Problem]:
             out.append(
                 Problem(("resources", "troupes", i, "home_grid"), f"unknown grid {t.home_grid!r}")
             )
-        weeks_in_season(("resources", "troupes", i, "unavailable_weeks"), t.unavailable_weeks)
+        loc = ("resources", "troupes", i, "unavailable_weeks")
+        _weeks_in_season(out, s, loc, t.unavailable_weeks)
     for i, lec in enumerate(r.lecturers):
-        if lec.home not in places and lec.home not in committee_ids:
+        if lec.home not in places and lec.home not in s.committee_by_id:
             out.append(
                 Problem(("resources", "lecturers", i, "home"), f"unknown place {lec.home!r}")
             )
-        weeks_in_season(("resources", "lecturers", i, "available_weeks"), lec.available_weeks or [])
-        weeks_in_season(("resources", "lecturers", i, "unavailable_weeks"), lec.unavailable_weeks)
+        loc = ("resources", "lecturers", i, "available_weeks")
+        _weeks_in_season(out, s, loc, lec.available_weeks or [])
+        loc = ("resources", "lecturers", i, "unavailable_weeks")
+        _weeks_in_season(out, s, loc, lec.unavailable_weeks)
     for i, tr in enumerate(r.trainers):
         if tr.home_grid not in s.grid_by_id:
             out.append(
@@ -195,32 +229,48 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                     f"course of {tr.course_weeks} weeks is longer than the season ({nweeks})",
                 )
             )
-        weeks_in_season(("resources", "trainers", i, "unavailable_weeks"), tr.unavailable_weeks)
+        loc = ("resources", "trainers", i, "unavailable_weeks")
+        _weeks_in_season(out, s, loc, tr.unavailable_weeks)
 
-    duplicates("season.fixtures", [f.id for f in s.season.fixtures])
+
+def _fixture_problems(s: Scenario, out: list[Problem]) -> None:
+    """Fixture ids, weeks and the resources they reserve."""
+    resource_ids = {i for _, ids in _resource_sections(s) for i in ids}
+    _duplicates(out, "season.fixtures", [f.id for f in s.season.fixtures])
     for i, f in enumerate(s.season.fixtures):
-        weeks_in_season(("season", "fixtures", i, "weeks"), f.weeks)
+        _weeks_in_season(out, s, ("season", "fixtures", i, "weeks"), f.weeks)
         for j, rid in enumerate(f.reserves):
-            if rid not in resource_id_count:
+            if rid not in resource_ids:
                 out.append(
                     Problem(("season", "fixtures", i, "reserves", j), f"unknown resource {rid!r}")
                 )
 
+
+def _demand_problems(s: Scenario, out: list[Problem]) -> None:
+    """Demand line ids, committees and weeks."""
     first_index: dict[str, int] = {}
     for i, line in enumerate(s.demand_lines):
         if first_index.setdefault(line.id, i) != i:
             out.append(Problem(("demand", i, "id"), f"duplicated demand id {line.id!r}"))
     for i, d in enumerate(s.demand):
-        if d.committee not in committee_ids:
+        if d.committee not in s.committee_by_id:
             out.append(Problem(("demand", i, "committee"), f"unknown committee {d.committee!r}"))
-        weeks_in_season(("demand", i, "preferred_weeks"), d.preferred_weeks)
-        weeks_in_season(("demand", i, "excluded_weeks"), d.excluded_weeks)
+        _weeks_in_season(out, s, ("demand", i, "preferred_weeks"), d.preferred_weeks)
+        _weeks_in_season(out, s, ("demand", i, "excluded_weeks"), d.excluded_weeks)
 
+
+def _pin_problems(s: Scenario, out: list[Problem]) -> None:
+    """Pins: committee and week; resource, product, length and demand line.
+
+    The resource checks need the resource units, which are only looked at when every
+    earlier part is sound (a broken reference elsewhere could make them meaningless).
+    """
+    nweeks = s.season.weeks
     units = s.resource_units if not out else {}
     for i, p in enumerate(s.pins):
-        if p.committee not in committee_ids:
+        if p.committee not in s.committee_by_id:
             out.append(Problem(("pins", i, "committee"), f"unknown committee {p.committee!r}"))
-        weeks_in_season(("pins", i, "first_week"), [p.first_week])
+        _weeks_in_season(out, s, ("pins", i, "first_week"), [p.first_week])
         if not units:
             continue
         unit_id = s.unit_of_copy.get(p.resource)
@@ -256,13 +306,28 @@ def scenario_problems(s: Scenario) -> list[Problem]:
                     )
                 )
 
-    nodes = {*places, *committee_ids}
+
+def _road_problems(s: Scenario, out: list[Problem]) -> None:
+    """Both ends of every road are known places or committees."""
+    nodes = {*_places(s), *s.committee_by_id}
     for i, road in enumerate(s.network.roads):
         for end in ("a", "b"):
             node = getattr(road, end)
             if node not in nodes:
                 out.append(Problem(("network", "roads", i, end), f"unknown place {node!r}"))
-    return out
+
+
+#: The checks of :func:`scenario_problems`, one per part of the file, in the order run.
+SCENARIO_CHECKS: tuple[Callable[[Scenario, list[Problem]], None], ...] = (
+    _season_problems,
+    _grid_and_committee_problems,
+    _resource_id_problems,
+    _resource_record_problems,
+    _fixture_problems,
+    _demand_problems,
+    _pin_problems,
+    _road_problems,
+)
 
 
 __all__ = ["Problem", "ScenarioError", "format_loc", "scenario_problems"]

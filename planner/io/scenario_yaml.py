@@ -9,8 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from planner.problems import Loc, Problem, ScenarioError, scenario_problems
-from planner.scenario import Scenario
+from planner.scenario import Loc, Problem, Scenario, ScenarioError, scenario_problems
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -54,18 +53,17 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     if not text.strip():
         raise ScenarioError(source, [Problem((), "the file is empty")])
     try:
-        data = yaml.load(text, Loader=_LOADER)
+        document = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise ScenarioError(source, [Problem((), f"malformed YAML: {problem}", line)]) from None
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            source, [Problem((), f"expected a mapping at the top, found {type(data).__name__}")]
-        )
+    if not isinstance(document, dict):
+        found = type(document).__name__
+        raise ScenarioError(source, [Problem((), f"expected a mapping at the top, found {found}")])
     try:
-        return scenario_from_dict(data, source)
+        return scenario_from_dict(document, source)
     except ScenarioError as exc:
         # Only a bad file pays for a second parse, which gives each problem its line.
         node = yaml.compose(text, Loader=_LOADER)

@@ -1,0 +1,165 @@
+"""Every planner-facing phrase, in one voice.
+
+Product names, unit nouns, week spans, unit labels, the reasons an option cannot exist
+or a line stays unmet, and the phrases naming pins are written here once; the
+validator, the KPI report and the option analysis use them. Phrases are English for
+now (product names are Chinese: committees read them on their calendars). A later
+translation goes through a message catalogue, so sentences are whole, with named
+placeholders.
+
+Conventions: ids are quoted (``'T01'``), a unit is named with its kind and name
+(``troupe 'T01' (政通沪剧团)``), and week runs use an en dash (``weeks 1–3, 5``).
+
+This module imports only the scenario model, so that the validator may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from planner.scenario import Product, ResourceUnit, Scenario
+
+#: Names of the products as committees read them on their calendars.
+PRODUCT_NAMES: dict[Product, str] = {
+    Product.BOOK_SET: "图书",
+    Product.EXHIBITION: "展板",
+    Product.PERFORMANCE: "文艺演出",
+    Product.LECTURE: "文化讲座",
+    Product.FITNESS_COURSE: "健身课程",
+}
+
+#: How planners call the unit of each product.
+UNIT_NOUNS: dict[Product, str] = {
+    Product.BOOK_SET: "book set",
+    Product.EXHIBITION: "board set",
+    Product.PERFORMANCE: "troupe",
+    Product.LECTURE: "lecturer",
+    Product.FITNESS_COURSE: "trainer",
+}
+
+#: What a unit does ``n`` times in a week, for capacity messages.
+USE_NOUNS: dict[Product, str] = {
+    Product.BOOK_SET: "sets out",
+    Product.EXHIBITION: "sets out",
+    Product.PERFORMANCE: "shows",
+    Product.LECTURE: "sessions",
+    Product.FITNESS_COURSE: "courses running",
+}
+
+#: The verb joining a unit and its uses (``gives 2 shows``, ``has 2 sets out``).
+USE_VERBS: dict[Product, str] = {
+    Product.BOOK_SET: "has",
+    Product.EXHIBITION: "has",
+    Product.PERFORMANCE: "gives",
+    Product.LECTURE: "gives",
+    Product.FITNESS_COURSE: "has",
+}
+
+#: Reasons an option is impossible, with the text shown to planners. The order is the
+#: order of the static checks (see :func:`planner.options.line_blocker`).
+BLOCKERS: dict[str, str] = {
+    "no_resource": "no resource delivers this product",
+    "theme": "no resource offers the wished themes",
+    "service_area": "the resources that fit serve another subdistrict",
+    "venue_stage": "the venue has no stage and the troupes that fit need one",
+    "venue_audience": "the venue is too small for the troupes that fit",
+    "venue_fitness_floor": "the venue has no fitness floor",
+    "venue_shelf": "the venue has no shelf slot for a book set",
+    "venue_boards": "the venue has no room for exhibition boards",
+    "no_events": "the committee takes no events (max_events_per_week is 0)",
+    "weeks": "no run of open weeks fits: closed, excluded or unavailable weeks, "
+    "or too few weeks left in the season",
+}
+
+#: Reasons for unmet demand found by replaying the plan (in addition to BLOCKERS).
+PLAN_REASONS: dict[str, str] = {
+    "capacity": "the fitting resources are fully booked in the weeks the line could use",
+    "events_full": "the committee's weekly event limit is reached in the open weeks",
+    "shelf_full": "the committee's shelf slots are taken in the open weeks",
+    "boards_full": "the committee's board slots are taken in the open weeks",
+    "van_full": "the van's moves are used up in the weeks a board set could be installed",
+    "already_received": "the committee already received every fitting set kind this season",
+    "traded_off": "a delivery would still fit every hard rule; the optimiser traded it off "
+    "for its other goals",
+}
+
+
+def weeks_text(weeks: Iterable[int]) -> str:
+    """Return weeks compactly: ``[1, 2, 3, 5]`` → ``"1–3, 5"``."""
+    ordered = sorted(set(weeks))
+    parts: list[str] = []
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        parts.append(str(ordered[i]) if i == j else f"{ordered[i]}–{ordered[j]}")
+        i = j + 1
+    return ", ".join(parts)
+
+
+def weeks_phrase(weeks: Iterable[int]) -> str:
+    """Return ``"week 3"`` for one week, ``"weeks 1–3, 5"`` for several."""
+    ordered = sorted(set(weeks))
+    if len(ordered) == 1:
+        return f"week {ordered[0]}"
+    return f"weeks {weeks_text(ordered)}"
+
+
+def week_span(first: int, last: int) -> str:
+    """Return the weeks of one delivery: ``"week 3"`` or ``"weeks 3–6"``.
+
+    Written as given even when ``last`` comes before ``first`` (a broken delivery
+    is named as it is).
+    """
+    return f"week {first}" if first == last else f"weeks {first}–{last}"
+
+
+def unit_label(unit: ResourceUnit) -> str:
+    """Return a unit as planners name it: ``troupe 'T01' (政通沪剧团)``."""
+    return f"{UNIT_NOUNS[unit.product]} {unit.id!r} ({unit.name})"
+
+
+def weekly_use_text(unit: ResourceUnit, count: int, week: int) -> str:
+    """Return that a unit is used ``count`` times in a week, beyond its capacity.
+
+    ``troupe 'T1' (越剧团) gives 2 shows in week 1, capacity 1``.
+    """
+    label, verb, uses = unit_label(unit), USE_VERBS[unit.product], USE_NOUNS[unit.product]
+    return f"{label} {verb} {count} {uses} in week {week}, capacity {unit.capacity}"
+
+
+def pin_text(scenario: Scenario, k: int) -> str:
+    """Return pin ``k`` of the scenario as planners read it.
+
+    ``performance 'T1' at 'C1' from week 3``.
+    """
+    p = scenario.pins[k]
+    return f"{p.product.value} {p.resource!r} at {p.committee!r} from week {p.first_week}"
+
+
+def pin_unmet_text(scenario: Scenario, k: int) -> str:
+    """Return that no delivery meets pin ``k``, naming its demand line if it has one."""
+    pin = scenario.pins[k]
+    if pin.demand is None:
+        return f"pins[{k}] ({pin_text(scenario, k)}) has no matching delivery"
+    return (
+        f"pins[{k}] ({pin_text(scenario, k)}, demand line {pin.demand!r}) has no matching delivery"
+    )
+
+
+__all__ = [
+    "BLOCKERS",
+    "PLAN_REASONS",
+    "PRODUCT_NAMES",
+    "UNIT_NOUNS",
+    "USE_NOUNS",
+    "USE_VERBS",
+    "pin_text",
+    "pin_unmet_text",
+    "unit_label",
+    "week_span",
+    "weekly_use_text",
+    "weeks_phrase",
+    "weeks_text",
+]

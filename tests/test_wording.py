@@ -1,0 +1,69 @@
+"""Tests of planner.wording: the phrases every report shares."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from planner import validate, wording
+from planner.scenario import Product
+from tests.factories import base_data, build
+
+
+def test_weeks_are_written_with_an_en_dash() -> None:
+    """Runs of weeks are compacted with an en dash, one week or several named as such."""
+    assert wording.weeks_text([5, 1, 2, 3]) == "1–3, 5"
+    assert wording.weeks_phrase([4]) == "week 4"
+    assert wording.weeks_phrase([3, 1, 2, 7]) == "weeks 1–3, 7"
+    assert wording.week_span(2, 2) == "week 2"
+    assert wording.week_span(2, 5) == "weeks 2–5"
+
+
+def test_unit_label_names_kind_id_and_name() -> None:
+    """A unit is named by its kind, quoted id and name."""
+    data = base_data()
+    data["resources"] = {
+        "troupes": [{"id": "T1", "name": "越剧团", "genre": "越剧", "home_grid": "G1"}]
+    }
+    unit = build(data).resource_units["T1"]
+    assert wording.unit_label(unit) == "troupe 'T1' (越剧团)"
+    assert wording.weekly_use_text(unit, 2, 3) == (
+        "troupe 'T1' (越剧团) gives 2 shows in week 3, capacity 1"
+    )
+
+
+def test_every_product_has_its_words() -> None:
+    """Each product has a calendar name, a unit noun, a use noun and a verb."""
+    for table in (wording.PRODUCT_NAMES, wording.UNIT_NOUNS, wording.USE_NOUNS, wording.USE_VERBS):
+        assert set(table) == set(Product)
+
+
+def test_pin_phrases() -> None:
+    """A pin reads as product, resource, committee and week; a missing one names its line."""
+    data = base_data()
+    data["resources"] = {"lecturers": [{"id": "L1", "name": "李老师", "topics": ["健康"]}]}
+    data["demand"] = [{"id": "D1", "committee": "C1", "product": "lecture", "count": 1}]
+    data["pins"] = [
+        {"committee": "C1", "product": "lecture", "resource": "L1", "first_week": 2},
+        {
+            "committee": "C1",
+            "product": "lecture",
+            "resource": "L1",
+            "first_week": 3,
+            "demand": "D1",
+        },
+    ]
+    s = build(data)
+    assert wording.pin_text(s, 0) == "lecture 'L1' at 'C1' from week 2"
+    assert wording.pin_unmet_text(s, 1) == (
+        "pins[1] (lecture 'L1' at 'C1' from week 3, demand line 'D1') has no matching delivery"
+    )
+
+
+def test_validator_imports_only_scenario_plan_and_wording() -> None:
+    """planner/validate.py imports no planner module but the scenario, plan and wording."""
+    tree = ast.parse(Path(validate.__file__).read_text(encoding="utf-8"))
+    modules = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    own = {m for m in modules if m.startswith("planner")}
+    assert own <= {"planner.scenario", "planner.plan", "planner.wording"}

@@ -148,15 +148,88 @@ def pin_unmet_text(scenario: Scenario, k: int) -> str:
     )
 
 
+# -- how a solve ended (planner.solver) --------------------------------------------------
+
+#: Heads of the messages of an infeasible solve.
+PINS_WITHOUT_OPTION = "the pinned deliveries cannot be kept:"
+PINS_IN_CONFLICT = (
+    "the pinned deliveries cannot all be kept together (they would break a hard rule: "
+    "capacity, venue, weekly events, van moves, demand count or a repeated set):"
+)
+
+
+def pin_without_line_text(committee_id: str, product: Product) -> str:
+    """Return that a pin's committee asked for nothing of the pinned product."""
+    return f"committee {committee_id!r} has no demand line for {product.value}"
+
+
+def pin_weeks_text(
+    closed: Iterable[int],
+    unavailable: Iterable[int],
+    unit_id: str,
+    excluded: Iterable[int],
+    line_id: str,
+    past_season: bool,
+) -> str:
+    """Return why a pinned delivery's weeks are not open: the weeks each rule closes."""
+    parts = []
+    if closed := sorted(closed):
+        parts.append(f"committee closed in week(s) {closed}")
+    if unavailable := sorted(unavailable):
+        parts.append(f"{unit_id!r} unavailable in week(s) {unavailable}")
+    if excluded := sorted(excluded):
+        parts.append(f"demand line {line_id!r} excludes week(s) {excluded}")
+    if past_season:
+        parts.append("runs past the end of the season")
+    return "; ".join(parts) or "weeks not available"
+
+
+def no_plan_text(time_limit: float) -> str:
+    """Return that the search found no plan within its time limit."""
+    return f"no plan was found within the time limit of {time_limit:g} s"
+
+
+def stopped_without_plan_text(elapsed: float) -> str:
+    """Return that the caller stopped the search before it found any plan."""
+    return f"the search was stopped after {elapsed:.1f} s, before any plan"
+
+
+def stopped_text(elapsed: float) -> str:
+    """Return that the caller stopped the search, which returns its best plan so far."""
+    return f"the search was stopped after {elapsed:.1f} s; this is the best plan found so far"
+
+
+def baseline_fallback_text(time_limit: float, *, beats_found: bool, stopped: bool) -> str:
+    """Return why the plan returned is the spreadsheet baseline's.
+
+    ``beats_found``: the search found a plan, but the baseline's beats it stage by
+    stage; ``stopped``: the caller stopped the search.
+    """
+    source = "the spreadsheet baseline's plan"
+    if beats_found:
+        source += ", which beats the plan found"
+    if stopped:
+        return f"the search was stopped before it found a better plan; this is {source}"
+    return f"the search found no better plan within {time_limit:g} s; this is {source}"
+
+
 __all__ = [
     "BLOCKERS",
+    "PINS_IN_CONFLICT",
+    "PINS_WITHOUT_OPTION",
     "PLAN_REASONS",
     "PRODUCT_NAMES",
     "UNIT_NOUNS",
     "USE_NOUNS",
     "USE_VERBS",
+    "baseline_fallback_text",
+    "no_plan_text",
     "pin_text",
     "pin_unmet_text",
+    "pin_weeks_text",
+    "pin_without_line_text",
+    "stopped_text",
+    "stopped_without_plan_text",
     "unit_label",
     "week_span",
     "weekly_use_text",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner import wording
 from planner.options import BLOCKERS, first_weeks, static_blocker
 from planner.scenario import Scenario
 from planner.solver.control import SolveControl, new_solver
@@ -11,8 +12,8 @@ from planner.solver.model import BuiltModel
 def unmatched_pins(built: BuiltModel) -> str:
     """Explain the pins that no option can meet, one line each."""
     s = built.ctx.scenario
-    return "the pinned deliveries cannot be kept:\n" + "\n".join(
-        f"  pins[{k}]: {_pin_text(s, k)}: {_pin_blocker(s, k)}" for k in built.unmatched_pins
+    return f"{wording.PINS_WITHOUT_OPTION}\n" + "\n".join(
+        f"  pins[{k}]: {wording.pin_text(s, k)}: {_pin_blocker(s, k)}" for k in built.unmatched_pins
     )
 
 
@@ -40,16 +41,9 @@ def conflicting_pins(built: BuiltModel, control: SolveControl) -> str:
     s = ctx.scenario
     if not core:
         core = list(range(len(s.pins)))
-    return (
-        "the pinned deliveries cannot all be kept together (they would break a hard rule: "
-        "capacity, venue, weekly events, van moves, demand count or a repeated set):\n"
-        + "\n".join(f"  pins[{k}]: {_pin_text(s, k)}" for k in sorted(core))
+    return f"{wording.PINS_IN_CONFLICT}\n" + "\n".join(
+        f"  pins[{k}]: {wording.pin_text(s, k)}" for k in sorted(core)
     )
-
-
-def _pin_text(s: Scenario, k: int) -> str:
-    p = s.pins[k]
-    return f"{p.product.value} {p.resource!r} at {p.committee!r} from week {p.first_week}"
 
 
 def _pin_blocker(s: Scenario, k: int) -> str:
@@ -64,7 +58,7 @@ def _pin_blocker(s: Scenario, k: int) -> str:
         and (pin.demand is None or line.id == pin.demand)
     ]
     if not lines:
-        return f"committee {pin.committee!r} has no demand line for {pin.product.value}"
+        return wording.pin_without_line_text(pin.committee, pin.product)
     reasons = []
     for line in lines:
         blocker = static_blocker(s, line, unit)
@@ -72,17 +66,13 @@ def _pin_blocker(s: Scenario, k: int) -> str:
             reasons.append(BLOCKERS[blocker])
         elif pin.first_week not in first_weeks(s, line, unit):
             weeks = range(pin.first_week, pin.first_week + unit.duration)
-            closed = sorted(s.closed_weeks(pin.committee).intersection(weeks))
-            away = sorted(s.unavailable_weeks(unit.id).intersection(weeks))
-            excluded = sorted(set(line.demand.excluded_weeks).intersection(weeks))
-            parts = []
-            if closed:
-                parts.append(f"committee closed in week(s) {closed}")
-            if away:
-                parts.append(f"{unit.id!r} unavailable in week(s) {away}")
-            if excluded:
-                parts.append(f"demand line {line.id!r} excludes week(s) {excluded}")
-            if weeks.stop - 1 > s.season.weeks:
-                parts.append("runs past the end of the season")
-            reasons.append("; ".join(parts) or "weeks not available")
+            text = wording.pin_weeks_text(
+                closed=s.closed_weeks(pin.committee).intersection(weeks),
+                unavailable=s.unavailable_weeks(unit.id).intersection(weeks),
+                unit_id=unit.id,
+                excluded=set(line.demand.excluded_weeks).intersection(weeks),
+                line_id=line.id,
+                past_season=weeks.stop - 1 > s.season.weeks,
+            )
+            reasons.append(text)
     return " / ".join(dict.fromkeys(reasons))

@@ -9,6 +9,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from planner import wording
 from planner.params import Progress, SolveParams, relative_gap
 from planner.result import Result, SolveStatus, StageReport, StopReason, Term
 from planner.scenario import Scenario
@@ -196,11 +197,12 @@ def _result(
     limit = control.params.time_limit
     stop_reason = StopReason.STOPPED if control.stopped else StopReason.TIME_LIMIT
     if values is None:
-        message = f"no plan was found within the time limit of {limit:g} s"
+        message = wording.no_plan_text(limit)
         if control.stopped:
-            message = f"the search was stopped after {control.elapsed():.1f} s, before any plan"
+            message = wording.stopped_without_plan_text(control.elapsed())
         return _without_plan(SolveStatus.NO_SOLUTION, control, message, built, stop_reason)
-    source = "the spreadsheet baseline's plan" if values is baseline else ""
+    fallback = values is baseline
+    beats_found = False
     objective_points = sum(t.model_points(values) for t in terms)
     if (
         baseline is not None
@@ -209,7 +211,7 @@ def _result(
     ):
         # The search stopped on a plan the baseline's beats, stage by stage.
         values, objective_points = baseline, baseline_points or 0.0
-        source = "the spreadsheet baseline's plan, which beats the plan found"
+        fallback = beats_found = True
     bound = _bound(built, search)
     all_optimal = search.all_optimal
     if ctx.scenario.objective.fairness_first and "fairness" not in search.bounds:
@@ -218,15 +220,12 @@ def _result(
     if optimal:
         stop_reason = StopReason.PROVEN if search.all_proven else StopReason.GAP_LIMIT
     message = ""
-    if source and control.stopped:
-        message = f"the search was stopped before it found a better plan; this is {source}"
-    elif source:
-        message = f"the search found no better plan within {limit:g} s; this is {source}"
-    elif control.stopped and not optimal:
-        message = (
-            f"the search was stopped after {control.elapsed():.1f} s; "
-            "this is the best plan found so far"
+    if fallback:
+        message = wording.baseline_fallback_text(
+            limit, beats_found=beats_found, stopped=control.stopped
         )
+    elif control.stopped and not optimal:
+        message = wording.stopped_text(control.elapsed())
     return Result(
         status=SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
         objective=objective_points,

@@ -90,11 +90,6 @@ def test_one_row_with_several_bad_cells(scenario: Scenario) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse_deliveries numbers rows by enumerate() over csv.DictReader, which skips "
-    "blank lines, so after a blank line the reported row is not the file's row",
-)
 def test_row_numbers_count_blank_lines(scenario: Scenario) -> None:
     """A bad row after a blank line is reported with its own line number in the file."""
     assert report_of(f"{HEADER}\n\nC9,performance,T1,1,1\n", scenario) == [

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from planner.scenario import Scenario
 from planner.scenario.problems import Problem, ScenarioError, format_loc, scenario_problems
 from tests.factories import ask, board_set, book_set, lecturer, pin, trainer, troupe
@@ -216,12 +214,6 @@ def test_pin_resource_checks_wait_for_a_clean_scenario(tiny_data: dict[str, Any]
     assert problems(tiny_data) == ["committees[0].grid: unknown grid 'G9'"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scenario_problems skips the pin resource lookup when the scenario has no "
-    "resources at all (an empty resource_units is taken for 'other problems found'), "
-    "so a pin of a resource that does not exist passes validation",
-)
 def test_pin_of_an_unknown_resource_without_any_resources(tiny_data: dict[str, Any]) -> None:
     """A pin naming a resource is refused when the scenario has no resources at all."""
     tiny_data["pins"] = [pin("C1", "performance", "T9", 1)]

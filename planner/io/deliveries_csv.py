@@ -94,9 +94,10 @@ def parse_deliveries(text: str, scenario: Scenario, source: str = "<deliveries>"
     problems: list[Problem] = []
     deliveries: list[Delivery] = []
     taken: dict[str, int] = {}
-    for n, row in enumerate(reader, start=2):
+    for row in reader:
         bad = len(problems)
-        loc = f"row {n}"
+        # The file's line number: the reader skips blank lines, so counting rows would not.
+        loc = f"row {reader.line_num}"
         committee = (row.get("committee_id") or "").strip()
         if committee not in scenario.committee_by_id:
             problems.append(Problem((loc, "committee_id"), f"unknown committee {committee!r}"))

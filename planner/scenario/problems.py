@@ -266,12 +266,14 @@ def _pin_problems(s: Scenario, out: list[Problem]) -> None:
     earlier part is sound (a broken reference elsewhere could make them meaningless).
     """
     nweeks = s.season.weeks
-    units = s.resource_units if not out else {}
+    # Decided before this function adds problems of its own.
+    sound = not out
+    units = s.resource_units if sound else {}
     for i, p in enumerate(s.pins):
         if p.committee not in s.committee_by_id:
             out.append(Problem(("pins", i, "committee"), f"unknown committee {p.committee!r}"))
         _weeks_in_season(out, s, ("pins", i, "first_week"), [p.first_week])
-        if not units:
+        if not sound:
             continue
         unit_id = s.unit_of_copy.get(p.resource)
         if unit_id is None:

@@ -144,7 +144,9 @@ def build_units(
     """Return every plannable resource unit by id, across all products.
 
     Book and board set kinds are units too (with ``copies`` > 1); their individual
-    copies are named by :meth:`planner.scenario.Scenario.copy_ids`.
+    copies are named by :meth:`planner.scenario.Scenario.copy_ids`. This is the one
+    place that reads the records of each resource family; everything else asks the
+    unit's resolved facts.
 
     Parameters
     ----------
@@ -156,78 +158,98 @@ def build_units(
         The centre's place id (book sets' home).
     """
     subcentre = {g.id: g.subcentre.id for g in grids}
-    units: dict[str, ResourceUnit] = {}
     r = resources
-    for b in r.book_sets:
-        units[b.id] = ResourceUnit(
-            b.id,
-            Product.BOOK_SET,
-            b.title,
-            (b.theme,),
-            b.copies,
-            b.stay_weeks,
-            b,
-            service_area=b.subdistrict,
-            own_unavailable_weeks=frozenset(b.unavailable_weeks),
-            home=centre,
-        )
-    for e in r.board_sets:
-        units[e.id] = ResourceUnit(
-            e.id,
-            Product.EXHIBITION,
-            e.title,
-            (e.theme,),
-            e.copies,
-            e.stay_weeks,
-            e,
-            service_area=e.subdistrict,
-            own_unavailable_weeks=frozenset(e.unavailable_weeks),
-            home=r.van.depot,
-        )
-    for t in r.troupes:
-        units[t.id] = ResourceUnit(
-            t.id,
-            Product.PERFORMANCE,
-            t.name,
-            (t.genre,),
-            t.shows_per_week,
-            1,
-            t,
-            service_area=t.subdistrict,
-            own_unavailable_weeks=frozenset(t.unavailable_weeks),
-            needs_stage=t.needs_stage,
-            min_audience=t.min_audience,
-            season_max=t.max_shows,
-            home=subcentre.get(t.home_grid, ""),
-        )
-    for lec in r.lecturers:
-        units[lec.id] = ResourceUnit(
-            lec.id,
-            Product.LECTURE,
-            lec.name,
-            tuple(lec.topics),
-            lec.sessions_per_week,
-            1,
-            lec,
-            service_area=lec.subdistrict,
-            own_unavailable_weeks=frozenset(lec.unavailable_weeks),
-            available_weeks=(
-                frozenset(lec.available_weeks) if lec.available_weeks is not None else None
-            ),
-            home=lec.home,
-        )
-    for tr in r.trainers:
-        units[tr.id] = ResourceUnit(
-            tr.id,
-            Product.FITNESS_COURSE,
-            tr.name,
-            tuple(tr.skills),
-            tr.sessions_per_week,
-            tr.course_weeks,
-            tr,
-            service_area=tr.subdistrict,
-            own_unavailable_weeks=frozenset(tr.unavailable_weeks),
-            needs_fitness_floor=True,
-            home=subcentre.get(tr.home_grid, ""),
-        )
-    return units
+    units = [
+        *(_book_set_unit(b, centre) for b in r.book_sets),
+        *(_board_set_unit(e, r.van.depot) for e in r.board_sets),
+        *(_troupe_unit(t, subcentre.get(t.home_grid, "")) for t in r.troupes),
+        *(_lecturer_unit(lec) for lec in r.lecturers),
+        *(_trainer_unit(tr, subcentre.get(tr.home_grid, "")) for tr in r.trainers),
+    ]
+    return {unit.id: unit for unit in units}
+
+
+def _book_set_unit(b: BookSet, home: str) -> ResourceUnit:
+    """A book set kind: ``copies`` sets out at once, each stay ``stay_weeks`` long."""
+    return ResourceUnit(
+        b.id,
+        Product.BOOK_SET,
+        b.title,
+        (b.theme,),
+        b.copies,
+        b.stay_weeks,
+        b,
+        service_area=b.subdistrict,
+        own_unavailable_weeks=frozenset(b.unavailable_weeks),
+        home=home,
+    )
+
+
+def _board_set_unit(e: BoardSet, depot: str) -> ResourceUnit:
+    """A board set kind, moved by the van from its depot."""
+    return ResourceUnit(
+        e.id,
+        Product.EXHIBITION,
+        e.title,
+        (e.theme,),
+        e.copies,
+        e.stay_weeks,
+        e,
+        service_area=e.subdistrict,
+        own_unavailable_weeks=frozenset(e.unavailable_weeks),
+        home=depot,
+    )
+
+
+def _troupe_unit(t: Troupe, home: str) -> ResourceUnit:
+    """A troupe: shows per week, venue needs, an optional season maximum."""
+    return ResourceUnit(
+        t.id,
+        Product.PERFORMANCE,
+        t.name,
+        (t.genre,),
+        t.shows_per_week,
+        1,
+        t,
+        service_area=t.subdistrict,
+        own_unavailable_weeks=frozenset(t.unavailable_weeks),
+        needs_stage=t.needs_stage,
+        min_audience=t.min_audience,
+        season_max=t.max_shows,
+        home=home,
+    )
+
+
+def _lecturer_unit(lec: Lecturer) -> ResourceUnit:
+    """A lecturer: sessions per week, optionally only in some weeks."""
+    available = frozenset(lec.available_weeks) if lec.available_weeks is not None else None
+    return ResourceUnit(
+        lec.id,
+        Product.LECTURE,
+        lec.name,
+        tuple(lec.topics),
+        lec.sessions_per_week,
+        1,
+        lec,
+        service_area=lec.subdistrict,
+        own_unavailable_weeks=frozenset(lec.unavailable_weeks),
+        available_weeks=available,
+        home=lec.home,
+    )
+
+
+def _trainer_unit(tr: Trainer, home: str) -> ResourceUnit:
+    """A trainer: courses of ``course_weeks`` weeks, which need a fitness floor."""
+    return ResourceUnit(
+        tr.id,
+        Product.FITNESS_COURSE,
+        tr.name,
+        tuple(tr.skills),
+        tr.sessions_per_week,
+        tr.course_weeks,
+        tr,
+        service_area=tr.subdistrict,
+        own_unavailable_weeks=frozenset(tr.unavailable_weeks),
+        needs_fitness_floor=True,
+        home=home,
+    )

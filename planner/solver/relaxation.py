@@ -143,20 +143,10 @@ def relax(
     for var_index, coeff in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
         cost[var_index] += float(coeff)
 
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    if lp is None:  # pragma: no cover - GLOP ships with every OR-Tools build
+    built = _glop(domains, rows, cost)
+    if built is None:  # pragma: no cover - GLOP ships with every OR-Tools build
         return None
-    variables = [lp.NumVar(float(low), float(high), "") for low, high in domains]
-    constraints = []
-    for row in rows:
-        constraint = lp.Constraint(row.low, row.high)
-        for var_index, coeff in zip(row.vars, row.coeffs, strict=True):
-            constraint.SetCoefficient(variables[var_index], coeff)
-        constraints.append(constraint)
-    objective = lp.Objective()
-    for var_index, coeff in cost.items():
-        objective.SetCoefficient(variables[var_index], coeff)
-    objective.SetMinimization()
+    lp, variables, constraints, objective = built
     if control is not None and control.stopped:
         return None
     left = time_limit - (time.perf_counter() - start)
@@ -187,6 +177,27 @@ def relax(
         bound=relaxation.to_model_units(objective.Value()),
         seconds=time.perf_counter() - start,
     )
+
+
+def _glop(
+    domains: list[tuple[int, int]], rows: list[Row], cost: dict[int, float]
+) -> tuple[Any, list[Any], list[Any], Any] | None:
+    """The LP in GLOP: its solver, variables, constraints and (minimised) objective."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    if lp is None:
+        return None
+    variables = [lp.NumVar(float(low), float(high), "") for low, high in domains]
+    constraints = []
+    for row in rows:
+        constraint = lp.Constraint(row.low, row.high)
+        for var_index, coeff in zip(row.vars, row.coeffs, strict=True):
+            constraint.SetCoefficient(variables[var_index], coeff)
+        constraints.append(constraint)
+    objective = lp.Objective()
+    for var_index, coeff in cost.items():
+        objective.SetCoefficient(variables[var_index], coeff)
+    objective.SetMinimization()
+    return lp, variables, constraints, objective
 
 
 def lagrangian_bound(

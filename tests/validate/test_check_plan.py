@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from planner import validate
 from planner.plan import Delivery, Plan
 from planner.scenario import Scenario
 from planner.validate import RULES, Violation, assert_valid, check_plan
+from planner.validate.checks import CHECKS
 from tests.factories import build
 from tests.validate.plans import (
     BOOK,
@@ -50,6 +52,49 @@ def test_rules_match_the_contract() -> None:
     documented = tuple(re.findall(r"^\| `([a-z_]+)` \|", table, flags=re.MULTILINE))
     assert len(documented) == 17
     assert documented == RULES
+
+
+# -- the hard rules tables of docs/rules.md ---------------------------------------------
+
+
+def documented_rules() -> list[tuple[str, str]]:
+    """(group heading, rule name) of every row of the hard rules tables, in page order.
+
+    A row counts when its first cell is a backticked name and it lies under the
+    "## Hard rules" heading (in any of its "###" groups), before the next "##" heading.
+    """
+    path = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+    rows: list[tuple[str, str]] = []
+    section = group = ""
+    for line in path.read_text("utf-8").splitlines():
+        if line.startswith("## "):
+            section, group = line[3:].strip(), ""
+        elif line.startswith("### "):
+            group = line[4:].strip()
+        elif section == "Hard rules" and line.startswith("|"):
+            first = line.split("|")[1].strip()
+            if m := re.fullmatch(r"`([a-z_]+)`", first):
+                rows.append((group, m.group(1)))
+    return rows
+
+
+def test_rules_are_the_rows_of_the_hard_rules_tables() -> None:
+    """RULES equals the rule names of the hard rules tables, in the page's order."""
+    documented = documented_rules()
+    assert len(documented) == 17
+    assert tuple(rule for _, rule in documented) == RULES
+
+
+def test_each_group_of_rules_has_its_own_module() -> None:
+    """Each check is named after its rule, and each group of the page is one module."""
+    check_of = dict(CHECKS)
+    assert all(check.__name__ == rule for rule, check in CHECKS)
+    modules: dict[str, set[str]] = defaultdict(set)
+    for group, rule in documented_rules():
+        modules[group].add(check_of[rule].__module__)
+    assert all(len(m) == 1 for m in modules.values()), modules
+    assert len({next(iter(m)) for m in modules.values()}) == len(modules)
+    assert all(group for group in modules), "every hard rule sits under a group heading"
 
 
 # -- reporting --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Bounds and guidance from the linear relaxation of a CP-SAT model.
 
-Three things come of it (see :func:`planner.solver.solve.solve`):
+Three things come of it (see :func:`planner.solver.solve`):
 
 * the **LP bound**. Dropping integrality, and any constraint the relaxation cannot
   express, only enlarges the feasible set, so the LP optimum (solved with GLOP)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 from planner import SolveParams, SolveStatus, StopReason, read_scenario, solve
 from planner.params import Progress
 from planner.validate import check_plan
+from tests.factories import SCENARIOS
 
-REFERENCE = Path(__file__).resolve().parent.parent / "scenarios/wujiaochang-2027-spring-26w.yaml"
+REFERENCE_26W = SCENARIOS / "wujiaochang-2027-spring-26w.yaml"
 
 
 def test_stop_during_the_search_returns_the_best_plan_so_far_as_feasible() -> None:
     """Set once the first plan is reported, the stop ends a 120 s solve (gap 0, which the
     26-week reference never proves in that time) within seconds; the result is the
     best plan so far, ``feasible`` with stop reason ``stopped``, and keeps every rule."""
-    scenario = read_scenario(REFERENCE)
+    scenario = read_scenario(REFERENCE_26W)
     stop = threading.Event()
     stopped_at: list[float] = []
     reports: list[Progress] = []
@@ -53,7 +53,7 @@ def test_stop_set_before_the_solve_ends_it_at_once_without_a_search() -> None:
     """A stop already set when the solve starts: no stage runs, the spreadsheet
     baseline's plan (completed before any search) comes back as ``feasible``, and the
     solve says it was stopped rather than that the time ran out."""
-    scenario = read_scenario(REFERENCE)
+    scenario = read_scenario(REFERENCE_26W)
     stop = threading.Event()
     stop.set()
     started = time.perf_counter()

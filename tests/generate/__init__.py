@@ -1,0 +1,1 @@
+"""Tests of planner.generate: reference facts and seeded tiers."""

@@ -1,0 +1,1 @@
+"""Tests of planner.io: file formats and the output folder."""

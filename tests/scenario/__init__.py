@@ -1,0 +1,1 @@
+"""Tests of planner.scenario: the records, units and input problems."""

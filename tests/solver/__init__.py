@@ -1,0 +1,1 @@
+"""Tests of planner.solver: the model, the stages, bounds, stopping (every plan is validated)."""

@@ -1,4 +1,4 @@
-"""Key performance indicators of a plan, with the reasons for unmet demand, and calendars.
+"""Key performance indicators of a plan: coverage, fairness, travel, use, unmet demand.
 
 Every figure follows the definitions in ``docs/domain.md`` ("KPI definitions"), so that each
 report means the same thing:
@@ -20,19 +20,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from planner.capacity import available_unit_weeks
 from planner.explain import unmet_frame
+from planner.fairness import gini, jain_index
 from planner.network import Distances
-from planner.plan import Delivery, Plan
-from planner.scenario import DemandLine, Product, ResourceUnit, Scenario
-from planner.wording import PRODUCT_NAMES
+from planner.plan import Plan
+from planner.scenario import DemandLine, Product, Scenario
 
 BY_COMMITTEE_COLUMNS = [
     "committee_id",
@@ -46,19 +45,6 @@ BY_COMMITTEE_COLUMNS = [
 BY_GRID_COLUMNS = ["grid_id", "grid_name", "population", "coverage", "min_coverage"]
 BY_PRODUCT_COLUMNS = ["product", "requested", "delivered", "coverage"]
 UTILISATION_COLUMNS = ["unit_id", "name", "product", "used", "available", "utilisation"]
-CALENDAR_COLUMNS = [
-    "week",
-    "week_start",
-    "week_end",
-    "product",
-    "product_name",
-    "resource_id",
-    "resource_name",
-    "theme",
-    "first_week",
-    "last_week",
-    "delivery_id",
-]
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,32 +153,6 @@ def _round(value: Any) -> float | None:
     return round(x, 4)
 
 
-# -- fairness measures -------------------------------------------------------------------
-
-
-def jain_index(values: Sequence[float]) -> float:
-    """Return Jain's index (Σx)² / (n·Σx²); 1.0 for no values or all zeros."""
-    n = len(values)
-    squares = sum(x * x for x in values)
-    if n == 0 or squares == 0:
-        return 1.0
-    return sum(values) ** 2 / (n * squares)
-
-
-def gini(values: Sequence[float]) -> float:
-    """Return the Gini coefficient ΣᵢΣⱼ|xᵢ − xⱼ| / (2n²·mean); 0.0 when the mean is 0."""
-    n = len(values)
-    if n == 0:
-        return 0.0
-    mean = sum(values) / n
-    if mean == 0:
-        return 0.0
-    # Sorted form of the double sum: Σᵢ (2i − n − 1)·x₍ᵢ₎ = ½ ΣᵢΣⱼ|xᵢ − xⱼ|.
-    ordered = sorted(values)
-    half = sum((2 * i - n - 1) * x for i, x in enumerate(ordered, start=1))
-    return 2 * half / (2 * n * n * mean)
-
-
 def _weighted_mean(values: Sequence[float], weights: Sequence[float], empty: float) -> float:
     total = sum(weights)
     if total > 0:
@@ -235,8 +195,45 @@ def compute_kpis(scenario: Scenario, plan: Plan, distances: Distances | None = N
     lines_of: dict[str, list[DemandLine]] = defaultdict(list)
     for line in scenario.demand_lines:
         lines_of[line.committee].append(line)
+    by_committee, coverage_of = _committee_frame(scenario, lines_of, delivered)
 
-    # Recipient coverage.
+    committees = scenario.committees
+    headline = _weighted_mean(
+        [coverage_of[c.id] for c in committees], [c.population for c in committees], 1.0
+    )
+    asked = sorted(cid for cid, lines in lines_of.items() if cid in coverage_of and lines)
+    asked_cov = [coverage_of[cid] for cid in asked]
+    if asked:
+        worst = min(asked, key=lambda cid: (coverage_of[cid], cid))
+        min_cov = coverage_of[worst]
+        worst_name = scenario.committee_by_id[worst].name
+    else:
+        worst, min_cov, worst_name = "", 1.0, ""
+    travel = _travel(scenario, plan, distances)
+
+    return Kpis(
+        coverage=headline,
+        min_coverage=min_cov,
+        worst_committee=worst,
+        worst_committee_name=worst_name,
+        jain_index=jain_index(asked_cov),
+        gini=gini(asked_cov),
+        mean_coverage=sum(asked_cov) / len(asked_cov) if asked_cov else 1.0,
+        travel_km=sum(travel.values()),
+        travel_km_by_product=travel,
+        num_deliveries=len(plan),
+        by_committee=by_committee,
+        by_grid=_grid_frame(scenario, coverage_of),
+        by_product=_product_frame(scenario, delivered),
+        utilisation=utilisation_frame(scenario, plan),
+        unmet=unmet_frame(scenario, plan, delivered),
+    )
+
+
+def _committee_frame(
+    scenario: Scenario, lines_of: Mapping[str, list[DemandLine]], delivered: dict[str, int]
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """One row per recipient (see :attr:`Kpis.by_committee`), and each one's coverage."""
     committee_rows = []
     coverage_of: dict[str, float] = {}
     for c in scenario.committees:
@@ -256,25 +253,14 @@ def compute_kpis(scenario: Scenario, plan: Plan, distances: Distances | None = N
                 "coverage": cov,
             }
         )
-    by_committee = pd.DataFrame(committee_rows, columns=BY_COMMITTEE_COLUMNS)
+    return pd.DataFrame(committee_rows, columns=BY_COMMITTEE_COLUMNS), coverage_of
 
-    committees = scenario.committees
-    headline = _weighted_mean(
-        [coverage_of[c.id] for c in committees], [c.population for c in committees], 1.0
-    )
-    asked = sorted(cid for cid, lines in lines_of.items() if cid in coverage_of and lines)
-    asked_cov = [coverage_of[cid] for cid in asked]
-    if asked:
-        worst = min(asked, key=lambda cid: (coverage_of[cid], cid))
-        min_cov = coverage_of[worst]
-        worst_name = scenario.committee_by_id[worst].name
-    else:
-        worst, min_cov, worst_name = "", 1.0, ""
 
-    # Grids.
+def _grid_frame(scenario: Scenario, coverage_of: Mapping[str, float]) -> pd.DataFrame:
+    """One row per grid (see :attr:`Kpis.by_grid`)."""
     grid_rows = []
     for g in scenario.grids:
-        members = [c for c in committees if c.grid == g.id]
+        members = [c for c in scenario.committees if c.grid == g.id]
         covs = [coverage_of[c.id] for c in members]
         grid_rows.append(
             {
@@ -285,9 +271,11 @@ def compute_kpis(scenario: Scenario, plan: Plan, distances: Distances | None = N
                 "min_coverage": min(covs, default=1.0),
             }
         )
-    by_grid = pd.DataFrame(grid_rows, columns=BY_GRID_COLUMNS)
+    return pd.DataFrame(grid_rows, columns=BY_GRID_COLUMNS)
 
-    # Products.
+
+def _product_frame(scenario: Scenario, delivered: dict[str, int]) -> pd.DataFrame:
+    """One row per product with demand (see :attr:`Kpis.by_product`)."""
     product_rows = []
     for product in Product:
         plines = [line for line in scenario.demand_lines if line.product == product]
@@ -301,33 +289,18 @@ def compute_kpis(scenario: Scenario, plan: Plan, distances: Distances | None = N
                 "coverage": _coverage(plines, delivered),
             }
         )
-    by_product = pd.DataFrame(product_rows, columns=BY_PRODUCT_COLUMNS)
+    return pd.DataFrame(product_rows, columns=BY_PRODUCT_COLUMNS)
 
-    # Travel.
+
+def _travel(scenario: Scenario, plan: Plan, distances: Distances | None) -> dict[str, float]:
+    """Travel km per product value, every product listed."""
     dist = distances if distances is not None else Distances(scenario)
     travel = {p.value: 0.0 for p in Product}
     for d in plan:
         unit_id = d.unit_id(scenario)
         if unit_id in scenario.resource_units and d.committee_id in scenario.committee_by_id:
             travel[d.product.value] += dist.delivery_km(unit_id, d.committee_id)
-
-    return Kpis(
-        coverage=headline,
-        min_coverage=min_cov,
-        worst_committee=worst,
-        worst_committee_name=worst_name,
-        jain_index=jain_index(asked_cov),
-        gini=gini(asked_cov),
-        mean_coverage=sum(asked_cov) / len(asked_cov) if asked_cov else 1.0,
-        travel_km=sum(travel.values()),
-        travel_km_by_product=travel,
-        num_deliveries=len(plan),
-        by_committee=by_committee,
-        by_grid=by_grid,
-        by_product=by_product,
-        utilisation=utilisation_frame(scenario, plan),
-        unmet=unmet_frame(scenario, plan, delivered),
-    )
+    return travel
 
 
 def _coverage(lines: Iterable[DemandLine], delivered: dict[str, int]) -> float:
@@ -367,77 +340,3 @@ def utilisation_frame(scenario: Scenario, plan: Plan) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=UTILISATION_COLUMNS)
-
-
-# -- committee calendars -----------------------------------------------------------------
-
-
-def committee_calendar(scenario: Scenario, plan: Plan, committee_id: str) -> pd.DataFrame:
-    """Return a committee's delivery calendar, one row per week and delivery.
-
-    Parameters
-    ----------
-    scenario, plan
-        The scenario and the plan.
-    committee_id
-        The committee.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``week, week_start, week_end`` (ISO dates, Monday and Sunday),
-        ``product, product_name`` (Chinese), ``resource_id, resource_name, theme,
-        first_week, last_week, delivery_id``, sorted by week.
-
-    Raises
-    ------
-    KeyError
-        If the committee is unknown.
-    """
-    if committee_id not in scenario.committee_by_id:
-        raise KeyError(f"unknown committee {committee_id!r}")
-    rows = []
-    for d in plan.for_committee(committee_id):
-        unit = scenario.resource_units.get(d.unit_id(scenario))
-        for w in d.weeks:
-            rows.append(_calendar_row(scenario, d, w, unit))
-    rows.sort(key=lambda r: (r["week"], r["product"], r["resource_id"]))
-    return pd.DataFrame(rows, columns=CALENDAR_COLUMNS)
-
-
-def _calendar_row(
-    scenario: Scenario, d: Delivery, week: int, unit: ResourceUnit | None
-) -> dict[str, Any]:
-    return {
-        "week": week,
-        "week_start": scenario.season.week_start(week).isoformat(),
-        "week_end": scenario.season.week_end(week).isoformat(),
-        "product": d.product.value,
-        "product_name": PRODUCT_NAMES[d.product],
-        "resource_id": d.resource_id,
-        "resource_name": unit.name if unit else "",
-        "theme": d.theme,
-        "first_week": d.first_week,
-        "last_week": d.last_week,
-        "delivery_id": d.delivery_id(scenario),
-    }
-
-
-def write_calendars(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
-    """Write ``calendar-<committee_id>.csv`` for every committee (UTF-8 with BOM).
-
-    Committees without deliveries get a file with the header only.
-
-    Returns
-    -------
-    list of Path
-        The files written, in the scenario's committee order.
-    """
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for c in scenario.committees:
-        path = out / f"calendar-{c.id}.csv"
-        committee_calendar(scenario, plan, c.id).to_csv(path, index=False, encoding="utf-8-sig")
-        paths.append(path)
-    return paths

@@ -10,14 +10,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from planner.kpis import (
-    CALENDAR_COLUMNS,
-    committee_calendar,
-    compute_kpis,
-    gini,
-    jain_index,
-    write_calendars,
-)
+from planner.fairness import gini, jain_index
+from planner.io.calendars import CALENDAR_COLUMNS, committee_calendar, write_calendars
+from planner.kpis import compute_kpis
 from planner.network import Distances
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario

@@ -167,38 +167,43 @@ class Ledger:
         The same answer as ``not self.obstacles(line, option)``, found without listing
         the obstacles: this is the baseline's inner loop.
         """
-        if self._line_use.get(line.id, 0) >= line.demand.count:
+        demand = line.demand
+        if self._line_use.get(line.id, 0) >= demand.count:
             return False
         uid = option.unit_id
         first = option.first_week
-        weeks = self._clip(option.weeks)
-        committee = self._committees[line.committee]
-        product = line.product
-        use = self._unit_use[uid]
+        stop = first + option.duration
+        weeks = range(first, stop)
+        if first < 0 or stop > self._n:
+            weeks = self._clip(weeks)
+        cid = demand.committee
+        product = demand.product
         unit = self._units[uid]
+        use = self._unit_use[uid]
         cap = unit.capacity
         if any(use[w] >= cap for w in weeks):
             return False
-        if (committee.id, product, uid, first) in self._keys:
+        if (cid, product, uid, first) in self._keys:
             return False
         if unit.season_max is not None and self._unit_total[uid] >= unit.season_max:
             return False
+        committee = self._committees[cid]
         if product in EVENT_PRODUCTS:
-            events = self._events[committee.id]
+            events = self._events[cid]
             limit = committee.max_events_per_week
             return not any(events[w] >= limit for w in weeks)
-        if (committee.id, uid) in self._received:
+        if (cid, uid) in self._received:
             return False
         if product == Product.BOOK_SET:
-            slots, limit = self._shelf[committee.id], committee.venue.shelf_slots
+            slots, limit = self._shelf[cid], committee.venue.shelf_slots
         else:
-            slots, limit = self._boards[committee.id], committee.venue.board_slots
+            slots, limit = self._boards[cid], committee.venue.board_slots
             van = self._van[first] if 0 <= first < self._n else 0
             if van >= self._van_moves:
                 return False
         if any(slots[w] >= limit for w in weeks):
             return False
-        return self.free_copy(uid, option.weeks) is not None
+        return self.free_copy(uid, weeks) is not None
 
     def obstacles(self, line: DemandLine, option: Option) -> dict[str, list[int]]:
         """Which coupling rules adding ``option`` for ``line`` would break, with the weeks.

@@ -71,16 +71,42 @@ BLOCKERS: dict[str, str] = {
     "or too few weeks left in the season",
 }
 
-#: Reasons for unmet demand found by replaying the plan (in addition to BLOCKERS).
-PLAN_REASONS: dict[str, str] = {
-    "capacity": "the fitting resources are fully booked in the weeks the line could use",
-    "events_full": "the committee's weekly event limit is reached in the open weeks",
-    "shelf_full": "the committee's shelf slots are taken in the open weeks",
-    "boards_full": "the committee's board slots are taken in the open weeks",
-    "van_full": "the van's moves are used up in the weeks a board set could be installed",
-    "already_received": "the committee already received every fitting set kind this season",
+#: Why a demand line stays unmet, by reason key: the name of the hard rule of
+#: ``docs/rules.md`` that stands in the way, or ``no_resource`` (nothing delivers the
+#: product) or ``traded_off`` (nothing stands in the way). In the order of the rules
+#: page; the unmet table's explanation adds the ids and weeks concerned.
+UNMET_REASONS: dict[str, str] = {
+    "no_resource": BLOCKERS["no_resource"],
+    "service_area": BLOCKERS["service_area"],
+    "within_season": "too few weeks are left in the season for a whole stay or course",
+    "theme_fit": BLOCKERS["theme"],
+    "resource_capacity": "the fitting resources are fully booked in the weeks the line could use",
+    "copy_overlap": "no single copy of the fitting set kinds is free for a whole stay, "
+    "though copies are left each week",
+    "resource_unavailable": "the fitting resources are unavailable in the weeks the line could use",
+    "closed_week": "the committee is closed in the weeks the line could use",
+    "excluded_week": "the line excludes the weeks the fitting resources could come in",
+    "venue": "the venue lacks what the fitting resources need, or its shelf or board slots "
+    "are taken in the open weeks",
+    "events_per_week": "the committee's weekly event limit is reached in the open weeks "
+    "(or it takes no events)",
+    "van_moves": "the van's moves are used up in the weeks a board set could be installed",
+    "no_repeat_set": "the committee already received every fitting set kind this season",
+    "duplicate_delivery": "the fitting resources already come to the committee in the "
+    "weeks the line could use",
     "traded_off": "a delivery would still fit every hard rule; the optimiser traded it off "
     "for its other goals",
+}
+
+#: The hard rules that can never be why a demand line stays unmet, with why not.
+NOT_A_REASON: dict[str, str] = {
+    "known_reference": "the unmet table lists the scenario's own lines, and their options "
+    "name only known resources of the line's product",
+    "duration": "an option always takes its unit's whole stay, show or course",
+    "demand_limit": "an unmet line has fewer deliveries than its count, so its own limit "
+    "is never in the way",
+    "pinned": "pins are kept before anything else is planned; what they take up shows "
+    "as the rule it fills (capacity, slots, events, van)",
 }
 
 
@@ -215,11 +241,12 @@ def baseline_fallback_text(time_limit: float, *, beats_found: bool, stopped: boo
 
 __all__ = [
     "BLOCKERS",
+    "NOT_A_REASON",
     "PINS_IN_CONFLICT",
     "PINS_WITHOUT_OPTION",
-    "PLAN_REASONS",
     "PRODUCT_NAMES",
     "UNIT_NOUNS",
+    "UNMET_REASONS",
     "USE_NOUNS",
     "USE_VERBS",
     "baseline_fallback_text",

@@ -10,14 +10,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from planner.kpis import (
-    CALENDAR_COLUMNS,
-    committee_calendar,
-    compute_kpis,
-    gini,
-    jain_index,
-    write_calendars,
-)
+from planner.fairness import gini, jain_index
+from planner.io.calendars import CALENDAR_COLUMNS, committee_calendar, write_calendars
+from planner.kpis import compute_kpis
 from planner.network import Distances
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
@@ -360,12 +355,12 @@ def test_travel_km_follows_distances() -> None:
 
 
 def test_blocker_theme() -> None:
-    """A wished genre no troupe plays is reported as 'theme' with the BLOCKERS text."""
+    """A wished genre no troupe plays is reported as 'theme_fit' with the BLOCKERS text."""
     data = base_data(weeks=2)
     data["resources"] = {"troupes": [troupe()]}
     data["demand"] = [ask("C1", "performance", themes=["评弹"])]
     row = unmet_row(build(data), Plan(), "C1/performance/1")
-    assert row["reason"] == "theme"
+    assert row["reason"] == "theme_fit"
     assert BLOCKERS["theme"] in row["explanation"]
     assert "评弹" in row["explanation"]
     assert (row["requested"], row["delivered"]) == (1, 0)
@@ -373,57 +368,61 @@ def test_blocker_theme() -> None:
 
 
 def test_blocker_venue_stage() -> None:
-    """A troupe that needs a stage and a venue without one give 'venue_stage'."""
+    """A troupe that needs a stage and a venue without one give 'venue', with the
+    stage's BLOCKERS text."""
     data = base_data(weeks=2)
     data["committees"][0]["venue"]["stage"] = False
     data["resources"] = {"troupes": [troupe(needs_stage=True)]}
     data["demand"] = [ask("C1", "performance")]
     row = unmet_row(build(data), Plan(), "C1/performance/1")
-    assert row["reason"] == "venue_stage"
+    assert row["reason"] == "venue"
     assert BLOCKERS["venue_stage"] in row["explanation"]
 
 
 def test_blocker_weeks() -> None:
-    """A lecturer available only in a week the line excludes gives 'weeks'."""
+    """A lecturer available only in a week the line excludes gives the week rule that
+    blocks the most starts: unavailable in weeks 1 and 3, excluded only in week 2."""
     data = base_data(weeks=3)
     data["resources"] = {"lecturers": [lecturer(available_weeks=[2])]}
     data["demand"] = [ask("C1", "lecture", excluded_weeks=[2])]
     row = unmet_row(build(data), Plan(), "C1/lecture/1")
-    assert row["reason"] == "weeks"
+    assert row["reason"] == "resource_unavailable"
     assert BLOCKERS["weeks"] in row["explanation"]
 
 
 def test_capacity_names_the_busy_unit() -> None:
-    """When the only troupe is fully booked in every open week, the reason is 'capacity'."""
+    """When the only troupe is fully booked in every open week, the reason is
+    'resource_capacity'."""
     data = base_data(weeks=2, committees=2)
     data["resources"] = {"troupes": [troupe()]}
     data["demand"] = [ask("C1", "performance", 2), ask("C2", "performance")]
     plan = Plan.of([show("C1", 1, "C1/performance/1"), show("C1", 2, "C1/performance/1")])
     row = unmet_row(build(data), plan, "C2/performance/1")
-    assert row["reason"] == "capacity"
+    assert row["reason"] == "resource_capacity"
     assert "troupe 'T1' (T1越剧团) full in weeks 1–2" in row["explanation"]
 
 
 def test_capacity_when_troupe_reached_max_shows() -> None:
-    """A troupe that has given its season's maximum of shows blocks with 'capacity'."""
+    """A troupe that has given its season's maximum of shows blocks with
+    'resource_capacity'."""
     data = base_data(weeks=3, committees=2)
     data["resources"] = {"troupes": [troupe(max_shows=1)]}
     data["demand"] = [ask("C1", "performance"), ask("C2", "performance")]
     row = unmet_row(build(data), Plan.of([show("C1", 1, "C1/performance/1")]), "C2/performance/1")
-    assert row["reason"] == "capacity"
+    assert row["reason"] == "resource_capacity"
     expected = "troupe 'T1' (T1越剧团) has reached its season maximum of 1 show(s)"
     assert expected in row["explanation"]
 
 
 def test_events_full() -> None:
-    """A committee at its weekly event limit in every open week gives 'events_full'."""
+    """A committee at its weekly event limit in every open week gives 'events_per_week'."""
     data = base_data(weeks=2, committees=1)
     data["committees"][0]["max_events_per_week"] = 1
     data["resources"] = {"troupes": [troupe()], "lecturers": [lecturer()]}
     data["demand"] = [ask("C1", "lecture", 2), ask("C1", "performance")]
     plan = Plan.of([talk("C1", 1, "C1/lecture/1"), talk("C1", 2, "C1/lecture/1")])
     row = unmet_row(build(data), plan, "C1/performance/1")
-    assert row["reason"] == "events_full"
+    assert row["reason"] == "events_per_week"
     assert "C1 already has its limit of 1 event(s) a week in weeks 1–2" in row["explanation"]
 
 
@@ -446,12 +445,12 @@ def test_already_received_set_kind() -> None:
     data["demand"] = [ask("C1", "book_set", 2)]
     plan = Plan.of([Delivery("C1", P.BOOK_SET, "BK1-1", 1, 2, "C1/book_set/1", "党史")])
     row = unmet_row(build(data), plan, "C1/book_set/1")
-    assert row["reason"] == "already_received"
+    assert row["reason"] == "no_repeat_set"
     assert "BK1" in row["explanation"]
 
 
 def test_shelf_full() -> None:
-    """A free set kind that finds the committee's only shelf slot taken gives 'shelf_full'."""
+    """A free set kind that finds the committee's only shelf slot taken gives 'venue'."""
     data = base_data(weeks=2)
     data["committees"][0]["venue"]["shelf_slots"] = 1
     data["resources"] = {
@@ -462,11 +461,11 @@ def test_shelf_full() -> None:
     }
     data["demand"] = [ask("C1", "book_set", 2)]
     plan = Plan.of([Delivery("C1", P.BOOK_SET, "BK1", 1, 2, "C1/book_set/1", "党史")])
-    assert unmet_row(build(data), plan, "C1/book_set/1")["reason"] == "shelf_full"
+    assert unmet_row(build(data), plan, "C1/book_set/1")["reason"] == "venue"
 
 
 def test_boards_full_and_van_full() -> None:
-    """A taken board slot gives 'boards_full'; the van's moves used up give 'van_full'."""
+    """A taken board slot gives 'venue'; the van's moves used up give 'van_moves'."""
     data = base_data(weeks=1, committees=2)
     data["resources"] = {
         "van": {"moves_per_week": 1},
@@ -481,15 +480,15 @@ def test_boards_full_and_van_full() -> None:
     reasons = dict(zip(k.unmet["demand_id"], k.unmet["reason"], strict=True))
     # C1: both options are blocked by several rules at once (BD1: received, booked, slot,
     # van; BD2: slot, van); slot and van block the most options, the slot wins the tie.
-    assert reasons["C1/exhibition/1"] == "boards_full"
+    assert reasons["C1/exhibition/1"] == "venue"
     # C2: BD2 is free, C2's slot is free, but the van's single move is used.
-    assert reasons["C2/exhibition/1"] == "van_full"
+    assert reasons["C2/exhibition/1"] == "van_moves"
     text = cell(k.unmet.set_index("demand_id"), "C2/exhibition/1", "explanation")
     assert "the van's 1 move(s) a week are used up in week 1" in text
 
 
 def test_boards_full_alone() -> None:
-    """With the van free, a second board kind blocked by the taken slot gives 'boards_full'."""
+    """With the van free, a second board kind blocked by the taken slot gives 'venue'."""
     data = base_data(weeks=1, committees=1)
     data["resources"] = {
         "board_sets": [
@@ -499,7 +498,7 @@ def test_boards_full_alone() -> None:
     }
     data["demand"] = [ask("C1", "exhibition", 2)]
     plan = Plan.of([Delivery("C1", P.EXHIBITION, "BD1", 1, 1, "C1/exhibition/1", "党史")])
-    assert unmet_row(build(data), plan, "C1/exhibition/1")["reason"] == "boards_full"
+    assert unmet_row(build(data), plan, "C1/exhibition/1")["reason"] == "venue"
 
 
 # -- summary and calendars ---------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""File formats: scenario YAML and ``deliveries.csv``."""
+"""File formats: scenario YAML, ``deliveries.csv`` and committee calendars."""
 
+from planner.io.calendars import CALENDAR_COLUMNS, committee_calendar, write_calendars
 from planner.io.deliveries_csv import (
     DELIVERY_COLUMNS,
     parse_deliveries,
@@ -16,7 +17,9 @@ from planner.io.scenario_yaml import (
 )
 
 __all__ = [
+    "CALENDAR_COLUMNS",
     "DELIVERY_COLUMNS",
+    "committee_calendar",
     "parse_deliveries",
     "parse_scenario",
     "plan_frame",
@@ -24,6 +27,7 @@ __all__ = [
     "read_scenario",
     "scenario_from_dict",
     "scenario_schema",
+    "write_calendars",
     "write_deliveries",
     "write_scenario",
 ]

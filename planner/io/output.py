@@ -8,8 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from planner.io.calendars import write_calendars
 from planner.io.deliveries_csv import write_deliveries
-from planner.kpis import Kpis, write_calendars
+from planner.kpis import Kpis
 from planner.plan import Plan
 from planner.scenario import Scenario
 

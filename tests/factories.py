@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from planner.io import scenario_from_dict
 from planner.params import SolveParams
 from planner.plan import Delivery
 from planner.result import Result
-from planner.scenario import Scenario
+from planner.scenario import Product, Scenario
 
 #: The committed scenario files.
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -165,3 +167,32 @@ def pins_of(deliveries: Iterable[Delivery]) -> list[dict[str, Any]]:
         pin(d.committee_id, d.product.value, d.resource_id, d.first_week, demand=d.demand_id)
         for d in deliveries
     ]
+
+
+def show(committee: str, week: int, line: str, tid: str = "T1") -> Delivery:
+    """A performance of ``tid`` in ``week``."""
+    return Delivery(committee, Product.PERFORMANCE, tid, week, week, line, "越剧")
+
+
+def talk(committee: str, week: int, line: str, lid: str = "L1") -> Delivery:
+    """A lecture of ``lid`` in ``week``."""
+    return Delivery(committee, Product.LECTURE, lid, week, week, line, "党史")
+
+
+# -- reading frames ---------------------------------------------------------------------
+
+
+def cells(frame: pd.DataFrame, label: str, *columns: str) -> list[Any]:
+    """The values of ``columns`` in row ``label`` of a frame whose index is unique.
+
+    pandas cannot tell statically that ``frame.loc[label, columns]`` is one row (with
+    a repeated label it is a frame), so the row is taken and checked first.
+    """
+    row = frame.loc[label]
+    assert isinstance(row, pd.Series)
+    return row[list(columns)].tolist()
+
+
+def cell(frame: pd.DataFrame, label: object, column: str) -> Any:
+    """The value in row ``label``, column ``column`` of a frame (any scalar type)."""
+    return frame.at[label, column]

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import pytest
 
-from planner.fairness import gini, lorenz
+from planner.fairness import gini, jain_index, lorenz
 
 
 def test_lorenz_of_equal_values_is_the_diagonal() -> None:
@@ -25,3 +25,21 @@ def test_lorenz_adds_the_smallest_first_and_matches_gini() -> None:
     curve = lorenz(values)
     under = sum((x1 - x0) * (y0 + y1) / 2 for (x0, y0), (x1, y1) in pairwise(curve))
     assert 1 - 2 * under == pytest.approx(gini(values))
+
+
+@pytest.mark.parametrize(
+    ("values", "jain", "gini_value"),
+    [
+        ([1.0, 0.0], 0.5, 0.5),
+        ([0.5, 0.5], 1.0, 0.0),
+        ([0.0, 0.0], 1.0, 0.0),
+        ([], 1.0, 0.0),
+        ([1.0, 1.0, 1.0, 0.0], 0.75, 0.25),
+    ],
+)
+def test_jain_and_gini_on_known_vectors(
+    values: list[float], jain: float, gini_value: float
+) -> None:
+    """Jain's index and Gini match hand-computed values, including degenerate cases."""
+    assert jain_index(values) == pytest.approx(jain)
+    assert gini(values) == pytest.approx(gini_value)

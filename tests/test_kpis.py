@@ -4,56 +4,29 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
-from typing import Any
 
-import pandas as pd
 import pytest
 
-from planner.fairness import gini, jain_index
-from planner.io.calendars import CALENDAR_COLUMNS, committee_calendar, write_calendars
 from planner.kpis import compute_kpis
 from planner.network import Distances
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
-from planner.wording import BLOCKERS, weeks_text
-from tests.factories import ask, base_data, board_set, book_set, build, lecturer, trainer, troupe
+from tests.factories import (
+    ask,
+    base_data,
+    board_set,
+    book_set,
+    build,
+    cell,
+    cells,
+    lecturer,
+    show,
+    talk,
+    trainer,
+    troupe,
+)
 
 P = Product
-
-
-def show(committee: str, week: int, line: str, tid: str = "T1") -> Delivery:
-    """A performance of ``tid`` in ``week``."""
-    return Delivery(committee, P.PERFORMANCE, tid, week, week, line, "越剧")
-
-
-def talk(committee: str, week: int, line: str, lid: str = "L1") -> Delivery:
-    """A lecture of ``lid`` in ``week``."""
-    return Delivery(committee, P.LECTURE, lid, week, week, line, "党史")
-
-
-def unmet_row(scenario: Scenario, plan: Plan, line_id: str) -> pd.Series:
-    """The unmet-demand row of one line."""
-    unmet = compute_kpis(scenario, plan).unmet.set_index("demand_id")
-    row = unmet.loc[line_id]
-    assert isinstance(row, pd.Series)  # line ids are unique, so one row
-    return row
-
-
-def cells(frame: pd.DataFrame, label: str, *columns: str) -> list[Any]:
-    """The values of ``columns`` in row ``label`` of a frame whose index is unique.
-
-    pandas cannot tell statically that ``frame.loc[label, columns]`` is one row (with
-    a repeated label it is a frame), so the row is taken and checked first.
-    """
-    row = frame.loc[label]
-    assert isinstance(row, pd.Series)
-    return row[list(columns)].tolist()
-
-
-def cell(frame: pd.DataFrame, label: object, column: str) -> Any:
-    """The value in row ``label``, column ``column`` of a frame (any scalar type)."""
-    return frame.at[label, column]
 
 
 # -- coverage and fairness ---------------------------------------------------------------
@@ -200,24 +173,6 @@ def test_delivered_is_capped_at_requested() -> None:
     assert k.unmet["demand_id"].tolist() == ["C2/performance/1"]
 
 
-@pytest.mark.parametrize(
-    ("values", "jain", "gini_value"),
-    [
-        ([1.0, 0.0], 0.5, 0.5),
-        ([0.5, 0.5], 1.0, 0.0),
-        ([0.0, 0.0], 1.0, 0.0),
-        ([], 1.0, 0.0),
-        ([1.0, 1.0, 1.0, 0.0], 0.75, 0.25),
-    ],
-)
-def test_jain_and_gini_on_known_vectors(
-    values: list[float], jain: float, gini_value: float
-) -> None:
-    """Jain's index and Gini match hand-computed values, including degenerate cases."""
-    assert jain_index(values) == pytest.approx(jain)
-    assert gini(values) == pytest.approx(gini_value)
-
-
 def test_jain_and_gini_from_a_plan() -> None:
     """One recipient fully served and one not give Jain 0.5 and Gini 0.5."""
     data = base_data(weeks=2, committees=2)
@@ -351,156 +306,6 @@ def test_travel_km_follows_distances() -> None:
     assert compute_kpis(scenario, plan).travel_km == pytest.approx(k.travel_km)
 
 
-# -- unmet demand and its reasons --------------------------------------------------------
-
-
-def test_blocker_theme() -> None:
-    """A wished genre no troupe plays is reported as 'theme_fit' with the BLOCKERS text."""
-    data = base_data(weeks=2)
-    data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [ask("C1", "performance", themes=["评弹"])]
-    row = unmet_row(build(data), Plan(), "C1/performance/1")
-    assert row["reason"] == "theme_fit"
-    assert BLOCKERS["theme"] in row["explanation"]
-    assert "评弹" in row["explanation"]
-    assert (row["requested"], row["delivered"]) == (1, 0)
-    assert row["committee_name"] == "测试1居委会"
-
-
-def test_blocker_venue_stage() -> None:
-    """A troupe that needs a stage and a venue without one give 'venue', with the
-    stage's BLOCKERS text."""
-    data = base_data(weeks=2)
-    data["committees"][0]["venue"]["stage"] = False
-    data["resources"] = {"troupes": [troupe(needs_stage=True)]}
-    data["demand"] = [ask("C1", "performance")]
-    row = unmet_row(build(data), Plan(), "C1/performance/1")
-    assert row["reason"] == "venue"
-    assert BLOCKERS["venue_stage"] in row["explanation"]
-
-
-def test_blocker_weeks() -> None:
-    """A lecturer available only in a week the line excludes gives the week rule that
-    blocks the most starts: unavailable in weeks 1 and 3, excluded only in week 2."""
-    data = base_data(weeks=3)
-    data["resources"] = {"lecturers": [lecturer(available_weeks=[2])]}
-    data["demand"] = [ask("C1", "lecture", excluded_weeks=[2])]
-    row = unmet_row(build(data), Plan(), "C1/lecture/1")
-    assert row["reason"] == "resource_unavailable"
-    assert BLOCKERS["weeks"] in row["explanation"]
-
-
-def test_capacity_names_the_busy_unit() -> None:
-    """When the only troupe is fully booked in every open week, the reason is
-    'resource_capacity'."""
-    data = base_data(weeks=2, committees=2)
-    data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [ask("C1", "performance", 2), ask("C2", "performance")]
-    plan = Plan.of([show("C1", 1, "C1/performance/1"), show("C1", 2, "C1/performance/1")])
-    row = unmet_row(build(data), plan, "C2/performance/1")
-    assert row["reason"] == "resource_capacity"
-    assert "troupe 'T1' (T1越剧团) full in weeks 1–2" in row["explanation"]
-
-
-def test_capacity_when_troupe_reached_max_shows() -> None:
-    """A troupe that has given its season's maximum of shows blocks with
-    'resource_capacity'."""
-    data = base_data(weeks=3, committees=2)
-    data["resources"] = {"troupes": [troupe(max_shows=1)]}
-    data["demand"] = [ask("C1", "performance"), ask("C2", "performance")]
-    row = unmet_row(build(data), Plan.of([show("C1", 1, "C1/performance/1")]), "C2/performance/1")
-    assert row["reason"] == "resource_capacity"
-    expected = "troupe 'T1' (T1越剧团) has reached its season maximum of 1 show(s)"
-    assert expected in row["explanation"]
-
-
-def test_events_full() -> None:
-    """A committee at its weekly event limit in every open week gives 'events_per_week'."""
-    data = base_data(weeks=2, committees=1)
-    data["committees"][0]["max_events_per_week"] = 1
-    data["resources"] = {"troupes": [troupe()], "lecturers": [lecturer()]}
-    data["demand"] = [ask("C1", "lecture", 2), ask("C1", "performance")]
-    plan = Plan.of([talk("C1", 1, "C1/lecture/1"), talk("C1", 2, "C1/lecture/1")])
-    row = unmet_row(build(data), plan, "C1/performance/1")
-    assert row["reason"] == "events_per_week"
-    assert "C1 already has its limit of 1 event(s) a week in weeks 1–2" in row["explanation"]
-
-
-def test_traded_off_when_an_option_still_fits() -> None:
-    """An unmet line that a free troupe could still serve is 'traded_off', honestly said."""
-    data = base_data(weeks=2)
-    data["resources"] = {"troupes": [troupe()]}
-    data["demand"] = [ask("C1", "performance", 2)]
-    row = unmet_row(build(data), Plan.of([show("C1", 1, "C1/performance/1")]), "C1/performance/1")
-    assert row["reason"] == "traded_off"
-    assert (row["requested"], row["delivered"]) == (2, 1)
-    assert "troupe 'T1' (T1越剧团) could serve C1 in week 2" in row["explanation"]
-    assert "optimiser chose not to" in row["explanation"]
-
-
-def test_already_received_set_kind() -> None:
-    """When the only fitting book set kind was already delivered, the reason is no-repeat."""
-    data = base_data(weeks=4)
-    data["resources"] = {"book_sets": [book_set("BK1", "红色经典", "党史", copies=2, stay_weeks=2)]}
-    data["demand"] = [ask("C1", "book_set", 2)]
-    plan = Plan.of([Delivery("C1", P.BOOK_SET, "BK1-1", 1, 2, "C1/book_set/1", "党史")])
-    row = unmet_row(build(data), plan, "C1/book_set/1")
-    assert row["reason"] == "no_repeat_set"
-    assert "BK1" in row["explanation"]
-
-
-def test_shelf_full() -> None:
-    """A free set kind that finds the committee's only shelf slot taken gives 'venue'."""
-    data = base_data(weeks=2)
-    data["committees"][0]["venue"]["shelf_slots"] = 1
-    data["resources"] = {
-        "book_sets": [
-            book_set("BK1", "红色经典", "党史", stay_weeks=2),
-            book_set("BK2", "上海故事", "乡土", stay_weeks=2),
-        ]
-    }
-    data["demand"] = [ask("C1", "book_set", 2)]
-    plan = Plan.of([Delivery("C1", P.BOOK_SET, "BK1", 1, 2, "C1/book_set/1", "党史")])
-    assert unmet_row(build(data), plan, "C1/book_set/1")["reason"] == "venue"
-
-
-def test_boards_full_and_van_full() -> None:
-    """A taken board slot gives 'venue'; the van's moves used up give 'van_moves'."""
-    data = base_data(weeks=1, committees=2)
-    data["resources"] = {
-        "van": {"moves_per_week": 1},
-        "board_sets": [
-            board_set("BD1", "党史展", "党史", stay_weeks=1),
-            board_set("BD2", "科普展", "科普", stay_weeks=1),
-        ],
-    }
-    data["demand"] = [ask("C1", "exhibition", 2), ask("C2", "exhibition")]
-    plan = Plan.of([Delivery("C1", P.EXHIBITION, "BD1", 1, 1, "C1/exhibition/1", "党史")])
-    k = compute_kpis(build(data), plan)
-    reasons = dict(zip(k.unmet["demand_id"], k.unmet["reason"], strict=True))
-    # C1: both options are blocked by several rules at once (BD1: received, booked, slot,
-    # van; BD2: slot, van); slot and van block the most options, the slot wins the tie.
-    assert reasons["C1/exhibition/1"] == "venue"
-    # C2: BD2 is free, C2's slot is free, but the van's single move is used.
-    assert reasons["C2/exhibition/1"] == "van_moves"
-    text = cell(k.unmet.set_index("demand_id"), "C2/exhibition/1", "explanation")
-    assert "the van's 1 move(s) a week are used up in week 1" in text
-
-
-def test_boards_full_alone() -> None:
-    """With the van free, a second board kind blocked by the taken slot gives 'venue'."""
-    data = base_data(weeks=1, committees=1)
-    data["resources"] = {
-        "board_sets": [
-            board_set("BD1", "党史展", "党史", stay_weeks=1),
-            board_set("BD2", "科普展", "科普", stay_weeks=1),
-        ],
-    }
-    data["demand"] = [ask("C1", "exhibition", 2)]
-    plan = Plan.of([Delivery("C1", P.EXHIBITION, "BD1", 1, 1, "C1/exhibition/1", "党史")])
-    assert unmet_row(build(data), plan, "C1/exhibition/1")["reason"] == "venue"
-
-
 # -- summary and calendars ---------------------------------------------------------------
 
 
@@ -525,58 +330,3 @@ def test_to_dict_is_json_and_rounded() -> None:
         "travel_km",
         "utilisation_by_product",
     }
-
-
-def test_weeks_text_compacts_runs() -> None:
-    """Week lists are written as runs."""
-    assert weeks_text([5, 1, 2, 3]) == "1–3, 5"
-    assert weeks_text([]) == ""
-
-
-def calendar_scenario() -> tuple[Scenario, Plan]:
-    """C1 gets a two-week book stay and a show; C2 gets nothing."""
-    data = base_data(weeks=4)
-    data["resources"] = {
-        "book_sets": [book_set("BK1", "红色经典", "党史", stay_weeks=2)],
-        "troupes": [troupe()],
-    }
-    data["demand"] = [ask("C1", "book_set"), ask("C1", "performance")]
-    plan = Plan.of(
-        [
-            Delivery("C1", P.BOOK_SET, "BK1", 2, 3, "C1/book_set/1", "党史"),
-            show("C1", 3, "C1/performance/1"),
-        ]
-    )
-    return build(data), plan
-
-
-def test_committee_calendar_has_one_row_per_week() -> None:
-    """A stay appears in each of its weeks with dates and Chinese product names."""
-    scenario, plan = calendar_scenario()
-    cal = committee_calendar(scenario, plan, "C1")
-    assert list(cal.columns) == CALENDAR_COLUMNS
-    assert cal["week"].tolist() == [2, 3, 3]
-    assert cal["product_name"].tolist() == ["图书", "图书", "文艺演出"]
-    first = cal.iloc[0]
-    assert (first["week_start"], first["week_end"]) == ("2027-03-08", "2027-03-14")
-    assert (first["first_week"], first["last_week"]) == (2, 3)
-    assert first["resource_name"] == "红色经典"
-    assert first["delivery_id"] == "C1:book_set:BK1:w02"
-    assert committee_calendar(scenario, plan, "C2").empty
-    with pytest.raises(KeyError):
-        committee_calendar(scenario, plan, "C9")
-
-
-def test_write_calendars_round_trips_chinese(tmp_path: Path) -> None:
-    """Calendars are written per committee as UTF-8 CSV and read back with names intact."""
-    scenario, plan = calendar_scenario()
-    paths = write_calendars(scenario, plan, tmp_path / "cal")
-    assert [p.name for p in paths] == ["calendar-C1.csv", "calendar-C2.csv"]
-    assert paths[0].read_bytes().startswith(b"\xef\xbb\xbf")
-    back = pd.read_csv(paths[0], encoding="utf-8-sig")
-    assert back["resource_name"].tolist() == ["红色经典", "红色经典", "T1越剧团"]
-    assert back["theme"].tolist() == ["党史", "党史", "越剧"]
-    assert back["product_name"].tolist() == ["图书", "图书", "文艺演出"]
-    empty = pd.read_csv(paths[1], encoding="utf-8-sig")
-    assert list(empty.columns) == CALENDAR_COLUMNS
-    assert empty.empty

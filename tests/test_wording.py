@@ -70,3 +70,9 @@ def test_validator_imports_only_scenario_plan_and_wording() -> None:
         modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     own = {m for m in modules if m.startswith("planner") and not m.startswith("planner.validate")}
     assert own <= {"planner.scenario", "planner.plan", "planner.wording"}
+
+
+def test_weeks_text_compacts_runs() -> None:
+    """Week lists are written as runs."""
+    assert wording.weeks_text([5, 1, 2, 3]) == "1–3, 5"
+    assert wording.weeks_text([]) == ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from planner.scenario import Scenario
 from planner.validate import RULES, Violation, assert_valid, check_plan
 from planner.validate.checks import CHECKS
 from tests.factories import build
+from tests.rules_page import documented_rules
 from tests.validate.plans import (
     BOOK,
     LECTURE,
@@ -45,37 +45,7 @@ def test_assert_valid_passes_on_valid_plan(scenario: Scenario) -> None:
     assert_valid(scenario, Plan.of(valid_deliveries()))
 
 
-def test_rules_match_the_contract() -> None:
-    """RULES lists the hard rules of the table in docs/rules.md, in table order."""
-    text = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text("utf-8")
-    table = text.split("## Hard rules", 1)[1].split("\n## ", 1)[0]
-    documented = tuple(re.findall(r"^\| `([a-z_]+)` \|", table, flags=re.MULTILINE))
-    assert len(documented) == 17
-    assert documented == RULES
-
-
 # -- the hard rules tables of docs/rules.md ---------------------------------------------
-
-
-def documented_rules() -> list[tuple[str, str]]:
-    """(group heading, rule name) of every row of the hard rules tables, in page order.
-
-    A row counts when its first cell is a backticked name and it lies under the
-    "## Hard rules" heading (in any of its "###" groups), before the next "##" heading.
-    """
-    path = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
-    rows: list[tuple[str, str]] = []
-    section = group = ""
-    for line in path.read_text("utf-8").splitlines():
-        if line.startswith("## "):
-            section, group = line[3:].strip(), ""
-        elif line.startswith("### "):
-            group = line[4:].strip()
-        elif section == "Hard rules" and line.startswith("|"):
-            first = line.split("|")[1].strip()
-            if m := re.fullmatch(r"`([a-z_]+)`", first):
-                rows.append((group, m.group(1)))
-    return rows
 
 
 def test_rules_are_the_rows_of_the_hard_rules_tables() -> None:

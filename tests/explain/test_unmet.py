@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pandas as pd
 
 from planner.explain import NOT_A_REASON, REASONS, explain_line, unmet_frame
@@ -14,15 +11,9 @@ from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
 from planner.wording import BLOCKERS
 from tests.factories import ask, base_data, book_set, build, lecturer, trainer, troupe
+from tests.rules_page import documented_rules
 
 P = Product
-RULES_PAGE = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
-
-
-def rule_names() -> list[str]:
-    """The hard rules' names, in the order of docs/rules.md."""
-    text = RULES_PAGE.read_text(encoding="utf-8").split("## Hard rules")[1].split("## Goals")[0]
-    return re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.M)
 
 
 def reason_of(scenario: Scenario, plan: Plan, line_id: str) -> tuple[str, str]:
@@ -33,7 +24,7 @@ def reason_of(scenario: Scenario, plan: Plan, line_id: str) -> tuple[str, str]:
 def test_every_rule_is_a_reason_or_never_one() -> None:
     """Each hard rule is either a reason the table can show or named as never one; the
     other reasons are exactly no_resource and traded_off."""
-    names = rule_names()
+    names = [rule for _, rule in documented_rules()]
     assert set(REASONS) & set(NOT_A_REASON) == set()
     assert set(REASONS) | set(NOT_A_REASON) == set(names) | {"no_resource", "traded_off"}
     assert all(REASONS[key] for key in REASONS) and all(NOT_A_REASON.values())

@@ -1,0 +1,1 @@
+"""Tests of planner.baseline: shares and the careful planner's turns (every plan validated)."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from planner.options import Option
+from planner.options import STATIC_RULES, Option
 from planner.plan import Delivery, Plan
 from planner.scenario import EVENT_PRODUCTS, DemandLine, Product, Scenario
 
@@ -39,6 +39,19 @@ LEDGER_RULES: tuple[str, ...] = (
     "no_repeat_set",
     "duplicate_delivery",
 )
+
+#: The hard rules the ledger does not count, and why.
+NOT_COUNTED: dict[str, str] = {
+    "known_reference": "whether a delivery's committee, unit and line exist does not depend "
+    "on the rest of the plan",
+    **{
+        rule: "holds for one delivery alone: planner.options offers no option that breaks it"
+        for rule in STATIC_RULES
+        if rule not in LEDGER_RULES
+    },
+    "pinned": "a pin is a delivery the plan must hold, not a use to count: the baseline "
+    "adds pins first and the validator checks they are there",
+}
 
 
 class Ledger:
@@ -268,4 +281,4 @@ class Ledger:
         return range(max(weeks.start, 0), min(weeks.stop, self._n))
 
 
-__all__: Sequence[str] = ["LEDGER_RULES", "Ledger"]
+__all__: Sequence[str] = ["LEDGER_RULES", "NOT_COUNTED", "Ledger"]

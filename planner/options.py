@@ -25,6 +25,23 @@ from planner.scenario import (
 )
 from planner.wording import BLOCKERS
 
+#: The hard rules of docs/rules.md that hold for one delivery alone: no option breaks
+#: them, so neither the model nor the ledger needs to count them. ``venue`` and
+#: ``events_per_week`` hold here only in part (a venue's stage, audience and fitness
+#: floor; a committee that takes no events at all); their weekly counts couple options
+#: and are rules of the model (:data:`planner.solver.constraints.HARD_RULES`).
+STATIC_RULES: tuple[str, ...] = (
+    "service_area",
+    "within_season",
+    "duration",
+    "theme_fit",
+    "resource_unavailable",
+    "closed_week",
+    "excluded_week",
+    "venue",
+    "events_per_week",
+)
+
 
 @dataclass(frozen=True)
 class Option:

@@ -90,6 +90,18 @@ HARD_RULES: list[Callable[[ModelContext], None]] = [
     duplicate_delivery,
 ]
 
+#: Hard rules the model keeps without a rule family of its own, and how.
+ENFORCED_ELSEWHERE: dict[str, str] = {
+    "known_reference": "options exist only for the scenario's demand lines and for units "
+    "of the line's product (planner.options), so every delivery extracted refers to both",
+    "copy_overlap": "identical copies are one unit, whose copies out at once are capped "
+    "each week by resource_capacity; planner.solver.extract then gives each stay a copy "
+    "by colouring the interval graph in start order, which never needs more copies than "
+    "the most stays overlapping in one week. Pins naming a copy are coloured first, and "
+    "such pins can defeat the colouring: the validator then reports copy_overlap",
+    "pinned": "add_pins: one assumption literal per pin requires one of the pin's options",
+}
+
 
 def pin_options(ctx: ModelContext) -> list[list[int]]:
     """For each pin of the scenario, the options that would meet it (maybe none)."""

@@ -80,3 +80,17 @@ def test_validator_imports_only_the_scenario_the_plan_and_the_wording() -> None:
             if module.split(".")[0] == "planner" and not module.startswith(VALIDATOR_MAY_IMPORT):
                 wrong.append(f"{path.relative_to(ROOT).as_posix()} imports {module}")
     assert wrong == []
+
+
+def test_only_the_entry_points_reach_the_solver() -> None:
+    """Reading a plan needs no solver: outside planner/solver/ only the package's lazy
+    ``planner.solve`` and the command line import it."""
+    allowed = {"planner/__init__.py", "planner/cli.py"}
+    wrong = [
+        f"{name} imports {module}"
+        for name, imported in _modules(PLANNER)
+        if not name.startswith("planner/solver/") and name not in allowed
+        for module in imported
+        if module == "planner.solver" or module.startswith("planner.solver.")
+    ]
+    assert wrong == []

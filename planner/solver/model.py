@@ -28,16 +28,18 @@ class BuiltModel:
         One assumption literal per pin of the scenario.
     unmatched_pins
         Indexes of the pins no option can meet (the model is then infeasible).
+    size
+        The model's size as built (a solve adds constraints as it goes).
     """
 
     ctx: ModelContext
     terms: list[GoalTerm]
     pins: list[cp_model.IntVar]
     unmatched_pins: list[int]
+    size: ModelSize | None = None
 
-    @property
-    def size(self) -> ModelSize:
-        """How big the model is."""
+    def measure(self) -> ModelSize:
+        """How big the model is now."""
         proto = self.ctx.model.proto
         return ModelSize(
             num_options=len(self.ctx.options),
@@ -70,4 +72,6 @@ def build_model(scenario: Scenario, distances: Distances | None = None) -> Built
     ctx.fairness_var = fairness_level(ctx)
     terms = [goal(ctx) for goal in GOALS]
     unmatched = [k for k, m in enumerate(matches) if not m]
-    return BuiltModel(ctx, terms, pins, unmatched)
+    built = BuiltModel(ctx, terms, pins, unmatched)
+    built.size = built.measure()
+    return built

@@ -7,9 +7,12 @@ written), 3 infeasible (the reason printed), 4 no plan within the time limit.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -107,19 +110,45 @@ def solve(
 
     s = _load(scenario)
     params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, relative_gap=gap)
-    result = _solve_with_progress(run_solve, s, params, quiet)
-    if result.status == SolveStatus.INFEASIBLE:
-        err.print(f"infeasible: {result.message}", markup=False, highlight=False)
-        raise typer.Exit(EXIT_INFEASIBLE)
-    if not result.status.has_plan or result.plan is None:
-        err.print(f"{result.status.value}: {result.message}", markup=False)
-        raise typer.Exit(EXIT_NO_PLAN)
-    plan_kpis = compute_kpis(s, result.plan)
-    report = solve_report(s, result, plan_kpis)
-    _print_summary(s, result, report)
-    if out_dir is not None:
-        write_output_folder(out_dir, s, result.plan, report, plan_kpis)
-        out.print(f"wrote {out_dir}/ (deliveries.csv, kpis.json, calendars/)", markup=False)
+    stop = threading.Event()
+    # From here until the outputs are written, Ctrl-C asks for the best plan so far
+    # (it sets the stop event) instead of ending the command half-way.
+    with _first_ctrl_c_stops(stop):
+        result = _solve_with_progress(run_solve, s, params, quiet, stop)
+        if result.status == SolveStatus.INFEASIBLE:
+            err.print(f"infeasible: {result.message}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_INFEASIBLE)
+        if not result.status.has_plan or result.plan is None:
+            err.print(f"{result.status.value}: {result.message}", markup=False)
+            raise typer.Exit(EXIT_NO_PLAN)
+        plan_kpis = compute_kpis(s, result.plan)
+        report = solve_report(s, result, plan_kpis)
+        _print_summary(s, result, report)
+        if out_dir is not None:
+            write_output_folder(out_dir, s, result.plan, report, plan_kpis)
+            out.print(f"wrote {out_dir}/ (deliveries.csv, kpis.json, calendars/)", markup=False)
+
+
+@contextmanager
+def _first_ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
+    """Within the block, the first Ctrl-C sets ``stop``; a second one exits with 130.
+
+    The handler runs in the main thread between bytecodes, so it never interrupts the
+    writing of a file half-way: a Ctrl-C while the outputs are written only sets the
+    (by then unused) stop event.
+    """
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise typer.Exit(EXIT_INTERRUPTED)
+        stop.set()
+        err.print("stopping: keeping the best plan found so far", markup=False)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @app.command()
@@ -165,13 +194,14 @@ def schema() -> None:
     sys.stdout.write(scenario_schema() + "\n")
 
 
-def _solve_with_progress(run_solve: Any, s: Scenario, params: SolveParams, quiet: bool) -> Result:
-    """Solve in a worker thread while the main thread shows progress and takes Ctrl-C.
+def _solve_with_progress(
+    run_solve: Any, s: Scenario, params: SolveParams, quiet: bool, stop: threading.Event
+) -> Result:
+    """Solve in a worker thread while the main thread shows progress.
 
-    The first Ctrl-C sets the solve's stop event: the solve returns its best plan so
-    far within about a second. A second Ctrl-C exits at once with code 130.
+    The main thread stays free for Ctrl-C (see :func:`_first_ctrl_c_stops`), which sets
+    ``stop``: the solve then returns its best plan so far.
     """
-    stop = threading.Event()
     state: dict[str, Any] = {}
     on_progress = None
     bar: Progress | None = None
@@ -206,30 +236,24 @@ def _solve_with_progress(run_solve: Any, s: Scenario, params: SolveParams, quiet
 
     thread = threading.Thread(target=work, name="solve", daemon=True)
     started = time.perf_counter()
-    if bar is not None:
-        bar.start()
-    thread.start()
     try:
-        # An event, not Thread.join: a Ctrl-C that interrupts join() can leave
-        # is_alive() wrong in CPython 3.11.
-        while not finished.is_set():
-            try:
-                if bar is not None:
-                    elapsed = time.perf_counter() - started
-                    bar.update(task, completed=min(params.time_limit, elapsed))
-                finished.wait(0.1)
-            except KeyboardInterrupt:
-                if stop.is_set():
-                    raise typer.Exit(EXIT_INTERRUPTED) from None
-                stop.set()
-                err.print("stopping: keeping the best plan found so far", markup=False)
+        if bar is not None:
+            bar.start()
+        thread.start()
+        # Waiting on an event, not Thread.join: a signal handler that raises while
+        # join() waits can leave is_alive() wrong in CPython 3.11.
+        while not finished.wait(0.1):
+            if bar is not None:
+                elapsed = time.perf_counter() - started
+                bar.update(task, completed=min(params.time_limit, elapsed))
     finally:
         if bar is not None:
             bar.update(task, completed=params.time_limit, stage="done")
             bar.stop()
     if "error" in state:
         raise state["error"]
-    return state["result"]
+    result: Result = state["result"]
+    return result
 
 
 def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:

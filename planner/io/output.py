@@ -35,7 +35,8 @@ def write_output_folder(
     """Write a plan's files into ``out_dir``, all or nothing.
 
     Everything is written into a fresh staging folder beside ``out_dir`` first and
-    moved into place only when every file is complete, so a failure leaves
+    moved into place only when every file is complete; should a move fail, the files
+    already moved are taken out and the old ones put back, so a failure leaves
     ``out_dir`` as it was. Files of the same names already in ``out_dir`` are
     replaced; other files there are left alone.
 
@@ -69,11 +70,38 @@ def write_output_folder(
         (staging / "calendars").mkdir()
         write_calendars(scenario, plan, staging / "calendars")
         out.mkdir(exist_ok=True)
-        for name in OUTPUT_FILES:
-            target = out / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            (staging / name).replace(target)
+        _swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Move the staged files into ``out``, putting the old ones back if a move fails.
+
+    The old files are first moved aside into the staging folder (renames within one
+    file system), then the new ones into place; the old ones go when the staging
+    folder is removed.
+    """
+    old = staging / ".old"
+    old.mkdir()
+    moved_aside: list[str] = []
+    moved_in: list[str] = []
+    try:
+        for name in OUTPUT_FILES:
+            if (out / name).exists():
+                (out / name).replace(old / name)
+                moved_aside.append(name)
+        for name in OUTPUT_FILES:
+            (staging / name).replace(out / name)
+            moved_in.append(name)
+    except BaseException:
+        for name in moved_in:
+            target = out / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink()
+        for name in moved_aside:
+            (old / name).replace(out / name)
+        raise

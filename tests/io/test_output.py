@@ -11,6 +11,7 @@ from planner.baseline import plan_baseline
 from planner.io import output
 from planner.io.output import OUTPUT_FILES, write_output_folder
 from planner.kpis import compute_kpis
+from planner.plan import Plan
 from planner.report import solve_report
 from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario
@@ -101,4 +102,35 @@ def test_failed_write_leaves_the_folder_as_it_was(
         write_output_folder(out, scenario, result.plan, solve_report(scenario, result), kpis)
     assert [p.name for p in out.iterdir()] == ["deliveries.csv"]
     assert (out / "deliveries.csv").read_text(encoding="utf-8") == "edited by hand"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_failed_move_puts_the_old_files_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When moving the new files into place fails half-way (here: at the calendars), the
+    files already moved are taken out and the old ones, calendars included, put back."""
+    scenario = _scenario()
+    result = _result(scenario)
+    assert result.plan is not None
+    kpis = compute_kpis(scenario, result.plan)
+    report = solve_report(scenario, result)
+    out = write_output_folder(tmp_path / "out", scenario, result.plan, report, kpis)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (out / "notes.txt").write_text("the planner's own file", encoding="utf-8")
+    real_replace = Path.replace
+
+    def failing_replace(self: Path, target: str | Path) -> Path:
+        # Only the new calendars, coming from the staging folder, fail to move.
+        if self.name == "calendars" and self.parent.name.startswith(".cultplan-"):
+            raise OSError("device busy")
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", failing_replace)
+    other = Plan.of(list(result.plan)[:1])
+    with pytest.raises(OSError, match="device busy"):
+        write_output_folder(out, scenario, other, report, compute_kpis(scenario, other))
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after.pop(Path("notes.txt")) == b"the planner's own file"
+    assert after == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]

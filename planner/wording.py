@@ -81,8 +81,6 @@ UNMET_REASONS: dict[str, str] = {
     "within_season": "too few weeks are left in the season for a whole stay or course",
     "theme_fit": BLOCKERS["theme"],
     "resource_capacity": "the fitting resources are fully booked in the weeks the line could use",
-    "copy_overlap": "no single copy of the fitting set kinds is free for a whole stay, "
-    "though copies are left each week",
     "resource_unavailable": "the fitting resources are unavailable in the weeks the line could use",
     "closed_week": "the committee is closed in the weeks the line could use",
     "excluded_week": "the line excludes the weeks the fitting resources could come in",
@@ -105,6 +103,9 @@ NOT_A_REASON: dict[str, str] = {
     "duration": "an option always takes its unit's whole stay, show or course",
     "demand_limit": "an unmet line has fewer deliveries than its count, so its own limit "
     "is never in the way",
+    "copy_overlap": "copies of a set kind are interchangeable: when every week of a stay "
+    "has a copy left, the plan's stays can be given other copies (interval colouring) so "
+    "that one copy is free for the whole stay, so the line counts as traded off",
     "pinned": "pins are kept before anything else is planned; what they take up shows "
     "as the rule it fills (capacity, slots, events, van)",
 }
@@ -216,13 +217,21 @@ def no_plan_text(time_limit: float) -> str:
 
 
 def stopped_without_plan_text(elapsed: float) -> str:
-    """Return that the caller stopped the search before it found any plan."""
+    """Return that the caller stopped the solve, ``elapsed`` seconds in, before any plan."""
     return f"the search was stopped after {elapsed:.1f} s, before any plan"
 
 
 def stopped_text(elapsed: float) -> str:
-    """Return that the caller stopped the search, which returns its best plan so far."""
+    """Return that the caller stopped the search ``elapsed`` seconds in; its best plan
+    so far is returned."""
     return f"the search was stopped after {elapsed:.1f} s; this is the best plan found so far"
+
+
+#: Head of the message of an infeasible solve stopped before the conflict was narrowed.
+PINS_IN_CONFLICT_UNNAMED = (
+    "the pinned deliveries cannot all be kept together; the search for the pins in "
+    "conflict was stopped, so all pins are listed:"
+)
 
 
 def baseline_fallback_text(time_limit: float, *, beats_found: bool, stopped: bool) -> str:
@@ -243,6 +252,7 @@ __all__ = [
     "BLOCKERS",
     "NOT_A_REASON",
     "PINS_IN_CONFLICT",
+    "PINS_IN_CONFLICT_UNNAMED",
     "PINS_WITHOUT_OPTION",
     "PRODUCT_NAMES",
     "UNIT_NOUNS",

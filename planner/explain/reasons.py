@@ -47,7 +47,6 @@ PLAN_REASON_ORDER: tuple[str, ...] = (
     "no_repeat_set",
     "resource_capacity",
     "duplicate_delivery",
-    "copy_overlap",
     "events_per_week",
     "venue",
     "van_moves",

@@ -66,9 +66,6 @@ def plan_reason_text(
     if reason == "duplicate_delivery":
         lead = f"the fitting resources already come to {c.id} when this line could use them: "
         return _per_unit_text(scenario, blocked, lead, "in ")
-    if reason == "copy_overlap":
-        lead = "each week has a copy left, but no single copy is free for a whole stay: "
-        return _per_unit_text(scenario, blocked, lead, "copies out in turn in ")
     if reason == "events_per_week":
         return (
             f"{c.id} already has its limit of {c.max_events_per_week} event(s) a week "

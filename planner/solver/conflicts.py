@@ -39,11 +39,12 @@ def conflicting_pins(built: BuiltModel, control: SolveControl) -> str:
         if i in literal_index
     ]
     s = ctx.scenario
+    head = wording.PINS_IN_CONFLICT
     if not core:
         core = list(range(len(s.pins)))
-    return f"{wording.PINS_IN_CONFLICT}\n" + "\n".join(
-        f"  pins[{k}]: {wording.pin_text(s, k)}" for k in sorted(core)
-    )
+        if control.stopped:
+            head = wording.PINS_IN_CONFLICT_UNNAMED
+    return f"{head}\n" + "\n".join(f"  pins[{k}]: {wording.pin_text(s, k)}" for k in sorted(core))
 
 
 def _pin_blocker(s: Scenario, k: int) -> str:

@@ -66,6 +66,7 @@ class SolveControl:
         self._running: dict[int, Callable[[], None]] = {}
         self._next = 0
         self._closed = threading.Event()
+        self._stopped_at: float | None = None
         self._watcher: threading.Thread | None = None
         if stop is not None:
             self._watcher = threading.Thread(target=self._watch, name="solve-stop", daemon=True)
@@ -84,7 +85,16 @@ class SolveControl:
     @property
     def stopped(self) -> bool:
         """Whether the caller has asked the solve to stop."""
-        return self._stop is not None and self._stop.is_set()
+        if self._stop is None or not self._stop.is_set():
+            return False
+        if self._stopped_at is None:
+            self._stopped_at = self.elapsed()
+        return True
+
+    @property
+    def stopped_at(self) -> float | None:
+        """Seconds into the solve when the stop was first seen (None if not stopped)."""
+        return self._stopped_at if self.stopped else None
 
     @contextmanager
     def running(self, halt: Callable[[], None]) -> Iterator[None]:
@@ -111,6 +121,7 @@ class SolveControl:
         assert self._stop is not None
         while not self._closed.is_set():
             if self._stop.wait(STOP_POLL_SECONDS):
+                assert self.stopped  # records when the stop was seen
                 with self._lock:
                     halts = list(self._running.values())
                 for halt in halts:

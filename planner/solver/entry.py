@@ -101,6 +101,10 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     built = build_model(scenario)
     if built.unmatched_pins:
         return _without_plan(SolveStatus.INFEASIBLE, control, unmatched_pins(built), built)
+    if control.stopped:
+        # Stopped while the model was built (which is not cut short): no plan yet.
+        message = wording.stopped_without_plan_text(control.stopped_at or control.elapsed())
+        return _without_plan(SolveStatus.NO_SOLUTION, control, message, built, StopReason.STOPPED)
     ctx, terms = built.ctx, built.terms
     # The baseline's plan is the fallback should the search find nothing better in
     # time. It is not a hint: on the reference scenarios hints slowed the first stage.
@@ -195,11 +199,13 @@ def _result(
     ctx, terms = built.ctx, built.terms
     values = search.values
     limit = control.params.time_limit
-    stop_reason = StopReason.STOPPED if control.stopped else StopReason.TIME_LIMIT
+    # One look at the stop, so that the status, stop reason and message agree.
+    stopped_at = control.stopped_at
+    stop_reason = StopReason.TIME_LIMIT if stopped_at is None else StopReason.STOPPED
     if values is None:
         message = wording.no_plan_text(limit)
-        if control.stopped:
-            message = wording.stopped_without_plan_text(control.elapsed())
+        if stopped_at is not None:
+            message = wording.stopped_without_plan_text(stopped_at)
         return _without_plan(SolveStatus.NO_SOLUTION, control, message, built, stop_reason)
     fallback = values is baseline
     beats_found = False
@@ -222,10 +228,10 @@ def _result(
     message = ""
     if fallback:
         message = wording.baseline_fallback_text(
-            limit, beats_found=beats_found, stopped=control.stopped
+            limit, beats_found=beats_found, stopped=stopped_at is not None
         )
-    elif control.stopped and not optimal:
-        message = wording.stopped_text(control.elapsed())
+    elif stopped_at is not None and not optimal:
+        message = wording.stopped_text(stopped_at)
     return Result(
         status=SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
         objective=objective_points,

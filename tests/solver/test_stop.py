@@ -37,7 +37,7 @@ def test_stop_during_the_search_returns_the_best_plan_so_far_as_feasible() -> No
     returned_at = time.perf_counter()
     assert stopped_at, "no plan was reported"
     # "Within about a second": generous here, since the test machine may be loaded.
-    assert returned_at - stopped_at[0] < 10
+    assert returned_at - stopped_at[0] < 5
     assert result.status == SolveStatus.FEASIBLE
     assert result.stop_reason == StopReason.STOPPED
     assert result.plan is not None and result.objective is not None
@@ -49,22 +49,16 @@ def test_stop_during_the_search_returns_the_best_plan_so_far_as_feasible() -> No
     assert "stopped" in result.message or "baseline" in result.message
 
 
-def test_stop_set_before_the_solve_ends_it_at_once_without_a_search() -> None:
-    """A stop already set when the solve starts: no stage runs, the spreadsheet
-    baseline's plan (completed before any search) comes back as ``feasible``, and the
-    solve says it was stopped rather than that the time ran out."""
+def test_stop_set_before_the_solve_ends_it_once_the_model_is_built() -> None:
+    """A stop already set when the solve starts: the model is built (that is not cut
+    short), then the solve ends without a baseline or a search: no plan, stop reason
+    ``stopped``, and a message that says so rather than that the time ran out."""
     scenario = read_scenario(REFERENCE_26W)
     stop = threading.Event()
     stop.set()
-    started = time.perf_counter()
     result = solve(scenario, SolveParams(time_limit=120, workers=1), stop=stop)
-    assert time.perf_counter() - started < 30
+    assert result.status == SolveStatus.NO_SOLUTION
     assert result.stop_reason == StopReason.STOPPED
-    assert result.stages == ()
-    assert result.status == SolveStatus.FEASIBLE and result.best_bound is None
-    assert result.message == (
-        "the search was stopped before it found a better plan; "
-        "this is the spreadsheet baseline's plan"
-    )
-    assert result.plan is not None
-    assert check_plan(scenario, result.plan) == []
+    assert result.stages == () and result.plan is None
+    assert result.message.startswith("the search was stopped after ")
+    assert result.message.endswith(" s, before any plan")

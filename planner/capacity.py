@@ -1,4 +1,4 @@
-"""Capacities: how much the resources can deliver, counted four ways for four uses.
+"""Capacities: how much the resources can deliver, counted three ways for three uses.
 
 The counts differ because they answer different questions:
 

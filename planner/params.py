@@ -46,15 +46,22 @@ class SolveParams:
     def from_dict(cls, data: dict[str, Any], source: str = "solve parameters") -> SolveParams:
         """Build parameters from a mapping with the attribute names as keys.
 
+        Values are checked, not converted: ``time_limit`` a number above 0, ``seed`` a
+        whole number, ``workers`` a whole number of at least 1, ``relative_gap`` a number
+        from 0 to 1, ``log`` true or false.
+
         Raises
         ------
         ValueError
-            Naming ``source`` and every unknown key.
+            Naming ``source`` and every unknown key and bad value, all at once.
         """
         allowed = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - allowed)
-        if unknown:
-            raise ValueError(f"{source}: unknown solve parameter(s) {', '.join(unknown)}")
+        problems = [f"unknown solve parameter {key!r}" for key in sorted(set(data) - allowed)]
+        for key, value in data.items():
+            if key in allowed and (problem := _check(key, value)):
+                problems.append(f"{key}: {problem}, not {value!r}")
+        if problems:
+            raise ValueError(f"{source}: " + "; ".join(problems))
         return cls(**data)
 
     @classmethod
@@ -66,6 +73,23 @@ class SolveParams:
     def to_dict(self) -> dict[str, Any]:
         """The parameters as plain data (the inverse of :meth:`from_dict`)."""
         return asdict(self)
+
+
+def _check(key: str, value: Any) -> str:
+    """What is wrong with one parameter value ("" when nothing)."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if key == "time_limit" and not (number and value > 0 and math.isfinite(value)):
+        return "a number of seconds above 0"
+    if key == "seed" and not whole:
+        return "a whole number"
+    if key == "workers" and not (whole and value >= 1):
+        return "a whole number of at least 1"
+    if key == "relative_gap" and not (number and 0 <= value <= 1):
+        return "a number from 0 to 1"
+    if key == "log" and not isinstance(value, bool):
+        return "true or false"
+    return ""
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""Every planner-facing phrase, in one voice.
+"""Planner-facing phrases, in one voice.
 
-Product names, unit nouns, week spans, unit labels, the reasons an option cannot exist
-or a line stays unmet, and the phrases naming pins are written here once; the
-validator, the KPI report and the option analysis use them. Phrases are English for
-now (product names are Chinese: committees read them on their calendars). A later
-translation goes through a message catalogue, so sentences are whole, with named
-placeholders.
+Written here once: product names, unit nouns, week spans, unit labels, the reasons an
+option cannot exist or a line stays unmet (and why some rules never are), the phrases
+naming pins, and the messages of how a solve ended. The validator, the input problems,
+the unmet-demand explanations and the command line still compose their longer
+sentences (with ids, weeks and values) from these pieces in their own modules; those
+sentences move into a message catalogue with the translation. Phrases are English for
+now (product names are Chinese: committees read them on their calendars).
 
 Conventions: ids are quoted (``'T01'``), a unit is named with its kind and name
 (``troupe 'T01' (政通沪剧团)``), and week runs use an en dash (``weeks 1–3, 5``).

@@ -20,6 +20,17 @@ CONFINED = {
     "alembic": "api/",
 }
 
+#: The floors of docs/architecture.md: each package or module of planner/ and its floor.
+#: A module may import the project's modules of its own floor and the floors below.
+FLOORS: dict[str, int] = {
+    **dict.fromkeys(("scenario", "plan", "params", "result"), 0),  # data
+    "wording": 1,  # words
+    **dict.fromkeys(("options", "network", "capacity", "ledger"), 2),  # static facts
+    **dict.fromkeys(("solver", "baseline"), 3),  # solving
+    **dict.fromkeys(("validate", "kpis", "fairness", "explain", "report", "frames"), 4),
+    **dict.fromkeys(("io", "cli", "generate", "__init__"), 5),  # files and people
+}
+
 #: What the solver-free validator may import from the project.
 VALIDATOR_MAY_IMPORT = ("planner.scenario", "planner.plan", "planner.wording", "planner.validate")
 
@@ -32,7 +43,10 @@ def _imports(path: Path) -> list[str]:
         if isinstance(node, ast.Import):
             imported.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            imported.append(node.module)
+            if node.module == "planner":  # from planner import wording: the module
+                imported.extend(f"planner.{alias.name}" for alias in node.names)
+            else:
+                imported.append(node.module)
     return imported
 
 
@@ -92,5 +106,29 @@ def test_only_the_entry_points_reach_the_solver() -> None:
         if not name.startswith("planner/solver/") and name not in allowed
         for module in imported
         if module == "planner.solver" or module.startswith("planner.solver.")
+    ]
+    assert wrong == []
+
+
+def _floor(module_path: str) -> int:
+    """The floor of ``planner.<name>...`` or of the file ``planner/<name>...``."""
+    name = module_path.replace("/", ".").split(".")[1]
+    return FLOORS[name.removesuffix(".py")]
+
+
+def test_every_module_of_planner_has_a_floor() -> None:
+    """Every package and module of planner/ is on one floor of the table."""
+    names = {p.name.removesuffix(".py") for p in PLANNER.iterdir() if p.name != "__pycache__"}
+    assert names == set(FLOORS)
+
+
+def test_imports_point_down_the_floors() -> None:
+    """No module imports one of a higher floor (data, words, static facts, solving,
+    reading a plan, files and people)."""
+    wrong = [
+        f"{name} (floor {_floor(name)}) imports {module} (floor {_floor(module)})"
+        for name, imported in _modules(PLANNER)
+        for module in imported
+        if module.startswith("planner.") and _floor(module) > _floor(name)
     ]
     assert wrong == []

@@ -22,7 +22,7 @@ def test_solve_params_from_file_rejects_unknown_keys(tmp_path: Path) -> None:
     """An unknown key is an error that names the file and the key."""
     path = tmp_path / "params.yaml"
     path.write_text("time_limit: 5\nthreads: 4\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"params\.yaml: unknown solve parameter\(s\) threads"):
+    with pytest.raises(ValueError, match=r"params\.yaml: unknown solve parameter 'threads'"):
         SolveParams.from_file(path)
 
 
@@ -43,5 +43,23 @@ def test_solve_params_are_plain_data_that_round_trip() -> None:
 
 def test_solve_params_from_dict_names_the_source_of_unknown_keys() -> None:
     """An unknown key in a mapping is an error naming the given source and every key."""
-    with pytest.raises(ValueError, match=r"request body: unknown solve parameter\(s\) a, b"):
+    with pytest.raises(
+        ValueError,
+        match=r"^request body: unknown solve parameter 'a'; unknown solve parameter 'b'$",
+    ):
         SolveParams.from_dict({"b": 1, "a": 2, "seed": 1}, "request body")
+
+
+def test_solve_params_from_dict_lists_every_bad_value() -> None:
+    """Values are checked, not converted: text for numbers, no workers, a gap above 1
+    and a non-boolean log are all reported at once, naming each key and value."""
+    with pytest.raises(ValueError) as caught:
+        SolveParams.from_dict(
+            {"time_limit": "10", "workers": 0, "relative_gap": 5, "log": "yes", "seed": 1.5}
+        )
+    assert str(caught.value) == (
+        "solve parameters: time_limit: a number of seconds above 0, not '10'; "
+        "workers: a whole number of at least 1, not 0; "
+        "relative_gap: a number from 0 to 1, not 5; log: true or false, not 'yes'; "
+        "seed: a whole number, not 1.5"
+    )

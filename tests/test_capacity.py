@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from planner import capacity, generate
 from planner.io import read_scenario
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+from tests.factories import SCENARIOS
 
 
 @pytest.mark.parametrize("name", sorted(generate.REFERENCE_FILES.values()))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 from planner.baseline import plan_baseline
 from planner.ledger import LEDGER_RULES, Ledger
 from planner.options import Option, line_options
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
 from tests.factories import ask, base_data, board_set, book_set, build, lecturer, troupe
+from tests.rules_page import documented_rules
 
 P = Product
-RULES_PAGE = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 
 
 def obstacles(scenario: Scenario, plan: list[Delivery], option: Option) -> dict[str, list[int]]:
@@ -36,9 +33,7 @@ def own_option(scenario: Scenario, d: Delivery) -> Option:
 
 def test_rules_are_named_in_the_order_of_the_rules_page() -> None:
     """LEDGER_RULES are rule names of docs/rules.md, listed in the page's order."""
-    text = RULES_PAGE.read_text(encoding="utf-8")
-    rules = text.split("## Hard rules")[1].split("## Goals")[0]
-    names = re.findall(r"^\| `([a-z_]+)` \|", rules, flags=re.M)
+    names = [rule for _, rule in documented_rules()]
     assert set(LEDGER_RULES) <= set(names)
     assert sorted(LEDGER_RULES, key=names.index) == list(LEDGER_RULES)
 

@@ -15,8 +15,7 @@ from planner.plan import Plan
 from planner.report import solve_report
 from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario
-from tests.factories import base_data, build
-from tests.strategies import ask, troupe
+from tests.factories import ask, base_data, build, troupe
 
 
 def _scenario() -> Scenario:

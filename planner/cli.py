@@ -7,6 +7,7 @@ written), 3 infeasible (the reason printed), 4 no plan within the time limit.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -24,7 +25,7 @@ from rich.table import Table
 from planner.baseline import plan_baseline
 from planner.generate import generate as generate_scenario
 from planner.io import read_deliveries, read_scenario, scenario_schema, write_scenario
-from planner.io.output import write_output_folder
+from planner.io.output import OUTPUT_FILES, write_output_folder
 from planner.kpis import compute_kpis
 from planner.params import Progress as SolveProgress
 from planner.params import SolveParams
@@ -39,6 +40,8 @@ EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 #: Exit code after a second Ctrl-C, which abandons the solve (the shell's 128 + SIGINT).
 EXIT_INTERRUPTED = 130
+#: Seconds within which a repeated SIGINT counts as the same Ctrl-C.
+SIGINT_REPEAT_SECONDS = 0.5
 
 app = typer.Typer(
     help="Plan a season of cultural deliveries to residents' committees.",
@@ -109,7 +112,17 @@ def solve(
     from planner.solver import solve as run_solve
 
     s = _load(scenario)
-    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, relative_gap=gap)
+    try:
+        params = SolveParams.from_dict(
+            {"time_limit": time_limit, "seed": seed, "workers": workers, "relative_gap": gap},
+            "cultplan solve",
+        )
+    except ValueError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        err.print(f"--out {out_dir}: exists and is not a folder", markup=False)
+        raise typer.Exit(EXIT_INVALID)
     stop = threading.Event()
     # From here until the outputs are written, Ctrl-C asks for the best plan so far
     # (it sets the stop event) instead of ending the command half-way.
@@ -126,7 +139,7 @@ def solve(
         _print_summary(s, result, report)
         if out_dir is not None:
             write_output_folder(out_dir, s, result.plan, report, plan_kpis)
-            out.print(f"wrote {out_dir}/ (deliveries.csv, kpis.json, calendars/)", markup=False)
+            out.print(f"wrote {out_dir}/ ({', '.join(OUTPUT_FILES)})", markup=False)
 
 
 @contextmanager
@@ -135,14 +148,25 @@ def _first_ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
 
     The handler runs in the main thread between bytecodes, so it never interrupts the
     writing of a file half-way: a Ctrl-C while the outputs are written only sets the
-    (by then unused) stop event.
+    (by then unused) stop event. A second Ctrl-C within SIGINT_REPEAT_SECONDS counts as
+    the same press: ``timeout -s INT`` and some terminals deliver one interrupt twice
+    (to the process and to its group). A later one leaves at once with ``os._exit``,
+    because a solve thread may still be inside CP-SAT, whose threads end the process
+    with SIGABRT when the interpreter shuts down around them.
     """
+    first: list[float] = []
 
     def on_sigint(signum: int, frame: object) -> None:
-        if stop.is_set():
-            raise typer.Exit(EXIT_INTERRUPTED)
-        stop.set()
-        err.print("stopping: keeping the best plan found so far", markup=False)
+        now = time.monotonic()
+        if not first:
+            first.append(now)
+            stop.set()
+            err.print("stopping: keeping the best plan found so far", markup=False)
+        elif now - first[0] > SIGINT_REPEAT_SECONDS:
+            err.print("abandoned", markup=False)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:

@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
+from planner import cli
 from planner.io import read_deliveries
 from planner.scenario import Product, Scenario
 from planner.validate import check_plan
@@ -395,12 +397,9 @@ def test_generate_unknown_tier_exits_2(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def test_ctrl_c_stops_the_solve_and_writes_the_best_plan_so_far(
-    tmp_path: Path, reference: Scenario
-) -> None:
-    """Ctrl-C (SIGINT) during a long solve stops the search: the command exits 0 within
-    seconds, says it was stopped, and writes a valid plan with stop reason ``stopped``."""
-    out = tmp_path / "out"
+def _interrupted_solve(out: Path, delays: list[float]) -> tuple[int, str]:
+    """Start a long solve of the reference, send SIGINT after each delay (seconds after
+    the previous one), and return the exit code and what it printed on stderr."""
     env = {k: v for k, v in os.environ.items() if k not in _TERMINAL_VARS}
     env["PYTHONIOENCODING"] = "utf-8"
     args = [str(CULTPLAN), "solve", str(REFERENCE), *SOLVE, "--gap", "0"]
@@ -412,13 +411,83 @@ def test_ctrl_c_stops_the_solve_and_writes_the_best_plan_so_far(
         encoding="utf-8",
         env=env,
     )
-    # Model and baseline take about a second here; by then the search is under way.
-    time.sleep(6)
-    proc.send_signal(signal.SIGINT)
+    for delay in delays:
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
     _stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 0, stderr
+    return proc.returncode, stderr
+
+
+def test_ctrl_c_stops_the_solve_and_writes_the_best_plan_so_far(
+    tmp_path: Path, reference: Scenario
+) -> None:
+    """Ctrl-C (SIGINT) during a long solve stops the search: the command exits 0 within
+    seconds, says it was stopped, and writes a valid plan with stop reason ``stopped``.
+    Model and baseline take about a second here; by then the search is under way."""
+    out = tmp_path / "out"
+    code, stderr = _interrupted_solve(out, [6])
+    assert code == 0, stderr
     assert "stopping: keeping the best plan found so far" in stderr
     report = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
     assert report["status"] == "feasible"
     assert report["stop_reason"] == "stopped"
     assert check_plan(reference, read_deliveries(out / "deliveries.csv", reference)) == []
+
+
+def test_one_interrupt_delivered_twice_counts_once(tmp_path: Path) -> None:
+    """Two SIGINTs 10 ms apart (``timeout -s INT`` sends one to the process and to its
+    group) stop the search once: exit 0 and the plan is written."""
+    code, stderr = _interrupted_solve(tmp_path / "out", [6, 0.01])
+    assert code == 0, stderr
+    assert stderr.count("stopping: keeping the best plan found so far") == 1
+    assert (tmp_path / "out" / "deliveries.csv").exists()
+
+
+def test_ctrl_c_policy_stop_then_repeat_then_abandon(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process, with real SIGINTs: the first sets the stop event, a repeat within
+    0.5 s is the same press, a later one leaves at once through ``os._exit(130)``
+    (which skips the interpreter's shutdown, where CP-SAT threads would abort), and the
+    previous handler is back afterwards."""
+
+    class Left(Exception):
+        pass
+
+    def fake_exit(code: int) -> None:
+        raise Left(code)
+
+    monkeypatch.setattr(cli.os, "_exit", fake_exit)
+    stop = threading.Event()
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(Left) as left, cli._first_ctrl_c_stops(stop):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        assert stop.is_set()
+        os.kill(os.getpid(), signal.SIGINT)  # the same press, delivered twice
+        time.sleep(cli.SIGINT_REPEAT_SECONDS + 0.2)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
+    assert left.value.args == (cli.EXIT_INTERRUPTED,)
+    assert signal.getsignal(signal.SIGINT) == before
+
+
+def test_out_naming_a_file_exits_2_before_solving(tmp_path: Path) -> None:
+    """``--out`` naming an existing file is refused at once, naming it, and the file is
+    left as it was."""
+    target = tmp_path / "afile"
+    target.write_text("keep me", encoding="utf-8")
+    proc = cultplan("solve", REFERENCE, *SOLVE, "--out", target)
+    assert proc.returncode == 2
+    assert says(proc.stderr, f"--out {target}: exists and is not a folder")
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_bad_solve_parameters_exit_2_listing_each(tmp_path: Path) -> None:
+    """Bad numbers are refused before solving, every one named with its value."""
+    proc = cultplan("solve", REFERENCE, "--time-limit", "-5", "--workers", "0", "--gap", "2")
+    assert proc.returncode == 2
+    assert says(
+        proc.stderr,
+        "cultplan solve: time_limit: a number of seconds above 0, not -5.0; "
+        "workers: a whole number of at least 1, not 0; "
+        "relative_gap: a number from 0 to 1, not 2.0",
+    )

@@ -67,6 +67,9 @@ class SolveControl:
         self._next = 0
         self._closed = threading.Event()
         self._stopped_at: float | None = None
+        # The best objective reported in each stage, so that a report without one (a
+        # new bound, or a search that has not found its first plan) keeps showing it.
+        self._best: dict[str, float] = {}
         self._watcher: threading.Thread | None = None
         if stop is not None:
             self._watcher = threading.Thread(target=self._watch, name="solve-stop", daemon=True)
@@ -131,10 +134,19 @@ class SolveControl:
 
     # -- progress ----------------------------------------------------------------------
     def report(self, stage: str, objective: float | None, bound: float | None) -> None:
-        """Send a progress report (objective and bound in points, None if unknown)."""
+        """Send a progress report (objective and bound in points, None if unknown).
+
+        The objective reported is the best of the stage so far: searches run one after
+        another and side by side, and a later one may not have reached it yet.
+        """
         if self.on_progress is None:
             return
         if bound is not None and not math.isfinite(bound):
             bound = None
         with self._report_lock:
+            best = self._best.get(stage)
+            if objective is None or (best is not None and best > objective):
+                objective = best
+            if objective is not None:
+                self._best[stage] = objective
             self.on_progress(Progress(stage, self.elapsed(), objective, bound))

@@ -62,3 +62,22 @@ def test_stop_set_before_the_solve_ends_it_once_the_model_is_built() -> None:
     assert result.stages == () and result.plan is None
     assert result.message.startswith("the search was stopped after ")
     assert result.message.endswith(" s, before any plan")
+
+
+def test_progress_never_loses_the_best_plan_of_a_stage() -> None:
+    """Once a stage has reported a plan, every later report of that stage carries an
+    objective at least as good (a new bound or a new search does not blank it)."""
+    scenario = read_scenario(REFERENCE_26W)
+    reports: list[Progress] = []
+    solve(
+        scenario,
+        SolveParams(time_limit=15, seed=0, workers=2, relative_gap=0.005),
+        on_progress=reports.append,
+    )
+    best: dict[str, float] = {}
+    for p in reports:
+        if p.stage in best:
+            assert p.objective is not None and p.objective >= best[p.stage]
+        if p.objective is not None:
+            best[p.stage] = p.objective
+    assert best

@@ -4,11 +4,11 @@ An *option* is a (demand line, resource unit, first week) triple that no static 
 forbids: the unit delivers the product, serves the committee's area, fits the wished
 themes and the venue, and every week it would occupy is open for the committee, not
 excluded by the line and available for the unit. Capacity, which depends on the rest
-of the plan, is left to the solver (or to the baseline's bookkeeping).
+of the plan, is left to the solver (or, for the baseline, to the ledger).
 
 The same module finds why an option does not exist (a key of
-:data:`planner.wording.BLOCKERS`, whose texts planners read); the KPI report uses it to
-give reasons for unmet demand.
+:data:`planner.wording.BLOCKERS`, whose texts planners read); :mod:`planner.explain`
+uses it to give reasons for unmet demand.
 """
 
 from __future__ import annotations

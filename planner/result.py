@@ -216,6 +216,4 @@ class Result:
         out["stages"] = {s.name: s.to_dict() for s in self.stages}
         if self.baseline_objective is not None:
             out["baseline_objective"] = self.baseline_objective
-        if self.stop_reason is not None:
-            out["stop_reason"] = self.stop_reason.value
         return out

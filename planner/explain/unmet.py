@@ -47,7 +47,9 @@ def explain_line(
     is blocked by several rules at once, the rule blocking the most options. Ties go to
     the more permanent rule (:data:`~planner.explain.reasons.PLAN_REASON_ORDER`:
     ``no_repeat_set``, then ``resource_capacity``, ``duplicate_delivery``,
-    ``copy_overlap``, ``events_per_week``, ``venue``, ``van_moves``).
+    ``events_per_week``, ``venue``, ``van_moves``). ``copy_overlap`` alone never
+    blocks an option here: copies are interchangeable, so the plan's stays could be
+    given other copies (see :data:`~planner.wording.NOT_A_REASON`).
 
     Parameters
     ----------

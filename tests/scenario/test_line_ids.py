@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from planner.generate import generate
 from planner.io import read_deliveries
 from planner.io.deliveries_csv import write_deliveries
-from planner.scenario import Demand
+from planner.scenario import Demand, Product, Scenario
 from planner.scenario.line_ids import content_id, line_ids
 from planner.validate import check_plan
 from tests.factories import ask, base_data, build, lecturer, solve_valid, troupe
@@ -99,6 +100,17 @@ def test_duplicated_explicit_ids_stay_an_input_error() -> None:
     data["demand"] = [ask("C1", "performance"), ask("C2", "performance", id=derived)]
     with pytest.raises(ValueError, match=r"demand\[1\]\.id: duplicated demand id"):
         build(data, number_lines=False)
+
+
+def test_generated_scenarios_give_every_line_an_explicit_id(reference: Scenario) -> None:
+    """``generate`` and the reference scenario write ``committee/product/n`` on every
+    line, numbering each committee's lines of a product from 1."""
+    for scenario in (reference, generate("subdistrict", seed=2)):
+        assert all(d.id for d in scenario.demand)
+        seen: dict[tuple[str, Product], int] = {}
+        for d in scenario.demand:
+            n = seen[(d.committee, d.product)] = seen.get((d.committee, d.product), 0) + 1
+            assert d.id == f"{d.committee}/{d.product.value}/{n}"
 
 
 # -- a published plan survives edits of other lines -------------------------------------

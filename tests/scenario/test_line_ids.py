@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.generate import generate
 from planner.io import read_deliveries
@@ -75,6 +78,38 @@ def test_other_lines_added_removed_or_reordered_leave_an_id_alone() -> None:
             k: v for k, v in before.items() if k in after
         }
     assert len(set(line_ids(inserted))) == len(inserted)
+
+
+any_line = st.builds(
+    demand,
+    committee=st.sampled_from(["C1", "C2"]),
+    product=st.sampled_from(["performance", "lecture"]),
+    themes=st.lists(st.sampled_from(["沪剧", "越剧", "党史"]), max_size=2),
+    preferred_weeks=st.lists(st.integers(1, 4), max_size=2),
+    excluded_weeks=st.lists(st.integers(1, 4), max_size=1),
+    count=st.integers(1, 3),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(any_line, max_size=8), st.lists(any_line, max_size=3), st.data())
+def test_any_edit_of_other_lines_keeps_a_line_s_id(
+    lines: list[Demand], added: list[Demand], data: st.DataObject
+) -> None:
+    """Whatever lines are added, removed or shuffled around it, a line whose wishes no
+    other line shares, before or after, keeps its id."""
+    kept = data.draw(
+        st.lists(st.sampled_from(range(len(lines))), unique=True) if lines else st.just([])
+    )
+    edited = [lines[i] for i in kept] + added
+    edited = data.draw(st.permutations(edited))
+    before = dict(zip(map(id, lines), line_ids(lines), strict=True))
+    after = dict(zip(map(id, edited), line_ids(edited), strict=True))
+    shared = Counter(content_id(d) for d in [*lines, *added])
+    for d in edited:
+        if id(d) in before and shared[content_id(d)] == 1:
+            assert after[id(d)] == before[id(d)] == content_id(d)
+    assert len(set(after.values())) == len(edited)
 
 
 def test_lines_asking_for_the_same_get_a_tiebreak_by_count_priority_position() -> None:

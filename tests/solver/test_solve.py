@@ -383,6 +383,19 @@ def test_no_demand_gives_an_empty_optimal_plan() -> None:
     assert len(r.plan) == 0
 
 
+def test_fairness_first_without_a_servable_line_is_optimal() -> None:
+    """With fairness_first but no line any option can serve there is no fairness stage
+    to run: the proven empty plan is optimal, not feasible."""
+    d = base_data(weeks=2)
+    d["resources"] = {"board_sets": [board_set("E1", stay_weeks=2)]}
+    d["season"]["closed_weeks"] = [2]  # no two-week stay fits
+    d["demand"] = [ask("C1", "exhibition", 1)]
+    d["objective"] = {"fairness_first": True}
+    r = solve_valid(build(d))
+    assert r.status == SolveStatus.OPTIMAL
+    assert [st.name for st in r.stages] == ["primary"]
+
+
 def test_bound_covers_the_objective_with_a_secondary_stage() -> None:
     """With spread and variety on, the solve runs a secondary stage and the reported
     bound (primary bound plus secondary bound) covers the objective."""

@@ -13,11 +13,11 @@ def baseline_solution(ctx: ModelContext, terms: list[GoalTerm]) -> list[int] | N
     Returns one value per model variable, or None when the baseline cannot be
     completed (for example when pins conflict with it).
     """
-    index = {(o.line_id, o.unit_id, o.first_week): i for i, o in enumerate(ctx.options)}
+    index = {(o.line_id, o.unit_id, o.first_week, o.theme): i for i, o in enumerate(ctx.options)}
     s = ctx.scenario
     chosen = set()
     for d in plan_baseline(s):
-        i = index.get((d.demand_id, d.unit_id(s), d.first_week))
+        i = index.get((d.demand_id, d.unit_id(s), d.first_week, d.theme))
         if i is not None:
             chosen.add(i)
     return complete(ctx, [int(i in chosen) for i in range(len(ctx.x))], terms)

@@ -13,11 +13,17 @@ def baseline_solution(ctx: ModelContext, terms: list[GoalTerm]) -> list[int] | N
     Returns one value per model variable, or None when the baseline cannot be
     completed (for example when pins conflict with it).
     """
-    index = {(o.line_id, o.unit_id, o.first_week, o.theme): i for i, o in enumerate(ctx.options)}
+    index = {
+        (o.line_id, o.copy_id or o.unit_id, o.first_week, o.theme): i
+        for i, o in enumerate(ctx.options)
+    }
+    per_copy = {o.unit_id for o in ctx.options if o.copy_id is not None}
     s = ctx.scenario
     chosen = set()
     for d in plan_baseline(s):
-        i = index.get((d.demand_id, d.unit_id(s), d.first_week, d.theme))
+        unit_id = d.unit_id(s)
+        resource = d.resource_id if unit_id in per_copy else unit_id
+        i = index.get((d.demand_id, resource, d.first_week, d.theme))
         if i is not None:
             chosen.add(i)
     return complete(ctx, [int(i in chosen) for i in range(len(ctx.x))], terms)

@@ -41,6 +41,7 @@ from planner.network import Distances
 from planner.options import line_options
 from planner.plan import Delivery, Plan
 from planner.scenario import EVENT_PRODUCTS, Scenario
+from planner.validate import check_plan
 
 #: Objective coefficients are points times this, rounded to integers (the model's
 #: ``planner.solver.context.SCALE``; a test checks that they agree).
@@ -341,13 +342,18 @@ class Scorer:
 
         Mirrors the model (``planner.solver.entry``): with
         ``objective.keep_baseline_minimum``, the fairness level stays at least at the
-        spreadsheet baseline's (the baseline's plan keeps every hard rule, so it is a
-        solution of the model and meets the floor itself).
+        spreadsheet baseline's, as long as the baseline's plan is a solution of the
+        model, i.e. keeps every hard rule but the pins (the model completes it without
+        its pins). A baseline plan that breaks a rule is a bug of the baseline; the
+        model then keeps no floor, and neither does this.
         """
         s = self.scenario
         if not s.objective.keep_baseline_minimum or not self.request_bp:
             return None
-        return self.min_coverage_bp(plan_baseline(s))
+        baseline = plan_baseline(s)
+        if any(v.rule != "pinned" for v in check_plan(s, baseline)):
+            return None
+        return self.min_coverage_bp(baseline)
 
     def guarantee_problems(self, plan: Plan | Iterable[Delivery]) -> list[str]:
         """Every guarantee of the objective the plan breaks (see :func:`guarantee_problems`)."""

@@ -54,8 +54,9 @@ THEMES = {
 def tiny_scenario(seed: int) -> dict[str, Any]:
     """A seeded scenario of 2–3 committees and 2–4 weeks with units of every product
     (sets of 1–2 copies staying 1–2 weeks, a troupe, a lecturer, a trainer whose courses
-    run 1–2 weeks), closed, excluded and unavailable weeks now and then, a few demand
-    lines of small counts, and one of several objectives."""
+    run 1–2 weeks), closed, excluded and unavailable weeks now and then, the opt-in
+    rotation cycle now and then, a few demand lines of small counts, and one of several
+    objectives."""
     rng = random.Random(seed)
     weeks = rng.randint(2, 4)
     n = rng.randint(2, 3)
@@ -72,6 +73,8 @@ def tiny_scenario(seed: int) -> dict[str, Any]:
         c["closed_weeks"] = some_weeks(0.1)
     if rng.random() < 0.2:
         d["season"]["closed_weeks"] = [rng.randint(1, weeks)]
+    if rng.random() < 0.15:
+        d["season"]["rotation_cycle"] = True
     book_themes, board_themes = THEMES[Product.BOOK_SET], THEMES[Product.EXHIBITION]
     d["resources"] = {
         "book_sets": [

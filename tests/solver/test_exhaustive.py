@@ -36,7 +36,7 @@ from tests.factories import (
 )
 
 #: Scenarios of the quick run and of the ``slow`` sweep (seeds 0.. of each).
-QUICK = 40
+QUICK = 60
 SLOW = 400
 #: A scenario with more valid plans than this is too big to list: the quick run fails
 #: on one (retune the generator), the sweep skips it (about 1 seed in 300).

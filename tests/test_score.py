@@ -7,7 +7,7 @@ import pytest
 from planner import score
 from planner.plan import Delivery, Plan
 from planner.scenario import Product
-from planner.score import Scorer, guarantee_problems, meets_guarantees, score_plan
+from planner.score import Guarantees, Scorer, guarantee_problems, meets_guarantees, score_plan
 from tests.factories import (
     ask,
     base_data,
@@ -146,7 +146,7 @@ def test_guarantee_keeps_the_baseline_minimum() -> None:
     s = build(d)
     assert s.objective.keep_baseline_minimum
     baseline = plan_baseline(s)
-    assert Scorer(s).baseline_floor == 10_000
+    assert Guarantees(Scorer(s)).baseline_floor == 10_000
     assert meets_guarantees(s, baseline)
     (problem,) = guarantee_problems(s, [])
     assert problem.startswith("keep_baseline_minimum")

@@ -20,7 +20,7 @@ import pytest
 from planner import SolveParams, SolveStatus, solve
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
-from planner.score import TOLERANCE, Scorer
+from planner.score import TOLERANCE, Guarantees, Scorer
 from planner.validate import check_plan
 from tests.factories import (
     ask,
@@ -254,6 +254,7 @@ def best_plan(data: dict[str, Any], s: Scenario) -> Best:
         for i in range(len(cands))
     ]
     scorer = Scorer(s)
+    guarantees = Guarantees(scorer)
     best = Best()
 
     def visit(chosen: list[int], pinned_ok: bool) -> None:
@@ -262,7 +263,7 @@ def best_plan(data: dict[str, Any], s: Scenario) -> Best:
             raise TooBig(f"more than {MAX_PLANS} valid plans")
         if pinned_ok:
             plan = Plan.of(cands[i] for i in chosen)
-            if not scorer.guarantee_problems(plan):
+            if not guarantees.problems(plan):
                 key = scorer.score(plan).key
                 if best.example is None or key > best.key:
                     best.key, best.example = key, plan

@@ -1,11 +1,8 @@
-"""The objective's score of any plan, computed from the plan alone (no solver).
+"""The named terms of the objective for a plan, counted as the model counts them.
 
-:func:`score_plan` restates the goals of ``planner/solver/objective.py`` with plain
-loops over a plan's deliveries: each named term's points, the total and the value of
-each solve stage. It gives the same figures as the model for the same plan, so that a
-plan from a file, the baseline or a test's enumeration can be ranked exactly as the
-solver ranks plans, and the tests can check on every solve that the solver reports the
-objective of the plan it returns (``tests/factories.py``).
+:class:`Scorer` restates the goals of ``planner/solver/objective.py`` with plain loops
+over a plan's deliveries: each named term's points, the total and the value of each
+solve stage, the same figures as the model's for the same plan.
 
 How the model counts, and so how this module counts
 -----------------------------------------------------
@@ -34,14 +31,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 
-from planner.baseline import plan_baseline
 from planner.network import Distances
 from planner.options import line_options
 from planner.plan import Delivery, Plan
 from planner.scenario import EVENT_PRODUCTS, Scenario
-from planner.validate import check_plan
 
 #: Objective coefficients are points times this, rounded to integers (the model's
 #: ``planner.solver.context.SCALE``; a test checks that they agree).
@@ -334,97 +328,6 @@ class Scorer:
                     "must resolve (see planner.validate.check_plan, rule known_reference)"
                 )
 
-    # -- the guarantees ----------------------------------------------------------------
-
-    @cached_property
-    def baseline_floor(self) -> int | None:
-        """The lowest committee coverage every plan keeps, in basis points, or None.
-
-        Mirrors the model (``planner.solver.entry``): with
-        ``objective.keep_baseline_minimum``, the fairness level stays at least at the
-        spreadsheet baseline's, as long as the baseline's plan is a solution of the
-        model, i.e. keeps every hard rule but the pins (the model completes it without
-        its pins). A baseline plan that breaks a rule is a bug of the baseline; the
-        model then keeps no floor, and neither does this.
-        """
-        s = self.scenario
-        if not s.objective.keep_baseline_minimum or not self.request_bp:
-            return None
-        baseline = plan_baseline(s)
-        if any(v.rule != "pinned" for v in check_plan(s, baseline)):
-            return None
-        return self.min_coverage_bp(baseline)
-
-    def guarantee_problems(self, plan: Plan | Iterable[Delivery]) -> list[str]:
-        """Every guarantee of the objective the plan breaks (see :func:`guarantee_problems`)."""
-        floor = self.baseline_floor
-        if floor is None:
-            return []
-        level = self.min_coverage_bp(list(plan))
-        assert level is not None  # a floor exists only when some line is attainable
-        if level >= floor:
-            return []
-        return [
-            f"keep_baseline_minimum: the lowest committee coverage is {level / 100:.2f} %, "
-            f"below the spreadsheet baseline's {floor / 100:.2f} %"
-        ]
-
-
-def score_plan(
-    scenario: Scenario, plan: Plan | Iterable[Delivery], distances: Distances | None = None
-) -> PlanScore:
-    """The objective's named terms, total and stage values for a plan, without a solver.
-
-    Parameters
-    ----------
-    scenario
-        A validated scenario.
-    plan
-        The plan (or its deliveries). Every delivery's committee, resource and demand
-        line must resolve; the figures mean what the model's would for a plan that
-        keeps every hard rule (``planner.validate.check_plan``).
-    distances
-        Road distances; built from the scenario when not given (scoring many plans of
-        one scenario is quicker with a :class:`Scorer`).
-
-    Returns
-    -------
-    PlanScore
-        Each term's exact and model points, the total (what ``Result.objective`` gives
-        for the plan) and the value of each stage (what ``Result.stages`` reports).
-
-    Raises
-    ------
-    ValueError
-        If a delivery's committee, resource or demand line does not resolve.
-    """
-    return Scorer(scenario, distances).score(plan)
-
-
-def guarantee_problems(scenario: Scenario, plan: Plan | Iterable[Delivery]) -> list[str]:
-    """Every guarantee of the objective that a plan breaks; empty when it meets them all.
-
-    The guarantees are the constraints the solve adds to the hard rules, so a plan the
-    solver may return both keeps every hard rule and meets these. This is the one place
-    that restates them; it mirrors the model (``planner.solver.entry``). Today there is
-    one: with ``objective.keep_baseline_minimum``, the lowest committee coverage (over
-    lines some option can serve, in whole basis points) is at least the spreadsheet
-    baseline's.
-
-    Parameters
-    ----------
-    scenario
-        A validated scenario.
-    plan
-        The plan (or its deliveries).
-    """
-    return Scorer(scenario).guarantee_problems(plan)
-
-
-def meets_guarantees(scenario: Scenario, plan: Plan | Iterable[Delivery]) -> bool:
-    """Whether a plan meets every guarantee of the objective (:func:`guarantee_problems`)."""
-    return not guarantee_problems(scenario, plan)
-
 
 __all__ = [
     "BASIS",
@@ -435,7 +338,4 @@ __all__ = [
     "Scorer",
     "TermScore",
     "attainable_lines",
-    "guarantee_problems",
-    "meets_guarantees",
-    "score_plan",
 ]

@@ -152,16 +152,38 @@ def cycle_starts(fits: Iterable[int], duration: int) -> list[int]:
     return sorted(first_in_cycle.values())
 
 
+def option_themes(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> list[str]:
+    """The themes options of ``unit`` for ``line`` deliver: :func:`delivered_theme` first.
+
+    Every theme the unit offers that fits the line (rule ``theme_fit``) when the theme
+    can change the objective: the ``variety`` goal is on, or a fixture with a bonus
+    favours some themes of the line's product. Otherwise only the delivered theme, which
+    loses no plan: deliveries that differ only in their theme keep and break the same
+    hard rules (``theme_fit`` looks at each alone, the others not at the theme) and
+    score the same on every other goal (docs/rules.md).
+    """
+    first = delivered_theme(line, unit)
+    if first is None:
+        return []
+    objective = scenario.objective
+    themed_fixture = objective.fixtures > 0 and any(
+        f.product == line.product and f.themes and f.bonus > 0 for f in scenario.season.fixtures
+    )
+    if not (objective.variety > 0 or themed_fixture):
+        return [first]
+    wished = line.demand.themes
+    return [first, *(t for t in unit.themes if t != first and (not wished or t in wished))]
+
+
 def line_options(scenario: Scenario, line: DemandLine) -> list[Option]:
-    """Every option of one demand line, in unit then week order."""
+    """Every option of one demand line, in unit, then theme, then week order."""
     out = []
     for unit in _units_of(scenario, line.product):
         if static_blocker(scenario, line, unit) is not None:
             continue
-        theme = delivered_theme(line, unit)
-        assert theme is not None
-        for w in first_weeks(scenario, line, unit):
-            out.append(Option(line.id, unit.id, w, unit.duration, theme))
+        for theme in option_themes(scenario, line, unit):
+            for w in first_weeks(scenario, line, unit):
+                out.append(Option(line.id, unit.id, w, unit.duration, theme))
     return out
 
 

@@ -415,3 +415,28 @@ def test_a_copy_pin_plans_its_kind_copy_by_copy() -> None:
         ("C2/book_set/1", "BK-1"),
         ("C2/book_set/1", "BK-2"),
     ]
+
+
+# -- themes -----------------------------------------------------------------------------
+
+
+def test_other_fitting_themes_are_options_only_when_a_goal_sees_them() -> None:
+    """A two-topic lecturer gives one option per week (the delivered theme) while no
+    goal looks at themes; with variety on, or a fixture favouring a topic, one per
+    fitting topic, the delivered theme first (and never a topic the line did not wish)."""
+    d = base_data(weeks=2, committees=1)
+    d["resources"] = {"lecturers": [lecturer("L1", ["党史", "健康", "法律"])]}
+    d["demand"] = [ask("C1", "lecture", 1, themes=["健康", "党史"])]
+
+    def themes() -> list[str]:
+        return [o.theme for o in all_options(build(d)) if o.first_week == 1]
+
+    assert themes() == ["健康"]
+    d["objective"] = {"variety": 1}
+    assert themes() == ["健康", "党史"]
+    d["objective"] = {}
+    d["season"]["fixtures"] = [
+        {"id": "F", "name": "节", "weeks": [1], "product": "lecture", "themes": ["党史"],
+         "bonus": 1}
+    ]  # fmt: skip
+    assert themes() == ["健康", "党史"]

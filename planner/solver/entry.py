@@ -220,7 +220,11 @@ def _result(
         fallback = beats_found = True
     bound = _bound(built, search)
     all_optimal = search.all_optimal
-    if ctx.scenario.objective.fairness_first and "fairness" not in search.bounds:
+    objective = ctx.scenario.objective
+    # Only a fairness stage that was planned (see plan_stages) and did not end counts
+    # against the status: with no line any option can serve there is none to run.
+    fairness_stage = objective.fairness_first and objective.fairness > 0
+    if fairness_stage and ctx.fairness_var is not None and "fairness" not in search.bounds:
         all_optimal = False
     optimal = all_optimal and bound is not None
     if optimal:

@@ -14,7 +14,8 @@ def baseline_solution(ctx: ModelContext, terms: list[GoalTerm]) -> list[int] | N
     completed (for example when pins conflict with it).
     """
     index = {
-        (o.line_id, o.copy_id or o.unit_id, o.first_week): i for i, o in enumerate(ctx.options)
+        (o.line_id, o.copy_id or o.unit_id, o.first_week, o.theme): i
+        for i, o in enumerate(ctx.options)
     }
     per_copy = {o.unit_id for o in ctx.options if o.copy_id is not None}
     s = ctx.scenario
@@ -22,7 +23,7 @@ def baseline_solution(ctx: ModelContext, terms: list[GoalTerm]) -> list[int] | N
     for d in plan_baseline(s):
         unit_id = d.unit_id(s)
         resource = d.resource_id if unit_id in per_copy else unit_id
-        i = index.get((d.demand_id, resource, d.first_week))
+        i = index.get((d.demand_id, resource, d.first_week, d.theme))
         if i is not None:
             chosen.add(i)
     return complete(ctx, [int(i in chosen) for i in range(len(ctx.x))], terms)

@@ -294,6 +294,18 @@ def test_variety_prefers_two_genres() -> None:
     assert {dl.theme for dl in r.plan} == {"沪剧", "越剧"}
 
 
+def test_variety_takes_a_lecturers_second_topic() -> None:
+    """One lecturer with two topics gives a committee that wished for none of them one
+    talk on each when variety counts (the second topic is an option of the model)."""
+    d = base_data(weeks=2, committees=1)
+    d["resources"] = {"lecturers": [lecturer("L1", ["党史", "健康"])]}
+    d["demand"] = [ask("C1", "lecture", 2)]
+    d["objective"] = only(coverage=100, variety=5)
+    r = solve_valid(build(d))
+    assert r.plan is not None
+    assert sorted(dl.theme for dl in r.plan) == ["健康", "党史"]
+
+
 def test_pin_is_kept() -> None:
     """A pinned show in week 3 stays in week 3, although week 1 is as good otherwise."""
     d = base_data(weeks=4, committees=1)
@@ -381,6 +393,19 @@ def test_no_demand_gives_an_empty_optimal_plan() -> None:
     assert r.plan is not None
     assert r.status == SolveStatus.OPTIMAL
     assert len(r.plan) == 0
+
+
+def test_fairness_first_without_a_servable_line_is_optimal() -> None:
+    """With fairness_first but no line any option can serve there is no fairness stage
+    to run: the proven empty plan is optimal, not feasible."""
+    d = base_data(weeks=2)
+    d["resources"] = {"board_sets": [board_set("E1", stay_weeks=2)]}
+    d["season"]["closed_weeks"] = [2]  # no two-week stay fits
+    d["demand"] = [ask("C1", "exhibition", 1)]
+    d["objective"] = {"fairness_first": True}
+    r = solve_valid(build(d))
+    assert r.status == SolveStatus.OPTIMAL
+    assert [st.name for st in r.stages] == ["primary"]
 
 
 def test_bound_covers_the_objective_with_a_secondary_stage() -> None:

@@ -128,8 +128,16 @@ def fullwidth_colons(text: str) -> list[Problem]:
 
 def _syntax_problems(exc: yaml.YAMLError, text: str) -> list[Problem]:
     """The problems of a YAML syntax error, naming the likely slip where there is one."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters.
+        if exc.encoding == "unicode":
+            at = text.count("\n", 0, exc.position) + 1
+        else:
+            at = text.encode("utf-8").count(b"\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return [Problem((), message("control_character", code=code), at)]
     mark = getattr(exc, "problem_mark", None)
-    line = mark.line + 1 if mark is not None else None
+    line: int | None = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
     colons = [p for p in fullwidth_colons(text) if line is None or (p.line or 0) <= line]
     if colons:
@@ -137,9 +145,16 @@ def _syntax_problems(exc: yaml.YAMLError, text: str) -> list[Problem]:
         return colons
     if "maximum nesting depth" in problem:
         return [Problem((), message("limit_depth", limit=MAX_DEPTH), line)]
-    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+    if mark is not None and "\t" in _indentation(text, mark.line):
         return [Problem((), message("tab"), line)]
     return [Problem((), message("malformed", problem=problem), line)]
+
+
+def _indentation(text: str, index: int) -> str:
+    """The leading white space of the line ``index`` (0-based) of ``text``."""
+    lines = text.split("\n", index + 1)
+    line = lines[index] if index < len(lines) else ""
+    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def _walk(root: yaml.Node, source: str) -> list[Problem]:

@@ -39,6 +39,8 @@ MESSAGES: dict[str, str] = {
     "gbk_hint": ", the file reads as GBK/GB18030",
     # -- YAML -------------------------------------------------------------------------
     "malformed": "malformed YAML: {problem}",
+    "control_character": "a control character (U+{code:04X}) is not allowed in YAML; "
+    "remove it",
     "tab": "a tab character where YAML expects spaces; indent with spaces, not tabs",
     "fullwidth_colon": "full-width colon '：' after {key!r}; write an ASCII colon and a "
     "space ('{key}: ')",

@@ -92,18 +92,21 @@ def network_problems(scenario: Scenario) -> list[Problem]:
     # Each place that must be reached, once, at the first record that needs it.
     needed: dict[str, tuple[Loc, str]] = {}
     for i, c in enumerate(s.committees):
-        needed.setdefault(c.id, (("committees", i, "id"), f"committee {c.id!r} ({c.name})"))
+        needed.setdefault(
+            c.id, (("committees", i, "id"), message("reach_committee", ident=c.id, name=c.name))
+        )
     homes = {c.grid for c in s.committees}
     homes |= {t.home_grid for t in r.troupes} | {t.home_grid for t in r.trainers}
     for j, g in enumerate(s.grids):
         if g.id in homes:
-            what = f"the sub-centre {g.subcentre.id!r} of grid {g.id!r}"
+            what = message("reach_subcentre", ident=g.subcentre.id, grid=g.id)
             needed.setdefault(g.subcentre.id, (("grids", j, "subcentre", "id"), what))
     if r.board_sets:
         depot = r.van.depot
-        needed.setdefault(depot, (("resources", "van", "depot"), f"the van's depot {depot!r}"))
+        what = message("reach_depot", ident=depot)
+        needed.setdefault(depot, (("resources", "van", "depot"), what))
     for i, lec in enumerate(r.lecturers):
-        what = f"the home {lec.home!r} of lecturer {lec.id!r}"
+        what = message("reach_lecturer_home", ident=lec.home, lecturer=lec.id)
         needed.setdefault(lec.home, (("resources", "lecturers", i, "home"), what))
     return [
         Problem(loc, message("unreachable", what=what, centre=s.centre.id), ref=NETWORK_REF)

@@ -93,11 +93,11 @@ def load(text: str, source: str) -> tuple[Any, yaml.Node, list[Problem]]:
     ScenarioError
         When the text is empty, malformed, or over a limit (which one is said).
     """
-    if len(text) > MAX_FILE_BYTES:
-        text_size = len(text.encode("utf-8"))
-        if text_size > MAX_FILE_BYTES:
-            limit = message("limit_file_size", size=text_size, limit=MAX_FILE_BYTES)
-            raise ScenarioError(source, [Problem((), limit)])
+    # A character is at most 4 bytes of UTF-8: most texts need no encoding to tell.
+    if len(text) * 4 > MAX_FILE_BYTES and len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        size = len(text.encode("utf-8"))
+        limit = message("limit_file_size", size=size, limit=MAX_FILE_BYTES)
+        raise ScenarioError(source, [Problem((), limit)])
     if not text.strip():
         raise ScenarioError(source, [Problem((), message("empty"))])
     loader = _LOADER(text)
@@ -112,10 +112,36 @@ def load(text: str, source: str) -> tuple[Any, yaml.Node, list[Problem]]:
         if node is None:
             raise ScenarioError(source, [Problem((), message("empty"))])
         duplicates = _walk(node, source)
-        data = loader.construct_document(node)
+        try:
+            data = loader.construct_document(node)
+        except yaml.YAMLError as exc:  # an unknown tag, an unhashable key
+            raise ScenarioError(source, _syntax_problems(exc, text)) from None
+        except (ValueError, TypeError, OverflowError):  # 2027-02-30, !!int x
+            raise ScenarioError(source, [_unreadable_value(node)]) from None
     finally:
         loader.dispose()
     return data, node, duplicates
+
+
+def _unreadable_value(root: yaml.Node) -> Problem:
+    """The first value of the tree that YAML cannot build, with its line.
+
+    Only a failed file pays for this second look, one value at a time.
+    """
+    constructor = yaml.constructor.SafeConstructor()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+                text = message("bad_value", value=node.value, reason=exc)
+                return Problem((), text, node.start_mark.line + 1)
+        else:
+            children = _flat_children(node)
+            stack.extend(reversed(children))
+    return Problem((), message("bad_value", value="?", reason="unknown"))
 
 
 def fullwidth_colons(text: str) -> list[Problem]:

@@ -107,7 +107,7 @@ def _weeks_in_season(out: list[Problem], s: Scenario, loc: Loc, weeks: Iterable[
     for w in weeks:
         if w > nweeks:
             out.append(
-                Problem(loc, f"week {w} is outside the season (1..{nweeks})", ref=SEASON_REF)
+                Problem(loc, message("outside_season", week=w, weeks=nweeks), ref=SEASON_REF)
             )
 
 
@@ -120,7 +120,7 @@ def _duplicates(out: list[Problem], section: str, ids: Sequence[str]) -> None:
                 out.append(
                     Problem(
                         (*section.split("."), i, "id"),
-                        f"duplicated id {ident!r} (first at {section}[{first}])",
+                        message("duplicated_id", ident=ident, first=f"{section}[{first}]"),
                     )
                 )
 
@@ -147,7 +147,9 @@ def _season_problems(s: Scenario, out: list[Problem]) -> None:
     try:
         zoneinfo.ZoneInfo(s.season.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        out.append(Problem(("season", "timezone"), f"unknown time zone {s.season.timezone!r}"))
+        out.append(
+            Problem(("season", "timezone"), message("unknown_timezone", zone=s.season.timezone))
+        )
     _weeks_in_season(out, s, ("season", "closed_weeks"), s.season.closed_weeks)
 
 
@@ -160,12 +162,15 @@ def _grid_and_committee_problems(s: Scenario, out: list[Problem]) -> None:
     for i, g in enumerate(s.grids):
         if node_count[g.subcentre.id] > 1:
             out.append(
-                Problem(("grids", i, "subcentre", "id"), f"duplicated place id {g.subcentre.id!r}")
+                Problem(
+                    ("grids", i, "subcentre", "id"),
+                    message("duplicated_place", ident=g.subcentre.id),
+                )
             )
     place_ids = set(node_ids)
     for i, c in enumerate(s.committees):
         if c.id in place_ids:
-            out.append(Problem(("committees", i, "id"), f"id {c.id!r} is also a place id"))
+            out.append(Problem(("committees", i, "id"), message("committee_is_place", ident=c.id)))
         if c.grid not in s.grid_by_id:
             out.append(unknown(("committees", i, "grid"), "grid", c.grid))
         _weeks_in_season(out, s, ("committees", i, "closed_weeks"), c.closed_weeks)
@@ -184,7 +189,7 @@ def _resource_id_problems(s: Scenario, out: list[Problem]) -> None:
                 out.append(
                     Problem(
                         (*section.split("."), i, "id"),
-                        f"id {ident!r} is used by another kind of resource",
+                        message("shared_resource_id", ident=ident),
                     )
                 )
     all_sets: list[BookSet | BoardSet] = [*r.book_sets, *r.board_sets]
@@ -195,7 +200,7 @@ def _resource_id_problems(s: Scenario, out: list[Problem]) -> None:
                 out.append(
                     Problem(
                         (*section.split("."), i, "id"),
-                        f"id {ident!r} clashes with the name of a copy of another set",
+                        message("copy_name_clash", ident=ident),
                     )
                 )
 
@@ -214,7 +219,7 @@ def _resource_record_problems(s: Scenario, out: list[Problem]) -> None:
                 out.append(
                     Problem(
                         ("resources", kind, i, "stay_weeks"),
-                        f"stay of {b.stay_weeks} weeks is longer than the season ({nweeks})",
+                        message("stay_too_long", length=b.stay_weeks, weeks=nweeks),
                         ref=SEASON_REF,
                     )
                 )
@@ -242,7 +247,7 @@ def _resource_record_problems(s: Scenario, out: list[Problem]) -> None:
             out.append(
                 Problem(
                     ("resources", "trainers", i, "course_weeks"),
-                    f"course of {tr.course_weeks} weeks is longer than the season ({nweeks})",
+                    message("course_too_long", length=tr.course_weeks, weeks=nweeks),
                     ref=SEASON_REF,
                 )
             )
@@ -266,7 +271,7 @@ def _demand_problems(s: Scenario, out: list[Problem]) -> None:
     first_index: dict[str, int] = {}
     for i, line in enumerate(s.demand_lines):
         if first_index.setdefault(line.id, i) != i:
-            out.append(Problem(("demand", i, "id"), f"duplicated demand id {line.id!r}"))
+            out.append(Problem(("demand", i, "id"), message("duplicated_demand_id", ident=line.id)))
     for i, d in enumerate(s.demand):
         if d.committee not in s.committee_by_id:
             out.append(unknown(("demand", i, "committee"), "committee", d.committee))
@@ -303,15 +308,21 @@ def _pin_problems(s: Scenario, out: list[Problem]) -> None:
             out.append(
                 Problem(
                     ("pins", i, "product"),
-                    f"resource {p.resource!r} delivers {unit.product.value}, not {p.product.value}",
+                    message(
+                        "pin_product",
+                        resource=p.resource,
+                        delivers=unit.product.value,
+                        product=p.product.value,
+                    ),
                 )
             )
         if p.first_week + unit.duration - 1 > nweeks and p.first_week <= nweeks:
             out.append(
                 Problem(
                     ("pins", i, "first_week"),
-                    f"a {unit.duration}-week delivery from week {p.first_week} runs past the "
-                    f"season ({nweeks} weeks)",
+                    message(
+                        "pin_past_season", length=unit.duration, week=p.first_week, weeks=nweeks
+                    ),
                     ref=SEASON_REF,
                 )
             )
@@ -323,8 +334,14 @@ def _pin_problems(s: Scenario, out: list[Problem]) -> None:
                 out.append(
                     Problem(
                         ("pins", i, "demand"),
-                        f"demand line {p.demand!r} is for {pinned_line.committee} "
-                        f"{pinned_line.product.value}, not {p.committee} {p.product.value}",
+                        message(
+                            "pin_demand_line",
+                            line=p.demand,
+                            line_committee=pinned_line.committee,
+                            line_product=pinned_line.product.value,
+                            committee=p.committee,
+                            product=p.product.value,
+                        ),
                         ref=("demand line", p.demand),
                     )
                 )

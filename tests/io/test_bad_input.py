@@ -35,6 +35,17 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
         ["FILE:12: committees[1].name: duplicated key 'name' (first on line 12)"],
     ),
     "empty.yaml": (2, ["FILE: (top level): the file is empty"]),
+    "impossible-date.yaml": (
+        2,
+        ["FILE:3: (top level): the value '2027-02-30' cannot be read: day is out of range"],
+    ),
+    "python-object-tag.yaml": (
+        2,
+        [
+            "FILE:1: (top level): malformed YAML: could not determine a constructor for the tag "
+            "'tag:yaml.org,2002:python/object/apply:os.system'"
+        ],
+    ),
     "top-level-list.yaml": (2, ["(top level): expected a mapping at the top, found list"]),
     "control-character.yaml": (
         2,

@@ -252,7 +252,7 @@ def _duplicated_committee() -> dict[str, Any]:
 BAD_FILES: dict[str, tuple[bytes | None, str]] = {
     "malformed": (b"name: x\nseason: [1, 2\n", "malformed YAML"),
     "empty": (b"", "the file is empty"),
-    "non-utf8": (b"\xff\xfen\x00a\x00m\x00e\x00:\x00", "not UTF-8: byte 0xff at offset 0"),
+    "non-utf8": (b"\xff\xfen\x00a\x00m\x00e\x00:\x00", "the file is UTF-16"),
     "missing": (None, "cannot read file"),
     "duplicated-id": (
         yaml.safe_dump(_duplicated_committee(), allow_unicode=True).encode(),

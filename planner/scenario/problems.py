@@ -282,8 +282,8 @@ def _demand_problems(s: Scenario, out: list[Problem]) -> None:
 def _pin_problems(s: Scenario, out: list[Problem]) -> None:
     """Pins: committee and week; resource, product, length and demand line.
 
-    Run whatever else is wrong, so that a planner sees every problem of the pins at
-    once. A resource id that two records share is looked up no further (which record
+    These run whatever else is wrong in the file, so that a planner sees every problem
+    of the pins at once. A resource id that two records share is looked up no further (which record
     the pin means is unknown; the duplicate is reported at the records).
     """
     nweeks = s.season.weeks

@@ -116,10 +116,11 @@ class Salvage:
 
     def keep(self, problems: Iterable[Problem]) -> list[Problem]:
         """The problems of the salvaged scenario that the replaced parts do not explain."""
-        return [p for p in problems if not self._explained(p)]
+        bad = set(self.bad)
+        return [p for p in problems if not self._explained(p, bad)]
 
-    def _explained(self, p: Problem) -> bool:
-        if any(p.loc[: len(loc)] == loc for loc in self.bad):
+    def _explained(self, p: Problem, bad: set[Loc]) -> bool:
+        if any(p.loc[:k] in bad for k in range(1, len(p.loc) + 1)):
             return True
         if p.ref is None:
             return False

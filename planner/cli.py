@@ -34,6 +34,7 @@ from planner.plan import Plan
 from planner.report import solve_report
 from planner.result import Result, SolveStatus
 from planner.scenario import Scenario, ScenarioError
+from planner.scenario.messages import message
 from planner.validate import check_plan
 
 EXIT_INVALID = 2
@@ -122,7 +123,7 @@ def solve(
         err.print(str(exc), markup=False)
         raise typer.Exit(EXIT_INVALID) from None
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        err.print(f"--out {out_dir}: exists and is not a folder", markup=False)
+        err.print(message("out_exists", path=out_dir), markup=False)
         raise typer.Exit(EXIT_INVALID)
     stop = threading.Event()
     # From here until the outputs are written, Ctrl-C asks for the best plan so far
@@ -201,7 +202,13 @@ def generate(
         "scenario.yaml"
     ),
 ) -> None:
-    """Generate a seeded scenario of a scale tier."""
+    """Generate a seeded scenario of a scale tier (never over an existing file)."""
+    if output.exists():
+        err.print(message("out_file_exists", path=output), markup=False)
+        raise typer.Exit(EXIT_INVALID)
+    if not output.parent.is_dir():
+        err.print(message("out_no_folder", path=output, folder=output.parent), markup=False)
+        raise typer.Exit(EXIT_INVALID)
     try:
         s = generate_scenario(tier, seed, weeks)
     except ValueError as exc:

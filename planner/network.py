@@ -7,7 +7,9 @@ from functools import cache
 
 import networkx as nx
 
-from planner.scenario import Location, Product, Scenario
+from planner.scenario import Loc, Location, Problem, Product, Scenario
+from planner.scenario.messages import message
+from planner.scenario.problems import NETWORK_REF
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -64,6 +66,53 @@ def build_network(scenario: Scenario) -> nx.Graph:
             for b in members[i + 1 :]:
                 link(a, b)
     return g
+
+
+def network_problems(scenario: Scenario) -> list[Problem]:
+    """Places the road network does not connect to the centre, each as a problem.
+
+    Every committee, its grid's sub-centre, the van's depot (when there are board
+    sets) and the home of every troupe, lecturer and trainer must be reachable from the
+    centre, so that every travel distance the planner needs is finite (reachable from
+    the centre, they are reachable from each other). Only explicit ``roads`` can leave a
+    place out; the default network joins everything. Places that are unknown are
+    reported by :func:`planner.scenario.scenario_problems`, not here.
+
+    Returns
+    -------
+    list of Problem
+        One per unreachable place, at the record that names it.
+    """
+    s = scenario
+    if not s.network.roads:
+        return []
+    graph = build_network(s)
+    reached = nx.node_connected_component(graph, s.centre.id)
+    r = s.resources
+    # Each place that must be reached, once, at the first record that needs it.
+    needed: dict[str, tuple[Loc, str]] = {}
+    for i, c in enumerate(s.committees):
+        needed.setdefault(
+            c.id, (("committees", i, "id"), message("reach_committee", ident=c.id, name=c.name))
+        )
+    homes = {c.grid for c in s.committees}
+    homes |= {t.home_grid for t in r.troupes} | {t.home_grid for t in r.trainers}
+    for j, g in enumerate(s.grids):
+        if g.id in homes:
+            what = message("reach_subcentre", ident=g.subcentre.id, grid=g.id)
+            needed.setdefault(g.subcentre.id, (("grids", j, "subcentre", "id"), what))
+    if r.board_sets:
+        depot = r.van.depot
+        what = message("reach_depot", ident=depot)
+        needed.setdefault(depot, (("resources", "van", "depot"), what))
+    for i, lec in enumerate(r.lecturers):
+        what = message("reach_lecturer_home", ident=lec.home, lecturer=lec.id)
+        needed.setdefault(lec.home, (("resources", "lecturers", i, "home"), what))
+    return [
+        Problem(loc, message("unreachable", what=what, centre=s.centre.id), ref=NETWORK_REF)
+        for node, (loc, what) in needed.items()
+        if node in graph and node not in reached
+    ]
 
 
 class Distances:

@@ -324,7 +324,7 @@ def _duplicated_committee() -> dict[str, Any]:
 BAD_FILES: dict[str, tuple[bytes | None, str]] = {
     "malformed": (b"name: x\nseason: [1, 2\n", "malformed YAML"),
     "empty": (b"", "the file is empty"),
-    "non-utf8": (b"\xff\xfen\x00a\x00m\x00e\x00:\x00", "not UTF-8: byte 0xff at offset 0"),
+    "non-utf8": (b"\xff\xfen\x00a\x00m\x00e\x00:\x00", "the file is UTF-16"),
     "missing": (None, "cannot read file"),
     "duplicated-id": (
         yaml.safe_dump(_duplicated_committee(), allow_unicode=True).encode(),
@@ -467,6 +467,33 @@ def test_generate_unknown_tier_exits_2(tmp_path: Path) -> None:
     assert "Traceback" not in both(proc)
     assert says(proc.stderr, "unknown tier 'village'"), proc.stderr
     assert not path.exists()
+
+
+def test_generate_never_writes_over_a_file(tmp_path: Path) -> None:
+    """generate refuses an --out that exists (the file is kept) or whose folder does not,
+    with exit code 2 and before generating anything."""
+    taken = tmp_path / "taken.yaml"
+    taken.write_text("keep me", encoding="utf-8")
+    proc = cultplan("generate", "--out", taken)
+    assert proc.returncode == 2, both(proc)
+    assert says(proc.stderr, f"--out {taken}: the file exists; remove it or choose another name")
+    assert taken.read_text(encoding="utf-8") == "keep me"
+    nowhere = tmp_path / "missing" / "s.yaml"
+    proc = cultplan("generate", "--out", nowhere)
+    assert proc.returncode == 2, both(proc)
+    assert says(proc.stderr, f"--out {nowhere}: the folder {nowhere.parent} does not exist")
+    assert "Traceback" not in both(proc)
+
+
+def test_solve_of_bad_input_lists_every_problem_and_writes_nothing(out_dir: Path) -> None:
+    """A file with field, reference and pin problems is refused by solve with all of them
+    listed, exit code 2, and no output folder."""
+    bad = Path(__file__).resolve().parent / "io" / "data" / "bad" / "many-problems-at-once.yaml"
+    proc = cultplan("solve", bad, *SOLVE, "--out", out_dir)
+    assert proc.returncode == 2, both(proc)
+    assert says(proc.stderr, f"{bad}: 7 problems")
+    assert says(proc.stderr, f"{bad}:21: pins[1].resource: unknown resource 'T9'")
+    assert not out_dir.exists()
 
 
 def _interrupted_solve(out: Path, delays: list[float]) -> tuple[int, str]:

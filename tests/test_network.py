@@ -7,8 +7,14 @@ from typing import Any
 
 import pytest
 
-from planner.network import EARTH_RADIUS_KM, Distances, build_network, great_circle_km
-from planner.scenario import Location
+from planner.network import (
+    EARTH_RADIUS_KM,
+    Distances,
+    build_network,
+    great_circle_km,
+    network_problems,
+)
+from planner.scenario import Location, Scenario, ScenarioError
 from tests.factories import (
     base_data,
     board_set,
@@ -134,7 +140,7 @@ def test_default_edges_are_at_least_50_metres() -> None:
 
 def roads_scenario() -> dict[str, Any]:
     """Explicit roads: centre-S1 1 km, S1-C1 2 km, centre-C1 5 km, C1-C2 4 km; C3 of grid
-    G2 is on no road."""
+    G2 is on no road (so reading refuses it: see :func:`unchecked`)."""
     data = two_grids()
     data["network"] = {
         "roads": [
@@ -147,10 +153,19 @@ def roads_scenario() -> dict[str, Any]:
     return data
 
 
+def unchecked(data: dict[str, Any]) -> Scenario:
+    """The scenario of ``data`` with its fields checked but not its references or roads.
+
+    Reading a file refuses a network that leaves C3 unreachable; these tests look at the
+    network code beneath that check.
+    """
+    return Scenario.model_validate(data)
+
+
 def test_explicit_roads_are_the_only_edges() -> None:
     """With roads given, the graph has exactly those edges with their km, and no default
     link (S1-C2, centre-S2) appears."""
-    graph = build_network(build(roads_scenario()))
+    graph = build_network(unchecked(roads_scenario()))
     assert {(frozenset((a, b)), km) for a, b, km in graph.edges(data="km")} == {
         (frozenset(("centre", "S1")), 1.0),
         (frozenset(("S1", "C1")), 2.0),
@@ -163,7 +178,7 @@ def test_explicit_roads_are_the_only_edges() -> None:
 def test_shortest_path_distances() -> None:
     """centre to C1 goes through S1 (3 km, not the 5 km road); to C2 on through C1 (7 km);
     distances are symmetric."""
-    distances = Distances(build(roads_scenario()))
+    distances = Distances(unchecked(roads_scenario()))
     assert distances.km("centre", "C1") == 3.0
     assert distances.km("centre", "C2") == 7.0
     assert distances.km("C2", "centre") == 7.0
@@ -172,7 +187,7 @@ def test_shortest_path_distances() -> None:
 
 def test_unreachable_nodes_are_infinitely_far() -> None:
     """A committee or sub-centre on no road is at infinite distance."""
-    distances = Distances(build(roads_scenario()))
+    distances = Distances(unchecked(roads_scenario()))
     assert distances.km("centre", "C3") == math.inf
     assert distances.km("S2", "C1") == math.inf
 
@@ -189,7 +204,7 @@ def test_delivery_km_per_kind_of_resource() -> None:
         "board_sets": [board_set("E1", stay_weeks=2)],
         "book_sets": [book_set("B1", stay_weeks=2)],
     }
-    distances = Distances(build(data))
+    distances = Distances(unchecked(data))
     assert [distances.home_of(u) for u in ("T1", "L1", "L2", "N1", "E1", "B1")] == [
         "S1",
         "centre",
@@ -211,7 +226,7 @@ def test_van_travels_from_its_depot() -> None:
     """A van based at sub-centre S1 carries boards from there."""
     data = roads_scenario()
     data["resources"] = {"van": {"depot": "S1"}, "board_sets": [board_set("E1")]}
-    distances = Distances(build(data))
+    distances = Distances(unchecked(data))
     assert distances.home_of("E1") == "S1"
     assert distances.delivery_km("E1", "C1") == 2 * 2.0
 
@@ -220,4 +235,67 @@ def test_delivery_to_an_unreachable_committee_is_infinite() -> None:
     """A troupe cannot reach C3, which is on no road."""
     data = roads_scenario()
     data["resources"] = {"troupes": [troupe("T1")]}
-    assert Distances(build(data)).delivery_km("T1", "C3") == math.inf
+    assert Distances(unchecked(data)).delivery_km("T1", "C3") == math.inf
+
+
+# -- reachability ------------------------------------------------------------------------
+
+
+def network_report(data: dict[str, Any]) -> list[str]:
+    """The reachability problems of scenario data, as planners read them."""
+    return [str(p) for p in network_problems(unchecked(data))]
+
+
+def test_reading_refuses_a_committee_the_roads_do_not_reach() -> None:
+    """C3 and its sub-centre S2 are on no road: reading the scenario names both, at the
+    committee and at the grid, instead of letting a solve meet an infinite distance."""
+    with pytest.raises(ScenarioError) as caught:
+        build(roads_scenario())
+    assert [str(p) for p in caught.value.problems] == [
+        "committees[2].id: committee 'C3' (测试3居委会) cannot be reached from the centre "
+        "'centre' by the network's roads",
+        "grids[1].subcentre.id: the sub-centre 'S2' of grid 'G2' cannot be reached from the "
+        "centre 'centre' by the network's roads",
+    ]
+
+
+def test_roads_reaching_everything_pass() -> None:
+    """With S2 and C3 on roads, nothing is unreachable."""
+    data = roads_scenario()
+    data["network"]["roads"] += [road("S1", "S2", 2.0), road("S2", "C3", 1.0)]
+    assert network_report(data) == []
+    assert Distances(build(data)).km("centre", "C3") == 4.0
+
+
+def test_homes_of_resources_must_be_reached() -> None:
+    """A troupe's and a trainer's home sub-centre, a lecturer's home and the van's depot
+    (when there are board sets) are checked too; each place is named once."""
+    data = roads_scenario()
+    data["committees"].pop()  # C3, so that only the homes are unreachable
+    data["resources"] = {
+        "troupes": [troupe("T1", home_grid="G2")],
+        "trainers": [trainer("N1", home_grid="G2")],
+        "lecturers": [lecturer("L1", home="S2")],
+        "board_sets": [board_set("E1")],
+        "van": {"depot": "S2"},
+    }
+    assert network_report(data) == [
+        "grids[1].subcentre.id: the sub-centre 'S2' of grid 'G2' cannot be reached from the "
+        "centre 'centre' by the network's roads",
+    ]
+    data["resources"]["troupes"][0]["home_grid"] = "G1"
+    data["resources"]["trainers"][0]["home_grid"] = "G1"
+    assert network_report(data) == [
+        "resources.van.depot: the van's depot 'S2' cannot be reached from the centre "
+        "'centre' by the network's roads",
+    ]
+    data["resources"]["board_sets"] = []
+    assert network_report(data) == [
+        "resources.lecturers[0].home: the home 'S2' of lecturer 'L1' cannot be reached from "
+        "the centre 'centre' by the network's roads",
+    ]
+
+
+def test_the_default_network_reaches_everything() -> None:
+    """Without roads every place is linked, so there is nothing to report."""
+    assert network_report(two_grids()) == []

@@ -9,9 +9,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from planner.io.safe_yaml import decode, fullwidth_colons, load, read_text
+from planner.network import network_problems
 from planner.scenario import Loc, Problem, Scenario, ScenarioError, scenario_problems
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from planner.scenario.messages import message
+from planner.scenario.salvage import salvage
 
 
 def read_scenario(path: str | Path) -> Scenario:
@@ -20,7 +22,8 @@ def read_scenario(path: str | Path) -> Scenario:
     Parameters
     ----------
     path
-        A YAML file in UTF-8.
+        A YAML file in UTF-8 (a byte-order mark is allowed), within the limits of
+        :mod:`planner.io.safe_yaml`.
 
     Returns
     -------
@@ -33,43 +36,29 @@ def read_scenario(path: str | Path) -> Scenario:
         With every problem found, each with its place and line in the file.
     """
     path = Path(path)
-    source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(source, [Problem((), f"cannot read file: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            source,
-            [Problem((), f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}")],
-        ) from None
-    return parse_scenario(text, source)
+    return parse_scenario(read_text(path), str(path))
 
 
-def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
-    """Parse and validate scenario YAML text; see :func:`read_scenario`."""
-    if not text.strip():
-        raise ScenarioError(source, [Problem((), "the file is empty")])
-    try:
-        document = yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(source, [Problem((), f"malformed YAML: {problem}", line)]) from None
+def parse_scenario(text: str | bytes, source: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario YAML text (or UTF-8 bytes); see :func:`read_scenario`."""
+    if isinstance(text, bytes):
+        text = decode(text, source)
+    document, node, duplicates = load(text, source)
     if not isinstance(document, dict):
         found = type(document).__name__
-        raise ScenarioError(source, [Problem((), f"expected a mapping at the top, found {found}")])
+        problems = [Problem((), message("not_a_mapping", found=found)), *fullwidth_colons(text)]
+        raise ScenarioError(source, problems)
     try:
-        return scenario_from_dict(document, source)
+        scenario = scenario_from_dict(document, source, node)
     except ScenarioError as exc:
-        # Only a bad file pays for a second parse, which gives each problem its line.
-        node = yaml.compose(text, Loader=_LOADER)
-        problems = [Problem(p.loc, p.message, _line(node, p.loc)) for p in exc.problems]
+        # A full-width colon makes a key and its value one string: it explains the
+        # problems that follow, so it is named with them.
+        problems = [*duplicates, *exc.problems, *fullwidth_colons(text)]
         problems.sort(key=lambda p: p.line or 0)
         raise ScenarioError(source, problems) from None
+    if duplicates:
+        raise ScenarioError(source, duplicates)
+    return scenario
 
 
 def scenario_from_dict(
@@ -77,58 +66,42 @@ def scenario_from_dict(
 ) -> Scenario:
     """Validate a scenario given as plain data (as loaded from YAML or JSON).
 
+    Every problem is collected: the field problems, and the cross-reference and network
+    checks of every part whose fields are sound (:mod:`planner.scenario.salvage`).
+
     Raises
     ------
     ScenarioError
-        With every problem found.
+        With every problem found, in the order of the file.
     """
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        field_problems = [Problem(tuple(e["loc"]), _message(e)) for e in exc.errors()]
-        seen = {p.loc for p in field_problems}
-        problems = field_problems + [p for p in raw_reference_problems(data) if p.loc not in seen]
-        raise ScenarioError(
-            source, [Problem(p.loc, p.message, _line(node, p.loc)) for p in problems]
-        ) from None
-    problems = scenario_problems(scenario)
+        errors = exc.errors()
+        field_problems = [Problem(tuple(e["loc"]), _message(e)) for e in errors]
+        part = salvage(data, [tuple(e["loc"]) for e in errors])
+        checked = _all_checks(part.scenario) if part.scenario is not None else []
+        problems = field_problems + part.keep(checked)
+        raise ScenarioError(source, _located(problems, node)) from None
+    problems = _all_checks(scenario)
     if problems:
-        raise ScenarioError(
-            source, [Problem(p.loc, p.message, _line(node, p.loc)) for p in problems]
-        )
+        raise ScenarioError(source, _located(problems, node))
     return scenario
 
 
-def raw_reference_problems(data: dict[str, Any]) -> list[Problem]:
-    """Unknown grid and committee references, read from raw data.
+def _all_checks(scenario: Scenario) -> list[Problem]:
+    """The cross-reference problems and the road network's of a built scenario."""
+    problems = scenario_problems(scenario)
+    return problems + network_problems(scenario)
 
-    Used when the field checks fail (so no :class:`Scenario` can be built), so that a
-    planner sees the reference problems in the same report as the field problems.
-    """
 
-    def items(*path: str) -> list[Any]:
-        node: Any = data
-        for key in path:
-            node = node.get(key) if isinstance(node, dict) else None
-        return node if isinstance(node, list) else []
-
-    def ids(*path: str) -> set[str]:
-        return {str(x.get("id")) for x in items(*path) if isinstance(x, dict) and "id" in x}
-
-    grids, committees = ids("grids"), ids("committees")
-    checks = [
-        (("committees",), "grid", grids, "grid"),
-        (("resources", "troupes"), "home_grid", grids, "grid"),
-        (("resources", "trainers"), "home_grid", grids, "grid"),
-        (("demand",), "committee", committees, "committee"),
-        (("pins",), "committee", committees, "committee"),
-    ]
-    out = []
-    for path, key, known, noun in checks:
-        for i, item in enumerate(items(*path)):
-            if isinstance(item, dict) and key in item and str(item[key]) not in known:
-                out.append(Problem((*path, i, key), f"unknown {noun} {item[key]!r}"))
-    return out
+def _located(problems: list[Problem], node: yaml.Node | None) -> list[Problem]:
+    """The problems with their lines (when the node tree is known), in file order."""
+    if node is None:
+        return problems
+    located = [Problem(p.loc, p.message, _line(node, p.loc), p.ref) for p in problems]
+    located.sort(key=lambda p: p.line or 0)
+    return located
 
 
 def write_scenario(scenario: Scenario, path: str | Path, header: str = "") -> None:
@@ -157,9 +130,12 @@ def scenario_schema() -> str:
 def _message(error: Any) -> str:
     msg = str(error["msg"])
     if error["type"] == "missing":
-        return "required field is missing"
+        return message("missing")
     if error["type"] == "extra_forbidden":
-        return "unknown field"
+        return message("extra")
+    if error["type"] == "value_error" and "error" in error.get("ctx", {}):
+        # The records' own checks name the value; pydantic's "Value error, " goes.
+        return str(error["ctx"]["error"])
     value = error.get("input")
     if error["type"] not in {"model_type", "dict_type", "list_type"} and not isinstance(
         value, dict | list

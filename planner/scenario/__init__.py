@@ -5,7 +5,10 @@ the checks that find every problem of a scenario at once.
 - :mod:`planner.scenario.units`: demand lines and resource units, resolved from records;
 - :mod:`planner.scenario.line_ids`: demand-line ids, explicit or derived from content;
 - :mod:`planner.scenario.model`: :class:`Scenario` and its lookups;
-- :mod:`planner.scenario.problems`: cross-reference problems and :class:`ScenarioError`.
+- :mod:`planner.scenario.problems`: cross-reference problems and :class:`ScenarioError`;
+- :mod:`planner.scenario.salvage`: the checks that still run beside field problems;
+- :mod:`planner.scenario.messages`: the texts of input problems, the id pattern and the
+  limits of a scenario file.
 """
 
 from planner.scenario.model import Scenario

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from planner.scenario.messages import message
 from planner.scenario.model import Scenario
 from planner.scenario.records import BoardSet, BookSet
 
@@ -15,11 +16,18 @@ Loc = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in an input, with its place (a path into the document)."""
+    """One problem in an input, with its place (a path into the document).
+
+    ``ref`` says what the problem rests on, so that a report on a partly unreadable
+    file can leave out what the unread part would explain: ``(noun, id)`` for a
+    reference to an unknown record (``("committee", "C7")``), ``("season", "")`` for a
+    check against the season's length, ``("network", "")`` for reachability by road.
+    """
 
     loc: Loc
     message: str
     line: int | None = None
+    ref: tuple[str, str] | None = None
 
     @property
     def place(self) -> str:
@@ -83,11 +91,24 @@ def scenario_problems(s: Scenario) -> list[Problem]:
     return out
 
 
+#: The ``ref`` of problems that compare with the season's length.
+SEASON_REF = ("season", "")
+#: The ``ref`` of problems of places the road network does not reach.
+NETWORK_REF = ("network", "")
+
+
+def unknown(loc: Loc, noun: str, ident: str) -> Problem:
+    """A reference to a record that does not exist (``unknown committee 'C7'``)."""
+    return Problem(loc, message("unknown", noun=noun, ident=ident), ref=(noun, ident))
+
+
 def _weeks_in_season(out: list[Problem], s: Scenario, loc: Loc, weeks: Iterable[int]) -> None:
     nweeks = s.season.weeks
     for w in weeks:
         if w > nweeks:
-            out.append(Problem(loc, f"week {w} is outside the season (1..{nweeks})"))
+            out.append(
+                Problem(loc, message("outside_season", week=w, weeks=nweeks), ref=SEASON_REF)
+            )
 
 
 def _duplicates(out: list[Problem], section: str, ids: Sequence[str]) -> None:
@@ -99,7 +120,7 @@ def _duplicates(out: list[Problem], section: str, ids: Sequence[str]) -> None:
                 out.append(
                     Problem(
                         (*section.split("."), i, "id"),
-                        f"duplicated id {ident!r} (first at {section}[{first}])",
+                        message("duplicated_id", ident=ident, first=f"{section}[{first}]"),
                     )
                 )
 
@@ -126,7 +147,9 @@ def _season_problems(s: Scenario, out: list[Problem]) -> None:
     try:
         zoneinfo.ZoneInfo(s.season.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        out.append(Problem(("season", "timezone"), f"unknown time zone {s.season.timezone!r}"))
+        out.append(
+            Problem(("season", "timezone"), message("unknown_timezone", zone=s.season.timezone))
+        )
     _weeks_in_season(out, s, ("season", "closed_weeks"), s.season.closed_weeks)
 
 
@@ -139,14 +162,17 @@ def _grid_and_committee_problems(s: Scenario, out: list[Problem]) -> None:
     for i, g in enumerate(s.grids):
         if node_count[g.subcentre.id] > 1:
             out.append(
-                Problem(("grids", i, "subcentre", "id"), f"duplicated place id {g.subcentre.id!r}")
+                Problem(
+                    ("grids", i, "subcentre", "id"),
+                    message("duplicated_place", ident=g.subcentre.id),
+                )
             )
     place_ids = set(node_ids)
     for i, c in enumerate(s.committees):
         if c.id in place_ids:
-            out.append(Problem(("committees", i, "id"), f"id {c.id!r} is also a place id"))
+            out.append(Problem(("committees", i, "id"), message("committee_is_place", ident=c.id)))
         if c.grid not in s.grid_by_id:
-            out.append(Problem(("committees", i, "grid"), f"unknown grid {c.grid!r}"))
+            out.append(unknown(("committees", i, "grid"), "grid", c.grid))
         _weeks_in_season(out, s, ("committees", i, "closed_weeks"), c.closed_weeks)
 
 
@@ -163,7 +189,7 @@ def _resource_id_problems(s: Scenario, out: list[Problem]) -> None:
                 out.append(
                     Problem(
                         (*section.split("."), i, "id"),
-                        f"id {ident!r} is used by another kind of resource",
+                        message("shared_resource_id", ident=ident),
                     )
                 )
     all_sets: list[BookSet | BoardSet] = [*r.book_sets, *r.board_sets]
@@ -174,7 +200,7 @@ def _resource_id_problems(s: Scenario, out: list[Problem]) -> None:
                 out.append(
                     Problem(
                         (*section.split("."), i, "id"),
-                        f"id {ident!r} clashes with the name of a copy of another set",
+                        message("copy_name_clash", ident=ident),
                     )
                 )
 
@@ -193,40 +219,36 @@ def _resource_record_problems(s: Scenario, out: list[Problem]) -> None:
                 out.append(
                     Problem(
                         ("resources", kind, i, "stay_weeks"),
-                        f"stay of {b.stay_weeks} weeks is longer than the season ({nweeks})",
+                        message("stay_too_long", length=b.stay_weeks, weeks=nweeks),
+                        ref=SEASON_REF,
                     )
                 )
             loc: Loc = ("resources", kind, i, "unavailable_weeks")
             _weeks_in_season(out, s, loc, b.unavailable_weeks)
     places = _places(s)
     if r.van.depot not in places:
-        out.append(Problem(("resources", "van", "depot"), f"unknown place {r.van.depot!r}"))
+        out.append(unknown(("resources", "van", "depot"), "place", r.van.depot))
     for i, t in enumerate(r.troupes):
         if t.home_grid not in s.grid_by_id:
-            out.append(
-                Problem(("resources", "troupes", i, "home_grid"), f"unknown grid {t.home_grid!r}")
-            )
+            out.append(unknown(("resources", "troupes", i, "home_grid"), "grid", t.home_grid))
         loc = ("resources", "troupes", i, "unavailable_weeks")
         _weeks_in_season(out, s, loc, t.unavailable_weeks)
     for i, lec in enumerate(r.lecturers):
         if lec.home not in places and lec.home not in s.committee_by_id:
-            out.append(
-                Problem(("resources", "lecturers", i, "home"), f"unknown place {lec.home!r}")
-            )
+            out.append(unknown(("resources", "lecturers", i, "home"), "place", lec.home))
         loc = ("resources", "lecturers", i, "available_weeks")
         _weeks_in_season(out, s, loc, lec.available_weeks or [])
         loc = ("resources", "lecturers", i, "unavailable_weeks")
         _weeks_in_season(out, s, loc, lec.unavailable_weeks)
     for i, tr in enumerate(r.trainers):
         if tr.home_grid not in s.grid_by_id:
-            out.append(
-                Problem(("resources", "trainers", i, "home_grid"), f"unknown grid {tr.home_grid!r}")
-            )
+            out.append(unknown(("resources", "trainers", i, "home_grid"), "grid", tr.home_grid))
         if tr.course_weeks > nweeks:
             out.append(
                 Problem(
                     ("resources", "trainers", i, "course_weeks"),
-                    f"course of {tr.course_weeks} weeks is longer than the season ({nweeks})",
+                    message("course_too_long", length=tr.course_weeks, weeks=nweeks),
+                    ref=SEASON_REF,
                 )
             )
         loc = ("resources", "trainers", i, "unavailable_weeks")
@@ -241,9 +263,7 @@ def _fixture_problems(s: Scenario, out: list[Problem]) -> None:
         _weeks_in_season(out, s, ("season", "fixtures", i, "weeks"), f.weeks)
         for j, rid in enumerate(f.reserves):
             if rid not in resource_ids:
-                out.append(
-                    Problem(("season", "fixtures", i, "reserves", j), f"unknown resource {rid!r}")
-                )
+                out.append(unknown(("season", "fixtures", i, "reserves", j), "resource", rid))
 
 
 def _demand_problems(s: Scenario, out: list[Problem]) -> None:
@@ -251,10 +271,10 @@ def _demand_problems(s: Scenario, out: list[Problem]) -> None:
     first_index: dict[str, int] = {}
     for i, line in enumerate(s.demand_lines):
         if first_index.setdefault(line.id, i) != i:
-            out.append(Problem(("demand", i, "id"), f"duplicated demand id {line.id!r}"))
+            out.append(Problem(("demand", i, "id"), message("duplicated_demand_id", ident=line.id)))
     for i, d in enumerate(s.demand):
         if d.committee not in s.committee_by_id:
-            out.append(Problem(("demand", i, "committee"), f"unknown committee {d.committee!r}"))
+            out.append(unknown(("demand", i, "committee"), "committee", d.committee))
         _weeks_in_season(out, s, ("demand", i, "preferred_weeks"), d.preferred_weeks)
         _weeks_in_season(out, s, ("demand", i, "excluded_weeks"), d.excluded_weeks)
 
@@ -262,49 +282,67 @@ def _demand_problems(s: Scenario, out: list[Problem]) -> None:
 def _pin_problems(s: Scenario, out: list[Problem]) -> None:
     """Pins: committee and week; resource, product, length and demand line.
 
-    The resource checks need the resource units, which are only looked at when every
-    earlier part is sound (a broken reference elsewhere could make them meaningless).
+    These run whatever else is wrong in the file, so that a planner sees every problem
+    of the pins at once. A resource id that two records share is looked up no further (which record
+    the pin means is unknown; the duplicate is reported at the records).
     """
     nweeks = s.season.weeks
-    # Decided before this function adds problems of its own.
-    sound = not out
-    units = s.resource_units if sound else {}
+    units = s.resource_units
+    shared = {
+        ident
+        for ident, n in Counter(i for _, ids in _resource_sections(s) for i in ids).items()
+        if n > 1
+    }
     for i, p in enumerate(s.pins):
         if p.committee not in s.committee_by_id:
-            out.append(Problem(("pins", i, "committee"), f"unknown committee {p.committee!r}"))
+            out.append(unknown(("pins", i, "committee"), "committee", p.committee))
         _weeks_in_season(out, s, ("pins", i, "first_week"), [p.first_week])
-        if not sound:
-            continue
         unit_id = s.unit_of_copy.get(p.resource)
         if unit_id is None:
-            out.append(Problem(("pins", i, "resource"), f"unknown resource {p.resource!r}"))
+            out.append(unknown(("pins", i, "resource"), "resource", p.resource))
+            continue
+        if unit_id in shared:
             continue
         unit = units[unit_id]
         if unit.product != p.product:
             out.append(
                 Problem(
                     ("pins", i, "product"),
-                    f"resource {p.resource!r} delivers {unit.product.value}, not {p.product.value}",
+                    message(
+                        "pin_product",
+                        resource=p.resource,
+                        delivers=unit.product.value,
+                        product=p.product.value,
+                    ),
                 )
             )
         if p.first_week + unit.duration - 1 > nweeks and p.first_week <= nweeks:
             out.append(
                 Problem(
                     ("pins", i, "first_week"),
-                    f"a {unit.duration}-week delivery from week {p.first_week} runs past the "
-                    f"season ({nweeks} weeks)",
+                    message(
+                        "pin_past_season", length=unit.duration, week=p.first_week, weeks=nweeks
+                    ),
+                    ref=SEASON_REF,
                 )
             )
         if p.demand is not None:
             pinned_line = s.demand_by_id.get(p.demand)
             if pinned_line is None:
-                out.append(Problem(("pins", i, "demand"), f"unknown demand line {p.demand!r}"))
+                out.append(unknown(("pins", i, "demand"), "demand line", p.demand))
             elif (pinned_line.committee, pinned_line.product) != (p.committee, p.product):
                 out.append(
                     Problem(
                         ("pins", i, "demand"),
-                        f"demand line {p.demand!r} is for {pinned_line.committee} "
-                        f"{pinned_line.product.value}, not {p.committee} {p.product.value}",
+                        message(
+                            "pin_demand_line",
+                            line=p.demand,
+                            line_committee=pinned_line.committee,
+                            line_product=pinned_line.product.value,
+                            committee=p.committee,
+                            product=p.product.value,
+                        ),
+                        ref=("demand line", p.demand),
                     )
                 )
 
@@ -316,7 +354,7 @@ def _road_problems(s: Scenario, out: list[Problem]) -> None:
         for end in ("a", "b"):
             node = getattr(road, end)
             if node not in nodes:
-                out.append(Problem(("network", "roads", i, end), f"unknown place {node!r}"))
+                out.append(unknown(("network", "roads", i, end), "place", node))
 
 
 #: The checks of :func:`scenario_problems`, one per part of the file, in the order run.
@@ -332,4 +370,12 @@ SCENARIO_CHECKS: tuple[Callable[[Scenario, list[Problem]], None], ...] = (
 )
 
 
-__all__ = ["Problem", "ScenarioError", "format_loc", "scenario_problems"]
+__all__ = [
+    "NETWORK_REF",
+    "SEASON_REF",
+    "Problem",
+    "ScenarioError",
+    "format_loc",
+    "scenario_problems",
+    "unknown",
+]

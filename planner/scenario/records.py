@@ -11,10 +11,13 @@ Weeks are 1-based: week 1 starts on ``season.start`` (a Monday).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from planner.scenario.messages import ID_PATTERN, message
 
 
 class Product(StrEnum):
@@ -32,6 +35,18 @@ STAY_PRODUCTS = frozenset({Product.BOOK_SET, Product.EXHIBITION})
 #: Products that are events held at the committee's venue (count against its weekly limit).
 EVENT_PRODUCTS = frozenset({Product.PERFORMANCE, Product.LECTURE, Product.FITNESS_COURSE})
 
+_ID = re.compile(ID_PATTERN)
+
+
+def _safe_id(value: str) -> str:
+    """Refuse ids that could not name a file (see :data:`ID_PATTERN`)."""
+    if not _ID.fullmatch(value):
+        raise ValueError(message("bad_id", ident=value))
+    return value
+
+
+#: The id of a grid, place, committee, resource or fixture (:data:`ID_PATTERN`).
+Id = Annotated[str, AfterValidator(_safe_id)]
 Week = Annotated[int, Field(ge=1)]
 NonNegInt = Annotated[int, Field(ge=0)]
 PosInt = Annotated[int, Field(ge=1)]
@@ -55,7 +70,7 @@ class Fixture(_Model):
     weeks, and may reserve resources so that they cannot be planned in those weeks.
     """
 
-    id: str
+    id: Id
     name: str
     weeks: list[Week] = Field(min_length=1)
     product: Product | None = None
@@ -97,7 +112,7 @@ class Season(_Model):
 class Place(_Model):
     """A named place on the network (the centre or a sub-centre)."""
 
-    id: str
+    id: Id
     name: str
     location: Location
 
@@ -105,7 +120,7 @@ class Place(_Model):
 class Grid(_Model):
     """A grid (网格) of the subdistrict with its culture sub-centre."""
 
-    id: str
+    id: Id
     name: str
     subcentre: Place
     subdistrict: str = ""
@@ -125,7 +140,7 @@ class Venue(_Model):
 class Committee(_Model):
     """A residents' committee (居委) or partner site that receives deliveries."""
 
-    id: str
+    id: Id
     name: str
     grid: str
     population: NonNegInt
@@ -140,7 +155,7 @@ class Committee(_Model):
 class BookSet(_Model):
     """A kind of book set; ``copies`` identical sets are interchangeable."""
 
-    id: str
+    id: Id
     title: str
     theme: str
     copies: PosInt = 1
@@ -153,7 +168,7 @@ class BookSet(_Model):
 class BoardSet(_Model):
     """A kind of exhibition board set with one theme; ``copies`` are interchangeable."""
 
-    id: str
+    id: Id
     title: str
     theme: str
     copies: PosInt = 1
@@ -173,7 +188,7 @@ class Van(_Model):
 class Troupe(_Model):
     """An amateur arts troupe giving small performances."""
 
-    id: str
+    id: Id
     name: str
     genre: str
     shows_per_week: NonNegInt = 1
@@ -189,7 +204,7 @@ class Troupe(_Model):
 class Lecturer(_Model):
     """A lecturer or demonstrator (often a university volunteer)."""
 
-    id: str
+    id: Id
     name: str
     provider: str = ""
     topics: list[str] = Field(min_length=1)
@@ -204,7 +219,7 @@ class Lecturer(_Model):
 class Trainer(_Model):
     """A fitness trainer; a course is one trainer at one site for consecutive weeks."""
 
-    id: str
+    id: Id
     name: str
     skills: list[str] = Field(min_length=1)
     sessions_per_week: NonNegInt = 2

@@ -166,12 +166,14 @@ def test_empty_file(tmp_path: Path, text: str) -> None:
 
 
 def test_gbk_bytes_are_refused(tmp_path: Path) -> None:
-    """A file saved as GBK is refused, naming the first byte that is not UTF-8."""
-    data = "name: 测试\n".encode("gbk")
-    assert data[6] == 0xB2
+    """A file saved as GBK is refused, naming the first byte that is not UTF-8 with its
+    line and column, and the encoding it reads as."""
+    data = "name: x\ncentre: 测试\n".encode("gbk")
+    assert data[16] == 0xB2
     assert problems_of(tmp_path, data) == [
         "FILE: 1 problem",
-        "FILE: (top level): not UTF-8: byte 0xb2 at offset 6",
+        "FILE:2: (top level): not UTF-8: byte 0xb2 at offset 16 (column 9), the file reads "
+        "as GBK/GB18030; save the file as UTF-8",
     ]
 
 

@@ -205,13 +205,28 @@ def test_pin_of_a_copy_is_known(tiny_data: dict[str, Any]) -> None:
     assert problems(tiny_data) == []
 
 
-def test_pin_resource_checks_wait_for_a_clean_scenario(tiny_data: dict[str, Any]) -> None:
-    """With other problems present, a pin's resource is not looked up (its committee
-    and week still are), so one mistake does not cascade."""
+def test_pin_resource_checks_run_beside_other_problems(tiny_data: dict[str, Any]) -> None:
+    """With another part of the file wrong, a pin's resource is still looked up, so every
+    problem is reported at once."""
     tiny_data["committees"][0]["grid"] = "G9"
-    tiny_data["resources"] = {"troupes": [troupe()]}
-    tiny_data["pins"] = [pin("C1", "performance", "T9", 1)]
-    assert problems(tiny_data) == ["committees[0].grid: unknown grid 'G9'"]
+    tiny_data["resources"] = {"troupes": [troupe()], "book_sets": [book_set(stay_weeks=2)]}
+    tiny_data["pins"] = [pin("C1", "performance", "T9", 1), pin("C1", "book_set", "B1", 4)]
+    assert problems(tiny_data) == [
+        "committees[0].grid: unknown grid 'G9'",
+        "pins[0].resource: unknown resource 'T9'",
+        "pins[1].first_week: a 2-week delivery from week 4 runs past the season (4 weeks)",
+    ]
+
+
+def test_pin_of_a_resource_id_two_records_share(tiny_data: dict[str, Any]) -> None:
+    """A pin naming an id that a troupe and a book set share is not checked against
+    either (which one it means is unknown); the shared id is reported at the records."""
+    tiny_data["resources"] = {"troupes": [troupe("X")], "book_sets": [book_set("X")]}
+    tiny_data["pins"] = [pin("C1", "lecture", "X", 1)]
+    assert problems(tiny_data) == [
+        "resources.book_sets[0].id: id 'X' is used by another kind of resource",
+        "resources.troupes[0].id: id 'X' is used by another kind of resource",
+    ]
 
 
 def test_pin_of_an_unknown_resource_without_any_resources(tiny_data: dict[str, Any]) -> None:

@@ -1,0 +1,284 @@
+"""Checking what can be checked of a file whose fields are partly wrong.
+
+When some fields fail their checks no :class:`Scenario` can be built from the file as it
+is, yet a planner should see every problem at once, not the field problems now and the
+unknown references after the next try. So a bad required field takes a stand-in value
+(a stub record's, the longest season, a centre nobody names), a bad optional field is
+left out (its default applies), and a record that is not even a mapping becomes a stub
+of its kind; every record keeps its place in its list, so every index stays right. The
+cross-reference and network checks then run on that scenario, and
+:meth:`Salvage.keep` leaves out what the stand-ins would explain: problems at a bad
+field or inside a replaced record, references to an id that was replaced, checks
+against a season length that could not be read, reachability when a road, a grid's
+or committee's id or grid, or the centre was replaced, and the demand lines of pins
+when a demand line's id, committee or product was.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from planner.scenario.model import Scenario
+from planner.scenario.problems import NETWORK_REF, SEASON_REF, Loc, Problem
+
+#: Each list of records: its path, the noun its ids are referred to by, and a stub
+#: record (``{stub}`` is replaced by an id that no file uses).
+_LISTS: tuple[tuple[Loc, str, dict[str, Any]], ...] = (
+    (("season", "fixtures"), "", {"id": "{stub}", "name": "-", "weeks": [1]}),
+    (
+        ("grids",),
+        "grid",
+        {
+            "id": "{stub}",
+            "name": "-",
+            "subcentre": {"id": "{stub}.s", "name": "-", "location": {"lat": 0, "lon": 0}},
+        },
+    ),
+    (
+        ("committees",),
+        "committee",
+        {
+            "id": "{stub}",
+            "name": "-",
+            "grid": "{stub}",
+            "population": 0,
+            "location": {"lat": 0, "lon": 0},
+        },
+    ),
+    (("resources", "book_sets"), "resource", {"id": "{stub}", "title": "-", "theme": "-"}),
+    (("resources", "board_sets"), "resource", {"id": "{stub}", "title": "-", "theme": "-"}),
+    (
+        ("resources", "troupes"),
+        "resource",
+        {"id": "{stub}", "name": "-", "genre": "-", "home_grid": "{stub}"},
+    ),
+    (("resources", "lecturers"), "resource", {"id": "{stub}", "name": "-", "topics": ["-"]}),
+    (
+        ("resources", "trainers"),
+        "resource",
+        {"id": "{stub}", "name": "-", "skills": ["-"], "home_grid": "{stub}"},
+    ),
+    (("demand",), "", {"committee": "{stub}", "product": "book_set", "count": 1}),
+    (
+        ("pins",),
+        "",
+        {"committee": "{stub}", "product": "book_set", "resource": "{stub}", "first_week": 1},
+    ),
+    (("network", "roads"), "", {"a": "{stub}", "b": "{stub}.b", "km": 1}),
+)
+#: Stand-ins for required parts and fields outside the lists: a season start that is a
+#: Monday, the longest season (checks against its length are left out), a centre.
+_STAND_INS: dict[Loc, Any] = {
+    ("name",): "-",
+    ("season",): {"start": "2024-01-01", "weeks": 104},
+    ("season", "start"): "2024-01-01",
+    ("season", "weeks"): 104,
+    ("centre",): {"id": "__unread.centre", "name": "-", "location": {"lat": 0, "lon": 0}},
+    ("centre", "id"): "__unread.centre",
+    ("centre", "name"): "-",
+    ("centre", "location"): {"lat": 0, "lon": 0},
+}
+
+
+@dataclass
+class Salvage:
+    """A scenario with every unreadable part replaced, and what was replaced.
+
+    Attributes
+    ----------
+    scenario
+        The scenario the checks run on; None when even the stand-ins do not make one
+        (the grids or committees are not a list at all).
+    bad
+        Places of the field problems and of the replaced records.
+    dropped
+        By ``ref`` noun (grid, place, committee, resource), the ids of replaced records.
+    season_read
+        Whether the season could be read (else checks against its length are left out).
+    network_read
+        Whether every road, grid and committee and the centre could be read.
+    demand_read
+        Whether every demand line could be read (else pins' demand lines are not looked
+        up: lines may be named by their position).
+    """
+
+    scenario: Scenario | None
+    bad: list[Loc] = field(default_factory=list)
+    dropped: dict[str, set[str]] = field(default_factory=dict)
+    season_read: bool = True
+    network_read: bool = True
+    demand_read: bool = True
+
+    def keep(self, problems: Iterable[Problem]) -> list[Problem]:
+        """The problems of the salvaged scenario that the replaced parts do not explain."""
+        bad = set(self.bad)
+        return [p for p in problems if not self._explained(p, bad)]
+
+    def _explained(self, p: Problem, bad: set[Loc]) -> bool:
+        if any(p.loc[:k] in bad for k in range(1, len(p.loc) + 1)):
+            return True
+        if p.ref is None:
+            return False
+        noun, ident = p.ref
+        if p.ref == SEASON_REF:
+            return not self.season_read
+        if p.ref == NETWORK_REF:
+            return not self.network_read
+        if noun == "demand line":
+            return not self.demand_read
+        gone = self.dropped.get(noun, set())
+        # A copy's id (B01-2) names its set kind (B01).
+        return ident in gone or (noun == "resource" and ident.rpartition("-")[0] in gone)
+
+
+def salvage(data: dict[str, Any], errors: Sequence[Loc]) -> Salvage:
+    """Replace the parts of ``data`` that the field ``errors`` are in, and build a scenario.
+
+    Parameters
+    ----------
+    data
+        The file's content (not changed).
+    errors
+        The places of the field problems (pydantic's error locations).
+    """
+    data = copy.deepcopy(data)
+    out = Salvage(None, bad=list(errors))
+    for loc in errors:
+        if not _stub_record(data, loc, out):
+            _replace_part(data, loc, out)
+    try:
+        out.scenario = Scenario.model_validate(data)
+    except ValidationError:
+        out.scenario = None
+    return out
+
+
+#: Fields whose stand-in changes the road network, or the ids of demand lines (derived from
+#: what a line asks for when it has no `id`).
+_NETWORK_FIELDS = frozenset({"id", "grid", "subcentre", "a", "b", "km"})
+_DEMAND_ID_FIELDS = frozenset(
+    {"id", "committee", "product", "themes", "preferred_weeks", "excluded_weeks"}
+)
+
+
+def _stub_record(data: dict[str, Any], loc: Loc, out: Salvage) -> bool:
+    """Mend the record of a list that ``loc`` points into; False if it is in none.
+
+    A bad field the stub has (a required one) takes the stub's value; another is left
+    out (its default applies); a record that is not a mapping becomes the stub.
+    """
+    for path, noun, stub in _LISTS:
+        n = len(path)
+        index = loc[n] if len(loc) > n else None
+        if loc[:n] != path or not isinstance(index, int):
+            continue
+        items = _get(data, path)
+        if not isinstance(items, list) or not 0 <= index < len(items):
+            return False
+        record = items[index]
+        name = "__unread." + ".".join(map(str, (*path, index)))
+        field_name = loc[n + 1] if len(loc) > n + 1 else None
+        if not isinstance(record, dict) or not isinstance(field_name, str):
+            items[index] = _fill(stub, name)
+            out.bad.append((*path, index))
+            field_name = "id"
+        elif field_name in stub:
+            _dropped(out, noun, path, record, field_name)
+            record[field_name] = _fill(stub[field_name], name)
+        else:
+            _leave_out(data, loc)
+        if path == ("demand",) and field_name in _DEMAND_ID_FIELDS:
+            out.demand_read = False
+        if path in {("grids",), ("committees",), ("network", "roads")}:
+            out.network_read = out.network_read and field_name not in _NETWORK_FIELDS
+        return True
+    return False
+
+
+def _dropped(out: Salvage, noun: str, path: Loc, record: dict[str, Any], field: str) -> None:
+    """Remember the ids a record loses when its ``field`` is replaced, under the nouns
+    they are referred to by (a committee's id is a place too; so is a sub-centre's)."""
+    ident, subcentre = record.get("id"), record.get("subcentre")
+    if field == "id" and isinstance(ident, str):
+        if noun:
+            out.dropped.setdefault(noun, set()).add(ident)
+        if path == ("committees",):
+            out.dropped.setdefault("place", set()).add(ident)
+    if (
+        field == "subcentre"
+        and isinstance(subcentre, dict)
+        and isinstance(subcentre.get("id"), str)
+    ):
+        out.dropped.setdefault("place", set()).add(subcentre["id"])
+
+
+def _replace_part(data: dict[str, Any], loc: Loc, out: Salvage) -> None:
+    """Stand in for a required part or field; leave out any other bad field."""
+    top = loc[0] if loc else None
+    field = loc[1] if len(loc) > 1 else None
+    if not isinstance(top, str):
+        return
+    part = data.get(top)
+    raw_id = part.get("id") if isinstance(part, dict) else None
+    if isinstance(part, dict) and isinstance(field, str):
+        if (top, field) not in _STAND_INS:
+            _leave_out(data, loc)
+            return
+        stand_in: Loc = (top, field)
+        part[field] = copy.deepcopy(_STAND_INS[stand_in])
+    elif (top,) in _STAND_INS:
+        stand_in = (top,)
+        data[top] = copy.deepcopy(_STAND_INS[stand_in])
+    else:
+        _leave_out(data, loc)
+        return
+    if stand_in in {("season",), ("season", "weeks")}:
+        out.season_read = False
+    if stand_in in {("centre",), ("centre", "id")}:
+        out.network_read = False
+        if isinstance(raw_id, str):
+            out.dropped.setdefault("place", set()).add(raw_id)
+
+
+def _leave_out(data: dict[str, Any], loc: Loc) -> None:
+    """Remove the deepest mapping key on ``loc`` (its default then applies)."""
+    node: Any = data
+    last: tuple[dict[str, Any], str] | None = None
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            last = (node, part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+    if last is not None:
+        last[0].pop(last[1])
+
+
+def _get(data: Any, path: Loc) -> Any:
+    """The value at ``path`` in nested dicts and lists, or None."""
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _fill(stub: Any, name: str) -> Any:
+    """A copy of a stub record with ``{stub}`` replaced by ``name``."""
+    if isinstance(stub, dict):
+        return {k: _fill(v, name) for k, v in stub.items()}
+    if isinstance(stub, list):
+        return [_fill(v, name) for v in stub]
+    if isinstance(stub, str):
+        return stub.replace("{stub}", name)
+    return stub

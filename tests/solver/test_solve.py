@@ -480,6 +480,7 @@ def test_every_start_week_serves_more_than_the_cycle() -> None:
     d["objective"] = only(coverage=100)
     r = solve_valid(build(d))
     assert r.status == SolveStatus.OPTIMAL
+    assert r.plan is not None
     assert sorted(dl.first_week for dl in r.plan) == [2, 4]
     d["season"]["rotation_cycle"] = True
     r = solve_valid(build(d))
@@ -535,6 +536,7 @@ def test_copy_pins_that_leave_no_copy_free_keep_copy_overlap() -> None:
     d["pins"] = [pin("C1", "book_set", "BK-1", 1), pin("C2", "book_set", "BK-2", 3)]
     r = solve_valid(build(d))
     assert r.status == SolveStatus.OPTIMAL
+    assert r.plan is not None
     assert sorted((dl.committee_id, dl.resource_id, dl.first_week) for dl in r.plan) == [
         ("C1", "BK-1", 1),
         ("C2", "BK-2", 3),

@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 from planner.baseline import plan_baseline
+from planner.plan import Plan
 from planner.solver.context import GoalTerm, ModelContext
 from planner.solver.search import complete
 
 
-def baseline_solution(ctx: ModelContext, terms: list[GoalTerm]) -> list[int] | None:
-    """The spreadsheet baseline's plan as a complete solution of the model.
+def baseline_choice(ctx: ModelContext) -> tuple[Plan, list[int]]:
+    """The spreadsheet baseline's plan and the options it chooses (one 0/1 per option).
 
-    Returns one value per model variable, or None when the baseline cannot be
-    completed (for example when pins conflict with it).
+    A delivery of the baseline that is no option of the model chooses nothing (the
+    completion then tells whether the rest still keeps the rules).
     """
     index = {(o.line_id, o.unit_id, o.first_week): i for i, o in enumerate(ctx.options)}
     s = ctx.scenario
+    plan = plan_baseline(s)
     chosen = set()
-    for d in plan_baseline(s):
+    for d in plan:
         i = index.get((d.demand_id, d.unit_id(s), d.first_week))
         if i is not None:
             chosen.add(i)
-    return complete(ctx, [int(i in chosen) for i in range(len(ctx.x))], terms)
+    return plan, [int(i in chosen) for i in range(len(ctx.x))]
+
+
+def baseline_solution(
+    ctx: ModelContext, terms: list[GoalTerm], x_values: list[int], time_limit: float
+) -> list[int] | None:
+    """The baseline's choice of options as a complete solution of the model.
+
+    Returns one value per model variable, or None when the choice cannot be completed
+    within ``time_limit`` seconds (or breaks a rule, for example when pins conflict
+    with it).
+    """
+    return complete(ctx, x_values, terms, time_limit)
 
 
 def stage_key(ctx: ModelContext, terms: list[GoalTerm], values: list[int]) -> tuple[float, ...]:

@@ -174,7 +174,9 @@ def delivered_per_line(scenario: Scenario, plan: Plan) -> dict[str, int]:
     return counts
 
 
-def compute_kpis(scenario: Scenario, plan: Plan, distances: Distances | None = None) -> Kpis:
+def compute_kpis(
+    scenario: Scenario, plan: Plan, distances: Distances | None = None, *, reasons: bool = True
+) -> Kpis:
     """Compute the KPIs of a plan.
 
     Parameters
@@ -185,6 +187,9 @@ def compute_kpis(scenario: Scenario, plan: Plan, distances: Distances | None = N
         The plan; deliveries naming an unknown demand line count for no line.
     distances
         Road distances; built from the scenario when not given.
+    reasons
+        False to leave the unmet lines' reasons empty (see
+        :func:`planner.explain.unmet_frame`).
 
     Returns
     -------
@@ -226,7 +231,7 @@ def compute_kpis(scenario: Scenario, plan: Plan, distances: Distances | None = N
         by_grid=_grid_frame(scenario, coverage_of),
         by_product=_product_frame(scenario, delivered),
         utilisation=utilisation_frame(scenario, plan),
-        unmet=unmet_frame(scenario, plan, delivered),
+        unmet=unmet_frame(scenario, plan, delivered, reasons=reasons),
     )
 
 

@@ -107,7 +107,11 @@ def _choose(obstacles: Iterable[Mapping[str, list[int]]]) -> str:
 
 
 def unmet_frame(
-    scenario: Scenario, plan: Plan, delivered: Mapping[str, int] | None = None
+    scenario: Scenario,
+    plan: Plan,
+    delivered: Mapping[str, int] | None = None,
+    *,
+    reasons: bool = True,
 ) -> pd.DataFrame:
     """Return one row per demand line with fewer deliveries than requested, with reasons.
 
@@ -117,6 +121,10 @@ def unmet_frame(
         The scenario and the plan.
     delivered
         Deliveries per demand line, if already counted (the ledger counts them too).
+    reasons
+        False to leave ``reason`` and ``explanation`` empty: finding them takes most
+        of the time at district scale, and a summary of a plan that is not written
+        (the baseline's beside a solve) needs only the unmet lines.
 
     Returns
     -------
@@ -130,7 +138,7 @@ def unmet_frame(
         got = delivered.get(line.id, 0) if delivered is not None else ledger.line_use(line.id)
         if got >= line.demand.count:
             continue
-        reason, text = explain_line(scenario, plan, line, ledger)
+        reason, text = explain_line(scenario, plan, line, ledger) if reasons else ("", "")
         c = scenario.committee_by_id[line.committee]
         rows.append(
             {

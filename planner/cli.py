@@ -37,7 +37,7 @@ from planner.params import Progress as SolveProgress
 from planner.params import SolveParams
 from planner.plan import Plan
 from planner.report import run_settings, solve_report
-from planner.result import Result, SolveStatus
+from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario, ScenarioError
 from planner.validate import check_plan
 
@@ -178,7 +178,8 @@ def solve(
         raise typer.Exit(EXIT_INVALID)
     # The time limit counts from the start of the command: reading the scenario is
     # behind us, and the report and the files after the search get their reserve.
-    deadline = started + time_limit - _report_reserve(s, read_seconds, out_dir is not None)
+    reserve = _report_reserve(s, read_seconds, out_dir is not None)
+    deadline = started + time_limit - reserve
     stop = threading.Event()
     # From here until the outputs are written, Ctrl-C asks for the best plan so far
     # (it sets the stop event) instead of ending the command half-way.
@@ -188,7 +189,14 @@ def solve(
             err.print(f"infeasible: {result.message}", markup=False, highlight=False)
             raise typer.Exit(EXIT_INFEASIBLE)
         if not result.status.has_plan or result.plan is None:
-            err.print(f"{result.status.value}: {result.message}", markup=False)
+            message = result.message
+            if result.model_size is None and result.stop_reason == StopReason.TIME_LIMIT:
+                # What else took the time: starting, reading, and the report's reserve.
+                message += (
+                    f" (starting and reading the scenario took {read_seconds:.1f} s; "
+                    f"{reserve:.1f} s are kept for the report and the files)"
+                )
+            err.print(f"{result.status.value}: {message}", markup=False)
             raise typer.Exit(EXIT_NO_PLAN)
         distances = Distances(s)
         plan_kpis = compute_kpis(s, result.plan, distances)
@@ -232,7 +240,11 @@ def _report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:
 
 
 def _process_age() -> float:
-    """Seconds since this process started (its imports included); 0 where unknown."""
+    """Seconds since this process started (its imports included), when the process is
+    the ``cultplan`` command; 0 where unknown or when the command runs inside another
+    program (a test, a notebook), whose start says nothing of this command's."""
+    if Path(sys.argv[0]).name != "cultplan":
+        return 0.0
     try:
         # Field 22 of /proc/self/stat, counted after the command name in parentheses.
         fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()

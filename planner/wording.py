@@ -241,6 +241,8 @@ def gap_text(gap: float | None) -> str:
     """Return how close a plan is to the best possible one, from its relative gap."""
     if gap is None or gap != gap or gap == float("inf"):
         return "how close it is to the best possible plan is not known (no bound yet)"
+    if gap <= 0:
+        return "as good as the best possible plan (it meets the proven bound)"
     percent = f"{100 * gap:.2f}".rstrip("0").rstrip(".")
     if percent == "0":
         return "within 0.01 % of the best possible plan"

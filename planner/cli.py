@@ -10,17 +10,16 @@ Ctrl-C abandoned the solve.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -28,6 +27,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from planner.baseline import plan_baseline
+from planner.cli_support import no_traceback, process_age, report_reserve
 from planner.generate import generate as generate_scenario
 from planner.io import read_deliveries, read_scenario, scenario_schema, write_scenario
 from planner.io.output import OUTPUT_FILES, write_output_folder
@@ -41,7 +41,6 @@ from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario, ScenarioError
 from planner.validate import check_plan
 
-EXIT_BUG = 1
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
@@ -52,14 +51,6 @@ EXIT_WRITE_FAILED = 6
 EXIT_INTERRUPTED = 130
 #: Seconds within which a repeated SIGINT counts as the same Ctrl-C.
 SIGINT_REPEAT_SECONDS = 0.5
-#: Seconds ``solve`` keeps back from its time limit for the KPIs, the check and the
-#: writing after the search: per demand line, at most this many times the time the
-#: scenario took to read (the machine's speed right now), and at least the minimum.
-#: Measured on 2 loaded cores: 5.6 ms a line on the generated district scenario
-#: (3,528 lines, 3.1 times its reading), 6.6 ms on the 26-week reference.
-REPORT_SECONDS_PER_LINE = 0.006
-REPORT_READ_RATIO = 4.0
-REPORT_SECONDS_MIN = 0.5
 
 app = typer.Typer(
     help="Plan a season of cultural deliveries to residents' committees.",
@@ -71,35 +62,6 @@ app = typer.Typer(
 # editors, whatever the terminal width.
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
-
-F = TypeVar("F", bound=Callable[..., None])
-
-
-def _no_traceback(command: F) -> F:
-    """Report an unexpected error of ``command`` in one line and exit 1, not a traceback.
-
-    Such an error is a bug; ``CULTPLAN_TRACEBACK=1`` shows its traceback.
-    """
-
-    @functools.wraps(command)
-    def guarded(*args: Any, **kwargs: Any) -> None:
-        try:
-            command(*args, **kwargs)
-        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
-            raise
-        except Exception as exc:
-            if os.environ.get("CULTPLAN_TRACEBACK") == "1":
-                raise
-            err.print(
-                f"internal error (a bug): {type(exc).__name__}: {exc}; "
-                "set CULTPLAN_TRACEBACK=1 to see where",
-                markup=False,
-                highlight=False,
-            )
-            raise typer.Exit(EXIT_BUG) from None
-
-    return guarded  # type: ignore[return-value]
-
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 
@@ -113,7 +75,7 @@ def _load(path: Path) -> Scenario:
 
 
 @app.command()
-@_no_traceback
+@no_traceback
 def validate(
     scenario: ScenarioArg,
     plan: Annotated[
@@ -141,7 +103,7 @@ def validate(
 
 
 @app.command()
-@_no_traceback
+@no_traceback
 def solve(
     scenario: ScenarioArg,
     time_limit: Annotated[float, typer.Option(help="Seconds for the whole solve.")] = 30.0,
@@ -162,7 +124,7 @@ def solve(
 
     # The time limit counts from the start of the process, as a planner timing the
     # command would count it.
-    started = time.perf_counter() - _process_age()
+    started = time.perf_counter() - process_age()
     s = _load(scenario)
     read_seconds = time.perf_counter() - started
     try:
@@ -178,7 +140,7 @@ def solve(
         raise typer.Exit(EXIT_INVALID)
     # The time limit counts from the start of the command: reading the scenario is
     # behind us, and the report and the files after the search get their reserve.
-    reserve = _report_reserve(s, read_seconds, out_dir is not None)
+    reserve = report_reserve(s, read_seconds, out_dir is not None)
     deadline = started + time_limit - reserve
     stop = threading.Event()
     # From here until the outputs are written, Ctrl-C asks for the best plan so far
@@ -227,34 +189,6 @@ def solve(
             out.print(f"wrote {out_dir}/ ({', '.join(OUTPUT_FILES)})", markup=False)
 
 
-def _report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:
-    """Seconds to keep back from the time limit for what follows the search.
-
-    The plan's and the baseline's KPIs (the unmet lines' reasons above all), the check
-    of the plan and the output files grow with the demand lines and with the load of
-    the machine, which reading the scenario has just measured; without ``--out`` the
-    files are not written. See REPORT_SECONDS_PER_LINE.
-    """
-    estimate = min(REPORT_SECONDS_PER_LINE * len(s.demand_lines), REPORT_READ_RATIO * read_seconds)
-    return max(REPORT_SECONDS_MIN, estimate * (1.0 if writes else 0.7))
-
-
-def _process_age() -> float:
-    """Seconds since this process started (its imports included), when the process is
-    the ``cultplan`` command; 0 where unknown or when the command runs inside another
-    program (a test, a notebook), whose start says nothing of this command's."""
-    if Path(sys.argv[0]).name != "cultplan":
-        return 0.0
-    try:
-        # Field 22 of /proc/self/stat, counted after the command name in parentheses.
-        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
-        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return max(0.0, uptime - started)
-
-
 @contextmanager
 def _first_ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
     """Within the block, the first Ctrl-C sets ``stop``; a second one exits with 130.
@@ -289,7 +223,7 @@ def _first_ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
 
 
 @app.command()
-@_no_traceback
+@no_traceback
 def kpis(
     scenario: ScenarioArg,
     plan: Annotated[Path, typer.Argument(help="A deliveries.csv to evaluate.")],
@@ -304,7 +238,7 @@ def kpis(
 
 
 @app.command()
-@_no_traceback
+@no_traceback
 def generate(
     tier: Annotated[str, typer.Option(help="subdistrict, district or city.")] = "subdistrict",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
@@ -328,7 +262,7 @@ def generate(
 
 
 @app.command()
-@_no_traceback
+@no_traceback
 def schema() -> None:
     """Print the JSON Schema of the scenario format."""
     sys.stdout.write(scenario_schema() + "\n")

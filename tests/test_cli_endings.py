@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import planner.solver
-from planner import cli
+from planner import cli, cli_support
 from planner.baseline import plan_baseline
 from planner.io import write_scenario
 from planner.plan import Plan
@@ -141,7 +141,7 @@ def test_no_time_left_after_reading_exits_4_and_says_what_took_the_time(
     """When starting and reading have used the whole time limit (here: the process is
     taken to have started 100 s ago), building gives up at once: exit 4, nothing
     written, and the message says what took the time."""
-    monkeypatch.setattr(cli, "_process_age", lambda: 100.0)
+    monkeypatch.setattr(cli, "process_age", lambda: 100.0)
     out = tmp_path / "out"
     res = _solve(scenario_file, out, "--time-limit", "5")
     assert res.exit_code == cli.EXIT_NO_PLAN == 4, res.output
@@ -162,7 +162,7 @@ def test_an_unexpected_error_is_one_line_with_exit_1(
     _returns(monkeypatch, boom)
     monkeypatch.delenv("CULTPLAN_TRACEBACK", raising=False)
     res = _solve(scenario_file, tmp_path / "out")
-    assert res.exit_code == cli.EXIT_BUG == 1
+    assert res.exit_code == cli_support.EXIT_BUG == 1
     assert "internal error (a bug): RuntimeError: boom" in res.output
     assert "Traceback" not in res.output
 
@@ -186,10 +186,11 @@ def test_an_output_folder_that_cannot_be_written_exits_6(
 def test_the_report_reserve_grows_with_the_lines_and_the_machine_load() -> None:
     """The time kept back for the report is at least the minimum, grows with the demand
     lines, is capped by a multiple of the reading time, and is smaller without files."""
-    s = _scenario()
-    assert cli._report_reserve(s, 0.0, True) == cli.REPORT_SECONDS_MIN
+    reserve = cli_support.report_reserve
+    assert reserve(_scenario(), 0.0, True) == cli_support.REPORT_SECONDS_MIN
     many = _scenario(lines=400)
-    with_files = cli._report_reserve(many, 100.0, True)
-    assert with_files == pytest.approx(cli.REPORT_SECONDS_PER_LINE * len(many.demand_lines))
-    assert cli._report_reserve(many, 0.5, True) == pytest.approx(cli.REPORT_READ_RATIO * 0.5)
-    assert cli._report_reserve(many, 100.0, False) < with_files
+    with_files = reserve(many, 100.0, True)
+    per_line = cli_support.REPORT_SECONDS_PER_LINE
+    assert with_files == pytest.approx(per_line * len(many.demand_lines))
+    assert reserve(many, 0.5, True) == pytest.approx(cli_support.REPORT_READ_RATIO * 0.5)
+    assert reserve(many, 100.0, False) < with_files

@@ -1,18 +1,16 @@
 """The command line's clock and its guard against tracebacks.
 
 ``cultplan solve`` keeps its time limit for the whole command: it counts from the start
-of the process and keeps back a reserve for the report and the files after the search
-(:func:`report_reserve`). Every command reports an unexpected error in one line
-(:func:`no_traceback`).
+of the command (reading the scenario included) and keeps back a reserve for the report
+and the files after the search (:func:`report_reserve`). Every command reports an
+unexpected error in one line (:func:`no_traceback`).
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -73,19 +71,3 @@ def report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:
     """
     estimate = min(REPORT_SECONDS_PER_LINE * len(s.demand_lines), REPORT_READ_RATIO * read_seconds)
     return max(REPORT_SECONDS_MIN, estimate * (1.0 if writes else 0.7))
-
-
-def process_age() -> float:
-    """Seconds since this process started (its imports included), when the process is
-    the ``cultplan`` command; 0 where unknown or when the command runs inside another
-    program (a test, a notebook), whose start says nothing of this command's."""
-    if Path(sys.argv[0]).name != "cultplan":
-        return 0.0
-    try:
-        # Field 22 of /proc/self/stat, counted after the command name in parentheses.
-        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
-        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return max(0.0, uptime - started)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -135,18 +136,21 @@ def test_a_plan_that_breaks_a_rule_exits_5_and_writes_nothing(
     assert not out.exists()
 
 
-def test_no_time_left_after_reading_exits_4_and_says_what_took_the_time(
+def test_no_time_left_for_building_exits_4_and_says_what_took_the_time(
     scenario_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When starting and reading have used the whole time limit (here: the process is
-    taken to have started 100 s ago), building gives up at once: exit 4, nothing
-    written, and the message says what took the time."""
-    monkeypatch.setattr(cli, "process_age", lambda: 100.0)
+    """When reading and the report's reserve leave no time for the solve (here: 100 s
+    kept back from a 5 s limit), building gives up at once: exit 4, nothing written,
+    within the limit, and the message says what took the time."""
+    monkeypatch.setattr(cli, "report_reserve", lambda s, read, writes: 100.0)
     out = tmp_path / "out"
+    began = time.perf_counter()
     res = _solve(scenario_file, out, "--time-limit", "5")
+    assert time.perf_counter() - began < 5
     assert res.exit_code == cli.EXIT_NO_PLAN == 4, res.output
     assert "building the model alone took longer than the time limit of 5 s" in res.output
-    assert "starting and reading the scenario took 100." in res.output
+    assert "reading the scenario took " in res.output
+    assert "100.0 s are kept for the report and the files" in res.output
     assert not out.exists()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -212,7 +213,12 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
             # at their best, is a complete hint for the next stage.
             ctx.model.add(stage.expr >= run.objective)
             x_values = [run.values[x.index] for x in ctx.x]
-            search.values = complete(ctx, x_values, terms, control.remaining()) or run.values
+            _, completed = run_bounded(
+                functools.partial(complete, ctx, x_values, terms, control.remaining()),
+                control,
+                "completion",
+            )
+            search.values = completed or run.values
             hint(ctx.model, search.values)
     return search
 

@@ -91,8 +91,8 @@ def complete(
     variables (fairness level, excess events, themes received) as well as they can be.
     Returns one value per model variable, or None if the choice breaks a rule or the
     completion did not finish within ``time_limit`` seconds (at most
-    COMPLETE_SECONDS). A stop does not cut the search short (the caller bounds it by
-    its remaining time): the plan it completes may be the one a stopped solve returns.
+    COMPLETE_SECONDS). The solve runs it through :func:`planner.solver.bounded.
+    run_bounded` with its remaining time, so the deadline and a stop end it too.
     """
     fixed = ctx.model.clone()
     fixed.clear_assumptions()

@@ -22,7 +22,7 @@ from planner.solver.control import SolveControl
 from planner.solver.extract import extract_plan
 from planner.solver.fallback import baseline_choice, baseline_solution, stage_key
 from planner.solver.model import BuiltModel, build_model
-from planner.solver.search import complete, hint
+from planner.solver.search import BreaksARule, complete, hint
 from planner.solver.stages import StageRun, plan_stages, run_stage
 
 _STATUS: dict[Any, SolveStatus] = {
@@ -166,11 +166,15 @@ def _baseline(built: BuiltModel, control: SolveControl) -> _Baseline | None:
     if not ok or chosen is None:
         return None
     plan, x_values = chosen
-    done, values = run_bounded(
-        lambda: baseline_solution(ctx, terms, x_values, control.remaining()),
-        control,
-        "baseline-completion",
-    )
+    try:
+        done, values = run_bounded(
+            lambda: baseline_solution(ctx, terms, x_values, control.remaining()),
+            control,
+            "baseline-completion",
+        )
+    except BreaksARule:
+        # The model refuses the baseline's plan (a pin it could not keep): no fallback.
+        return None
     if not done or values is None:
         return _Baseline(plan, None, None)
     return _Baseline(plan, values, sum(t.model_points(values) for t in terms))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from planner.baseline import plan_baseline
 from planner.plan import Plan
 from planner.solver.context import GoalTerm, ModelContext
-from planner.solver.search import complete
+from planner.solver.search import complete_checked
 
 
 def baseline_choice(ctx: ModelContext) -> tuple[Plan, list[int]]:
@@ -31,10 +31,10 @@ def baseline_solution(
     """The baseline's choice of options as a complete solution of the model.
 
     Returns one value per model variable, or None when the choice cannot be completed
-    within ``time_limit`` seconds (or breaks a rule, for example when pins conflict
-    with it).
+    within ``time_limit`` seconds; raises :class:`~planner.solver.search.BreaksARule`
+    when it breaks a rule of the model.
     """
-    return complete(ctx, x_values, terms, time_limit)
+    return complete_checked(ctx, x_values, terms, time_limit)
 
 
 def stage_key(ctx: ModelContext, terms: list[GoalTerm], values: list[int]) -> tuple[float, ...]:

@@ -79,7 +79,11 @@ def hint(model: cp_model.CpModel, values: list[int]) -> None:
         model.add_hint(model.get_int_var_from_proto_index(var_index), value)
 
 
-def complete(
+class BreaksARule(Exception):
+    """A choice of options that no values of the auxiliary variables complete."""
+
+
+def complete_checked(
     ctx: ModelContext,
     x_values: list[int],
     terms: list[GoalTerm],
@@ -89,10 +93,11 @@ def complete(
 
     The options are fixed in a copy of the model, whose quick solve sets the auxiliary
     variables (fairness level, excess events, themes received) as well as they can be.
-    Returns one value per model variable, or None if the choice breaks a rule or the
-    completion did not finish within ``time_limit`` seconds (at most
-    COMPLETE_SECONDS). The solve runs it through :func:`planner.solver.bounded.
-    run_bounded` with its remaining time, so the deadline and a stop end it too.
+    Returns one value per model variable, or None if the completion did not finish
+    within ``time_limit`` seconds (at most COMPLETE_SECONDS); raises
+    :class:`BreaksARule` if the choice breaks a rule of the model. The solve runs it
+    through :func:`planner.solver.bounded.run_bounded` with its remaining time, so the
+    deadline and a stop end it too.
     """
     fixed = ctx.model.clone()
     fixed.clear_assumptions()
@@ -111,6 +116,21 @@ def complete(
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(0.01, min(COMPLETE_SECONDS, time_limit))
     status = solver.solve(fixed)
+    if status == cp_model.INFEASIBLE:
+        raise BreaksARule
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return list(solver.response_proto.solution)
+
+
+def complete(
+    ctx: ModelContext,
+    x_values: list[int],
+    terms: list[GoalTerm],
+    time_limit: float = COMPLETE_SECONDS,
+) -> list[int] | None:
+    """:func:`complete_checked`, with None also when the choice breaks a rule."""
+    try:
+        return complete_checked(ctx, x_values, terms, time_limit)
+    except BreaksARule:
+        return None

@@ -20,6 +20,7 @@ from planner import SolveParams, SolveStatus, StopReason, solve
 from planner.params import relative_gap
 from planner.scenario import Scenario
 from planner.solver import entry
+from planner.solver.search import BreaksARule
 from planner.solver.stages import StageRun
 from planner.validate import check_plan
 from tests.factories import ask, base_data, build, only, pin, solve_valid, troupe
@@ -199,6 +200,20 @@ def test_a_baseline_that_cannot_be_completed_in_time_is_still_returned(
     assert r.objective is None and r.terms == () and r.baseline_objective is None
     assert r.baseline_plan is not None and r.plan == r.baseline_plan
     assert r.message.startswith("the spreadsheet baseline's plan")
+
+
+def test_a_baseline_the_model_refuses_is_no_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A baseline plan whose completion proves it breaks a rule of the model is not
+    returned: with no plan from the search, the solve ends without one."""
+
+    def refused(*args: Any) -> None:
+        raise BreaksARule
+
+    _patch_stage(monkeypatch, lambda run, stage: StageRun(cp_model.UNKNOWN))
+    monkeypatch.setattr(entry, "baseline_solution", refused)
+    r = solve(_two_stages(), PARAMS)
+    assert r.status == SolveStatus.NO_SOLUTION and r.plan is None
+    assert r.baseline_plan is None
 
 
 def test_no_plan_at_all_is_no_solution_at_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:

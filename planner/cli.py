@@ -106,7 +106,9 @@ def validate(
 @no_traceback
 def solve(
     scenario: ScenarioArg,
-    time_limit: Annotated[float, typer.Option(help="Seconds for the whole solve.")] = 30.0,
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds for the whole command (reading to writing).")
+    ] = 30.0,
     seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
     workers: Annotated[int, typer.Option(help="CP-SAT workers (1 is deterministic).")] = 2,
     gap: Annotated[float, typer.Option(help="Stop at this relative gap.")] = 0.005,
@@ -120,12 +122,12 @@ def solve(
     Ctrl-C stops the search and keeps the best plan found so far (printed and
     written like any other); a second Ctrl-C abandons the solve.
     """
+    # The time limit counts from the start of the command: loading the solver,
+    # reading, building, the baseline, the search, the report and the files. (Python's
+    # own start and the command line's imports, 1-2 s, come before.)
+    started = time.perf_counter()
     from planner.solver import solve as run_solve
 
-    # The time limit counts from the start of the command: reading, building, the
-    # baseline, the search, the report and the files. (Python's own start and the
-    # imports before this line take 1-2 s and are not counted.)
-    started = time.perf_counter()
     s = _load(scenario)
     read_seconds = time.perf_counter() - started
     try:
@@ -139,8 +141,7 @@ def solve(
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         err.print(f"--out {out_dir}: exists and is not a folder", markup=False)
         raise typer.Exit(EXIT_INVALID)
-    # The time limit counts from the start of the command: reading the scenario is
-    # behind us, and the report and the files after the search get their reserve.
+    # Reading is behind us; the report and the files after the search get a reserve.
     reserve = report_reserve(s, read_seconds, out_dir is not None)
     deadline = started + time_limit - reserve
     stop = threading.Event()

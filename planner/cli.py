@@ -1,7 +1,11 @@
 """The ``cultplan`` command line.
 
-Exit codes: 0 a plan (optimal or feasible) or success, 2 invalid input (nothing
-written), 3 infeasible (the reason printed), 4 no plan within the time limit.
+Exit codes: 0 a plan (optimal or feasible) or success, 1 an unexpected error (a bug;
+one line on stderr, no traceback unless ``CULTPLAN_TRACEBACK=1``), 2 invalid input
+(nothing written), 3 infeasible (the reason printed), 4 no plan within the time limit
+(also when building the model alone takes longer), 5 the solve's plan breaks a hard
+rule (a bug; nothing written), 6 the output folder could not be written, 130 a second
+Ctrl-C abandoned the solve.
 """
 
 from __future__ import annotations
@@ -24,15 +28,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from planner.baseline import plan_baseline
+from planner.cli_support import no_traceback, report_reserve
 from planner.generate import generate as generate_scenario
 from planner.io import read_deliveries, read_scenario, scenario_schema, write_scenario
 from planner.io.output import OUTPUT_FILES, write_output_folder
 from planner.kpis import Kpis, compute_kpis
+from planner.network import Distances
 from planner.params import Progress as SolveProgress
 from planner.params import SolveParams
 from planner.plan import Plan
-from planner.report import solve_report
-from planner.result import Result, SolveStatus
+from planner.report import run_settings, solve_report
+from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario, ScenarioError
 from planner.scenario.messages import message
 from planner.validate import check_plan
@@ -40,6 +46,9 @@ from planner.validate import check_plan
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
+#: The plan a solve returned breaks a hard rule: a bug; nothing is written.
+EXIT_BROKEN_PLAN = 5
+EXIT_WRITE_FAILED = 6
 #: Exit code after a second Ctrl-C, which abandons the solve (the shell's 128 + SIGINT).
 EXIT_INTERRUPTED = 130
 #: Seconds within which a repeated SIGINT counts as the same Ctrl-C.
@@ -68,6 +77,7 @@ def _load(path: Path) -> Scenario:
 
 
 @app.command()
+@no_traceback
 def validate(
     scenario: ScenarioArg,
     plan: Annotated[
@@ -95,9 +105,12 @@ def validate(
 
 
 @app.command()
+@no_traceback
 def solve(
     scenario: ScenarioArg,
-    time_limit: Annotated[float, typer.Option(help="Seconds for the whole solve.")] = 30.0,
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds for the whole command (reading to writing).")
+    ] = 30.0,
     seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
     workers: Annotated[int, typer.Option(help="CP-SAT workers (1 is deterministic).")] = 2,
     gap: Annotated[float, typer.Option(help="Stop at this relative gap.")] = 0.005,
@@ -111,9 +124,14 @@ def solve(
     Ctrl-C stops the search and keeps the best plan found so far (printed and
     written like any other); a second Ctrl-C abandons the solve.
     """
+    # The time limit counts from the start of the command: loading the solver,
+    # reading, building, the baseline, the search, the report and the files. (Python's
+    # own start and the command line's imports, 1-2 s, come before.)
+    started = time.perf_counter()
     from planner.solver import solve as run_solve
 
     s = _load(scenario)
+    read_seconds = time.perf_counter() - started
     try:
         params = SolveParams.from_dict(
             {"time_limit": time_limit, "seed": seed, "workers": workers, "relative_gap": gap},
@@ -125,24 +143,49 @@ def solve(
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         err.print(message("out_exists", path=out_dir), markup=False)
         raise typer.Exit(EXIT_INVALID)
+    # Reading is behind us; the report and the files after the search get a reserve.
+    reserve = report_reserve(s, read_seconds, out_dir is not None)
+    deadline = started + time_limit - reserve
     stop = threading.Event()
     # From here until the outputs are written, Ctrl-C asks for the best plan so far
     # (it sets the stop event) instead of ending the command half-way.
     with _first_ctrl_c_stops(stop):
-        result = _solve_with_progress(run_solve, s, params, quiet, stop)
+        result = _solve_with_progress(run_solve, s, params, quiet, stop, deadline)
         if result.status == SolveStatus.INFEASIBLE:
             err.print(f"infeasible: {result.message}", markup=False, highlight=False)
             raise typer.Exit(EXIT_INFEASIBLE)
         if not result.status.has_plan or result.plan is None:
-            err.print(f"{result.status.value}: {result.message}", markup=False)
+            text = result.message
+            if result.model_size is None and result.stop_reason == StopReason.TIME_LIMIT:
+                # What else took the time: reading, and the report's reserve.
+                text += (
+                    f" (reading the scenario took {read_seconds:.1f} s; "
+                    f"{reserve:.1f} s are kept for the report and the files)"
+                )
+            err.print(f"{result.status.value}: {text}", markup=False)
             raise typer.Exit(EXIT_NO_PLAN)
-        base_kpis = compute_kpis(s, plan_baseline(s))
-        plan_kpis = compute_kpis(s, result.plan, baseline=base_kpis)
-        report = solve_report(s, result, plan_kpis, base_kpis)
+        distances = Distances(s)
+        baseline = result.baseline_plan or plan_baseline(s)
+        base_kpis = compute_kpis(s, baseline, distances, reasons=False)
+        plan_kpis = compute_kpis(s, result.plan, distances, baseline=base_kpis)
+        report = solve_report(s, result, plan_kpis, base_kpis, run=run_settings(params, scenario))
+        if report["violations"]:
+            err.print(
+                f"bug: the plan found breaks {len(report['violations'])} hard rule(s); "
+                "nothing written",
+                markup=False,
+            )
+            for v in report["violations"]:
+                err.print(f"  {v}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_BROKEN_PLAN)
         _print_summary(s, result, report)
         _print_committees(plan_kpis)
         if out_dir is not None:
-            write_output_folder(out_dir, s, result.plan, report, plan_kpis)
+            try:
+                write_output_folder(out_dir, s, result.plan, report, plan_kpis)
+            except OSError as exc:
+                err.print(f"--out {out_dir}: could not write: {exc}", markup=False)
+                raise typer.Exit(EXIT_WRITE_FAILED) from None
             out.print(f"wrote {out_dir}/ ({', '.join(OUTPUT_FILES)})", markup=False)
 
 
@@ -180,6 +223,7 @@ def _first_ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
 
 
 @app.command()
+@no_traceback
 def kpis(
     scenario: ScenarioArg,
     plan: Annotated[Path, typer.Argument(help="A deliveries.csv to evaluate.")],
@@ -194,6 +238,7 @@ def kpis(
 
 
 @app.command()
+@no_traceback
 def generate(
     tier: Annotated[str, typer.Option(help="subdistrict, district or city.")] = "subdistrict",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
@@ -223,13 +268,19 @@ def generate(
 
 
 @app.command()
+@no_traceback
 def schema() -> None:
     """Print the JSON Schema of the scenario format."""
     sys.stdout.write(scenario_schema() + "\n")
 
 
 def _solve_with_progress(
-    run_solve: Any, s: Scenario, params: SolveParams, quiet: bool, stop: threading.Event
+    run_solve: Any,
+    s: Scenario,
+    params: SolveParams,
+    quiet: bool,
+    stop: threading.Event,
+    deadline: float | None = None,
 ) -> Result:
     """Solve in a worker thread while the main thread shows progress.
 
@@ -262,7 +313,9 @@ def _solve_with_progress(
 
     def work() -> None:
         try:
-            state["result"] = run_solve(s, params, on_progress=on_progress, stop=stop)
+            state["result"] = run_solve(
+                s, params, on_progress=on_progress, stop=stop, deadline=deadline
+            )
         except BaseException as exc:  # handed to the main thread, which re-raises it
             state["error"] = exc
         finally:

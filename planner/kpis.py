@@ -205,6 +205,7 @@ def compute_kpis(
     distances: Distances | None = None,
     *,
     baseline: Kpis | None = None,
+    reasons: bool = True,
 ) -> Kpis:
     """Compute the KPIs of a plan.
 
@@ -221,6 +222,9 @@ def compute_kpis(
         The KPIs of the baseline plan (the spreadsheet baseline,
         :func:`planner.baseline.plan_baseline`), whose committee coverages fill the
         ``baseline_coverage`` column of ``by_committee``; NaN there when not given.
+    reasons
+        False to leave the unmet lines' reasons empty (see
+        :func:`planner.explain.unmet_frame`).
 
     Returns
     -------
@@ -259,7 +263,7 @@ def compute_kpis(
         by_grid=_grid_frame(scenario, coverage_of),
         by_product=_product_frame(scenario, delivered),
         utilisation=utilisation_frame(scenario, plan),
-        unmet=unmet_frame(scenario, plan, delivered),
+        unmet=unmet_frame(scenario, plan, delivered, reasons=reasons),
     )
 
 

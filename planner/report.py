@@ -1,17 +1,25 @@
 """The report of a solve: the content of ``kpis.json``.
 
 The command line writes it into the output folder, and the service returns it; both
-build it here so that every report means the same thing.
+build it here so that every report means the same thing. Every report checks its plan
+with the solver-free validator: ``violations`` lists every broken hard rule, and a
+non-empty list is a bug that no caller may write out.
 """
 
 from __future__ import annotations
 
+import hashlib
+import platform
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from planner.baseline import plan_baseline
 from planner.kpis import Kpis, compute_kpis
+from planner.params import SolveParams
 from planner.result import Result
 from planner.scenario import Scenario
+from planner.validate import check_plan
 
 
 def solve_report(
@@ -19,6 +27,7 @@ def solve_report(
     result: Result,
     kpis: Kpis | None = None,
     baseline_kpis: Kpis | None = None,
+    run: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return the ``kpis.json`` content of a solve that has a plan.
 
@@ -29,15 +38,20 @@ def solve_report(
     result
         The solve's result; it must carry a plan.
     kpis, baseline_kpis
-        The plan's and the spreadsheet baseline's KPIs, when already computed.
+        The plan's and the spreadsheet baseline's KPIs, when already computed (the
+        baseline's plan is taken from the result when it carries one).
+    run
+        The run's settings (:func:`run_settings`), if known.
 
     Returns
     -------
     dict
         ``scenario, status, stop_reason, message, objective, best_bound, gap,
-        wall_seconds``, the plan's KPIs (:meth:`planner.kpis.Kpis.to_dict`), the
-        objective's named ``terms``, the model and search ``stats``, and the
-        baseline's KPIs under ``baseline``; JSON-serialisable.
+        wall_seconds``, the plan's ``violations`` (:func:`planner.validate.check_plan`,
+        as text; empty for every plan a solve returns), the plan's KPIs
+        (:meth:`planner.kpis.Kpis.to_dict`), the objective's named ``terms``, the
+        model and search ``stats``, the baseline's KPIs under ``baseline`` and the
+        ``run`` settings (empty when not given); JSON-serialisable.
 
     Raises
     ------
@@ -46,9 +60,11 @@ def solve_report(
     """
     if result.plan is None:
         raise ValueError(f"a {result.status.value} result has no plan to report on")
+    violations = [str(v) for v in check_plan(scenario, result.plan)]
     kpis = kpis if kpis is not None else compute_kpis(scenario, result.plan)
     if baseline_kpis is None:
-        baseline_kpis = compute_kpis(scenario, plan_baseline(scenario))
+        baseline = result.baseline_plan
+        baseline_kpis = compute_kpis(scenario, baseline or plan_baseline(scenario))
     return {
         "scenario": scenario.name,
         "status": result.status.value,
@@ -58,8 +74,53 @@ def solve_report(
         "best_bound": result.best_bound,
         "gap": result.gap,
         "wall_seconds": round(result.wall_seconds, 3),
+        "violations": violations,
         **kpis.to_dict(),
         "terms": result.term_points(),
         "stats": result.stats,
         "baseline": baseline_kpis.to_dict(),
+        "run": dict(run or {}),
     }
+
+
+def run_settings(params: SolveParams, source: str | Path | None = None) -> dict[str, Any]:
+    """Return the settings of a run, so that a report says how it was made.
+
+    Parameters
+    ----------
+    params
+        The solve's parameters.
+    source
+        The scenario file read, if any (its name and SHA-256 are recorded).
+
+    Returns
+    -------
+    dict
+        ``input, input_sha256, seed, workers, time_limit, relative_gap,
+        cultplan_version, ortools_version, python_version``. Why the search stopped
+        is the report's own ``stop_reason`` (reported once, at the top level).
+    """
+    name = digest = None
+    if source is not None:
+        path = Path(source)
+        name = path.name
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {
+        "input": name,
+        "input_sha256": digest,
+        "seed": params.seed,
+        "workers": params.workers,
+        "time_limit": params.time_limit,
+        "relative_gap": params.relative_gap,
+        "cultplan_version": _version("cultplan"),
+        "ortools_version": _version("ortools"),
+        "python_version": platform.python_version(),
+    }
+
+
+def _version(distribution: str) -> str | None:
+    """The installed version of a distribution (None if it is not installed)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None

@@ -23,16 +23,17 @@ class SolveStatus(StrEnum):
     """How a solve ended."""
 
     OPTIMAL = "optimal"
-    """A plan proven best for the objective in every stage (within
-    ``SolveParams.relative_gap`` when that is above 0; ``Result.stop_reason`` says
-    which)."""
+    """A plan proven best for the objective in every stage: each stage's objective
+    meets its proven bound (stop reason ``proven``)."""
     FEASIBLE = "feasible"
-    """A plan, not proven best: the time limit ran out or the caller stopped the
-    search (``Result.stop_reason`` says which)."""
+    """A plan, not proven best: within the gap limit of the bound (``gap_limit``), or
+    the time limit ran out (``time_limit``) or the caller stopped the search
+    (``stopped``); ``Result.gap`` says how far from the bound it may be."""
     INFEASIBLE = "infeasible"
     """No plan keeps every hard rule (with the pins as given); see ``Result.message``."""
     NO_SOLUTION = "no_solution"
-    """No plan was found within the time limit."""
+    """No plan was found within the time limit (or before the stop); also when
+    building the model alone took longer than the time limit."""
     ERROR = "error"
     """The model was rejected by the solver (a bug; see ``Result.message``)."""
 
@@ -48,7 +49,8 @@ class StopReason(StrEnum):
     PROVEN = "proven"
     """Every stage reached its proven optimum, or no plan can exist."""
     GAP_LIMIT = "gap_limit"
-    """Every stage's plan came within ``SolveParams.relative_gap`` of its bound."""
+    """Every stage's plan came within ``SolveParams.relative_gap`` of its bound, not
+    every one proven optimal."""
     TIME_LIMIT = "time_limit"
     """``SolveParams.time_limit`` ran out."""
     STOPPED = "stopped"
@@ -161,9 +163,12 @@ class Result:
         How the solve ended.
     objective, best_bound
         Objective of the plan and the proven bound, in points (None without a plan;
-        the bound is None when the search returned the baseline's plan).
+        the bound is None when no stage proved one; the objective is None for the
+        baseline's plan when it could not be completed into the model's values in
+        time).
     gap
-        Relative gap ``|bound - objective| / max(1, |objective|)``.
+        Relative gap ``|bound - objective| / max(1, |objective|)`` of the plan
+        returned (the baseline's after a fallback); None without both.
     wall_seconds
         Wall time including model building.
     plan
@@ -173,8 +178,9 @@ class Result:
         their sum as the model counts it (coefficients rounded to 1/1000 point), so
         the terms add up to it within that rounding.
     message
-        For infeasible or failed solves, or a fallback plan, the reason in planners'
-        words.
+        How the solve ended in planners' words: for a plan, "proven optimal", "within
+        0.3 % of the best possible plan", stopped at the time limit or on request, or
+        the baseline's plan; otherwise why there is none.
     stop_reason
         Why the search ended; ``proven`` for an optimum or a proven infeasibility.
     stages
@@ -184,6 +190,10 @@ class Result:
     baseline_objective
         The spreadsheet baseline's plan's objective as the model counts it (None when
         the baseline's plan does not complete into a solution of the model).
+    baseline_plan
+        The spreadsheet baseline's plan as the solve made it (None when it was not
+        made before the time limit or the stop), so that reports need not plan it
+        again.
     """
 
     status: SolveStatus
@@ -198,6 +208,7 @@ class Result:
     stages: tuple[StageReport, ...] = ()
     model_size: ModelSize | None = None
     baseline_objective: float | None = None
+    baseline_plan: Plan | None = None
 
     def term_points(self) -> dict[str, float]:
         """Points of each named term."""

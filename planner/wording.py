@@ -227,31 +227,77 @@ def stopped_without_plan_text(elapsed: float) -> str:
     return f"the search was stopped after {elapsed:.1f} s, before any plan"
 
 
-def stopped_text(elapsed: float) -> str:
-    """Return that the caller stopped the search ``elapsed`` seconds in; its best plan
-    so far is returned."""
-    return f"the search was stopped after {elapsed:.1f} s; this is the best plan found so far"
-
-
-#: Head of the message of an infeasible solve stopped before the conflict was narrowed.
+#: Head of the message of an infeasible solve that ended before the conflict was narrowed.
 PINS_IN_CONFLICT_UNNAMED = (
     "the pinned deliveries cannot all be kept together; the search for the pins in "
-    "conflict was stopped, so all pins are listed:"
+    "conflict ended early (stopped or out of time), so all pins are listed:"
 )
 
 
-def baseline_fallback_text(time_limit: float, *, beats_found: bool, stopped: bool) -> str:
-    """Return why the plan returned is the spreadsheet baseline's.
+def build_over_limit_text(time_limit: float) -> str:
+    """Return that building the model alone took longer than the time limit."""
+    return (
+        f"building the model alone took longer than the time limit of {time_limit:g} s; "
+        "no plan (allow more time)"
+    )
 
-    ``beats_found``: the search found a plan, but the baseline's beats it stage by
-    stage; ``stopped``: the caller stopped the search.
+
+def gap_text(gap: float | None) -> str:
+    """Return how close a plan is to the best possible one, from its relative gap."""
+    if gap is None or gap != gap or gap == float("inf"):
+        return "how close it is to the best possible plan is not known (no bound yet)"
+    if gap <= 0:
+        return "as good as the best possible plan (it meets the proven bound)"
+    percent = f"{100 * gap:.2f}".rstrip("0").rstrip(".")
+    if percent == "0":
+        return "within 0.01 % of the best possible plan"
+    return f"within {percent} % of the best possible plan"
+
+
+def outcome_text(
+    stop_reason: str,
+    gap: float | None,
+    *,
+    time_limit: float,
+    stopped_at: float | None = None,
+    fallback: bool = False,
+    beats_found: bool = False,
+) -> str:
+    """Return how a solve with a plan ended, in words.
+
+    Parameters
+    ----------
+    stop_reason
+        The value of :class:`planner.result.StopReason`: ``proven`` (the plan is proven
+        optimal), ``gap_limit``, ``time_limit`` or ``stopped``.
+    gap
+        The plan's relative gap to the proven bound (None without a bound).
+    time_limit
+        The solve's time limit in seconds.
+    stopped_at
+        Seconds into the solve when the caller stopped it.
+    fallback
+        The plan is the spreadsheet baseline's.
+    beats_found
+        With ``fallback``: the search found a plan, which the baseline's beats.
     """
-    source = "the spreadsheet baseline's plan"
-    if beats_found:
-        source += ", which beats the plan found"
-    if stopped:
-        return f"the search was stopped before it found a better plan; this is {source}"
-    return f"the search found no better plan within {time_limit:g} s; this is {source}"
+    if stop_reason == "proven" and not fallback:
+        return "proven optimal"
+    closeness = gap_text(gap)
+    if fallback:
+        if beats_found:
+            why = "it beats the plan the search found"
+        elif stop_reason == "stopped":
+            why = "the search was stopped before it found anything better"
+        else:
+            why = "the search found nothing better in time"
+        return f"the spreadsheet baseline's plan ({why}); {closeness}"
+    if stop_reason == "gap_limit":
+        return closeness
+    if stop_reason == "stopped":
+        elapsed = "" if stopped_at is None else f" after {stopped_at:.1f} s"
+        return f"stopped on request{elapsed}; {closeness}; the best plan found so far"
+    return f"stopped at the time limit of {time_limit:g} s; {closeness}"
 
 
 __all__ = [
@@ -265,13 +311,14 @@ __all__ = [
     "UNMET_REASONS",
     "USE_NOUNS",
     "USE_VERBS",
-    "baseline_fallback_text",
+    "build_over_limit_text",
+    "gap_text",
     "no_plan_text",
+    "outcome_text",
     "pin_text",
     "pin_unmet_text",
     "pin_weeks_text",
     "pin_without_line_text",
-    "stopped_text",
     "stopped_without_plan_text",
     "unit_label",
     "week_span",

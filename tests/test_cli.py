@@ -208,10 +208,14 @@ def test_written_plan_scores_the_objective_kpis_json_reports(
 
 
 def test_kpis_json_has_solve_figures_kpis_and_baseline(kpis_json: dict[str, Any]) -> None:
-    """kpis.json holds the solve figures, the KPIs, and the baseline's KPIs."""
-    assert set(kpis_json) >= SOLVE_KEYS | KPI_KEYS | {"baseline"}
+    """kpis.json holds the solve figures, the KPIs, the baseline's KPIs, the plan's
+    (empty) list of broken rules and the run's settings."""
+    assert set(kpis_json) >= SOLVE_KEYS | KPI_KEYS | {"baseline", "violations", "run"}
     assert set(kpis_json["baseline"]) >= KPI_KEYS
     assert kpis_json["status"] in {"optimal", "feasible"}
+    assert kpis_json["violations"] == []
+    assert kpis_json["run"]["input"] == REFERENCE.name
+    assert set(kpis_json["run"]) >= {"input_sha256", "seed", "workers", "time_limit"}
 
 
 def test_optimised_plan_scores_at_least_the_baseline(kpis_json: dict[str, Any]) -> None:

@@ -76,3 +76,37 @@ def test_weeks_text_compacts_runs() -> None:
     """Week lists are written as runs."""
     assert wording.weeks_text([5, 1, 2, 3]) == "1–3, 5"
     assert wording.weeks_text([]) == ""
+
+
+def test_how_a_solve_ended_is_said_in_words() -> None:
+    """Each ending of a solve with a plan has its sentence: proven, within the gap,
+    stopped at the time limit or on request, and the baseline's plan, each saying how
+    close it is to the best possible plan."""
+    assert wording.outcome_text("proven", 0.0, time_limit=30) == "proven optimal"
+    assert (
+        wording.outcome_text("gap_limit", 0.005, time_limit=30)
+        == "within 0.5 % of the best possible plan"
+    )
+    assert wording.outcome_text("time_limit", 0.021, time_limit=30) == (
+        "stopped at the time limit of 30 s; within 2.1 % of the best possible plan"
+    )
+    assert wording.outcome_text("stopped", 0.0031, time_limit=30, stopped_at=12.04) == (
+        "stopped on request after 12.0 s; within 0.31 % of the best possible plan; "
+        "the best plan found so far"
+    )
+    assert wording.outcome_text("time_limit", None, time_limit=1, fallback=True) == (
+        "the spreadsheet baseline's plan (the search found nothing better in time); "
+        "how close it is to the best possible plan is not known (no bound yet)"
+    )
+    # A fallback is never "proven optimal", even when every stage was proven.
+    assert wording.outcome_text("proven", 0.0, time_limit=1, fallback=True).startswith(
+        "the spreadsheet baseline's plan ("
+    )
+
+
+def test_gap_text_rounds_to_hundredths_of_a_percent() -> None:
+    """Gaps read in percent to two decimals, never as 0 when not 0."""
+    assert wording.gap_text(0.0) == "as good as the best possible plan (it meets the proven bound)"
+    assert wording.gap_text(1e-7) == "within 0.01 % of the best possible plan"
+    assert wording.gap_text(0.12345) == "within 12.35 % of the best possible plan"
+    assert wording.gap_text(float("inf")).startswith("how close it is")

@@ -113,7 +113,11 @@ def _choose(obstacles: Iterable[Mapping[str, list[int]]]) -> str:
 
 
 def unmet_frame(
-    scenario: Scenario, plan: Plan, delivered: Mapping[str, int] | None = None
+    scenario: Scenario,
+    plan: Plan,
+    delivered: Mapping[str, int] | None = None,
+    *,
+    reasons: bool = True,
 ) -> pd.DataFrame:
     """Return one row per demand line with fewer deliveries than requested, with reasons.
 
@@ -126,6 +130,10 @@ def unmet_frame(
         passes those that fit their line); without it, the ledger's count of the
         deliveries naming each line, which is the same for a plan that keeps
         ``theme_fit``.
+    reasons
+        False to leave ``reason`` and ``explanation`` empty: finding them takes most
+        of the time at district scale, and a summary of a plan that is not written
+        (the baseline's beside a solve) needs only the unmet lines.
 
     Returns
     -------
@@ -139,7 +147,7 @@ def unmet_frame(
         got = delivered.get(line.id, 0) if delivered is not None else ledger.line_use(line.id)
         if got >= line.demand.count:
             continue
-        reason, text = explain_line(scenario, plan, line, ledger)
+        reason, text = explain_line(scenario, plan, line, ledger) if reasons else ("", "")
         c = scenario.committee_by_id[line.committee]
         rows.append(
             {

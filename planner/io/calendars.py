@@ -94,10 +94,17 @@ def write_calendars(scenario: Scenario, plan: Plan, directory: str | Path) -> li
     """
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
+    # Each committee's calendar from its own deliveries: filtering the whole plan once
+    # per committee took seconds at district scale (355 committees, 8,867 deliveries).
+    own: dict[str, list[Delivery]] = {c.id: [] for c in scenario.committees}
+    for d in plan:
+        if d.committee_id in own:
+            own[d.committee_id].append(d)
     paths = []
     for c in scenario.committees:
         path = out / f"calendar-{c.id}.csv"
-        committee_calendar(scenario, plan, c.id).to_csv(path, index=False, encoding="utf-8-sig")
+        calendar = committee_calendar(scenario, Plan(tuple(own[c.id])), c.id)
+        calendar.to_csv(path, index=False, encoding="utf-8-sig")
         paths.append(path)
     return paths
 

@@ -57,7 +57,17 @@ def write_output_folder(
     -------
     Path
         The output folder.
+
+    Raises
+    ------
+    ValueError
+        If the report lists broken hard rules (``violations``): such a plan is a bug
+        and is not written.
     """
+    if report.get("violations"):
+        raise ValueError(
+            f"the plan breaks {len(report['violations'])} hard rule(s); nothing written"
+        )
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".cultplan-", dir=out.parent))

@@ -29,7 +29,10 @@ def conflicting_pins(built: BuiltModel, control: SolveControl) -> str:
     ctx.model.clear_hints()
     solver = new_solver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(1.0, control.params.time_limit / 4)
+    # Naming the conflict may take a quarter of the limit, but not past its end.
+    solver.parameters.max_time_in_seconds = min(
+        max(1.0, control.params.time_limit / 4), control.remaining()
+    )
     with control.running(solver.stop_search):
         solver.solve(ctx.model)
     literal_index = {lit.index: k for k, lit in enumerate(built.pins)}
@@ -42,7 +45,7 @@ def conflicting_pins(built: BuiltModel, control: SolveControl) -> str:
     head = wording.PINS_IN_CONFLICT
     if not core:
         core = list(range(len(s.pins)))
-        if control.stopped:
+        if control.should_end():
             head = wording.PINS_IN_CONFLICT_UNNAMED
     return f"{head}\n" + "\n".join(f"  pins[{k}]: {wording.pin_text(s, k)}" for k in sorted(core))
 

@@ -49,6 +49,9 @@ class SolveControl:
         serialised, never concurrent.
     stop
         An event the caller sets to stop the solve; None when it cannot be stopped.
+    deadline
+        A ``time.perf_counter`` value by which the solve must end, when that is before
+        the end of its time limit (a caller that needs time after the solve).
     """
 
     def __init__(
@@ -56,9 +59,13 @@ class SolveControl:
         params: SolveParams,
         on_progress: Callable[[Progress], None] | None = None,
         stop: threading.Event | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.params = params
         self.start = time.perf_counter()
+        self._end = self.start + params.time_limit
+        if deadline is not None:
+            self._end = min(self._end, deadline)
         self.on_progress = on_progress
         self._stop = stop
         self._lock = threading.Lock()
@@ -82,7 +89,22 @@ class SolveControl:
 
     def remaining(self) -> float:
         """Seconds left of the time limit (at least 0.01, so a search can start)."""
-        return max(0.01, self.params.time_limit - self.elapsed())
+        return max(0.01, self._end - time.perf_counter())
+
+    @property
+    def deadline(self) -> float:
+        """The end of the time limit (or the caller's earlier deadline) on the
+        ``time.perf_counter`` clock."""
+        return self._end
+
+    @property
+    def expired(self) -> bool:
+        """Whether the time limit has run out."""
+        return time.perf_counter() >= self._end
+
+    def should_end(self) -> bool:
+        """Whether work in progress should give up: stopped, or out of time."""
+        return self.stopped or self.expired
 
     # -- stopping ----------------------------------------------------------------------
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,15 +12,17 @@ from ortools.sat.python import cp_model
 
 from planner import wording
 from planner.params import Progress, SolveParams, relative_gap
+from planner.plan import Plan
 from planner.result import Result, SolveStatus, StageReport, StopReason, Term
 from planner.scenario import Scenario
+from planner.solver.bounded import run_bounded
 from planner.solver.conflicts import conflicting_pins, unmatched_pins
 from planner.solver.context import SCALE, GoalTerm
 from planner.solver.control import SolveControl
 from planner.solver.extract import extract_plan
-from planner.solver.fallback import baseline_solution, stage_key
+from planner.solver.fallback import baseline_choice, baseline_solution, stage_key
 from planner.solver.model import BuiltModel, build_model
-from planner.solver.search import complete, hint
+from planner.solver.search import BreaksARule, complete, hint
 from planner.solver.stages import StageRun, plan_stages, run_stage
 
 _STATUS: dict[Any, SolveStatus] = {
@@ -37,6 +40,7 @@ def solve(
     *,
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
+    deadline: float | None = None,
 ) -> Result:
     """Plan a season with CP-SAT.
 
@@ -60,7 +64,11 @@ def solve(
     scenario
         A validated scenario.
     params
-        Time limit (for all stages together), seed, workers and gap.
+        Time limit, seed, workers and gap. The time limit covers building the model,
+        the spreadsheet baseline and all stages: building and the baseline give up
+        at the limit (or on a stop), a solve whose model alone takes longer ends
+        with ``no_solution``, and the baseline's plan is returned without the
+        model's values when there is no time to complete it.
     on_progress
         Called with a :class:`~planner.params.Progress` on every improving plan and
         bound (never concurrently).
@@ -68,16 +76,23 @@ def solve(
         An event the caller may set (from any thread) to end the search: within about
         a second the solve returns the best plan found so far, as ``feasible`` with
         stop reason ``stopped``.
+    deadline
+        A ``time.perf_counter()`` value by which the solve must return, should that
+        come before the end of ``params.time_limit`` (a caller that reads, reports
+        and writes within one overall limit). Messages still name the time limit.
 
     Returns
     -------
     Result
         Status, stop reason, objective (all terms) and bound in points, gap, wall
-        time, the plan, the named terms and one report per stage. The bound adds the
-        primary stage's bound and the secondary stage's bound. Infeasible or
-        timed-out solves are statuses with a message, never exceptions.
+        time, the plan, the named terms and one report per stage, and a message that
+        says in words how it ended. ``optimal`` only when every stage is proven
+        optimal; within the gap limit is ``feasible`` with stop reason
+        ``gap_limit``. The bound adds the primary stage's bound and the secondary
+        stage's bound. Infeasible or timed-out solves are statuses with a message,
+        never exceptions.
     """
-    control = SolveControl(params or SolveParams(), on_progress, stop)
+    control = SolveControl(params or SolveParams(), on_progress, stop, deadline)
     try:
         return _solve(scenario, control)
     finally:
@@ -91,38 +106,78 @@ class _Search:
     values: list[int] | None
     reports: list[StageReport] = field(default_factory=list)
     bounds: dict[str, float] = field(default_factory=dict)
-    all_optimal: bool = True
-    all_proven: bool = True
+    all_optimal: bool = True  # every stage within the gap limit of its bound
+    all_proven: bool = True  # every stage at its bound
     failed: Any = None  # the CP-SAT status that ended the solve without a plan
     failed_info: str = ""
 
 
+@dataclass
+class _Baseline:
+    """The spreadsheet baseline's plan, and as a solution of the model when completed."""
+
+    plan: Plan
+    values: list[int] | None
+    points: float | None
+
+
 def _solve(scenario: Scenario, control: SolveControl) -> Result:
-    built = build_model(scenario)
+    # Building and the baseline end at the deadline or on a stop (see bounded.py).
+    built_ok, built = run_bounded(lambda: build_model(scenario), control, "build-model")
+    if not built_ok or built is None:
+        if control.stopped:
+            message = wording.stopped_without_plan_text(control.stopped_at or control.elapsed())
+            return _no_model(control, message, StopReason.STOPPED)
+        message = wording.build_over_limit_text(control.params.time_limit)
+        return _no_model(control, message, StopReason.TIME_LIMIT)
     if built.unmatched_pins:
         return _without_plan(SolveStatus.INFEASIBLE, control, unmatched_pins(built), built)
-    if control.stopped:
-        # Stopped while the model was built (which is not cut short): no plan yet.
-        message = wording.stopped_without_plan_text(control.stopped_at or control.elapsed())
-        return _without_plan(SolveStatus.NO_SOLUTION, control, message, built, StopReason.STOPPED)
-    ctx, terms = built.ctx, built.terms
+    ctx = built.ctx
     # The baseline's plan is the fallback should the search find nothing better in
     # time. It is not a hint: on the reference scenarios hints slowed the first stage.
-    baseline = baseline_solution(ctx, terms)
-    baseline_points = None
-    if baseline is not None:
-        baseline_points = sum(t.model_points(baseline) for t in terms)
-        if scenario.objective.keep_baseline_minimum and ctx.fairness_var is not None:
-            # No committee falls below the baseline's worst-served committee.
-            ctx.model.add(ctx.fairness_var >= baseline[ctx.fairness_var.index])
-    search = _run_stages(built, control, baseline)
+    baseline = _baseline(built, control)
+    if (
+        baseline is not None
+        and baseline.values is not None
+        and scenario.objective.keep_baseline_minimum
+        and ctx.fairness_var is not None
+    ):
+        # No committee falls below the baseline's worst-served committee.
+        ctx.model.add(ctx.fairness_var >= baseline.values[ctx.fairness_var.index])
+    search = _run_stages(built, control, baseline.values if baseline else None)
     if search.failed == cp_model.INFEASIBLE:
         message = conflicting_pins(built, control)
         return _without_plan(SolveStatus.INFEASIBLE, control, message, built)
     if search.failed == cp_model.MODEL_INVALID:
         message = f"model rejected: {search.failed_info}"
         return _without_plan(SolveStatus.ERROR, control, message, built, StopReason.ERROR)
-    return _result(built, control, search, baseline, baseline_points)
+    return _result(built, control, search, baseline)
+
+
+def _baseline(built: BuiltModel, control: SolveControl) -> _Baseline | None:
+    """The spreadsheet baseline's plan, completed into a solution if time allows.
+
+    None when the baseline was not planned before the deadline or the stop. Its
+    completion gets at most the time left; should it not finish, the plan is still a
+    fallback (without the model's values, so without a score).
+    """
+    ctx, terms = built.ctx, built.terms
+    ok, chosen = run_bounded(lambda: baseline_choice(ctx), control, "baseline")
+    if not ok or chosen is None:
+        return None
+    plan, x_values = chosen
+    try:
+        done, values = run_bounded(
+            lambda: baseline_solution(ctx, terms, x_values, control.remaining()),
+            control,
+            "baseline-completion",
+        )
+    except BreaksARule:
+        # The model refuses the baseline's plan (a pin it could not keep): no fallback.
+        return None
+    if not done or values is None:
+        return _Baseline(plan, None, None)
+    return _Baseline(plan, values, sum(t.model_points(values) for t in terms))
 
 
 def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | None) -> _Search:
@@ -131,8 +186,8 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
     stages = plan_stages(ctx, terms)
     search = _Search(values=baseline)
     for k, stage in enumerate(stages):
-        if control.stopped:
-            search.all_optimal = False
+        if control.should_end():
+            search.all_optimal = search.all_proven = False
             break
         last = k == len(stages) - 1
         budget = control.remaining() if last else control.remaining() * stage.share
@@ -147,14 +202,14 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
             search.failed = run.status
             return search
         if run.values is None:
-            search.all_optimal = False
+            search.all_optimal = search.all_proven = False
             search.reports.append(_report(stage.name, run, None))
             if run.status == cp_model.MODEL_INVALID:
                 search.failed, search.failed_info = run.status, run.info
             break
         search.values = run.values
         search.all_optimal &= run.status == cp_model.OPTIMAL
-        search.all_proven &= run.objective >= run.bound
+        search.all_proven &= run.proven
         search.bounds[stage.name] = run.bound / SCALE
         search.reports.append(_report(stage.name, run, stage.scale))
         if not last:
@@ -162,7 +217,12 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
             # at their best, is a complete hint for the next stage.
             ctx.model.add(stage.expr >= run.objective)
             x_values = [run.values[x.index] for x in ctx.x]
-            search.values = complete(ctx, x_values, terms) or run.values
+            _, completed = run_bounded(
+                functools.partial(complete, ctx, x_values, terms, control.remaining()),
+                control,
+                "completion",
+            )
+            search.values = completed or run.values
             hint(ctx.model, search.values)
     return search
 
@@ -176,9 +236,13 @@ def _report(name: str, run: StageRun, scale: float | None) -> StageReport:
             "bound": run.bound / scale,
             "seconds": round(run.seconds, 3),
         }
+    status = _STATUS[run.status]
+    if run.values is not None:
+        # A stage within the gap limit but not at its bound is not proven optimal.
+        status = SolveStatus.OPTIMAL if run.proven else SolveStatus.FEASIBLE
     return StageReport(
         name=name,
-        status=_STATUS[run.status],
+        status=status,
         lp_bound=run.lp_bound,
         lp_seconds=run.lp_seconds,
         lagrangian_bound=run.lagrangian_bound,
@@ -189,66 +253,80 @@ def _report(name: str, run: StageRun, scale: float | None) -> StageReport:
 
 
 def _result(
-    built: BuiltModel,
-    control: SolveControl,
-    search: _Search,
-    baseline: list[int] | None,
-    baseline_points: float | None,
+    built: BuiltModel, control: SolveControl, search: _Search, baseline: _Baseline | None
 ) -> Result:
-    """The result of a search that ended with or without a plan."""
+    """The result of a search that ended with or without a plan.
+
+    The status, gap and stop reason describe the plan returned: ``optimal`` only when
+    every stage is proven optimal; a fallback to the baseline's plan is measured
+    against the bound like any other plan.
+    """
     ctx, terms = built.ctx, built.terms
-    values = search.values
     limit = control.params.time_limit
     # One look at the stop, so that the status, stop reason and message agree.
     stopped_at = control.stopped_at
     stop_reason = StopReason.TIME_LIMIT if stopped_at is None else StopReason.STOPPED
-    if values is None:
+    values = search.values
+    base_values = baseline.values if baseline is not None else None
+    if values is None and baseline is None:
         message = wording.no_plan_text(limit)
         if stopped_at is not None:
             message = wording.stopped_without_plan_text(stopped_at)
         return _without_plan(SolveStatus.NO_SOLUTION, control, message, built, stop_reason)
-    fallback = values is baseline
+    fallback = values is None or values is base_values
     beats_found = False
-    objective_points = sum(t.model_points(values) for t in terms)
     if (
-        baseline is not None
-        and values is not baseline
-        and stage_key(ctx, terms, baseline) > stage_key(ctx, terms, values)
+        base_values is not None
+        and values is not None
+        and values is not base_values
+        and stage_key(ctx, terms, base_values) > stage_key(ctx, terms, values)
     ):
         # The search stopped on a plan the baseline's beats, stage by stage.
-        values, objective_points = baseline, baseline_points or 0.0
-        fallback = beats_found = True
+        values, fallback, beats_found = base_values, True, True
     bound = _bound(built, search)
-    all_optimal = search.all_optimal
-    objective = ctx.scenario.objective
+    weights = ctx.scenario.objective
     # Only a fairness stage that was planned (see plan_stages) and did not end counts
     # against the status: with no line any option can serve there is none to run.
-    fairness_stage = objective.fairness_first and objective.fairness > 0
+    fairness_stage = weights.fairness_first and weights.fairness > 0
+    all_done = search.all_optimal and bound is not None
     if fairness_stage and ctx.fairness_var is not None and "fairness" not in search.bounds:
-        all_optimal = False
-    optimal = all_optimal and bound is not None
-    if optimal:
+        all_done = False
+    if all_done:
         stop_reason = StopReason.PROVEN if search.all_proven else StopReason.GAP_LIMIT
-    message = ""
-    if fallback:
-        message = wording.baseline_fallback_text(
-            limit, beats_found=beats_found, stopped=stopped_at is not None
-        )
-    elif stopped_at is not None and not optimal:
-        message = wording.stopped_text(stopped_at)
+    optimal = all_done and search.all_proven and not fallback
+    objective = None if values is None else sum(t.model_points(values) for t in terms)
+    gap = None
+    if bound is not None and objective is not None:
+        gap = relative_gap(objective, bound)
+    message = wording.outcome_text(
+        stop_reason.value,
+        gap,
+        time_limit=limit,
+        stopped_at=stopped_at,
+        fallback=fallback,
+        beats_found=beats_found,
+    )
+    if values is None:
+        # The baseline's plan without the model's values: the completion did not
+        # finish in time. It keeps every rule; its score is not known here.
+        assert baseline is not None
+        plan, named = baseline.plan, tuple[Term, ...]()
+    else:
+        plan, named = extract_plan(ctx, values), tuple(_term(t, values) for t in terms)
     return Result(
         status=SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
-        objective=objective_points,
+        objective=objective,
         best_bound=bound,
-        gap=None if bound is None else relative_gap(objective_points, bound),
+        gap=gap,
         wall_seconds=control.elapsed(),
-        plan=extract_plan(ctx, values),
-        terms=tuple(_term(t, values) for t in terms),
+        plan=plan,
+        terms=named,
         message=message,
         stop_reason=stop_reason,
         stages=tuple(search.reports),
         model_size=built.size,
-        baseline_objective=baseline_points,
+        baseline_objective=None if baseline is None else baseline.points,
+        baseline_plan=None if baseline is None else baseline.plan,
     )
 
 
@@ -284,4 +362,18 @@ def _without_plan(
         message=message,
         stop_reason=stop_reason,
         model_size=built.size,
+    )
+
+
+def _no_model(control: SolveControl, message: str, stop_reason: StopReason) -> Result:
+    """The result of a solve that ended while its model was built."""
+    return Result(
+        status=SolveStatus.NO_SOLUTION,
+        objective=None,
+        best_bound=None,
+        gap=None,
+        wall_seconds=control.elapsed(),
+        plan=None,
+        message=message,
+        stop_reason=stop_reason,
     )

@@ -16,6 +16,16 @@ def within_gap(objective: float, bound: float, relative: float) -> bool:
     return objective >= bound or relative_gap(objective, bound) <= relative
 
 
+def proven_optimal(objective: int, bound: float) -> bool:
+    """Whether an integer objective (model units) is proven optimal by ``bound``.
+
+    Every stage objective has integer coefficients on integer variables, so no plan
+    scores above the bound rounded down (the small tolerance absorbs the float noise of
+    a bound reported as, say, 1000.0000001).
+    """
+    return math.isfinite(bound) and objective >= math.floor(bound + 1e-6)
+
+
 class SharedBest:
     """The best objective of searches run side by side, and their common stop.
 

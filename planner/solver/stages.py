@@ -10,11 +10,12 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner.result import NeighbourhoodReport
+from planner.solver.bounded import run_bounded
 from planner.solver.context import SCALE, GoalTerm, ModelContext
 from planner.solver.control import SolveControl
 from planner.solver.neighbourhood import search_neighbourhoods
 from planner.solver.objective import BASIS
-from planner.solver.progress import Reporter, within_gap
+from planner.solver.progress import Reporter, proven_optimal, within_gap
 from planner.solver.relaxation import lagrangian_bound, relax
 from planner.solver.search import cp_solve, hint
 
@@ -68,7 +69,12 @@ def plan_stages(ctx: ModelContext, terms: list[GoalTerm]) -> list[Stage]:
 
 @dataclass
 class StageRun:
-    """What one stage's search reached, in the stage objective's model units."""
+    """What one stage's search reached, in the stage objective's model units.
+
+    ``status`` is CP-SAT's OPTIMAL when the plan is within the gap limit of the bound
+    (proven or not; see :attr:`proven`), FEASIBLE for another plan, or the status that
+    ended the stage without one.
+    """
 
     status: Any
     values: list[int] | None = None
@@ -81,6 +87,14 @@ class StageRun:
     lagrangian_bound: float | None = None
     lagrangian_seconds: float | None = None
     neighbourhoods: list[NeighbourhoodReport] = field(default_factory=list)
+
+    @property
+    def proven(self) -> bool:
+        """Whether the stage's plan is proven optimal (its objective meets its bound).
+
+        ``status`` is CP-SAT's OPTIMAL also for a plan merely within the gap limit.
+        """
+        return self.values is not None and proven_optimal(self.objective, self.bound)
 
 
 def run_stage(
@@ -153,7 +167,13 @@ def _bound_and_neighbourhoods(
     Records the bounds, their times and the neighbourhood searches in ``run``.
     """
     budget = deadline - time.perf_counter()
-    relaxation = relax(ctx.model, budget * RELAXATION_SHARE, control)
+    # Writing the LP is Python that knows no clock: it ends at its share of the time.
+    _, relaxation = run_bounded(
+        lambda: relax(ctx.model, budget * RELAXATION_SHARE, control),
+        control,
+        "relaxation",
+        until=time.perf_counter() + budget * RELAXATION_SHARE,
+    )
     if relaxation is None:
         return math.inf, None
     bound = math.floor(relaxation.bound)
@@ -161,13 +181,19 @@ def _bound_and_neighbourhoods(
     run.lp_seconds = round(relaxation.seconds, 3)
     control.report(stage.name, None, bound / stage.scale)
     took = time.perf_counter()
-    lagrangian = lagrangian_bound(
-        relaxation,
-        ctx.committee_blocks(),
-        LAGRANGIAN_SHARE * (deadline - took),
-        control.params.seed,
-        control.params.workers,
+    share = LAGRANGIAN_SHARE * (deadline - took)
+    _, lagrangian = run_bounded(
+        lambda: lagrangian_bound(
+            relaxation,
+            ctx.committee_blocks(),
+            share,
+            control.params.seed,
+            control.params.workers,
+            control,
+        ),
         control,
+        "lagrangian",
+        until=took + share,
     )
     if lagrangian is not None:
         run.lagrangian_bound = math.floor(lagrangian) / stage.scale

@@ -50,16 +50,16 @@ def test_stop_during_the_search_returns_the_best_plan_so_far_as_feasible() -> No
 
 
 def test_stop_set_before_the_solve_ends_it_once_the_model_is_built() -> None:
-    """A stop already set when the solve starts: the model is built (that is not cut
-    short), then the solve ends without a baseline or a search: no plan, stop reason
-    ``stopped``, and a message that says so rather than that the time ran out."""
+    """A stop already set when the solve starts: the model is not even built, and the
+    solve ends without a baseline or a search: no plan, stop reason ``stopped``, and a
+    message that says so rather than that the time ran out."""
     scenario = read_scenario(REFERENCE_26W)
     stop = threading.Event()
     stop.set()
     result = solve(scenario, SolveParams(time_limit=120, workers=1), stop=stop)
     assert result.status == SolveStatus.NO_SOLUTION
     assert result.stop_reason == StopReason.STOPPED
-    assert result.stages == () and result.plan is None
+    assert result.stages == () and result.plan is None and result.model_size is None
     assert result.message.startswith("the search was stopped after ")
     assert result.message.endswith(" s, before any plan")
 

@@ -1,0 +1,115 @@
+"""Pure-Python steps of a solve that end at its deadline or on its stop.
+
+Building the model and planning the spreadsheet baseline are long loops of Python in
+modules that know nothing of a solve's clock (at district scale each takes seconds to
+tens of seconds). Rather than thread a deadline through every rule family and every
+round of the baseline, :func:`run_bounded` runs such a step in a helper thread and, once
+the time limit runs out or the caller stops the solve, raises :class:`GaveUp` inside it
+(``PyThreadState_SetAsyncExc``): the step ends at its next Python instruction and
+whatever it built is dropped. A step inside a long native call (a CP-SAT search) ends
+only when that call returns, so such calls get their own time limit as well; a step
+that does not end within :data:`ABANDON_SECONDS` of being told is left to finish on its
+own (its thread is a daemon and its result is ignored).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from planner.solver.control import SolveControl
+
+T = TypeVar("T")
+
+#: How often the waiting thread looks at the clock and the stop (seconds).
+POLL_SECONDS = 0.02
+#: Seconds a step that was told to give up may take to end before it is left behind.
+ABANDON_SECONDS = 0.5
+
+
+class GaveUp(Exception):
+    """Raised inside a step whose solve ran out of time or was stopped."""
+
+
+def run_bounded(
+    step: Callable[[], T], control: SolveControl, name: str, until: float | None = None
+) -> tuple[bool, T | None]:
+    """Run ``step`` until it returns, the time limit runs out, or the solve is stopped.
+
+    Parameters
+    ----------
+    step
+        The work; it must not touch state that outlives it other than through its
+        return value (it may be cut short anywhere).
+    control
+        The solve's clock and stop.
+    name
+        The helper thread's name.
+    until
+        An earlier end for this step (a ``time.perf_counter`` value), if any.
+
+    Returns
+    -------
+    tuple
+        ``(True, value)`` when the step returned, ``(False, None)`` when it gave up.
+        An exception raised by the step itself is raised here.
+    """
+
+    def over() -> bool:
+        return control.should_end() or (until is not None and time.perf_counter() >= until)
+
+    if over():
+        return False, None
+    box: dict[str, object] = {}
+    finished = threading.Event()
+    # GaveUp is raised only while the step runs: "inside" is cleared under the lock as
+    # soon as it returns, and an exception asked for just before is caught below.
+    lock = threading.Lock()
+    inside = [True]
+
+    def work() -> None:
+        try:
+            try:
+                value = step()
+                with lock:
+                    inside[0] = False
+                box["value"] = value
+            except GaveUp:
+                box.pop("value", None)
+            except BaseException as exc:  # raised again in the waiting thread
+                box["error"] = exc
+        except GaveUp:
+            box.pop("value", None)
+        finally:
+            with lock:
+                inside[0] = False
+            finished.set()
+
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    while not finished.wait(POLL_SECONDS):
+        if over():
+            with lock:
+                if inside[0]:
+                    _raise_in(thread)
+            finished.wait(ABANDON_SECONDS)
+            break
+    if not finished.is_set():
+        return False, None
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    if "value" not in box:
+        return False, None
+    return True, box["value"]  # type: ignore[return-value]
+
+
+def _raise_in(thread: threading.Thread) -> None:
+    """Raise :class:`GaveUp` in ``thread`` at its next Python instruction."""
+    if thread.ident is None or not thread.is_alive():
+        return
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread.ident), ctypes.py_object(GaveUp)
+    )

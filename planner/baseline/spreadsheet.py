@@ -9,20 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from planner.baseline.pins import add_option, place_pins, resource_of
+from planner.baseline.points import PlanPoints
 from planner.baseline.shares import PRODUCT_ORDER, baseline_shares
 from planner.ledger import Ledger
-from planner.options import Option, delivered_theme, line_options
-from planner.plan import Delivery, Plan
-from planner.scenario import EVENT_PRODUCTS, STAY_PRODUCTS, DemandLine, Pin, Product, Scenario
+from planner.network import Distances
+from planner.options import Option, line_options
+from planner.plan import Plan
+from planner.scenario import EVENT_PRODUCTS, DemandLine, Product, Scenario
 
 
-def plan_baseline(scenario: Scenario) -> Plan:
+def plan_baseline(
+    scenario: Scenario,
+    distances: Distances | None = None,
+    options: Mapping[str, list[Option]] | None = None,
+) -> Plan:
     """Plan a season the way a careful planner does in a spreadsheet.
 
     Parameters
     ----------
     scenario
         A validated scenario.
+    distances
+        Road distances; built from the scenario when not given.
+    options
+        Each demand line's :func:`~planner.options.line_options` (by line id), when
+        already computed.
 
     Returns
     -------
@@ -31,14 +43,20 @@ def plan_baseline(scenario: Scenario) -> Plan:
         then leftovers; see :mod:`planner.baseline` for the exact rules. Every delivery
         other than an invalid pin keeps every hard rule of ``docs/rules.md``.
     """
-    return _Spreadsheet(scenario).run()
+    return _Spreadsheet(scenario, distances, options).run()
 
 
 class _Spreadsheet:
     """The planner's turns over a growing plan; every count lives in the ledger."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        distances: Distances | None,
+        options: Mapping[str, list[Option]] | None,
+    ) -> None:
         self.s = scenario
+        self.options = options
         self.ledger = Ledger(scenario)
         self.unit_rank = {uid: i for i, uid in enumerate(scenario.resource_units)}
         self.order = [c.id for c in sorted(scenario.committees, key=lambda c: (c.grid, c.id))]
@@ -47,14 +65,20 @@ class _Spreadsheet:
             self.lines_of.setdefault((line.committee, line.product), []).append(line)
         self.alive: dict[str, list[Option]] = {}
         self.dead: set[tuple[str, Product]] = set()
+        self.rank: dict[Option, tuple[int, float, int, int]] = {}
+        # Only for road km and fixture bonuses (no weights): the rules, not the objective.
+        self.points = PlanPoints(scenario, (), distances)
 
     # -- the plan --------------------------------------------------------------------
     def run(self) -> Plan:
         """Pins, then each product's shares, then the leftovers."""
-        self._place_pins()
+        place_pins(self.ledger)
         for line in self.s.demand_lines:
-            options = line_options(self.s, line)
-            options.sort(key=lambda o: (o.first_week, self.unit_rank[o.unit_id]))
+            given = self.options.get(line.id) if self.options is not None else None
+            options = list(given) if given is not None else line_options(self.s, line)
+            for option in options:
+                self.rank[option] = self._rank(line, option)
+            options.sort(key=self.rank.__getitem__)
             self.alive[line.id] = options
         shares = baseline_shares(self.s)
         for product in PRODUCT_ORDER:
@@ -62,6 +86,19 @@ class _Spreadsheet:
         for product in PRODUCT_ORDER:
             self._rounds(product, None)
         return self.ledger.plan()
+
+    def _rank(self, line: DemandLine, option: Option) -> tuple[int, float, int, int]:
+        """The order options are tried in (rule 2): a fixture week of the product and
+        theme, then a preferred week, then the nearest resource, the earliest week and
+        the resource listed first."""
+        if self.points.fixture_bonus(line.product, option) > 0:
+            week_class = 0
+        elif option.first_week in line.demand.preferred_weeks:
+            week_class = 1
+        else:
+            week_class = 2
+        km = self.points.km(option.unit_id, line.committee)
+        return (week_class, round(km, 6), option.first_week, self.unit_rank[option.unit_id])
 
     def _rounds(self, product: Product, share: Mapping[str, int] | None) -> None:
         """Round-robin turns of one product while committees take deliveries.
@@ -88,14 +125,18 @@ class _Spreadsheet:
         for line in self.lines_of[(committee_id, product)]:
             if self.ledger.line_use(line.id) >= line.demand.count:
                 continue
-            option = self._pick(line, self.alive[line.id])
+            if product == Product.EXHIBITION:
+                option = self._pick_install(line, self.alive[line.id])
+            else:
+                option = self._pick(line, self.alive[line.id])
             if option is not None:
-                self._add(line.committee, product, self._resource(option), option)
+                resource = resource_of(self.ledger, option)
+                add_option(self.ledger, line.committee, product, resource, option)
                 return True
         return False
 
     def _pick(self, line: DemandLine, alive: list[Option]) -> Option | None:
-        """The earliest fitting option (event-free first for events); prunes dead options.
+        """The first fitting option (event-free first for events); prunes dead options.
 
         The plan only grows, so an option that breaks a rule now breaks it for good and
         is dropped from ``alive``.
@@ -118,70 +159,19 @@ class _Spreadsheet:
         alive[:] = keep
         return first
 
-    def _resource(self, option: Option) -> str:
-        """The resource of a fitting option: the lowest free copy of a set kind."""
-        if self.s.resource_units[option.unit_id].product in STAY_PRODUCTS:
-            copy_id = self.ledger.free_copy(option.unit_id, option.weeks)
-            assert copy_id is not None  # the option fits, so a copy is free
-            return copy_id
-        return option.unit_id
-
-    def _add(self, committee_id: str, product: Product, resource_id: str, option: Option) -> None:
-        """Record a delivery of ``option`` by ``resource_id`` in the ledger."""
-        last = option.first_week + option.duration - 1
-        self.ledger.add(
-            Delivery(
-                committee_id,
-                product,
-                resource_id,
-                option.first_week,
-                last,
-                option.line_id,
-                option.theme,
-            )
-        )
-
-    # -- pins ------------------------------------------------------------------------
-    def _place_pins(self) -> None:
-        """Place every pin as pinned, copy pins before set-kind pins (rule 0)."""
-        s = self.s
-        pins = s.pins
-        names_copy = [
-            p.resource not in s.resource_units or len(s.copy_ids(p.resource)) == 1 for p in pins
-        ]
-        for pin in [p for p, one in zip(pins, names_copy, strict=True) if one]:
-            self._place_pin(pin)
-        for pin in [p for p, one in zip(pins, names_copy, strict=True) if not one]:
-            self._place_pin(pin)
-
-    def _place_pin(self, pin: Pin) -> None:
-        s = self.s
-        committee = s.committee_by_id.get(pin.committee)
-        unit_id = s.unit_of_copy.get(pin.resource)
-        if committee is None or unit_id is None:
-            return
-        unit = s.resource_units[unit_id]
-        line = self._pin_line(pin)
-        weeks = range(pin.first_week, pin.first_week + unit.duration)
-        resource_id = pin.resource
-        if unit.product in STAY_PRODUCTS and pin.resource == unit_id:
-            resource_id = self.ledger.free_copy(unit_id, weeks) or s.copy_ids(unit_id)[0]
-        theme = (delivered_theme(line, unit) if line is not None else None) or unit.themes[0]
-        option = Option(line.id if line else "", unit_id, pin.first_week, unit.duration, theme)
-        self._add(committee.id, pin.product, resource_id, option)
-
-    def _pin_line(self, pin: Pin) -> DemandLine | None:
-        """The pin's demand line, else the committee's first line of the product with room."""
-        s = self.s
-        if pin.demand is not None:
-            return s.demand_by_id.get(pin.demand)
-        lines = [
-            x for x in s.demand_lines if x.committee == pin.committee and x.product == pin.product
-        ]
-        for line in lines:
-            if self.ledger.line_use(line.id) < line.demand.count:
-                return line
-        return lines[0] if lines else None
+    def _pick_install(self, line: DemandLine, alive: list[Option]) -> Option | None:
+        """The exhibition stay to plan: within the best week class (fixture, preferred,
+        other), the start week with the fewest van installs so far, then the order of
+        :meth:`_rank`; so installs spread over the season instead of bunching early."""
+        fits = self.ledger.fits
+        alive[:] = [o for o in alive if fits(line, o)]
+        if not alive:
+            return None
+        rank = self.rank
+        best_class = rank[alive[0]][0]
+        van = self.ledger.van_moves
+        same = [o for o in alive if rank[o][0] == best_class]
+        return min(same, key=lambda o: (van(o.first_week), rank[o]))
 
 
 __all__: Sequence[str] = ["plan_baseline"]

@@ -235,13 +235,15 @@ PINS_IN_CONFLICT_UNNAMED = (
 )
 
 
-def baseline_fallback_text(time_limit: float, *, beats_found: bool, stopped: bool) -> str:
-    """Return why the plan returned is the spreadsheet baseline's.
+def baseline_fallback_text(
+    time_limit: float, *, beats_found: bool, stopped: bool, name: str = "spreadsheet"
+) -> str:
+    """Return why the plan returned is a baseline's (``name``: spreadsheet or greedy).
 
     ``beats_found``: the search found a plan, but the baseline's beats it stage by
     stage; ``stopped``: the caller stopped the search.
     """
-    source = "the spreadsheet baseline's plan"
+    source = f"the {name} baseline's plan"
     if beats_found:
         source += ", which beats the plan found"
     if stopped:

@@ -8,7 +8,7 @@ distances, so building them together costs little more than building one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from planner.baseline.greedy import plan_greedy
@@ -36,11 +36,14 @@ class Baselines:
         the solver (:class:`~planner.baseline.points.PlanPoints`).
     best
         The name of the plan with more objective points (the spreadsheet on a tie).
+    attainable
+        The demand lines some option can serve (see :func:`plan_points`).
     """
 
     plans: dict[str, Plan]
     points: dict[str, dict[str, float]]
     best: str
+    attainable: frozenset[str]
 
     def total(self, name: str) -> float:
         """A baseline's objective points in all."""
@@ -50,18 +53,19 @@ class Baselines:
 def plan_points(
     scenario: Scenario,
     plan: Plan,
-    options: dict[str, list[Option]] | None = None,
+    attainable: Iterable[str] | None = None,
     distances: Distances | None = None,
 ) -> dict[str, float]:
     """The objective's named terms of any plan, in points, counted without the solver.
 
-    ``options`` (each line's :func:`~planner.options.line_options`) tells which lines
-    some option can serve; it is computed when not given. Deliveries are counted as
+    ``attainable`` names the demand lines some option of
+    :func:`~planner.options.line_options` can serve (fairness and shortfall count only
+    these, as the model does); it is found when not given. Deliveries are counted as
     they are, whatever rules they break.
     """
-    if options is None:
-        options = {line.id: line_options(scenario, line) for line in scenario.demand_lines}
-    points = PlanPoints(scenario, [lid for lid, opts in options.items() if opts], distances)
+    if attainable is None:
+        attainable = [line.id for line in scenario.demand_lines if line_options(scenario, line)]
+    points = PlanPoints(scenario, attainable, distances)
     for d in plan:
         option = Option(
             d.demand_id,
@@ -94,10 +98,13 @@ def plan_baselines(scenario: Scenario) -> Baselines:
         "spreadsheet": plan_baseline(scenario, distances, options),
         "greedy": plan_greedy(scenario, distances, options),
     }
-    points = {name: plan_points(scenario, plan, options, distances) for name, plan in plans.items()}
+    attainable = frozenset(lid for lid, opts in options.items() if opts)
+    points = {
+        name: plan_points(scenario, plan, attainable, distances) for name, plan in plans.items()
+    }
     totals = {name: sum(p.values()) for name, p in points.items()}
     best = max(BASELINE_NAMES, key=lambda name: (totals[name], -BASELINE_NAMES.index(name)))
-    return Baselines(plans, points, best)
+    return Baselines(plans, points, best, attainable)
 
 
 __all__: Sequence[str] = ["BASELINE_NAMES", "Baselines", "plan_baselines", "plan_points"]

@@ -78,8 +78,15 @@ def plan_points(
     return dict(points.points)
 
 
+#: The last scenario's baselines: a solve and its report ask for the same ones. A
+#: scenario is immutable, so the same object always has the same baselines.
+_last: list[tuple[Scenario, Baselines]] = []
+
+
 def plan_baselines(scenario: Scenario) -> Baselines:
     """Plan both baselines and count their objective points.
+
+    The answer for the scenario last asked about is kept and given again.
 
     Parameters
     ----------
@@ -92,6 +99,8 @@ def plan_baselines(scenario: Scenario) -> Baselines:
         Both plans (:func:`~planner.baseline.plan_baseline`,
         :func:`~planner.baseline.plan_greedy`), their points and the better one.
     """
+    if _last and _last[0][0] is scenario:
+        return _last[0][1]
     distances = Distances(scenario)
     options = {line.id: line_options(scenario, line) for line in scenario.demand_lines}
     plans = {
@@ -104,7 +113,9 @@ def plan_baselines(scenario: Scenario) -> Baselines:
     }
     totals = {name: sum(p.values()) for name, p in points.items()}
     best = max(BASELINE_NAMES, key=lambda name: (totals[name], -BASELINE_NAMES.index(name)))
-    return Baselines(plans, points, best, attainable)
+    baselines = Baselines(plans, points, best, attainable)
+    _last[:] = [(scenario, baselines)]
+    return baselines
 
 
 __all__: Sequence[str] = ["BASELINE_NAMES", "Baselines", "plan_baselines", "plan_points"]

@@ -42,6 +42,11 @@ from planner.scenario import DemandLine, Scenario
 EPS = 1e-9
 
 
+#: The last scenario's plan: a solve, its report and its KPIs ask for the same one. A
+#: scenario and a plan are immutable, so the same scenario object always gets it again.
+_last: list[tuple[Scenario, Plan]] = []
+
+
 def plan_greedy(
     scenario: Scenario,
     distances: Distances | None = None,
@@ -64,9 +69,14 @@ def plan_greedy(
     Plan
         Pins as pinned, then deliveries in order of gain until no fitting one gains;
         see :mod:`planner.baseline.greedy` for the exact rules. Every delivery other
-        than an invalid pin keeps every hard rule of ``docs/rules.md``.
+        than an invalid pin keeps every hard rule of ``docs/rules.md``. Asked again
+        about the same scenario object, it gives the same plan without planning.
     """
-    return _Greedy(scenario, distances, options).run()
+    if _last and _last[0][0] is scenario:
+        return _last[0][1]
+    plan = _Greedy(scenario, distances, options).run()
+    _last[:] = [(scenario, plan)]
+    return plan
 
 
 class _Greedy:
@@ -90,7 +100,8 @@ class _Greedy:
         self.order = {line.id: line.index for line in s.demand_lines}
         self.alive: dict[str, list[tuple[float, Option]]] = {}
         for line in s.demand_lines:
-            scored = [(self.points.static_gain(line.committee, o), o) for o in options[line.id]]
+            line_opts = options[line.id]
+            scored = list(zip(self.points.static_gains(line, line_opts), line_opts, strict=True))
             scored.sort(key=lambda so: (-so[0], so[1].first_week, unit_rank[so[1].unit_id]))
             self.alive[line.id] = scored
         self.lines_of: dict[str, list[DemandLine]] = {}

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 
 from planner.network import Distances
 from planner.options import Option
-from planner.scenario import EVENT_PRODUCTS, Product, Scenario
+from planner.scenario import EVENT_PRODUCTS, DemandLine, Product, Scenario
 
 #: The goals counted, in the model's report order.
 TERMS: tuple[str, ...] = (
@@ -136,6 +136,29 @@ class PlanPoints:
         if self.w.fixtures and self.favoured:
             gain += self.w.fixtures * self.fixture_bonus(product, option)
         return gain
+
+    def static_gains(self, line: DemandLine, options: Sequence[Option]) -> list[float]:
+        """:meth:`static_gain` of each of a line's options, computed in one pass."""
+        w = self.w
+        committee_id = line.committee
+        base = self.coverage_points.get(line.id, 0.0)
+        preferred = set(line.demand.preferred_weeks)
+        fixtures = w.fixtures if self.favoured else 0.0
+        product = line.product
+        travel: dict[str, float] = {}
+        out = []
+        for option in options:
+            unit_id = option.unit_id
+            cost = travel.get(unit_id)
+            if cost is None:
+                cost = travel[unit_id] = w.travel * self.km(unit_id, committee_id)
+            gain = base - cost
+            if option.first_week in preferred:
+                gain += w.preference
+            if fixtures:
+                gain += fixtures * self.fixture_bonus(product, option)
+            out.append(gain)
+        return out
 
     # -- parts that depend on the plan -------------------------------------------------
     def fairness_gain(self, committee_id: str, priority: float) -> float:

@@ -18,6 +18,14 @@ from planner.options import Option, line_options
 from planner.plan import Plan
 from planner.scenario import EVENT_PRODUCTS, DemandLine, Product, Scenario
 
+#: An option's place in the order options are tried in: week class, km, week, unit rank.
+Rank = tuple[int, float, int, int]
+
+
+#: The last scenario's plan: a solve, its report and its KPIs ask for the same one. A
+#: scenario and a plan are immutable, so the same scenario object always gets it again.
+_last: list[tuple[Scenario, Plan]] = []
+
 
 def plan_baseline(
     scenario: Scenario,
@@ -41,9 +49,14 @@ def plan_baseline(
     Plan
         Pins as pinned, then population-proportional shares handed out round-robin,
         then leftovers; see :mod:`planner.baseline` for the exact rules. Every delivery
-        other than an invalid pin keeps every hard rule of ``docs/rules.md``.
+        other than an invalid pin keeps every hard rule of ``docs/rules.md``. Asked
+        again about the same scenario object, it gives the same plan without planning.
     """
-    return _Spreadsheet(scenario, distances, options).run()
+    if _last and _last[0][0] is scenario:
+        return _last[0][1]
+    plan = _Spreadsheet(scenario, distances, options).run()
+    _last[:] = [(scenario, plan)]
+    return plan
 
 
 class _Spreadsheet:
@@ -65,7 +78,7 @@ class _Spreadsheet:
             self.lines_of.setdefault((line.committee, line.product), []).append(line)
         self.alive: dict[str, list[Option]] = {}
         self.dead: set[tuple[str, Product]] = set()
-        self.rank: dict[Option, tuple[int, float, int, int]] = {}
+        self.rank: dict[Option, Rank] = {}
         # Only for road km and fixture bonuses (no weights): the rules, not the objective.
         self.points = PlanPoints(scenario, (), distances)
 
@@ -76,10 +89,11 @@ class _Spreadsheet:
         for line in self.s.demand_lines:
             given = self.options.get(line.id) if self.options is not None else None
             options = list(given) if given is not None else line_options(self.s, line)
-            for option in options:
-                self.rank[option] = self._rank(line, option)
-            options.sort(key=self.rank.__getitem__)
-            self.alive[line.id] = options
+            ranked = self._ranks(line, options)
+            ranked.sort(key=lambda ro: ro[0])
+            self.alive[line.id] = [option for _, option in ranked]
+            if line.product == Product.EXHIBITION:  # the van's stagger reads the ranks again
+                self.rank.update((option, rank) for rank, option in ranked)
         shares = baseline_shares(self.s)
         for product in PRODUCT_ORDER:
             self._rounds(product, shares[product])
@@ -87,18 +101,28 @@ class _Spreadsheet:
             self._rounds(product, None)
         return self.ledger.plan()
 
-    def _rank(self, line: DemandLine, option: Option) -> tuple[int, float, int, int]:
-        """The order options are tried in (rule 2): a fixture week of the product and
-        theme, then a preferred week, then the nearest resource, the earliest week and
-        the resource listed first."""
-        if self.points.fixture_bonus(line.product, option) > 0:
-            week_class = 0
-        elif option.first_week in line.demand.preferred_weeks:
-            week_class = 1
-        else:
-            week_class = 2
-        km = self.points.km(option.unit_id, line.committee)
-        return (week_class, round(km, 6), option.first_week, self.unit_rank[option.unit_id])
+    def _ranks(self, line: DemandLine, options: list[Option]) -> list[tuple[Rank, Option]]:
+        """Each option with its place in the order options are tried in (rule 2): a
+        fixture week of the product and theme, then a preferred week; then the nearest
+        resource, the earliest week and the resource listed first."""
+        preferred = set(line.demand.preferred_weeks)
+        fixture_bonus = self.points.fixture_bonus
+        favoured = bool(self.points.favoured)
+        near: dict[str, float] = {}
+        out = []
+        for option in options:
+            unit_id = option.unit_id
+            km = near.get(unit_id)
+            if km is None:
+                km = near[unit_id] = round(self.points.km(unit_id, line.committee), 6)
+            if favoured and fixture_bonus(line.product, option) > 0:
+                week_class = 0
+            elif option.first_week in preferred:
+                week_class = 1
+            else:
+                week_class = 2
+            out.append(((week_class, km, option.first_week, self.unit_rank[unit_id]), option))
+        return out
 
     def _rounds(self, product: Product, share: Mapping[str, int] | None) -> None:
         """Round-robin turns of one product while committees take deliveries.
@@ -162,16 +186,33 @@ class _Spreadsheet:
     def _pick_install(self, line: DemandLine, alive: list[Option]) -> Option | None:
         """The exhibition stay to plan: within the best week class (fixture, preferred,
         other), the start week with the fewest van installs so far, then the order of
-        :meth:`_rank`; so installs spread over the season instead of bunching early."""
+        :meth:`_rank`; so installs spread over the season instead of bunching early.
+
+        Options are scanned in rank order, dropping those that no longer fit, until one
+        of the best class starts in a week with the fewest installs of any week.
+        """
         fits = self.ledger.fits
-        alive[:] = [o for o in alive if fits(line, o)]
-        if not alive:
-            return None
-        rank = self.rank
-        best_class = rank[alive[0]][0]
         van = self.ledger.van_moves
-        same = [o for o in alive if rank[o][0] == best_class]
-        return min(same, key=lambda o: (van(o.first_week), rank[o]))
+        rank = self.rank
+        fewest = min(van(w) for w in self.s.weeks)
+        best: Option | None = None
+        best_key: tuple[int, Rank] | None = None
+        keep: list[Option] = []
+        for i, option in enumerate(alive):
+            if best is not None and rank[option][0] > rank[best][0]:
+                keep.extend(alive[i:])
+                break
+            if not fits(line, option):
+                continue
+            keep.append(option)
+            key = (van(option.first_week), rank[option])
+            if best_key is None or key < best_key:
+                best, best_key = option, key
+                if key[0] == fewest:
+                    keep.extend(alive[i + 1 :])
+                    break
+        alive[:] = keep
+        return best
 
 
 __all__: Sequence[str] = ["plan_baseline"]

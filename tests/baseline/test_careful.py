@@ -21,7 +21,11 @@ def far_grid(data: dict[str, Any]) -> None:
         {
             "id": "G2",
             "name": "第二网格",
-            "subcentre": {"id": "S2", "name": "第二分中心", "location": {"lat": 31.40, "lon": 121.5}},
+            "subcentre": {
+                "id": "S2",
+                "name": "第二分中心",
+                "location": {"lat": 31.40, "lon": 121.5},
+            },
         }
     )
 
@@ -55,7 +59,14 @@ def test_the_nearest_free_resource_comes_before_an_earlier_week() -> None:
 
 def reading_month(weeks: list[int], **extra: Any) -> dict[str, Any]:
     """A fixture favouring book sets in ``weeks``."""
-    return {"id": "rm", "name": "读书月", "weeks": weeks, "product": "book_set", "bonus": 1, **extra}
+    return {
+        "id": "rm",
+        "name": "读书月",
+        "weeks": weeks,
+        "product": "book_set",
+        "bonus": 1,
+        **extra,
+    }
 
 
 def test_a_book_stay_starts_in_the_reading_month() -> None:

@@ -85,11 +85,16 @@ def model_floor(ctx: ModelContext, plan: Plan) -> int | None:
 
 def _completed(ctx: ModelContext, terms: list[GoalTerm], plan: Plan) -> list[int] | None:
     """A plan as a complete solution of the model, or None if it cannot be one."""
-    index = {(o.line_id, o.unit_id, o.first_week): i for i, o in enumerate(ctx.options)}
+    index = {
+        (o.line_id, o.copy_id or o.unit_id, o.first_week): i for i, o in enumerate(ctx.options)
+    }
+    per_copy = {o.unit_id for o in ctx.options if o.copy_id is not None}
     s = ctx.scenario
     chosen = set()
     for d in plan:
-        i = index.get((d.demand_id, d.unit_id(s), d.first_week))
+        unit_id = d.unit_id(s)
+        resource = d.resource_id if unit_id in per_copy else unit_id
+        i = index.get((d.demand_id, resource, d.first_week))
         if i is not None:
             chosen.add(i)
     return complete(ctx, [int(i in chosen) for i in range(len(ctx.x))], terms)

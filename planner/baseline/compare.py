@@ -8,7 +8,7 @@ distances, so building them together costs little more than building one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.baseline.greedy import plan_greedy
@@ -83,7 +83,11 @@ def plan_points(
 _last: list[tuple[Scenario, Baselines]] = []
 
 
-def plan_baselines(scenario: Scenario) -> Baselines:
+def plan_baselines(
+    scenario: Scenario,
+    options: Mapping[str, list[Option]] | None = None,
+    distances: Distances | None = None,
+) -> Baselines:
     """Plan both baselines and count their objective points.
 
     The answer for the scenario last asked about is kept and given again.
@@ -92,6 +96,11 @@ def plan_baselines(scenario: Scenario) -> Baselines:
     ----------
     scenario
         A validated scenario.
+    options
+        Each demand line's :func:`~planner.options.line_options` (by line id; a line
+        left out has none), when already computed (the solver's model has them).
+    distances
+        Road distances, when already built.
 
     Returns
     -------
@@ -101,8 +110,11 @@ def plan_baselines(scenario: Scenario) -> Baselines:
     """
     if _last and _last[0][0] is scenario:
         return _last[0][1]
-    distances = Distances(scenario)
-    options = {line.id: line_options(scenario, line) for line in scenario.demand_lines}
+    distances = distances or Distances(scenario)
+    if options is None:
+        options = {line.id: line_options(scenario, line) for line in scenario.demand_lines}
+    else:
+        options = {line.id: list(options.get(line.id, [])) for line in scenario.demand_lines}
     plans = {
         "spreadsheet": plan_baseline(scenario, distances, options),
         "greedy": plan_greedy(scenario, distances, options),

@@ -9,9 +9,10 @@ committee coverage, as the model counts it.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.baseline import BASELINE_NAMES, plan_baselines
+from planner.options import Option
 from planner.plan import Plan
 from planner.solver.context import GoalTerm, ModelContext
 from planner.solver.objective import BASIS
@@ -49,7 +50,16 @@ def baseline_start(ctx: ModelContext, terms: list[GoalTerm]) -> BaselineStart:
     is tried.
     """
     s = ctx.scenario
-    baselines = plan_baselines(s)
+    # The model's options are the baselines' too, but a kind planned copy by copy has
+    # one per copy: the baselines take the kind's (the ledger picks the copy).
+    by_line: dict[str, list[Option]] = defaultdict(list)
+    seen: set[tuple[str, str, int]] = set()
+    for option in ctx.options:
+        key = (option.line_id, option.unit_id, option.first_week)
+        if key not in seen:
+            seen.add(key)
+            by_line[option.line_id].append(replace(option, copy_id=None))
+    baselines = plan_baselines(s, by_line, ctx.distances)
     floor = model_floor(ctx, baselines.plans["spreadsheet"])
     keep = s.objective.keep_baseline_minimum and ctx.fairness_var is not None
     order = sorted(BASELINE_NAMES, key=lambda name: name != baselines.best)

@@ -55,6 +55,9 @@ def baseline_start(ctx: ModelContext, terms: list[GoalTerm]) -> BaselineStart:
     by_line: dict[str, list[Option]] = defaultdict(list)
     seen: set[tuple[str, str, int]] = set()
     for option in ctx.options:
+        if option.copy_id is None:
+            by_line[option.line_id].append(option)
+            continue
         key = (option.line_id, option.unit_id, option.first_week)
         if key not in seen:
             seen.add(key)

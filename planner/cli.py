@@ -7,6 +7,7 @@ written), 3 infeasible (the reason printed), 4 no plan within the time limit.
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import sys
@@ -26,7 +27,7 @@ from planner.baseline import plan_baseline
 from planner.generate import generate as generate_scenario
 from planner.io import read_deliveries, read_scenario, scenario_schema, write_scenario
 from planner.io.output import OUTPUT_FILES, write_output_folder
-from planner.kpis import compute_kpis
+from planner.kpis import Kpis, compute_kpis
 from planner.params import Progress as SolveProgress
 from planner.params import SolveParams
 from planner.plan import Plan
@@ -134,9 +135,11 @@ def solve(
         if not result.status.has_plan or result.plan is None:
             err.print(f"{result.status.value}: {result.message}", markup=False)
             raise typer.Exit(EXIT_NO_PLAN)
-        plan_kpis = compute_kpis(s, result.plan)
-        report = solve_report(s, result, plan_kpis)
+        base_kpis = compute_kpis(s, plan_baseline(s))
+        plan_kpis = compute_kpis(s, result.plan, baseline=base_kpis)
+        report = solve_report(s, result, plan_kpis, base_kpis)
         _print_summary(s, result, report)
+        _print_committees(plan_kpis)
         if out_dir is not None:
             write_output_folder(out_dir, s, result.plan, report, plan_kpis)
             out.print(f"wrote {out_dir}/ ({', '.join(OUTPUT_FILES)})", markup=False)
@@ -325,6 +328,38 @@ def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:
     )
     if result.message:
         out.print(result.message, markup=False, highlight=False)
+
+
+#: Up to this many recipients, the summary lists every one; beyond, the lowest
+#: SUMMARY_COMMITTEES_SHOWN (a district has hundreds; coverage.csv lists them all).
+SUMMARY_COMMITTEES_ALL = 60
+SUMMARY_COMMITTEES_SHOWN = 20
+
+
+def _print_committees(kpis: Kpis) -> None:
+    """Each committee's coverage beside its baseline coverage, the lowest first."""
+    rows = kpis.by_committee.sort_values(["coverage", "committee_id"], kind="stable")
+    shown = rows if len(rows) <= SUMMARY_COMMITTEES_ALL else rows.head(SUMMARY_COMMITTEES_SHOWN)
+    table = Table(title="coverage by committee, lowest first")
+    table.add_column("committee")
+    for name in ("optimised", "spreadsheet baseline", "change"):
+        table.add_column(name, justify="right")
+    columns = ["committee_id", "committee_name", "coverage", "baseline_coverage"]
+    for cid, name, cov, base in shown[columns].itertuples(index=False, name=None):
+        now, before = float(cov), float(base)
+        if math.isnan(before):  # KPIs computed without a baseline
+            table.add_row(f"{cid} {name}", f"{now:.1%}", "-", "-")
+            continue
+        table.add_row(
+            f"{cid} {name}", f"{now:.1%}", f"{before:.1%}", f"{100 * (now - before):+.1f} pp"
+        )
+    out.print(table)
+    if len(shown) < len(rows):
+        out.print(
+            f"{len(rows) - len(shown)} more committees not shown; --out writes every "
+            "committee's coverage and baseline coverage to coverage.csv",
+            markup=False,
+        )
 
 
 def _read_plan(path: Path, s: Scenario) -> Plan:

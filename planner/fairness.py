@@ -1,8 +1,8 @@
 """Fairness measures over recipients' coverages: Jain's index, Gini and the Lorenz curve.
 
 The definitions are those of ``docs/domain.md`` ("KPI definitions"); the KPI report
-(:mod:`planner.kpis`) applies them to the coverages of the recipients that asked for
-something.
+(:mod:`planner.kpis`) applies them to the coverages of all recipients, a recipient that
+asked for nothing at coverage 1.
 """
 
 from __future__ import annotations

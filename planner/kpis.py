@@ -4,13 +4,14 @@ Every figure follows the definitions in ``docs/domain.md`` ("KPI definitions"), 
 report means the same thing:
 
 - a demand line's *delivered* count is the number of plan deliveries whose ``demand_id``
-  is that line; *line coverage* is ``min(delivered, requested) / requested``;
+  is that line and that fit it (:func:`fits_line`); *line coverage* is
+  ``min(delivered, requested) / requested``;
 - a recipient's coverage is ``Σ priority × min(delivered, requested) / Σ priority ×
   requested`` over its lines, and 1 when it asked for nothing;
 - the headline coverage is the population-weighted mean of recipient coverages over all
   recipients (committees and partner sites alike);
-- minimum coverage, Jain's index, Gini and the unweighted mean are taken over the
-  recipients that asked for something.
+- minimum coverage, Jain's index, Gini and the unweighted mean are taken over all
+  recipients too, each counting once (a recipient that asked for nothing at 1).
 
 The reasons for unmet demand, named after the hard rules of ``docs/rules.md``, come from
 :mod:`planner.explain`. Nothing here depends on the solver.
@@ -30,7 +31,7 @@ from planner.capacity import available_unit_weeks
 from planner.explain import unmet_frame
 from planner.fairness import gini, jain_index
 from planner.network import Distances
-from planner.plan import Plan
+from planner.plan import Delivery, Plan
 from planner.scenario import DemandLine, Product, Scenario
 
 BY_COMMITTEE_COLUMNS = [
@@ -41,6 +42,7 @@ BY_COMMITTEE_COLUMNS = [
     "requested",
     "delivered",
     "coverage",
+    "baseline_coverage",
 ]
 BY_GRID_COLUMNS = ["grid_id", "grid_name", "population", "coverage", "min_coverage"]
 BY_PRODUCT_COLUMNS = ["product", "requested", "delivered", "coverage"]
@@ -58,17 +60,17 @@ class Kpis:
         recipient (committees and partner sites); the unweighted mean if nobody lives
         anywhere.
     min_coverage
-        The lowest recipient coverage among recipients that asked for something (1.0 if
-        none did).
+        The lowest recipient coverage over all recipients (1.0 when every recipient is
+        fully served or asked for nothing).
     worst_committee, worst_committee_name
-        The recipient with ``min_coverage`` (first by id on ties); empty if none asked.
+        The recipient with ``min_coverage``, first by id on ties (so, when every
+        coverage is 1, simply the first recipient by id).
     jain_index
-        Jain's fairness index over the coverages of recipients that asked for something;
-        1.0 when there are none or all are 0.
+        Jain's fairness index over the coverages of all recipients; 1.0 when all are 0.
     gini
         Gini coefficient over the same coverages; 0.0 when their mean is 0.
     mean_coverage
-        Unweighted mean of the same coverages (1.0 when there are none).
+        Unweighted mean of the same coverages.
     travel_km
         Total travel of the plan (:meth:`planner.network.Distances.delivery_km`).
     travel_km_by_product
@@ -77,7 +79,9 @@ class Kpis:
         Deliveries in the plan.
     by_committee
         One row per recipient: ``committee_id, committee_name, grid_id, population,
-        requested, delivered, coverage``; ``delivered`` is capped per line.
+        requested, delivered, coverage, baseline_coverage``; ``delivered`` is capped
+        per line; ``baseline_coverage`` is the recipient's coverage under the baseline
+        plan given to :func:`compute_kpis` (NaN when none was given).
     by_grid
         One row per grid: ``grid_id, grid_name, population, coverage, min_coverage``;
         ``coverage`` is population-weighted over the grid's recipients.
@@ -165,16 +169,43 @@ def _weighted_mean(values: Sequence[float], weights: Sequence[float], empty: flo
 # -- the KPIs ----------------------------------------------------------------------------
 
 
+def fits_line(scenario: Scenario, d: Delivery, line: DemandLine) -> bool:
+    """Return whether a delivery fits a demand line, so that it may count for it.
+
+    It fits when it is for the line's committee and product, its resource belongs to a
+    unit of that product that offers the delivery's theme, and the theme is one the
+    line wishes for, if the line names any (``theme_fit`` in ``docs/rules.md``).
+    """
+    if d.committee_id != line.committee or d.product != line.product:
+        return False
+    unit = scenario.resource_units.get(scenario.unit_of_copy.get(d.resource_id, ""))
+    if unit is None or unit.product != line.product or d.theme not in unit.themes:
+        return False
+    wished = line.demand.themes
+    return not wished or d.theme in wished
+
+
 def delivered_per_line(scenario: Scenario, plan: Plan) -> dict[str, int]:
-    """Count the plan's deliveries per demand line (uncapped), every line listed."""
+    """Count the plan's deliveries per demand line (uncapped), every line listed.
+
+    A delivery counts for the line its ``demand_id`` names, and only if it fits that
+    line (:func:`fits_line`); it never counts for another line.
+    """
     counts = {line.id: 0 for line in scenario.demand_lines}
     for d in plan:
-        if d.demand_id in counts:
-            counts[d.demand_id] += 1
+        line = scenario.demand_by_id.get(d.demand_id)
+        if line is not None and fits_line(scenario, d, line):
+            counts[line.id] += 1
     return counts
 
 
-def compute_kpis(scenario: Scenario, plan: Plan, distances: Distances | None = None) -> Kpis:
+def compute_kpis(
+    scenario: Scenario,
+    plan: Plan,
+    distances: Distances | None = None,
+    *,
+    baseline: Kpis | None = None,
+) -> Kpis:
     """Compute the KPIs of a plan.
 
     Parameters
@@ -182,9 +213,14 @@ def compute_kpis(scenario: Scenario, plan: Plan, distances: Distances | None = N
     scenario
         The scenario the plan was made for.
     plan
-        The plan; deliveries naming an unknown demand line count for no line.
+        The plan; a delivery counts only for the demand line it names, and only if it
+        fits that line (:func:`fits_line`).
     distances
         Road distances; built from the scenario when not given.
+    baseline
+        The KPIs of the baseline plan (the spreadsheet baseline,
+        :func:`planner.baseline.plan_baseline`), whose committee coverages fill the
+        ``baseline_coverage`` column of ``by_committee``; NaN there when not given.
 
     Returns
     -------
@@ -196,29 +232,26 @@ def compute_kpis(scenario: Scenario, plan: Plan, distances: Distances | None = N
     for line in scenario.demand_lines:
         lines_of[line.committee].append(line)
     by_committee, coverage_of = _committee_frame(scenario, lines_of, delivered)
+    if baseline is not None:
+        before = baseline.by_committee.set_index("committee_id")["coverage"]
+        by_committee["baseline_coverage"] = by_committee["committee_id"].map(before)
 
+    # Every recipient counts once in the fairness figures, one that asked for nothing
+    # at coverage 1 (docs/domain.md, "KPI definitions").
     committees = scenario.committees
-    headline = _weighted_mean(
-        [coverage_of[c.id] for c in committees], [c.population for c in committees], 1.0
-    )
-    asked = sorted(cid for cid, lines in lines_of.items() if cid in coverage_of and lines)
-    asked_cov = [coverage_of[cid] for cid in asked]
-    if asked:
-        worst = min(asked, key=lambda cid: (coverage_of[cid], cid))
-        min_cov = coverage_of[worst]
-        worst_name = scenario.committee_by_id[worst].name
-    else:
-        worst, min_cov, worst_name = "", 1.0, ""
+    covs = [coverage_of[c.id] for c in committees]
+    headline = _weighted_mean(covs, [c.population for c in committees], 1.0)
+    worst = min(committees, key=lambda c: (coverage_of[c.id], c.id))
     travel = _travel(scenario, plan, distances)
 
     return Kpis(
         coverage=headline,
-        min_coverage=min_cov,
-        worst_committee=worst,
-        worst_committee_name=worst_name,
-        jain_index=jain_index(asked_cov),
-        gini=gini(asked_cov),
-        mean_coverage=sum(asked_cov) / len(asked_cov) if asked_cov else 1.0,
+        min_coverage=coverage_of[worst.id],
+        worst_committee=worst.id,
+        worst_committee_name=worst.name,
+        jain_index=jain_index(covs),
+        gini=gini(covs),
+        mean_coverage=sum(covs) / len(covs),
         travel_km=sum(travel.values()),
         travel_km_by_product=travel,
         num_deliveries=len(plan),
@@ -251,6 +284,7 @@ def _committee_frame(
                 "requested": requested,
                 "delivered": capped,
                 "coverage": cov,
+                "baseline_coverage": math.nan,
             }
         )
     return pd.DataFrame(committee_rows, columns=BY_COMMITTEE_COLUMNS), coverage_of

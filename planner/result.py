@@ -83,8 +83,7 @@ class NeighbourhoodReport:
     Attributes
     ----------
     reach
-        Durations around the LP solution's options (in start weeks) that the
-        neighbourhood keeps.
+        Weeks around the LP solution's options' starts that the neighbourhood keeps.
     options
         Options kept.
     objective, seconds

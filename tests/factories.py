@@ -125,9 +125,32 @@ def base_data(weeks: int = 4, committees: int = 2) -> dict[str, Any]:
     }
 
 
-def build(data: dict[str, Any]) -> Scenario:
-    """Validate scenario data (a deep copy, so the caller may keep editing its dict)."""
-    return scenario_from_dict(copy.deepcopy(data), "test")
+def build(data: dict[str, Any], *, number_lines: bool = True) -> Scenario:
+    """Validate scenario data (a deep copy, so the caller may keep editing its dict).
+
+    Like ``cultplan generate``, it gives every demand line without ``id`` the explicit
+    id ``committee/product/n`` (``n`` counting that committee's lines of that product
+    in file order), so that tests can name lines; ``number_lines=False`` leaves the
+    lines as they are, for tests of the ids derived from a line's content.
+    """
+    data = copy.deepcopy(data)
+    if number_lines and isinstance(data.get("demand"), list):
+        data["demand"] = numbered(data["demand"])
+    return scenario_from_dict(data, "test")
+
+
+def numbered(demand: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Demand records, each without ``id`` given ``committee/product/n`` (see :func:`build`)."""
+    seen: dict[tuple[Any, Any], int] = {}
+    out = []
+    for record in demand:
+        if isinstance(record, dict):
+            key = (record.get("committee"), record.get("product"))
+            seen[key] = seen.get(key, 0) + 1
+            if "id" not in record:
+                record = {"id": f"{key[0]}/{key[1]}/{seen[key]}", **record}
+        out.append(record)
+    return out
 
 
 def solve_valid(scenario: Scenario, time_limit: float = 20.0) -> Result:

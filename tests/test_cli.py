@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -17,12 +18,16 @@ from typing import Any
 
 import pytest
 import yaml
+from rich.console import Console
 
 from planner import cli
+from planner.baseline import plan_baseline
 from planner.io import read_deliveries
+from planner.kpis import Kpis, compute_kpis
+from planner.plan import Plan
 from planner.scenario import Product, Scenario
 from planner.validate import check_plan
-from tests.factories import REFERENCE, ask, base_data, book_set, pin, troupe
+from tests.factories import REFERENCE, ask, base_data, book_set, build, pin, show, troupe
 
 CULTPLAN = Path(sys.executable).parent / "cultplan"
 
@@ -220,6 +225,57 @@ def test_optimised_plan_scores_at_least_the_baseline(kpis_json: dict[str, Any]) 
     and on the worst-served committee within a time limit is measured by
     benchmarks/bench_reference.py, not asserted in a timed test.)"""
     assert kpis_json["objective"] >= kpis_json["stats"]["baseline_objective"] - 1e-6
+
+
+def test_coverage_csv_and_summary_set_each_committee_beside_its_baseline(
+    solved: tuple[subprocess.CompletedProcess[str], Path], reference: Scenario
+) -> None:
+    """coverage.csv gives every committee's coverage and its coverage under the
+    spreadsheet baseline, and the printed summary lists each committee with both."""
+    proc, out = solved
+    rows = read_csv(out / "coverage.csv")
+    assert [r["committee_id"] for r in rows] == [c.id for c in reference.committees]
+    base = compute_kpis(reference, plan_baseline(reference)).by_committee
+    expected = dict(zip(base["committee_id"], base["coverage"], strict=True))
+    for r in rows:
+        assert float(r["baseline_coverage"]) == pytest.approx(expected[r["committee_id"]])
+        now, before = float(r["coverage"]), float(r["baseline_coverage"])
+        shown = re.compile(
+            rf"{r['committee_id']}\s+{r['committee_name']}\W+{now:.1%}\W+{before:.1%}\W+"
+            rf"{100 * (now - before):+.1f} pp"
+        )
+        assert shown.search(proc.stdout), (r, proc.stdout)
+
+
+def test_summary_lists_the_lowest_committees_of_a_large_scenario(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beyond 60 committees the summary shows the 20 lowest and says where the rest
+    are; up to 60 it shows every one."""
+    data = base_data(weeks=2, committees=61)
+    data["resources"] = {"troupes": [troupe()]}
+    data["demand"] = [ask(f"C{i}", "performance") for i in range(1, 62)]
+    scenario = build(data)
+    plan = Plan.of([show(f"C{i}", 1 + i % 2, f"C{i}/performance/1") for i in (5, 6)])
+    kpis = compute_kpis(scenario, plan, baseline=compute_kpis(scenario, Plan()))
+    text = printed_committees(monkeypatch, kpis)
+    listed = re.findall(r"\b(C\d+) 测试", text)
+    # Lowest first: the 59 at 0 % by id (as text: C1, C10, C11, …), C5 and C6 at 100 % last.
+    at_zero = sorted(f"C{i}" for i in range(1, 62) if i not in (5, 6))
+    assert listed == at_zero[:20]
+    assert "41 more committees not shown" in text
+    # Three committees that asked for nothing: all listed, no baseline given.
+    small = compute_kpis(build(base_data(committees=3)), Plan())
+    text = printed_committees(monkeypatch, small)
+    assert len(re.findall(r"\bC\d 测试\d居委会\W+100\.0%\W+-\W+-", text)) == 3, text
+
+
+def printed_committees(monkeypatch: pytest.MonkeyPatch, kpis: Kpis) -> str:
+    """What the summary's committee table prints for ``kpis``."""
+    printed = io.StringIO()
+    monkeypatch.setattr(cli, "out", Console(file=printed, width=120))
+    cli._print_committees(kpis)
+    return printed.getvalue()
 
 
 def test_bad_input_lists_every_problem_and_writes_nothing(

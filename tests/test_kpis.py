@@ -70,14 +70,14 @@ def test_headline_coverage_weights_population_and_priority() -> None:
     assert cov["C2"] == pytest.approx(0.5)
     assert cov["C3"] == 1.0
     assert k.coverage == pytest.approx(2800 / 4500)
-    # min, mean, Jain and Gini over the recipients that asked: [0.8, 0.5]
+    # min, mean, Jain and Gini over all recipients: [0.8, 0.5, 1.0]
     assert k.min_coverage == pytest.approx(0.5)
     assert k.worst_committee == "C2"
     assert k.worst_committee_name == "测试2居委会"
-    assert k.mean_coverage == pytest.approx(0.65)
-    assert k.jain_index == pytest.approx(1.3**2 / (2 * (0.64 + 0.25)))
-    # ΣΣ|xi−xj| = 2·0.3 = 0.6; 2n²·mean = 2·4·0.65 = 5.2
-    assert k.gini == pytest.approx(0.6 / 5.2)
+    assert k.mean_coverage == pytest.approx(2.3 / 3)
+    assert k.jain_index == pytest.approx(2.3**2 / (3 * (0.64 + 0.25 + 1.0)))
+    # ΣΣ|xi−xj| = 2·(0.3 + 0.2 + 0.5) = 2.0; 2n²·mean = 2·9·(2.3/3) = 13.8
+    assert k.gini == pytest.approx(2.0 / 13.8)
 
 
 def test_by_committee_counts_requested_and_delivered() -> None:
@@ -92,11 +92,13 @@ def test_by_committee_counts_requested_and_delivered() -> None:
         "requested",
         "delivered",
         "coverage",
+        "baseline_coverage",
     ]
     assert cells(rows, "C1", "requested", "delivered") == [3, 2]
     assert cells(rows, "C2", "requested", "delivered") == [2, 1]
     assert cells(rows, "C3", "requested", "delivered") == [0, 0]
     assert rows.loc["C3", "committee_name"] == "测试3居委会"
+    assert k.by_committee["baseline_coverage"].isna().all()  # no baseline given
 
 
 def test_by_product_is_priority_weighted() -> None:
@@ -111,7 +113,8 @@ def test_by_product_is_priority_weighted() -> None:
 
 
 def test_committee_without_demand_counts_as_fully_covered() -> None:
-    """A committee that asked for nothing has coverage 1 and is left out of min/Jain."""
+    """A committee that asked for nothing has coverage 1 and counts, at 1, in the
+    minimum, mean, Jain and Gini too (docs/domain.md: over all recipients)."""
     data = base_data(weeks=2, committees=2)
     data["resources"] = {"troupes": [troupe()]}
     data["demand"] = [ask("C1", "performance")]
@@ -120,16 +123,19 @@ def test_committee_without_demand_counts_as_fully_covered() -> None:
     assert k.coverage == pytest.approx(0.5)
     assert k.min_coverage == 0.0
     assert k.worst_committee == "C1"
-    assert k.jain_index == 1.0  # one recipient asked, and all its coverages are 0
-    assert k.gini == 0.0
-    assert k.mean_coverage == 0.0
+    # [0, 1]: Jain 1² / (2·1) = 0.5; Gini 2·1 / (2·4·0.5) = 0.5
+    assert k.jain_index == pytest.approx(0.5)
+    assert k.gini == pytest.approx(0.5)
+    assert k.mean_coverage == pytest.approx(0.5)
 
 
 def test_nobody_asked_gives_perfect_scores() -> None:
-    """Without any demand, coverage is 1 everywhere and no worst committee is named."""
+    """Without any demand, coverage is 1 everywhere; the minimum names the first
+    committee by id."""
     k = compute_kpis(build(base_data()), Plan())
     assert (k.coverage, k.min_coverage, k.jain_index, k.gini) == (1.0, 1.0, 1.0, 0.0)
-    assert k.worst_committee == ""
+    assert k.mean_coverage == 1.0
+    assert k.worst_committee == "C1"
     assert k.unmet.empty
     assert k.by_product.empty
 
@@ -209,6 +215,118 @@ def test_by_grid_is_population_weighted() -> None:
     assert grids.loc["G1", "population"] == 4000
     assert grids.loc["G2", "coverage"] == 0.0
     assert grids.loc["G2", "grid_name"] == "第二网格"
+
+
+def test_fairness_is_taken_over_every_recipient_partners_included() -> None:
+    """Minimum, mean, Jain and Gini count each recipient once: committees with and
+    without demand, and a partner site with population 0 that weighs nothing in the
+    headline coverage."""
+    data = base_data(weeks=2, committees=4)
+    data["committees"][3]["kind"] = "partner"
+    data["committees"][3]["population"] = 0
+    data["resources"] = {"troupes": [troupe(shows_per_week=2)]}
+    data["demand"] = [
+        ask("C1", "performance", 2),
+        ask("C2", "performance"),
+        ask("C4", "performance"),
+    ]
+    plan = Plan.of([show("C1", 1, "C1/performance/1"), show("C4", 1, "C4/performance/1")])
+    k = compute_kpis(build(data), plan)
+    # C1 1/2, C2 0, C3 asked for nothing → 1, C4 (partner) 1
+    assert k.by_committee["coverage"].tolist() == [0.5, 0.0, 1.0, 1.0]
+    # headline: (1000·0.5 + 1000·0 + 1000·1 + 0·1) / 3000
+    assert k.coverage == pytest.approx(0.5)
+    assert (k.min_coverage, k.worst_committee) == (0.0, "C2")
+    assert k.mean_coverage == pytest.approx(2.5 / 4)
+    # Jain: 2.5² / (4 · (0.25 + 0 + 1 + 1)) = 6.25 / 9
+    assert k.jain_index == pytest.approx(6.25 / 9)
+    # ΣΣ|xi−xj| = 2·(0.5 + 0.5 + 0.5 + 1 + 1 + 0) = 7; 2n²·mean = 2·16·0.625 = 20
+    assert k.gini == pytest.approx(7 / 20)
+
+
+# -- what counts for a line --------------------------------------------------------------
+
+
+def themed_scenario() -> Scenario:
+    """C1 asks for two 沪剧 shows, C2 for one show of any genre; T1 plays 越剧, T2 沪剧;
+    C1 also asks for a lecture (L1 speaks on 党史)."""
+    data = base_data(weeks=3, committees=2)
+    data["resources"] = {
+        "troupes": [troupe("T1", "越剧"), troupe("T2", "沪剧")],
+        "lecturers": [lecturer()],
+    }
+    data["demand"] = [
+        ask("C1", "performance", 2, themes=["沪剧"]),
+        ask("C2", "performance"),
+        ask("C1", "lecture"),
+    ]
+    return build(data)
+
+
+def test_a_delivery_of_a_theme_the_line_did_not_ask_for_is_not_counted() -> None:
+    """A 越剧 show on C1's 沪剧 line counts for nothing: the line has 1 of 2 (the 沪剧
+    show), coverage 1/2, and is unmet with 1 delivered."""
+    plan = Plan.of(
+        [
+            show("C1", 1, "C1/performance/1", "T1"),  # 越剧: not wished
+            Delivery("C1", P.PERFORMANCE, "T2", 2, 2, "C1/performance/1", "沪剧"),
+            talk("C1", 1, "C1/lecture/1"),
+            show("C2", 2, "C2/performance/1", "T1"),
+        ]
+    )
+    k = compute_kpis(themed_scenario(), plan)
+    rows = k.by_committee.set_index("committee_id")
+    # C1: (1·1 + 1·1) / (1·2 + 1·1) = 2/3; C2 fully served
+    assert cells(rows, "C1", "requested", "delivered") == [3, 2]
+    assert rows.loc["C1", "coverage"] == pytest.approx(2 / 3)
+    assert rows.loc["C2", "coverage"] == 1.0
+    assert k.unmet["demand_id"].tolist() == ["C1/performance/1"]
+    assert k.unmet.loc[0, "delivered"] == 1
+    assert k.by_product.set_index("product").loc["performance", "delivered"] == 2
+
+
+@pytest.mark.parametrize(
+    ("delivery", "why"),
+    [
+        (Delivery("C1", P.PERFORMANCE, "T1", 1, 1, "C2/performance/1", "越剧"), "committee"),
+        (Delivery("C2", P.LECTURE, "L1", 1, 1, "C2/performance/1", "党史"), "product"),
+        (Delivery("C2", P.PERFORMANCE, "T1", 1, 1, "C2/performance/1", "沪剧"), "unit theme"),
+        (Delivery("C2", P.PERFORMANCE, "L1", 1, 1, "C2/performance/1", "党史"), "unit product"),
+        (Delivery("C2", P.PERFORMANCE, "T9", 1, 1, "C2/performance/1", "越剧"), "unknown unit"),
+        (Delivery("C2", P.PERFORMANCE, "T1", 1, 1, "C9/performance/1", "越剧"), "unknown line"),
+    ],
+)
+def test_a_delivery_that_does_not_fit_its_line_counts_for_no_line(
+    delivery: Delivery, why: str
+) -> None:
+    """A delivery for another committee or product than its line, of a theme its unit
+    does not offer, from a unit of another product or none, or naming no line, counts
+    for nothing: every coverage stays 0 and no line has a delivery."""
+    k = compute_kpis(themed_scenario(), Plan.of([delivery]))
+    assert k.by_committee["delivered"].tolist() == [0, 0], why
+    assert k.by_committee["coverage"].tolist() == [0.0, 0.0], why
+
+
+def test_a_set_copy_counts_for_its_kind() -> None:
+    """A stay of copy ``BK1-2`` fits a line its set kind fits, and counts."""
+    data = base_data(weeks=4, committees=1)
+    data["resources"] = {"book_sets": [book_set("BK1", "红色经典", "党史", copies=2)]}
+    data["demand"] = [ask("C1", "book_set", themes=["党史"])]
+    plan = Plan.of([Delivery("C1", P.BOOK_SET, "BK1-2", 1, 4, "C1/book_set/1", "党史")])
+    assert compute_kpis(build(data), plan).coverage == 1.0
+
+
+def test_baseline_coverage_sits_beside_each_committee() -> None:
+    """Given the baseline plan's KPIs, ``by_committee`` shows each committee's coverage
+    under it beside its own."""
+    scenario = themed_scenario()
+    base = compute_kpis(scenario, Plan.of([show("C2", 1, "C2/performance/1")]))
+    plan = Plan.of([talk("C1", 1, "C1/lecture/1")])
+    k = compute_kpis(scenario, plan, baseline=base)
+    rows = k.by_committee.set_index("committee_id")
+    # C1: lecture only, 1/3 (baseline 0); C2: nothing (baseline 1)
+    assert cells(rows, "C1", "coverage", "baseline_coverage") == [pytest.approx(1 / 3), 0.0]
+    assert cells(rows, "C2", "coverage", "baseline_coverage") == [0.0, 1.0]
 
 
 # -- utilisation and travel --------------------------------------------------------------

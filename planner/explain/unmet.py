@@ -122,7 +122,10 @@ def unmet_frame(
     scenario, plan
         The scenario and the plan.
     delivered
-        Deliveries per demand line, if already counted (the ledger counts them too).
+        Deliveries per demand line, if already counted (:func:`planner.kpis.compute_kpis`
+        passes those that fit their line); without it, the ledger's count of the
+        deliveries naming each line, which is the same for a plan that keeps
+        ``theme_fit``.
 
     Returns
     -------

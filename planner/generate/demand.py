@@ -299,14 +299,23 @@ def _region_demand(
 
 
 def _demand_lines(wants: list[_Want]) -> list[Demand]:
-    """The demand lines of committees, in committee and product order."""
+    """The demand lines of committees, in committee and product order.
+
+    Every line gets an explicit id, ``committee/product/n`` with ``n`` counting the
+    committee's lines of that product, so that a planner who edits the written file
+    never moves the id a published plan names.
+    """
     out = []
     for w in wants:
-        for line in (line for p in Product for line in w.lines.get(p, [])):
-            if line.count == 0:
-                continue
+        numbered = (
+            (n, line)
+            for p in Product
+            for n, line in enumerate((x for x in w.lines.get(p, []) if x.count > 0), start=1)
+        )
+        for n, line in numbered:
             out.append(
                 Demand(
+                    id=f"{w.committee.id}/{line.product.value}/{n}",
                     committee=w.committee.id,
                     product=line.product,
                     count=line.count,

@@ -107,6 +107,7 @@ def _partners(block: _Block, weeks: int) -> tuple[list[Committee], list[Demand]]
         )
         demand.append(
             Demand(
+                id=f"{pid}/book_set/1",
                 committee=pid,
                 product=Product.BOOK_SET,
                 count=2,
@@ -114,7 +115,15 @@ def _partners(block: _Block, weeks: int) -> tuple[list[Committee], list[Demand]]
                 preferred_weeks=army,
             )
         )
-        demand.append(Demand(committee=pid, product=Product.BOOK_SET, count=1, themes=["文学名著"]))
+        demand.append(
+            Demand(
+                id=f"{pid}/book_set/2",
+                committee=pid,
+                product=Product.BOOK_SET,
+                count=1,
+                themes=["文学名著"],
+            )
+        )
     return partners, demand
 
 
@@ -245,8 +254,8 @@ def _header(scenario: Scenario, seed: int) -> str:
         "    the people's names and everyone's availability;",
         "  - the troupes the culture festival reserves:",
         f"    {', '.join(reserved) or 'none'}; fixture bonuses and themes;",
-        f"  - all {len(s.demand)} demand lines (counts, themes, weeks; priority by elderly share)"
-        + (";" if partners else "."),
+        f"  - all {len(s.demand)} demand lines (counts, themes, weeks; priority by elderly share),",
+        "    each with an explicit id (committee/product/n)" + (";" if partners else "."),
     ]
     if partners:
         lines += [

@@ -49,7 +49,9 @@ def write_output_folder(
     report
         The ``kpis.json`` content (:func:`planner.report.solve_report`).
     kpis
-        The plan's KPIs (coverage, unmet lines with reasons, utilisation).
+        The plan's KPIs (coverage, unmet lines with reasons, utilisation); computed
+        with the baseline's (``compute_kpis(..., baseline=...)``), ``coverage.csv``
+        gives each committee's baseline coverage beside its own.
 
     Returns
     -------

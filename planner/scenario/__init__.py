@@ -3,6 +3,7 @@ the checks that find every problem of a scenario at once.
 
 - :mod:`planner.scenario.records`: the pydantic records (one per part of the file);
 - :mod:`planner.scenario.units`: demand lines and resource units, resolved from records;
+- :mod:`planner.scenario.line_ids`: demand-line ids, explicit or derived from content;
 - :mod:`planner.scenario.model`: :class:`Scenario` and its lookups;
 - :mod:`planner.scenario.problems`: cross-reference problems and :class:`ScenarioError`.
 """

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from pydantic import Field
 
+from planner.scenario.line_ids import line_ids
 from planner.scenario.records import (
     STAY_PRODUCTS,
     Committee,
@@ -18,7 +19,6 @@ from planner.scenario.records import (
     Objective,
     Pin,
     Place,
-    Product,
     Resources,
     Season,
     _Model,
@@ -53,15 +53,17 @@ class Scenario(_Model):
 
     @cached_property
     def demand_lines(self) -> list[DemandLine]:
-        """Demand lines with their ids resolved (``committee/product/n`` by default)."""
-        seen: dict[tuple[str, Product], int] = {}
-        lines = []
-        for index, d in enumerate(self.demand):
-            n = seen.get((d.committee, d.product), 0) + 1
-            seen[(d.committee, d.product)] = n
-            line_id = d.id or f"{d.committee}/{d.product.value}/{n}"
-            lines.append(DemandLine(line_id, index, d))
-        return lines
+        """Demand lines with their ids resolved.
+
+        A line keeps its explicit ``id``; a line without one gets an id derived from
+        what it asks for (:func:`planner.scenario.line_ids.line_ids`), so adding,
+        removing or reordering other lines never changes it.
+        """
+        ids = line_ids(self.demand)
+        return [
+            DemandLine(line_id, index, d)
+            for index, (line_id, d) in enumerate(zip(ids, self.demand, strict=True))
+        ]
 
     @cached_property
     def demand_by_id(self) -> dict[str, DemandLine]:

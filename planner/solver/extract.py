@@ -41,11 +41,11 @@ def colour_stays(stays: Sequence[tuple[K, range]], copies: Sequence[str]) -> dic
     """Give each stay of one set kind a copy, no copy at two sites in one week.
 
     Stays are taken in start order and each gets the first copy free for all its
-    weeks. A copy that is busy when a stay starts holds an earlier stay that covers
-    that start week, so it is busy only if as many stays as busy copies, plus this
-    one, occupy that week: when no week has more stays than copies (which the model's
-    ``resource_capacity`` guarantees), a copy is always free. This is the classic
-    interval graph colouring with as many colours as the largest overlap.
+    weeks. Every copy still busy when a stay starts holds an earlier stay covering that
+    start week; if no copy were free, that week would hold one stay per copy plus this
+    one. So when no week has more stays than copies (which the model's
+    ``resource_capacity`` guarantees), a copy is always free: the classic colouring of
+    an interval graph with as many colours as its largest overlap.
 
     Parameters
     ----------

@@ -15,7 +15,8 @@ from planner.solver.relaxation import SUPPORT_TOLERANCE, Relaxation
 from planner.solver.search import hint
 
 #: The neighbourhoods searched in turn: options the LP uses, then also those that
-#: start up to one duration (a week for events) before or after an option the LP uses.
+#: start up to one week before or after an option the LP uses (the nearest other
+#: starts, now that every start week is an option).
 NEIGHBOURHOOD_REACH = (0, 1)
 #: Share of the remaining time each neighbourhood but the last may use at most, and
 #: the last too while no neighbourhood has yielded a plan.
@@ -38,7 +39,7 @@ def search_neighbourhoods(
     """Search the neighbourhoods of the LP solution; return a plan and its objective.
 
     Neighbourhood ``r`` (see NEIGHBOURHOOD_REACH) holds the options that start
-    within ``r`` durations of an option the LP solution uses, for the same demand line
+    within ``r`` weeks of an option the LP solution uses, for the same demand line
     and unit; the other options are fixed to 0 in a copy of the model, which
     :func:`~planner.solver.portfolio.search_portfolio` searches from the previous
     neighbourhood's plan. A search stops as soon as its plan is within the gap of
@@ -54,7 +55,7 @@ def search_neighbourhoods(
 
     def near(o: Option, reach: int) -> bool:
         starts = used.get((o.line_id, o.unit_id), ())
-        return any(abs(o.first_week - w) <= reach * o.duration for w in starts)
+        return any(abs(o.first_week - w) <= reach for w in starts)
 
     best: tuple[list[int], int] | None = None
     for n, reach in enumerate(NEIGHBOURHOOD_REACH):

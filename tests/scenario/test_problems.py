@@ -179,7 +179,7 @@ def test_pins_naming_nothing_plannable(tiny_data: dict[str, Any]) -> None:
     """Wrong product, a stay running past the season, a week outside it, an unknown or
     foreign demand line, an unknown resource: each pin is reported at its own field."""
     tiny_data["resources"] = {"troupes": [troupe()], "book_sets": [book_set(stay_weeks=2)]}
-    tiny_data["demand"] = [ask("C1", "performance"), ask("C2", "book_set")]
+    tiny_data["demand"] = [ask("C1", "performance"), ask("C2", "book_set", id="C2/book_set/1")]
     tiny_data["pins"] = [
         pin("C1", "book_set", "T1", 4),
         pin("C1", "book_set", "B1", 4),

@@ -188,12 +188,12 @@ class Result:
     model_size
         The model's size (None when no model was built).
     baseline_objective
-        The spreadsheet baseline's plan's objective as the model counts it (None when
-        the baseline's plan does not complete into a solution of the model).
+        The fallback baseline's objective as the model counts it (None when its plan
+        did not complete into a solution of the model in time).
     baseline_plan
-        The spreadsheet baseline's plan as the solve made it (None when it was not
-        made before the time limit or the stop), so that reports need not plan it
-        again.
+        The fallback baseline's plan (the better of the spreadsheet and the greedy
+        baseline that keeps the floor; None when none was made before the time limit
+        or the stop).
     """
 
     status: SolveStatus

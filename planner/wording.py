@@ -262,6 +262,7 @@ def outcome_text(
     stopped_at: float | None = None,
     fallback: bool = False,
     beats_found: bool = False,
+    baseline_name: str = "spreadsheet",
 ) -> str:
     """Return how a solve with a plan ended, in words.
 
@@ -277,9 +278,11 @@ def outcome_text(
     stopped_at
         Seconds into the solve when the caller stopped it.
     fallback
-        The plan is the spreadsheet baseline's.
+        The plan is a baseline's.
     beats_found
         With ``fallback``: the search found a plan, which the baseline's beats.
+    baseline_name
+        With ``fallback``: which baseline (``spreadsheet`` or ``greedy``).
     """
     if stop_reason == "proven" and not fallback:
         return "proven optimal"
@@ -291,7 +294,7 @@ def outcome_text(
             why = "the search was stopped before it found anything better"
         else:
             why = "the search found nothing better in time"
-        return f"the spreadsheet baseline's plan ({why}); {closeness}"
+        return f"the {baseline_name} baseline's plan ({why}); {closeness}"
     if stop_reason == "gap_limit":
         return closeness
     if stop_reason == "stopped":

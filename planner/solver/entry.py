@@ -12,7 +12,6 @@ from ortools.sat.python import cp_model
 
 from planner import wording
 from planner.params import Progress, SolveParams, relative_gap
-from planner.plan import Plan
 from planner.result import Result, SolveStatus, StageReport, StopReason, Term
 from planner.scenario import Scenario
 from planner.solver.bounded import run_bounded
@@ -20,9 +19,9 @@ from planner.solver.conflicts import conflicting_pins, unmatched_pins
 from planner.solver.context import SCALE, GoalTerm
 from planner.solver.control import SolveControl
 from planner.solver.extract import extract_plan
-from planner.solver.fallback import baseline_choice, baseline_solution, stage_key
+from planner.solver.fallback import BaselineStart, baseline_start, stage_key
 from planner.solver.model import BuiltModel, build_model
-from planner.solver.search import BreaksARule, complete, hint
+from planner.solver.search import complete, hint
 from planner.solver.stages import StageRun, plan_stages, run_stage
 
 _STATUS: dict[Any, SolveStatus] = {
@@ -112,15 +111,6 @@ class _Search:
     failed_info: str = ""
 
 
-@dataclass
-class _Baseline:
-    """The spreadsheet baseline's plan, and as a solution of the model when completed."""
-
-    plan: Plan
-    values: list[int] | None
-    points: float | None
-
-
 def _solve(scenario: Scenario, control: SolveControl) -> Result:
     # Building and the baseline end at the deadline or on a stop (see bounded.py).
     built_ok, built = run_bounded(lambda: build_model(scenario), control, "build-model")
@@ -133,17 +123,17 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     if built.unmatched_pins:
         return _without_plan(SolveStatus.INFEASIBLE, control, unmatched_pins(built), built)
     ctx = built.ctx
-    # The baseline's plan is the fallback should the search find nothing better in
-    # time. It is not a hint: on the reference scenarios hints slowed the first stage.
+    # The better baseline's plan is the fallback should the search find nothing better
+    # in time. It is not a hint: on the reference scenarios hints slowed the first stage.
     baseline = _baseline(built, control)
     if (
         baseline is not None
-        and baseline.values is not None
+        and baseline.floor is not None
         and scenario.objective.keep_baseline_minimum
         and ctx.fairness_var is not None
     ):
-        # No committee falls below the baseline's worst-served committee.
-        ctx.model.add(ctx.fairness_var >= baseline.values[ctx.fairness_var.index])
+        # No committee falls below the spreadsheet baseline's worst-served committee.
+        ctx.model.add(ctx.fairness_var >= baseline.floor)
     search = _run_stages(built, control, baseline.values if baseline else None)
     if search.failed == cp_model.INFEASIBLE:
         message = conflicting_pins(built, control)
@@ -154,30 +144,20 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     return _result(built, control, search, baseline)
 
 
-def _baseline(built: BuiltModel, control: SolveControl) -> _Baseline | None:
-    """The spreadsheet baseline's plan, completed into a solution if time allows.
+def _baseline(built: BuiltModel, control: SolveControl) -> BaselineStart | None:
+    """Both baselines, the better one completed into a solution if time allows.
 
-    None when the baseline was not planned before the deadline or the stop. Its
+    None when the baselines were not planned before the deadline or the stop. Each
     completion gets at most the time left; should it not finish, the plan is still a
     fallback (without the model's values, so without a score).
     """
     ctx, terms = built.ctx, built.terms
-    ok, chosen = run_bounded(lambda: baseline_choice(ctx), control, "baseline")
-    if not ok or chosen is None:
+    ok, start = run_bounded(
+        lambda: baseline_start(ctx, terms, control.remaining), control, "baselines"
+    )
+    if not ok or start is None or start.plan is None:
         return None
-    plan, x_values = chosen
-    try:
-        done, values = run_bounded(
-            lambda: baseline_solution(ctx, terms, x_values, control.remaining()),
-            control,
-            "baseline-completion",
-        )
-    except BreaksARule:
-        # The model refuses the baseline's plan (a pin it could not keep): no fallback.
-        return None
-    if not done or values is None:
-        return _Baseline(plan, None, None)
-    return _Baseline(plan, values, sum(t.model_points(values) for t in terms))
+    return start
 
 
 def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | None) -> _Search:
@@ -253,7 +233,7 @@ def _report(name: str, run: StageRun, scale: float | None) -> StageReport:
 
 
 def _result(
-    built: BuiltModel, control: SolveControl, search: _Search, baseline: _Baseline | None
+    built: BuiltModel, control: SolveControl, search: _Search, baseline: BaselineStart | None
 ) -> Result:
     """The result of a search that ended with or without a plan.
 
@@ -304,6 +284,7 @@ def _result(
         time_limit=limit,
         stopped_at=stopped_at,
         fallback=fallback,
+        baseline_name=baseline.name if baseline is not None else "spreadsheet",
         beats_found=beats_found,
     )
     if values is None:
@@ -325,9 +306,16 @@ def _result(
         stop_reason=stop_reason,
         stages=tuple(search.reports),
         model_size=built.size,
-        baseline_objective=None if baseline is None else baseline.points,
+        baseline_objective=_points(terms, baseline),
         baseline_plan=None if baseline is None else baseline.plan,
     )
+
+
+def _points(terms: list[GoalTerm], baseline: BaselineStart | None) -> float | None:
+    """The fallback baseline's objective points, when it was completed."""
+    if baseline is None or baseline.values is None:
+        return None
+    return sum(t.model_points(baseline.values) for t in terms)
 
 
 def _bound(built: BuiltModel, search: _Search) -> float | None:

@@ -1,26 +1,131 @@
-"""The spreadsheet baseline's plan inside the model: floor, fallback and comparison."""
+"""The baselines' plans inside the model: floor, fallback and comparison.
+
+Both baselines (:mod:`planner.baseline`) are planned; the one with more objective
+points that keeps the floor is completed into a solution of the model and becomes the
+fallback. The floor (``keep_baseline_minimum``) is the spreadsheet baseline's lowest
+committee coverage, as the model counts it.
+"""
 
 from __future__ import annotations
 
-from planner.baseline import plan_baseline
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from planner.baseline import BASELINE_NAMES, plan_baselines
+from planner.options import Option
 from planner.plan import Plan
 from planner.solver.context import GoalTerm, ModelContext
-from planner.solver.search import complete_checked
+from planner.solver.objective import BASIS
+from planner.solver.search import BreaksARule, complete_checked
 
 
-def baseline_choice(ctx: ModelContext) -> tuple[Plan, list[int]]:
-    """The spreadsheet baseline's plan and the options it chooses (one 0/1 per option).
+@dataclass(frozen=True)
+class BaselineStart:
+    """The fallback plan of a solve and the floor it keeps.
 
-    A delivery of the baseline that is no option of the model chooses nothing (the
-    completion then tells whether the rest still keeps the rules).
+    Attributes
+    ----------
+    values
+        The better baseline's plan as a complete solution of the model (one value per
+        model variable), or None when neither baseline can be completed (for example
+        when pins conflict with them).
+    plan
+        That baseline's plan, or None when no baseline can serve as the fallback. It
+        keeps every rule even when ``values`` is None (the completion did not finish in
+        time): it is then returned without the model's score.
+    name
+        Which baseline ``plan`` is (``"spreadsheet"`` or ``"greedy"``).
+    floor
+        The spreadsheet baseline's lowest committee coverage in basis points, as the
+        model's fairness level counts it; None without committees to count.
     """
+
+    values: list[int] | None
+    plan: Plan | None
+    name: str
+    floor: int | None
+
+
+def baseline_start(
+    ctx: ModelContext, terms: list[GoalTerm], time_left: Callable[[], float]
+) -> BaselineStart:
+    """Plan both baselines and complete the better one into a solution of the model.
+
+    The better one has more objective points; with ``keep_baseline_minimum`` a
+    baseline whose lowest coverage is below the spreadsheet's is passed over (the
+    spreadsheet keeps its own floor). The spreadsheet's plan is completed first: the
+    floor holds only when the model accepts that plan (a plan that breaks a rule of the
+    model, which a pin can make it do, gives no floor, as
+    :class:`planner.score.guarantees.Guarantees` says). Each completion gets at most
+    ``time_left()`` seconds; a plan whose completion runs out of time is still a
+    fallback, without values (its floor is then kept: the baseline's own rules keep it
+    valid).
+    """
+    s = ctx.scenario
+    # The model's options are the baselines' too, but a kind planned copy by copy has
+    # one per copy: the baselines take the kind's (the ledger picks the copy).
+    by_line: dict[str, list[Option]] = defaultdict(list)
+    seen: set[tuple[str, str, int, str]] = set()
+    for option in ctx.options:
+        if option.copy_id is None:
+            by_line[option.line_id].append(option)
+            continue
+        key = (option.line_id, option.unit_id, option.first_week, option.theme)
+        if key not in seen:
+            seen.add(key)
+            by_line[option.line_id].append(replace(option, copy_id=None))
+    baselines = plan_baselines(s, by_line, ctx.distances)
+    completed: dict[str, list[int] | None] = {}
+    for name in sorted(BASELINE_NAMES, key=lambda name: name != "spreadsheet"):
+        try:
+            completed[name] = _completed(ctx, terms, baselines.plans[name], time_left())
+        except BreaksARule:
+            continue
+    floor = None
+    if "spreadsheet" in completed:
+        floor = model_floor(ctx, baselines.plans["spreadsheet"])
+    keep = s.objective.keep_baseline_minimum and ctx.fairness_var is not None
+    for name in sorted(completed, key=lambda name: name != baselines.best):
+        plan = baselines.plans[name]
+        if keep and floor is not None and (model_floor(ctx, plan) or 0) < floor:
+            continue
+        return BaselineStart(completed[name], plan, name, floor)
+    return BaselineStart(None, None, "spreadsheet", floor)
+
+
+def model_floor(ctx: ModelContext, plan: Plan) -> int | None:
+    """A plan's lowest committee coverage in basis points, as the fairness level counts
+    it: over the lines some option can serve, priorities in hundredths, rounded down."""
+    s = ctx.scenario
+    prio = {line.id: round(line.demand.priority * 100) for line in s.demand_lines}
+    request: dict[str, int] = defaultdict(int)
+    for line in s.demand_lines:
+        if ctx.by_line.get(line.id):
+            request[line.committee] += prio[line.id] * line.demand.count
+    served = dict.fromkeys(request, 0)
+    for d in plan:
+        served_line = s.demand_by_id.get(d.demand_id)
+        if served_line is None or not ctx.by_line.get(served_line.id):
+            continue
+        if served_line.committee in served:
+            served[served_line.committee] += prio[served_line.id]
+    levels = [served[c] * BASIS // r for c, r in request.items() if r > 0]
+    return min(levels) if levels else None
+
+
+def _completed(
+    ctx: ModelContext, terms: list[GoalTerm], plan: Plan, time_limit: float
+) -> list[int] | None:
+    """A plan as a complete solution of the model; None if the completion did not
+    finish within ``time_limit`` seconds; raises :class:`BreaksARule` if it cannot be
+    one."""
     index = {
         (o.line_id, o.copy_id or o.unit_id, o.first_week, o.theme): i
         for i, o in enumerate(ctx.options)
     }
     per_copy = {o.unit_id for o in ctx.options if o.copy_id is not None}
     s = ctx.scenario
-    plan = plan_baseline(s)
     chosen = set()
     for d in plan:
         unit_id = d.unit_id(s)
@@ -28,18 +133,7 @@ def baseline_choice(ctx: ModelContext) -> tuple[Plan, list[int]]:
         i = index.get((d.demand_id, resource, d.first_week, d.theme))
         if i is not None:
             chosen.add(i)
-    return plan, [int(i in chosen) for i in range(len(ctx.x))]
-
-
-def baseline_solution(
-    ctx: ModelContext, terms: list[GoalTerm], x_values: list[int], time_limit: float
-) -> list[int] | None:
-    """The baseline's choice of options as a complete solution of the model.
-
-    Returns one value per model variable, or None when the choice cannot be completed
-    within ``time_limit`` seconds; raises :class:`~planner.solver.search.BreaksARule`
-    when it breaks a rule of the model.
-    """
+    x_values = [int(i in chosen) for i in range(len(ctx.x))]
     return complete_checked(ctx, x_values, terms, time_limit)
 
 

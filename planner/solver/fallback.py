@@ -119,7 +119,7 @@ def _completed(
 ) -> list[int] | None:
     """A plan as a complete solution of the model; None if the completion did not
     finish within ``time_limit`` seconds; raises :class:`BreaksARule` if it cannot be
-    one."""
+    one (a delivery that is no option, one option twice, or a coupling rule broken)."""
     index = {
         (o.line_id, o.copy_id or o.unit_id, o.first_week, o.theme): i
         for i, o in enumerate(ctx.options)
@@ -131,8 +131,11 @@ def _completed(
         unit_id = d.unit_id(s)
         resource = d.resource_id if unit_id in per_copy else unit_id
         i = index.get((d.demand_id, resource, d.first_week, d.theme))
-        if i is not None:
-            chosen.add(i)
+        if i is None or i in chosen:
+            # No option of the model, or the same option twice (two pins one delivery
+            # meets): the plan breaks a rule, and is no solution (nor a floor).
+            raise BreaksARule
+        chosen.add(i)
     x_values = [int(i in chosen) for i in range(len(ctx.x))]
     return complete_checked(ctx, x_values, terms, time_limit)
 

@@ -9,13 +9,14 @@ committee coverage, as the model counts it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from planner.baseline import BASELINE_NAMES, plan_baselines
+from planner.baseline import BASELINE_NAMES, Baselines, plan_baselines
 from planner.options import Option
 from planner.plan import Plan
+from planner.solver.bounded import run_bounded
 from planner.solver.context import GoalTerm, ModelContext
+from planner.solver.control import SolveControl
 from planner.solver.objective import BASIS
 from planner.solver.search import BreaksARule, complete_checked
 
@@ -47,22 +48,8 @@ class BaselineStart:
     floor: int | None
 
 
-def baseline_start(
-    ctx: ModelContext, terms: list[GoalTerm], time_left: Callable[[], float]
-) -> BaselineStart:
-    """Plan both baselines and complete the better one into a solution of the model.
-
-    The better one has more objective points; with ``keep_baseline_minimum`` a
-    baseline whose lowest coverage is below the spreadsheet's is passed over (the
-    spreadsheet keeps its own floor). The spreadsheet's plan is completed first: the
-    floor holds only when the model accepts that plan (a plan that breaks a rule of the
-    model, which a pin can make it do, gives no floor, as
-    :class:`planner.score.guarantees.Guarantees` says). Each completion gets at most
-    ``time_left()`` seconds; a plan whose completion runs out of time is still a
-    fallback, without values (its floor is then kept: the baseline's own rules keep it
-    valid).
-    """
-    s = ctx.scenario
+def plan_start(ctx: ModelContext) -> Baselines:
+    """Plan both baselines from the model's options and distances."""
     # The model's options are the baselines' too, but a kind planned copy by copy has
     # one per copy: the baselines take the kind's (the ledger picks the copy).
     by_line: dict[str, list[Option]] = defaultdict(list)
@@ -75,11 +62,38 @@ def baseline_start(
         if key not in seen:
             seen.add(key)
             by_line[option.line_id].append(replace(option, copy_id=None))
-    baselines = plan_baselines(s, by_line, ctx.distances)
+    return plan_baselines(ctx.scenario, by_line, ctx.distances)
+
+
+def baseline_start(
+    ctx: ModelContext,
+    terms: list[GoalTerm],
+    baselines: Baselines,
+    control: SolveControl,
+) -> BaselineStart:
+    """Complete the better baseline into a solution of the model: the fallback.
+
+    The better one has more objective points; with ``keep_baseline_minimum`` a
+    baseline whose lowest coverage is below the spreadsheet's is passed over (the
+    spreadsheet keeps its own floor). Both plans are completed, the spreadsheet's
+    first: the floor holds only when the model accepts that plan (a plan that breaks a
+    rule of the model, which a pin can make it do, gives no floor, as
+    :class:`planner.score.guarantees.Guarantees` says). Each completion gets at most
+    the time left (and at most :data:`~planner.solver.search.COMPLETE_SECONDS`) and
+    ends on the solve's stop; a plan whose completion did not finish is still a
+    fallback, without values (its floor is then kept: the baseline's own rules keep it
+    valid).
+    """
+    s = ctx.scenario
     completed: dict[str, list[int] | None] = {}
     for name in sorted(BASELINE_NAMES, key=lambda name: name != "spreadsheet"):
+        plan = baselines.plans[name]
         try:
-            completed[name] = _completed(ctx, terms, baselines.plans[name], time_left())
+            _done, completed[name] = run_bounded(
+                lambda plan=plan: _completed(ctx, terms, plan, control.remaining()),  # type: ignore[misc]
+                control,
+                f"{name}-completion",
+            )
         except BreaksARule:
             continue
     floor = None
@@ -144,7 +158,9 @@ def stage_key(ctx: ModelContext, terms: list[GoalTerm], values: list[int]) -> tu
     """A solution's scores in stage order, to compare plans as the stages rank them."""
     key: list[float] = []
     z = ctx.fairness_var
-    if ctx.scenario.objective.fairness_first and z is not None:
+    objective = ctx.scenario.objective
+    # As plan_stages: a fairness stage runs only when its goal has a weight.
+    if objective.fairness_first and objective.fairness > 0 and z is not None:
         key.append(values[z.index])
     for level in ("primary", "secondary"):
         key.append(sum(t.model_points(values) for t in terms if t.level == level))

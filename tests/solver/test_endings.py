@@ -270,7 +270,7 @@ def test_a_slow_baseline_gives_up_at_the_limit(monkeypatch: pytest.MonkeyPatch) 
     """A baseline that would take 30 s under a 1 s limit gives up at the limit: no plan,
     within the limit plus a second."""
     scenario = _two_stages()
-    monkeypatch.setattr(entry, "baseline_start", _slow(30, lambda: None))
+    monkeypatch.setattr(entry, "plan_start", _slow(30, lambda: None))
     began = time.perf_counter()
     r = solve(scenario, SolveParams(time_limit=1, workers=1))
     assert time.perf_counter() - began < 2
@@ -292,3 +292,33 @@ def test_a_stop_while_building_ends_the_solve_without_a_plan(
     assert r.status == SolveStatus.NO_SOLUTION
     assert r.stop_reason == StopReason.STOPPED
     assert r.message.startswith("the search was stopped after ")
+
+
+def test_fairness_first_without_a_fairness_weight_keeps_the_proven_plan() -> None:
+    """``fairness_first`` with a fairness weight of 0 plans no fairness stage, so plans
+    are not ranked by the fairness level either (no stage sets it): the proven optimum
+    is returned as ``optimal``, not swapped for a baseline's plan."""
+    d = base_data(weeks=2, committees=2)
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
+    d["demand"] = [ask("C1", "performance", 1), ask("C2", "performance", 1)]
+    d["objective"] = only(coverage=1, travel=10, fairness_first=True)
+    r = solve_valid(build(d))
+    assert r.status == SolveStatus.OPTIMAL and r.stop_reason == StopReason.PROVEN
+    assert r.message == "proven optimal"
+
+
+def test_a_stop_while_a_baseline_is_completed_keeps_its_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A completion of the baselines that would run past the stop ends on the stop, and
+    the baseline's plan is still returned (the search, stopped, found nothing)."""
+    stop = threading.Event()
+    monkeypatch.setattr(fallback, "complete_checked", _slow(30, lambda: None))
+    threading.Timer(0.5, stop.set).start()
+    scenario = _two_stages()
+    began = time.perf_counter()
+    r = solve(scenario, SolveParams(time_limit=60, workers=1), stop=stop)
+    assert time.perf_counter() - began < 3
+    _valid(scenario, r)
+    assert r.status == SolveStatus.FEASIBLE and r.stop_reason == StopReason.STOPPED
+    assert r.objective is None and r.plan == r.baseline_plan

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import platform
-from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from planner.baseline import Baselines, plan_baselines, plan_points
+from planner.baseline import Baselines, plan_baselines
 from planner.kpis import Kpis, compute_kpis
 from planner.params import SolveParams
 from planner.plan import Plan
 from planner.result import Result
 from planner.scenario import Scenario
+from planner.score import score_plan
+from planner.score.terms import Scorer
 from planner.validate import check_plan
 
 #: The KPIs whose change against the better baseline a report states.
@@ -37,16 +38,19 @@ def baselines_report(
     dict
         ``{"spreadsheet": {...}, "greedy": {...}}``: each baseline's KPIs
         (:meth:`planner.kpis.Kpis.to_dict`) with ``objective`` (its points in all) and
-        ``terms`` (points by the objective's named terms), counted without the solver
-        (:func:`planner.baseline.plan_points`).
+        ``terms`` (points by the objective's named terms), counted as the solver counts
+        a plan (:func:`planner.score.score_plan`), so that they stand beside the
+        solve's own figures.
     """
     baselines = baselines if baselines is not None else plan_baselines(scenario)
+    scorer = Scorer(scenario)
     out: dict[str, dict[str, Any]] = {}
     for name, plan in baselines.plans.items():
+        score = scorer.score(plan)
         out[name] = {
-            **compute_kpis(scenario, plan, reasons=False).to_dict(),
-            "objective": round(baselines.total(name), 3),
-            "terms": {term: round(p, 3) for term, p in baselines.points[name].items()},
+            **compute_kpis(scenario, plan, scorer.distances, reasons=False).to_dict(),
+            "objective": round(score.total, 3),
+            "terms": {term: round(p, 3) for term, p in score.term_points().items()},
         }
     return out
 
@@ -56,7 +60,6 @@ def gains_over(
     plan: Plan,
     kpis: dict[str, Any],
     baselines: dict[str, dict[str, Any]],
-    attainable: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """What a plan gains over the better baseline (by objective points).
 
@@ -64,13 +67,12 @@ def gains_over(
     -------
     dict
         ``baseline`` (the better one's name), ``objective`` (the plan's points minus
-        the baseline's, both counted by :func:`planner.baseline.plan_points`) and the
+        the baseline's, both counted by :func:`planner.score.score_plan`) and the
         change of each KPI of :data:`GAIN_KPIS` (plan minus baseline; for Gini and
-        travel a negative change is a gain). ``attainable`` is passed to
-        :func:`~planner.baseline.plan_points`.
+        travel a negative change is a gain).
     """
     best = max(baselines, key=lambda name: baselines[name]["objective"])
-    points = round(sum(plan_points(scenario, plan, attainable).values()), 3)
+    points = round(score_plan(scenario, plan).total, 3)
     base = baselines[best]
     gains: dict[str, Any] = {"baseline": best, "objective": round(points - base["objective"], 3)}
     for key in GAIN_KPIS:
@@ -142,7 +144,7 @@ def solve_report(
         "stats": result.stats,
         "baseline": baseline_kpis.to_dict() if baseline_kpis is not None else spreadsheet,
         "baselines": both,
-        "gains": gains_over(scenario, result.plan, plan_kpis, both, baselines.attainable),
+        "gains": gains_over(scenario, result.plan, plan_kpis, both),
         "run": dict(run or {}),
     }
 

@@ -227,8 +227,11 @@ def test_kpis_json_reports_both_baselines_and_the_gains_over_the_better(
     assert set(baselines) == {"spreadsheet", "greedy"}
     for name in baselines:
         assert set(baselines[name]) >= KPI_KEYS | {"objective", "terms"}
+        # The terms are exact points; the objective is in the model's points, whose
+        # coefficients are rounded to 1/1000 point (at most four per delivery).
+        rounding = 0.002 * baselines[name]["num_deliveries"]
         assert baselines[name]["objective"] == pytest.approx(
-            sum(baselines[name]["terms"].values()), abs=0.01
+            sum(baselines[name]["terms"].values()), abs=rounding
         )
     best = max(baselines, key=lambda name: baselines[name]["objective"])
     gains = kpis_json["gains"]

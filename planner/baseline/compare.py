@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.baseline.greedy import plan_greedy
+from planner.baseline.memo import LastAnswer
 from planner.baseline.points import PlanPoints
 from planner.baseline.spreadsheet import plan_baseline
 from planner.network import Distances
@@ -78,9 +79,8 @@ def plan_points(
     return dict(points.points)
 
 
-#: The last scenario's baselines: a solve and its report ask for the same ones. A
-#: scenario is immutable, so the same object always has the same baselines.
-_last: list[tuple[Scenario, Baselines]] = []
+#: The answer for the last scenario asked about (see :mod:`planner.baseline.memo`).
+_last: LastAnswer[Baselines] = LastAnswer()
 
 
 def plan_baselines(
@@ -108,8 +108,9 @@ def plan_baselines(
         Both plans (:func:`~planner.baseline.plan_baseline`,
         :func:`~planner.baseline.plan_greedy`), their points and the better one.
     """
-    if _last and _last[0][0] is scenario:
-        return _last[0][1]
+    remembered = _last.get(scenario)
+    if remembered is not None:
+        return remembered
     distances = distances or Distances(scenario)
     if options is None:
         options = {line.id: line_options(scenario, line) for line in scenario.demand_lines}
@@ -126,8 +127,7 @@ def plan_baselines(
     totals = {name: sum(p.values()) for name, p in points.items()}
     best = max(BASELINE_NAMES, key=lambda name: (totals[name], -BASELINE_NAMES.index(name)))
     baselines = Baselines(plans, points, best, attainable)
-    _last[:] = [(scenario, baselines)]
-    return baselines
+    return _last.put(scenario, baselines)
 
 
 __all__: Sequence[str] = ["BASELINE_NAMES", "Baselines", "plan_baselines", "plan_points"]

@@ -30,6 +30,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, Sequence
 
+from planner.baseline.memo import LastAnswer
 from planner.baseline.pins import add_option, place_pins, resource_of
 from planner.baseline.points import PlanPoints
 from planner.ledger import Ledger
@@ -42,9 +43,8 @@ from planner.scenario import DemandLine, Scenario
 EPS = 1e-9
 
 
-#: The last scenario's plan: a solve, its report and its KPIs ask for the same one. A
-#: scenario and a plan are immutable, so the same scenario object always gets it again.
-_last: list[tuple[Scenario, Plan]] = []
+#: The answer for the last scenario asked about (see :mod:`planner.baseline.memo`).
+_last: LastAnswer[Plan] = LastAnswer()
 
 
 def plan_greedy(
@@ -72,11 +72,11 @@ def plan_greedy(
         than an invalid pin keeps every hard rule of ``docs/rules.md``. Asked again
         about the same scenario object, it gives the same plan without planning.
     """
-    if _last and _last[0][0] is scenario:
-        return _last[0][1]
+    remembered = _last.get(scenario)
+    if remembered is not None:
+        return remembered
     plan = _Greedy(scenario, distances, options).run()
-    _last[:] = [(scenario, plan)]
-    return plan
+    return _last.put(scenario, plan)
 
 
 class _Greedy:

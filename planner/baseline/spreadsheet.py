@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from planner.baseline.memo import LastAnswer
 from planner.baseline.pins import add_option, place_pins, resource_of
 from planner.baseline.points import PlanPoints
 from planner.baseline.shares import PRODUCT_ORDER, baseline_shares
@@ -22,9 +23,8 @@ from planner.scenario import EVENT_PRODUCTS, DemandLine, Product, Scenario
 Rank = tuple[int, float, int, int]
 
 
-#: The last scenario's plan: a solve, its report and its KPIs ask for the same one. A
-#: scenario and a plan are immutable, so the same scenario object always gets it again.
-_last: list[tuple[Scenario, Plan]] = []
+#: The answer for the last scenario asked about (see :mod:`planner.baseline.memo`).
+_last: LastAnswer[Plan] = LastAnswer()
 
 
 def plan_baseline(
@@ -52,11 +52,11 @@ def plan_baseline(
         other than an invalid pin keeps every hard rule of ``docs/rules.md``. Asked
         again about the same scenario object, it gives the same plan without planning.
     """
-    if _last and _last[0][0] is scenario:
-        return _last[0][1]
+    remembered = _last.get(scenario)
+    if remembered is not None:
+        return remembered
     plan = _Spreadsheet(scenario, distances, options).run()
-    _last[:] = [(scenario, plan)]
-    return plan
+    return _last.put(scenario, plan)
 
 
 class _Spreadsheet:

@@ -9,10 +9,11 @@ purpose: they say how much and how urgently, not what, and a planner who raises 
 line's count mid-season should not lose the deliveries already published for it.
 
 Only lines whose derived ids coincide (the same committee, product and wishes, or, with
-odds of 1 in 4 billion, a digest collision) are told apart by a tiebreak: ordered by
-count, then priority, then position in the file, the second gets ``-2``, the third
-``-3`` and so on. Reordering such lines among themselves can swap their ids; any other
-edit to the file leaves them alone. A planner who keeps two such lines gives them ids.
+odds of 1 in 4 billion, a digest collision) are told apart, by their order in the file:
+the second gets ``-2``, the third ``-3`` and so on. Changing such a line's count or
+priority leaves the ids alone, but inserting, removing or reordering lines with the
+same wishes renumbers those after the edit; any other edit to the file leaves them
+alone. A planner who keeps two such lines gives them ids.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def line_ids(demand: Sequence[Demand]) -> list[str]:
     list of str
         The explicit ``id`` where a line gives one; otherwise :func:`content_id`, with
         ``-2``, ``-3``, … for the second and later of lines whose content ids coincide
-        (ordered by count, priority and position). Duplicates among explicit ids, or
+        (in file order). Duplicates among explicit ids, or
         between an explicit and a derived id, are left for the scenario checks to
         report.
     """
@@ -75,7 +76,6 @@ def line_ids(demand: Sequence[Demand]) -> list[str]:
         if d.id is None:
             same[content_id(d)].append(i)
     for base, members in same.items():
-        members.sort(key=lambda i: (demand[i].count, demand[i].priority, i))
         for rank, i in enumerate(members, start=1):
             ids[i] = base if rank == 1 else f"{base}-{rank}"
     return ids

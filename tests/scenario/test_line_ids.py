@@ -112,13 +112,16 @@ def test_any_edit_of_other_lines_keeps_a_line_s_id(
     assert len(set(after.values())) == len(edited)
 
 
-def test_lines_asking_for_the_same_get_a_tiebreak_by_count_priority_position() -> None:
-    """Lines with the same committee, product and wishes: the one with the smallest
-    count keeps the plain id, the next ``-2`` and so on (priority, then position, break
-    equal counts); lines of other content do not take part."""
+def test_lines_asking_for_the_same_get_a_tiebreak_by_position() -> None:
+    """Lines with the same committee, product and wishes: the first in the file keeps
+    the plain id, the next ``-2`` and so on, whatever their counts and priorities (so a
+    changed count moves no id); lines of other content do not take part."""
     same = [demand(count=3), demand(count=1), demand(count=1, priority=2), demand(count=1)]
     base = content_id(same[0])
-    assert line_ids(same) == [f"{base}-4", base, f"{base}-3", f"{base}-2"]
+    assert line_ids(same) == [base, f"{base}-2", f"{base}-3", f"{base}-4"]
+    # A changed count or priority moves none of them.
+    edited = [demand(count=1), demand(count=5), demand(count=1), demand(count=1, priority=3)]
+    assert line_ids(edited) == line_ids(same)
     # Another line, added in front, changes none of them.
     other = demand(themes=["沪剧"])
     assert line_ids([other, *same])[1:] == line_ids(same)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -185,6 +186,10 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
         if run.values is None:
             search.all_optimal = search.all_proven = False
             search.reports.append(_report(stage.name, run, None))
+            if stage.name == "primary" and math.isfinite(run.bound):
+                # No plan of its own, but a proven bound (the LP's or the Lagrangian's):
+                # the fallback plan is measured against it.
+                search.bounds[stage.name] = run.bound / SCALE
             if run.status == cp_model.MODEL_INVALID:
                 search.failed, search.failed_info = run.status, run.info
             break

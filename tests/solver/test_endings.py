@@ -322,3 +322,22 @@ def test_a_stop_while_a_baseline_is_completed_keeps_its_plan(
     _valid(scenario, r)
     assert r.status == SolveStatus.FEASIBLE and r.stop_reason == StopReason.STOPPED
     assert r.objective is None and r.plan == r.baseline_plan
+
+
+def test_a_fallback_after_a_bound_without_a_plan_is_measured_against_that_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A primary stage that proves a bound but finds no plan of its own: the baseline's
+    plan comes back ``feasible`` with that bound and its gap, said in words (not "no
+    bound yet")."""
+    _patch_stage(
+        monkeypatch,
+        lambda run, stage: StageRun(cp_model.UNKNOWN, bound=run.bound, seconds=run.seconds),
+    )
+    scenario = _two_stages()
+    r = solve(scenario, PARAMS)
+    _valid(scenario, r)
+    assert r.status == SolveStatus.FEASIBLE and r.plan == r.baseline_plan
+    assert r.best_bound is not None and r.objective is not None
+    assert r.gap == pytest.approx(relative_gap(r.objective, r.best_bound))
+    assert "no bound yet" not in r.message

@@ -143,6 +143,10 @@ def solve(
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         err.print(message("out_exists", path=out_dir), markup=False)
         raise typer.Exit(EXIT_INVALID)
+    blocking = _file_above(out_dir)
+    if out_dir is not None and blocking is not None:
+        err.print(message("out_under_file", path=out_dir, file=blocking), markup=False)
+        raise typer.Exit(EXIT_INVALID)
     # Reading is behind us; the report and the files after the search get a reserve.
     reserve = report_reserve(s, read_seconds, out_dir is not None)
     deadline = started + time_limit - reserve
@@ -187,6 +191,16 @@ def solve(
                 err.print(f"--out {out_dir}: could not write: {exc}", markup=False)
                 raise typer.Exit(EXIT_WRITE_FAILED) from None
             out.print(f"wrote {out_dir}/ ({', '.join(OUTPUT_FILES)})", markup=False)
+
+
+def _file_above(out_dir: Path | None) -> Path | None:
+    """The file among ``out_dir``'s ancestors that would stop it being made, if any."""
+    if out_dir is None:
+        return None
+    for parent in out_dir.absolute().parents:
+        if parent.exists():
+            return None if parent.is_dir() else parent
+    return None
 
 
 @contextmanager

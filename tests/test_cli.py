@@ -610,6 +610,21 @@ def test_out_naming_a_file_exits_2_before_solving(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "keep me"
 
 
+def test_out_under_a_file_exits_2_before_solving(tmp_path: Path) -> None:
+    """``--out`` naming a folder under an existing file (which can never be made) is
+    refused at once, naming the file, instead of after the solve."""
+    target = tmp_path / "afile"
+    target.write_text("keep me", encoding="utf-8")
+    began = time.perf_counter()
+    proc = cultplan("solve", REFERENCE, *SOLVE, "--out", target / "out")
+    assert proc.returncode == 2
+    assert says(
+        proc.stderr,
+        f"--out {target / 'out'}: {target} is a file, so no folder can be made under it",
+    )
+    assert time.perf_counter() - began < 20  # well before a 30 s solve would end
+
+
 def test_bad_solve_parameters_exit_2_listing_each(tmp_path: Path) -> None:
     """Bad numbers are refused before solving, every one named with its value."""
     proc = cultplan("solve", REFERENCE, "--time-limit", "-5", "--workers", "0", "--gap", "2")

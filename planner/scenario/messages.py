@@ -82,6 +82,7 @@ MESSAGES: dict[str, str] = {
     "out_exists": "--out {path}: exists and is not a folder",
     "out_file_exists": "--out {path}: the file exists; remove it or choose another name",
     "out_no_folder": "--out {path}: the folder {folder} does not exist",
+    "out_under_file": "--out {path}: {file} is a file, so no folder can be made under it",
 }
 
 

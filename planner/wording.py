@@ -95,8 +95,9 @@ UNMET_REASONS: dict[str, str] = {
     "no_repeat_set": "the committee already received every fitting set kind this season",
     "duplicate_delivery": "the fitting resources already come to the committee in the "
     "weeks the line could use",
-    "traded_off": "a delivery would still fit every hard rule; the optimiser traded it off "
-    "for its other goals",
+    "traded_off": "a delivery would still fit every hard rule; the plan does not use it (a "
+    "proven optimal plan trades it off for its other goals; a plan stopped at the time "
+    "limit may not have reached it)",
 }
 
 #: The hard rules that can never be why a demand line stays unmet, with why not.

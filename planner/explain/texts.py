@@ -35,7 +35,8 @@ def traded_off_text(scenario: Scenario, line: DemandLine, free: list[Option]) ->
     return (
         f"capacity is there: {unit_label(unit)} could serve {line.committee} in "
         f"{weeks_phrase(first.weeks)} without breaking any hard rule (units with room: "
-        f"{units}); the optimiser chose not to, in favour of its other goals"
+        f"{units}); the plan does not use it (a proven optimal plan trades it off for its "
+        "other goals; a plan stopped at the time limit may not have reached it)"
     )
 
 

@@ -113,7 +113,7 @@ def test_traded_off_when_an_option_still_fits() -> None:
     assert row["reason"] == "traded_off"
     assert (row["requested"], row["delivered"]) == (2, 1)
     assert "troupe 'T1' (T1越剧团) could serve C1 in week 2" in row["explanation"]
-    assert "optimiser chose not to" in row["explanation"]
+    assert "the plan does not use it" in row["explanation"]
 
 
 def test_already_received_set_kind() -> None:

@@ -18,9 +18,14 @@ from planner.solver.context import SCALE, GoalTerm
 from planner.solver.control import SolveControl
 from planner.solver.extract import extract_plan
 from planner.solver.fallback import baseline_solution, stage_key
+from planner.solver.leximin import keep_levels, leximin_levels
 from planner.solver.model import BuiltModel, build_model
+from planner.solver.objective import keep_coverage_of
 from planner.solver.search import complete, hint
 from planner.solver.stages import StageRun, plan_stages, run_stage
+
+#: Share of the remaining time the leximin rounds may use at most.
+LEXIMIN_STAGE_SHARE = 0.5
 
 _STATUS: dict[Any, SolveStatus] = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
@@ -115,6 +120,9 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
         if scenario.objective.keep_baseline_minimum and ctx.fairness_var is not None:
             # No committee falls below the baseline's worst-served committee.
             ctx.model.add(ctx.fairness_var >= baseline[ctx.fairness_var.index])
+        if scenario.objective.keep_baseline_coverage:
+            # No committee falls below its own coverage in the baseline's plan.
+            keep_coverage_of(ctx, baseline)
     search = _run_stages(built, control, baseline)
     if search.failed == cp_model.INFEASIBLE:
         message = conflicting_pins(built, control)
@@ -130,6 +138,8 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
     ctx, terms = built.ctx, built.terms
     stages = plan_stages(ctx, terms)
     search = _Search(values=baseline)
+    if ctx.scenario.objective.fairness_mode == "leximin":
+        _leximin(built, control, search)
     for k, stage in enumerate(stages):
         if control.stopped:
             search.all_optimal = False
@@ -165,6 +175,30 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
             search.values = complete(ctx, x_values, terms) or run.values
             hint(ctx.model, search.values)
     return search
+
+
+def _leximin(built: BuiltModel, control: SolveControl, search: _Search) -> None:
+    """Run the leximin rounds and keep their levels as floors of the model."""
+    ctx, terms = built.ctx, built.terms
+    budget = control.remaining() * LEXIMIN_STAGE_SHARE
+    run = leximin_levels(ctx, control, budget, start=search.values)
+    search.all_optimal &= run.proven
+    lowest = run.rounds[0] / 100 if run.rounds else None
+    search.reports.append(
+        StageReport(
+            name="leximin",
+            status=SolveStatus.OPTIMAL if run.proven else SolveStatus.FEASIBLE,
+            objective=lowest,
+            bound=lowest if run.proven else None,
+            seconds=round(run.seconds, 3),
+        )
+    )
+    if run.values is None:
+        return
+    keep_levels(ctx, run.levels)
+    x_values = [run.values[x.index] for x in ctx.x]
+    search.values = complete(ctx, x_values, terms) or run.values
+    hint(ctx.model, search.values)
 
 
 def _report(name: str, run: StageRun, scale: float | None) -> StageReport:
@@ -220,7 +254,9 @@ def _result(
         fallback = beats_found = True
     bound = _bound(built, search)
     all_optimal = search.all_optimal
-    if ctx.scenario.objective.fairness_first and "fairness" not in search.bounds:
+    objective = ctx.scenario.objective
+    fairness_stage = objective.fairness_first and objective.fairness_mode == "weighted"
+    if fairness_stage and "fairness" not in search.bounds:
         all_optimal = False
     optimal = all_optimal and bound is not None
     if optimal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from planner.baseline import plan_baseline
 from planner.solver.context import GoalTerm, ModelContext
+from planner.solver.objective import services
 from planner.solver.search import complete
 
 
@@ -27,7 +28,11 @@ def stage_key(ctx: ModelContext, terms: list[GoalTerm], values: list[int]) -> tu
     """A solution's scores in stage order, to compare plans as the stages rank them."""
     key: list[float] = []
     z = ctx.fairness_var
-    if ctx.scenario.objective.fairness_first and z is not None:
+    objective = ctx.scenario.objective
+    if objective.fairness_mode == "leximin":
+        # The committees' coverages from the lowest up, compared one after another.
+        key.extend(sorted(v.coverage_bp(values, ctx) for v in services(ctx)))
+    elif objective.fairness_first and z is not None:
         key.append(values[z.index])
     for level in ("primary", "secondary"):
         key.append(sum(t.model_points(values) for t in terms if t.level == level))

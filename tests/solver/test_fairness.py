@@ -1,0 +1,117 @@
+"""Fairness settings: the leximin rounds and the baseline coverage guarantee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from planner.baseline import plan_baseline
+from planner.fairness import below_baseline
+from planner.kpis import Kpis, compute_kpis
+from planner.scenario import Scenario
+from tests.factories import ask, base_data, build, only, solve_valid, troupe
+from tests.strategies import small_scenarios
+
+
+def delivered(result: Any, committee: str) -> int:
+    return sum(1 for d in result.plan if d.committee_id == committee)
+
+
+def coverages(kpis: Kpis) -> dict[str, float]:
+    frame = kpis.by_committee
+    return dict(zip(frame["committee_id"], frame["coverage"], strict=True))
+
+
+def below(scenario: Scenario, result: Any) -> list[str]:
+    """The committees whose coverage in the result is below the baseline's."""
+    base = coverages(compute_kpis(scenario, plan_baseline(scenario)))
+    return below_baseline(coverages(compute_kpis(scenario, result.plan)), base)
+
+
+def three_committees() -> dict[str, Any]:
+    """C1 (9000 residents) asks 4 沪剧 shows, C2 and C3 (1000 each) ask 2 沪剧 and 2 越剧
+    shows. T1 (沪剧) plays once a week for 4 weeks; T2 (越剧) plays once (week 1)."""
+    d = base_data(weeks=4, committees=3)
+    d["committees"][0]["population"] = 9000
+    d["resources"] = {
+        "troupes": [troupe("T1", "沪剧"), troupe("T2", "越剧", unavailable_weeks=[2, 3, 4])]
+    }
+    d["demand"] = [
+        ask("C1", "performance", 4, themes=["沪剧"]),
+        ask("C2", "performance", 2, themes=["沪剧"]),
+        ask("C3", "performance", 2, themes=["越剧"]),
+    ]
+    return d
+
+
+def test_max_min_then_coverage_gives_the_spare_show_to_the_large_committee() -> None:
+    """With the lowest coverage first and then coverage, C3 is held at 50 % by T2's one
+    show, C1 and C2 get 50 % each from three of T1's shows, and the fourth goes to
+    the large C1: coverages (75 %, 50 %, 50 %)."""
+    d = three_committees()
+    d["objective"] = only(coverage=100, fairness=1000, fairness_first=True)
+    r = solve_valid(build(d))
+    assert [delivered(r, c) for c in ("C1", "C2", "C3")] == [3, 1, 1]
+
+
+def test_leximin_raises_the_second_lowest_committee_next() -> None:
+    """Leximin fixes C3 at its 50 % (its only troupe plays once), then raises the next
+    lowest: the fourth 沪剧 show goes to C2 (50 % → 100 %), not to the large C1
+    (50 % → 75 %). Sorted coverages (50 %, 50 %, 100 %) beat (50 %, 50 %, 75 %);
+    headline coverage (9000 × 50 % + 1000 × 100 % + 1000 × 50 %) / 11000 = 54.545 %."""
+    d = three_committees()
+    d["objective"] = only(coverage=100, fairness_mode="leximin")
+    r = solve_valid(build(d))
+    assert [delivered(r, c) for c in ("C1", "C2", "C3")] == [2, 2, 1]
+    assert r.objective == pytest.approx(100 * 6000 / 110, abs=1e-3)
+    assert r.status.value == "optimal"
+    leximin = r.stages[0]
+    assert leximin.name == "leximin"
+    # The first round's level: the lowest coverage, 50 %.
+    assert leximin.objective == pytest.approx(50)
+
+
+def test_leximin_reaches_full_coverage_when_there_is_enough() -> None:
+    """With enough shows for everyone, leximin stops after one round at 100 %."""
+    d = base_data(weeks=4, committees=2)
+    d["resources"] = {"troupes": [troupe("T1", "沪剧", shows_per_week=2)]}
+    d["demand"] = [ask("C1", "performance", 2), ask("C2", "performance", 3)]
+    d["objective"] = only(coverage=100, fairness_mode="leximin")
+    r = solve_valid(build(d))
+    assert (delivered(r, "C1"), delivered(r, "C2")) == (2, 3)
+
+
+def test_baseline_guarantee_keeps_each_committee_at_its_baseline_coverage() -> None:
+    """Three shows for committees of 3000 and 1000 residents asking 3 each: coverage
+    alone gives all three to the larger; the baseline gives 2 and 1, and the guarantee
+    keeps both committees at least there (58.33 % coverage)."""
+    d = base_data(weeks=3)
+    d["committees"][0]["population"] = 3000
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
+    d["demand"] = [ask("C1", "performance", 3), ask("C2", "performance", 3)]
+    d["objective"] = only(coverage=100)
+    s = build(d)
+    r = solve_valid(s)
+    assert below(s, r) == ["C2"]
+
+    d["objective"] = only(coverage=100, keep_baseline_coverage=True)
+    s = build(d)
+    r = solve_valid(s)
+    assert below(s, r) == []
+    assert (delivered(r, "C1"), delivered(r, "C2")) == (2, 1)
+    # 0.75 × 2/3 + 0.25 × 1/3 = 58.33 % coverage.
+    assert r.objective == pytest.approx(5_833.333, abs=0.01)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_baseline_guarantee_holds_on_random_scenarios(data: dict[str, Any]) -> None:
+    """With the guarantee on, no committee of any tiny scenario ends below its
+    coverage in the spreadsheet baseline's plan, leximin or weighted."""
+    for mode in ("weighted", "leximin"):
+        data["objective"] = {"keep_baseline_coverage": True, "fairness_mode": mode}
+        s = build(data)
+        r = solve_valid(s, time_limit=10)
+        assert below(s, r) == []

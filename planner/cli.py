@@ -308,6 +308,12 @@ def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:
         f"objective {objective}, bound {bound}, {result.wall_seconds:.2f} s",
         markup=False,
     )
+    below = report["below_baseline"]
+    out.print(
+        f"below their baseline coverage: {below['num_committees']} committees "
+        f"({below['num_residents']:,} residents)",
+        markup=False,
+    )
     if result.message:
         out.print(result.message, markup=False, highlight=False)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from planner.baseline import plan_baseline
+from planner.fairness import below_baseline
 from planner.kpis import Kpis, compute_kpis
 from planner.result import Result
 from planner.scenario import Scenario
@@ -36,8 +37,10 @@ def solve_report(
     dict
         ``scenario, status, stop_reason, message, objective, best_bound, gap,
         wall_seconds``, the plan's KPIs (:meth:`planner.kpis.Kpis.to_dict`), the
-        objective's named ``terms``, the model and search ``stats``, and the
-        baseline's KPIs under ``baseline``; JSON-serialisable.
+        objective's named ``terms``, the model and search ``stats``, the
+        baseline's KPIs under ``baseline``, and the committees below their baseline
+        coverage under ``below_baseline`` (:func:`below_baseline_summary`);
+        JSON-serialisable.
 
     Raises
     ------
@@ -62,4 +65,28 @@ def solve_report(
         "terms": result.term_points(),
         "stats": result.stats,
         "baseline": baseline_kpis.to_dict(),
+        "below_baseline": below_baseline_summary(scenario, kpis, baseline_kpis),
     }
+
+
+def below_baseline_summary(scenario: Scenario, kpis: Kpis, baseline_kpis: Kpis) -> dict[str, Any]:
+    """The committees whose coverage is below their coverage in the baseline's plan.
+
+    Returns
+    -------
+    dict
+        ``num_committees``, ``num_residents`` (their population) and ``committees``
+        (their ids, in scenario order).
+    """
+    ids = below_baseline(_coverages(kpis), _coverages(baseline_kpis))
+    population = {c.id: c.population for c in scenario.committees}
+    return {
+        "num_committees": len(ids),
+        "num_residents": sum(population.get(c, 0) for c in ids),
+        "committees": ids,
+    }
+
+
+def _coverages(kpis: Kpis) -> dict[str, float]:
+    frame = kpis.by_committee
+    return {str(k): float(v) for k, v in zip(frame["committee_id"], frame["coverage"], strict=True)}

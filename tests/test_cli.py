@@ -193,6 +193,20 @@ def test_kpis_json_has_solve_figures_kpis_and_baseline(kpis_json: dict[str, Any]
     assert kpis_json["status"] in {"optimal", "feasible"}
 
 
+def test_summary_and_kpis_json_count_committees_below_their_baseline(
+    solved: tuple[subprocess.CompletedProcess[str], Path], kpis_json: dict[str, Any]
+) -> None:
+    """kpis.json counts the committees (and residents) below their baseline coverage,
+    and the printed summary gives the same counts."""
+    below = kpis_json["below_baseline"]
+    assert below["num_committees"] == len(below["committees"])
+    line = (
+        f"below their baseline coverage: {below['num_committees']} committees "
+        f"({below['num_residents']:,} residents)"
+    )
+    assert says(solved[0].stdout, line), solved[0].stdout
+
+
 def test_optimised_plan_scores_at_least_the_baseline(kpis_json: dict[str, Any]) -> None:
     """The search starts from the baseline's plan, so the plan it returns scores at
     least as many objective points. (Whether it also beats the baseline on coverage

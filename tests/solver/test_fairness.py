@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from planner.baseline import plan_baseline
 from planner.fairness import below_baseline
 from planner.kpis import Kpis, compute_kpis
+from planner.report import solve_report
 from planner.scenario import Scenario
 from tests.factories import ask, base_data, build, only, solve_valid, troupe
 from tests.strategies import small_scenarios
@@ -103,6 +104,27 @@ def test_baseline_guarantee_keeps_each_committee_at_its_baseline_coverage() -> N
     assert (delivered(r, "C1"), delivered(r, "C2")) == (2, 1)
     # 0.75 × 2/3 + 0.25 × 1/3 = 58.33 % coverage.
     assert r.objective == pytest.approx(5_833.333, abs=0.01)
+
+
+def test_report_counts_committees_and_residents_below_their_baseline() -> None:
+    """Coverage alone leaves C2 (1000 residents) below its baseline coverage; the
+    report says so, and says nobody is below it with the guarantee on."""
+    d = base_data(weeks=3)
+    d["committees"][0]["population"] = 3000
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
+    d["demand"] = [ask("C1", "performance", 3), ask("C2", "performance", 3)]
+    d["objective"] = only(coverage=100)
+    s = build(d)
+    report = solve_report(s, solve_valid(s))
+    assert report["below_baseline"] == {
+        "num_committees": 1,
+        "num_residents": 1000,
+        "committees": ["C2"],
+    }
+    d["objective"] = only(coverage=100, keep_baseline_coverage=True)
+    s = build(d)
+    report = solve_report(s, solve_valid(s))
+    assert report["below_baseline"] == {"num_committees": 0, "num_residents": 0, "committees": []}
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

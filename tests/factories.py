@@ -131,7 +131,8 @@ def build(data: dict[str, Any]) -> Scenario:
 
 
 def solve_valid(scenario: Scenario, time_limit: float = 20.0) -> Result:
-    """Solve with one worker and seed 0, and assert the plan keeps every hard rule."""
+    """Solve with one worker and seed 0, and assert the plan keeps every hard rule, meets
+    the objective's guarantees and scores, without the solver, what the solver says."""
     from planner.solver import solve
     from planner.validate import assert_valid
 
@@ -139,7 +140,28 @@ def solve_valid(scenario: Scenario, time_limit: float = 20.0) -> Result:
     assert result.status.has_plan, f"{result.status}: {result.message}"
     assert result.plan is not None
     assert_valid(scenario, result.plan)
+    assert_scored(scenario, result)
     return result
+
+
+def assert_scored(scenario: Scenario, result: Result) -> None:
+    """Assert that :func:`planner.score.score_plan` of the result's plan gives the
+    result's objective, terms and (for a plan the search returned) stage values, and
+    that the plan meets the objective's guarantees."""
+    from planner.score import TOLERANCE, guarantee_problems, score_plan
+
+    assert result.plan is not None and result.objective is not None
+    score = score_plan(scenario, result.plan)
+    assert abs(score.total - result.objective) <= TOLERANCE, (score.total, result.objective)
+    reported = result.term_points()
+    assert set(reported) == set(score.term_points())
+    wrong = {
+        name: (points, reported[name])
+        for name, points in score.term_points().items()
+        if abs(points - reported[name]) > TOLERANCE
+    }
+    assert wrong == {}, f"term points (score, solver): {wrong}"
+    assert guarantee_problems(scenario, result.plan) == []
 
 
 def only(**weights: float) -> dict[str, Any]:

@@ -26,7 +26,7 @@ FLOORS: dict[str, int] = {
     **dict.fromkeys(("scenario", "plan", "params", "result"), 0),  # data
     "wording": 1,  # words
     **dict.fromkeys(("options", "network", "capacity", "ledger"), 2),  # static facts
-    **dict.fromkeys(("solver", "baseline"), 3),  # solving
+    **dict.fromkeys(("solver", "baseline", "score"), 3),  # solving
     **dict.fromkeys(("validate", "kpis", "fairness", "explain", "report", "frames"), 4),
     **dict.fromkeys(("io", "cli", "generate", "__init__"), 5),  # files and people
 }

@@ -21,6 +21,7 @@ import yaml
 from planner import cli
 from planner.io import read_deliveries
 from planner.scenario import Product, Scenario
+from planner.score import TOLERANCE, score_plan
 from planner.validate import check_plan
 from tests.factories import REFERENCE, ask, base_data, book_set, pin, troupe
 
@@ -184,6 +185,21 @@ def test_written_plan_keeps_every_hard_rule(
     plan = read_deliveries(solved[1] / "deliveries.csv", reference)
     assert len(plan) > 0
     assert [str(v) for v in check_plan(reference, plan)] == []
+
+
+def test_written_plan_scores_the_objective_kpis_json_reports(
+    solved: tuple[subprocess.CompletedProcess[str], Path],
+    reference: Scenario,
+    kpis_json: dict[str, Any],
+) -> None:
+    """The plan read back from deliveries.csv, scored without the solver, gives the
+    objective and the named terms that kpis.json reports."""
+    plan = read_deliveries(solved[1] / "deliveries.csv", reference)
+    score = score_plan(reference, plan)
+    assert abs(score.total - kpis_json["objective"]) <= TOLERANCE
+    assert kpis_json["terms"].keys() == score.term_points().keys()
+    for name, points in score.term_points().items():
+        assert abs(points - kpis_json["terms"][name]) <= TOLERANCE, name
 
 
 def test_kpis_json_has_solve_figures_kpis_and_baseline(kpis_json: dict[str, Any]) -> None:

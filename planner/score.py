@@ -109,8 +109,10 @@ class PlanScore:
     stages
         The value of each solve stage the scenario's objective has, in stage order, in
         the stage's units as ``Result.stages`` reports them: ``fairness`` (only with
-        ``fairness_first`` and a ``fairness`` weight; percent of minimum coverage),
-        ``primary`` and ``secondary`` (model points).
+        ``fairness_first``, a ``fairness`` weight and ``fairness_mode: weighted``;
+        percent of minimum coverage) or ``leximin`` (only with ``fairness_mode:
+        leximin``; the lowest coverage in percent, which is the first round's level
+        when the rounds are proven), ``primary`` and ``secondary`` (model points).
     """
 
     terms: tuple[TermScore, ...]
@@ -198,7 +200,11 @@ class Scorer:
             )
         objective = self.scenario.objective
         stages: dict[str, float] = {}
-        if objective.fairness_first and min_bp is not None and objective.fairness > 0:
+        if objective.fairness_mode == "leximin":
+            # The leximin rounds report their first level: the lowest coverage.
+            if self.request_bp and min_bp is not None:
+                stages["leximin"] = min_bp / (BASIS / 100)
+        elif objective.fairness_first and min_bp is not None and objective.fairness > 0:
             stages["fairness"] = min_bp / (BASIS / 100)
         for level in ("primary", "secondary"):
             stages[level] = sum(t.units for t in terms if t.level == level) / SCALE
@@ -349,19 +355,43 @@ class Scorer:
             return None
         return self.min_coverage_bp(plan_baseline(s))
 
+    @cached_property
+    def baseline_served(self) -> dict[str, int] | None:
+        """What the baseline's plan serves of each committee, or None.
+
+        Mirrors the model (``planner.solver.objective.keep_coverage_of``): with
+        ``objective.keep_baseline_coverage``, each committee's Σ priority × deliveries
+        over its attainable lines stays at least at the spreadsheet baseline's.
+        """
+        if not self.scenario.objective.keep_baseline_coverage:
+            return None
+        return self.served_bp(plan_baseline(self.scenario))
+
     def guarantee_problems(self, plan: Plan | Iterable[Delivery]) -> list[str]:
         """Every guarantee of the objective the plan breaks (see :func:`guarantee_problems`)."""
+        deliveries = list(plan)
+        problems = []
         floor = self.baseline_floor
-        if floor is None:
-            return []
-        level = self.min_coverage_bp(list(plan))
-        assert level is not None  # a floor exists only when some line is attainable
-        if level >= floor:
-            return []
-        return [
-            f"keep_baseline_minimum: the lowest committee coverage is {level / 100:.2f} %, "
-            f"below the spreadsheet baseline's {floor / 100:.2f} %"
-        ]
+        if floor is not None:
+            level = self.min_coverage_bp(deliveries)
+            assert level is not None  # a floor exists only when some line is attainable
+            if level < floor:
+                problems.append(
+                    f"keep_baseline_minimum: the lowest committee coverage is "
+                    f"{level / 100:.2f} %, below the spreadsheet baseline's {floor / 100:.2f} %"
+                )
+        base = self.baseline_served
+        if base is not None:
+            served = self.served_bp(deliveries)
+            for committee_id, request in self.request_bp.items():
+                if request > 0 and served[committee_id] < base[committee_id]:
+                    problems.append(
+                        f"keep_baseline_coverage: committee {committee_id} has coverage "
+                        f"{served[committee_id] / request / 100:.2f} %, below its "
+                        f"{base[committee_id] / request / 100:.2f} % in the spreadsheet "
+                        "baseline's plan"
+                    )
+        return problems
 
 
 def score_plan(
@@ -400,10 +430,12 @@ def guarantee_problems(scenario: Scenario, plan: Plan | Iterable[Delivery]) -> l
 
     The guarantees are the constraints the solve adds to the hard rules, so a plan the
     solver may return both keeps every hard rule and meets these. This is the one place
-    that restates them; it mirrors the model (``planner.solver.entry``). Today there is
-    one: with ``objective.keep_baseline_minimum``, the lowest committee coverage (over
-    lines some option can serve, in whole basis points) is at least the spreadsheet
-    baseline's.
+    that restates them; it mirrors the model (``planner.solver.entry``). With
+    ``objective.keep_baseline_minimum``, the lowest committee coverage (over lines some
+    option can serve, in whole basis points) is at least the spreadsheet baseline's;
+    with ``objective.keep_baseline_coverage``, each committee's coverage (over the same
+    lines) is at least its own in the baseline's plan. (The levels of the leximin
+    rounds depend on the search and are not restated here.)
 
     Parameters
     ----------

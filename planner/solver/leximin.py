@@ -89,7 +89,8 @@ def leximin_levels(
             run.proven = False
             break
         left = deadline - time.perf_counter()
-        found = _round(work, ctx, control, list(free.values()), floor, left * ROUND_SHARE)
+        hinted = run.values if run.values is not None else start
+        found = _round(work, ctx, control, list(free.values()), floor, left * ROUND_SHARE, hinted)
         if found is None:
             run.proven = False
             break
@@ -126,13 +127,15 @@ def _round(
     free: list[Service],
     floor: int,
     seconds: float,
+    hinted: list[int] | None,
 ) -> tuple[int, set[str], bool, list[int]] | None:
     """One round: the highest level every free committee reaches, and which rise above.
 
     The round's variables and constraints are added to ``work`` and stay there but are
     inert afterwards: the level ``z`` is free again and the indicators only imply.
     Returns ``(level, raised committees, proven optimal, solution)``, or None if the
-    search found nothing in time.
+    search found nothing in time. ``hinted`` is the solution (of the model itself)
+    that hints the round, if any.
     """
     n = len(free)
     z = work.new_int_var(floor, BASIS, f"leximin_level_{floor}")
@@ -144,6 +147,13 @@ def _round(
         work.add(served >= (z + 1) * v.request).only_enforce_if(b)
         raised.append(b)
     work.maximize((n + 1) * z + cp_model.LinearExpr.sum(raised))
+    if hinted is not None:
+        # Complete the hint with the round's own variables, so that CP-SAT can take
+        # the hinted plan as its first solution.
+        level = max(floor, min(v.coverage_bp(hinted, ctx) for v in free))
+        work.add_hint(z, level)
+        for v, b in zip(free, raised, strict=True):
+            work.add_hint(b, v.served_in(hinted, ctx) >= (level + 1) * v.request)
     reporter = Reporter(control, "leximin", (n + 1) * BASIS / 100)
     solver, status = cp_solve(
         work, control, max(0.01, seconds), control.params.workers, reporter, own_gap=False

@@ -6,13 +6,14 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.baseline import plan_baseline
 from planner.fairness import below_baseline
 from planner.kpis import Kpis, compute_kpis
 from planner.report import solve_report
 from planner.scenario import Scenario
-from tests.factories import ask, base_data, build, only, solve_valid, troupe
+from tests.factories import ask, base_data, build, only, pins_of, solve_valid, troupe
 from tests.strategies import small_scenarios
 
 
@@ -128,10 +129,19 @@ def test_report_counts_committees_and_residents_below_their_baseline() -> None:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(small_scenarios())
-def test_baseline_guarantee_holds_on_random_scenarios(data: dict[str, Any]) -> None:
+@given(small_scenarios(), st.data())
+def test_baseline_guarantee_holds_on_random_scenarios(
+    data: dict[str, Any], pick: st.DataObject
+) -> None:
     """With the guarantee on, no committee of any tiny scenario ends below its
-    coverage in the spreadsheet baseline's plan, leximin or weighted."""
+    coverage in the spreadsheet baseline's plan, leximin or weighted, also with some
+    of the baseline's deliveries pinned (the baseline places pins first, so it still
+    meets the guarantee and the model stays feasible)."""
+    plan = plan_baseline(build(data))
+    kept = pick.draw(
+        st.lists(st.sampled_from(plan.deliveries), unique=True) if len(plan) else st.just([])
+    )
+    data["pins"] = pins_of(kept)
     for mode in ("weighted", "leximin"):
         data["objective"] = {"keep_baseline_coverage": True, "fairness_mode": mode}
         s = build(data)

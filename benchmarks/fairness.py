@@ -69,6 +69,7 @@ class Row:
     scenario: str
     setting: str
     kpis: Kpis
+    baseline: Kpis
     below: int
     residents_below: int
     status: str
@@ -127,6 +128,7 @@ def run(name: str, scenario: Scenario, seconds: float, args: argparse.Namespace)
             name,
             setting,
             k,
+            base,
             len(below),
             sum(population[c] for c in below),
             result.status.value,
@@ -182,18 +184,30 @@ def main() -> None:
     print()
     print("| setting | coverage | minimum | Jain | Gini | committees below baseline | beats |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    first = [r for r in rows if r.setting == next(iter(SETTINGS))]
+    mean = _means([r.baseline for r in first])
+    print(
+        f"| spreadsheet baseline | {100 * mean['coverage']:.1f} % "
+        f"| {100 * mean['min_coverage']:.1f} % | {mean['jain_index']:.3f} "
+        f"| {mean['gini']:.3f} | – | – |"
+    )
     for setting in SETTINGS:
         mine = [r for r in rows if r.setting == setting]
-        mean = {
-            key: sum(getattr(r.kpis, key) for r in mine) / len(mine)
-            for key in ("coverage", "min_coverage", "jain_index", "gini")
-        }
+        mean = _means([r.kpis for r in mine])
         below = sum(r.below for r in mine) / len(mine)
         won = sum(r.beats for r in mine)
         print(
             f"| {setting} | {100 * mean['coverage']:.1f} % | {100 * mean['min_coverage']:.1f} % "
             f"| {mean['jain_index']:.3f} | {mean['gini']:.3f} | {below:.1f} | {won}/{len(mine)} |"
         )
+
+
+def _means(kpis: list[Kpis]) -> dict[str, float]:
+    """The mean of coverage, minimum, Jain and Gini over some plans' KPIs."""
+    return {
+        key: sum(getattr(k, key) for k in kpis) / len(kpis)
+        for key in ("coverage", "min_coverage", "jain_index", "gini")
+    }
 
 
 if __name__ == "__main__":

@@ -269,7 +269,7 @@ class Objective(_Model):
     keep_baseline_minimum: bool = True
     """No committee's coverage falls below the spreadsheet baseline's worst-served
     committee (the baseline meets this, so it never makes a scenario infeasible)."""
-    keep_baseline_coverage: bool = False
+    keep_baseline_coverage: bool = True
     """No committee's coverage falls below its own coverage in the spreadsheet
     baseline's plan, over the lines some option can serve (the baseline meets this, so
     it never makes a scenario infeasible)."""

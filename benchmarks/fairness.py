@@ -156,12 +156,17 @@ def main() -> None:
     )
     parser.add_argument("--gap", type=float, default=0.005, help="relative gap stop")
     parser.add_argument(
+        "--settings", nargs="*", default=list(SETTINGS), help="settings to solve (names)"
+    )
+    parser.add_argument(
         "--time-factor",
         type=float,
         default=1.0,
         help="multiply every time limit (5 s for 13 weeks, 15 s for 26) by this",
     )
     args = parser.parse_args()
+    for name in [k for k in SETTINGS if k not in args.settings]:
+        del SETTINGS[name]
     print(
         f"{'scenario':<36}{'setting':<34}{'cov %':>7}{'min %':>7}{'Jain':>7}{'Gini':>7}"
         f"{'below':>7}{'resid.':>9}  status    wall"

@@ -3,8 +3,10 @@
 The counts differ because they answer different questions:
 
 - :func:`season_deliveries` and :func:`product_season_deliveries` count *deliveries*
-  one unit (or one product) can make in the season if nothing else stood in the way:
-  the baseline shares them out among committees.
+  one unit (or one product) can make in the season if nothing else stood in the way;
+  :func:`unit_deliverable` and :func:`product_deliverable` count those that fit in
+  runs of open weeks, exhibitions capped by the van: the baseline shares these out
+  among committees.
 - :func:`available_unit_weeks` counts *uses* of a unit (copy-weeks, shows, sessions,
   course-weeks): the denominator of the KPI report's utilisation.
 - :func:`deliverable_by_product` and :func:`capacity_summary` count deliveries per
@@ -65,6 +67,46 @@ def product_season_deliveries(scenario: Scenario, product: Product, area: str | 
         for unit in scenario.resource_units.values()
         if unit.product == product and (area is None or unit.service_area == area)
     )
+
+
+def unit_deliverable(scenario: Scenario, unit: ResourceUnit) -> int:
+    """Return how many deliveries one unit can actually make in the season.
+
+    ``capacity`` × the deliveries that fit in runs of consecutive weeks the unit is
+    available and the season is open (``⌊run / duration⌋`` per run), at most
+    ``max_shows``. Unlike :func:`season_deliveries`, a stay or course cannot straddle
+    an unavailable or closed week, and season-wide closed weeks count for nobody. The
+    van is not counted here (see :func:`van_deliverable`).
+    """
+    blocked = scenario.unavailable_weeks(unit.id) | frozenset(scenario.season.closed_weeks)
+    runs = free_runs(scenario.season.weeks, blocked)
+    total = unit.capacity * sum(run // unit.duration for run in runs)
+    if unit.season_max is not None:
+        total = min(total, unit.season_max)
+    return total
+
+
+def product_deliverable(scenario: Scenario, product: Product, area: str | None = None) -> int:
+    """Return the deliveries of one product its units can actually make in the season.
+
+    The sum of :func:`unit_deliverable` over the product's units (with ``area``, the
+    units whose service area is ``area``; ``""`` selects those that serve everyone).
+    Exhibitions are also capped by :func:`van_deliverable`.
+    """
+    total = sum(
+        unit_deliverable(scenario, unit)
+        for unit in scenario.resource_units.values()
+        if unit.product == product and (area is None or unit.service_area == area)
+    )
+    if product == Product.EXHIBITION:
+        total = min(total, van_deliverable(scenario))
+    return total
+
+
+def van_deliverable(scenario: Scenario) -> int:
+    """Return the board stays the van can install: ``moves_per_week`` × open weeks."""
+    open_weeks = scenario.season.weeks - len(set(scenario.season.closed_weeks))
+    return scenario.resources.van.moves_per_week * open_weeks
 
 
 def available_unit_weeks(scenario: Scenario, unit: ResourceUnit) -> int:
@@ -205,7 +247,10 @@ __all__ = [
     "capacity_summary",
     "deliverable_by_product",
     "free_runs",
+    "product_deliverable",
     "product_season_deliveries",
     "season_blocker",
     "season_deliveries",
+    "unit_deliverable",
+    "van_deliverable",
 ]

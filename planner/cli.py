@@ -30,7 +30,7 @@ from planner.kpis import compute_kpis
 from planner.params import Progress as SolveProgress
 from planner.params import SolveParams
 from planner.plan import Plan
-from planner.report import solve_report
+from planner.report import baselines_report, solve_report
 from planner.result import Result, SolveStatus
 from planner.scenario import Scenario, ScenarioError
 from planner.validate import check_plan
@@ -186,6 +186,7 @@ def kpis(
     summary = compute_kpis(s, p).to_dict()
     summary["violations"] = [str(v) for v in check_plan(s, p)]
     summary["baseline"] = compute_kpis(s, plan_baseline(s)).to_dict()
+    summary["baselines"] = baselines_report(s)
     out.print_json(json.dumps(summary, ensure_ascii=False))
 
 
@@ -281,13 +282,14 @@ def _solve_with_progress(
 
 
 def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:
-    base = report["baseline"]
+    baselines = report["baselines"]
     gap = "-" if result.gap is None else f"{100 * result.gap:.2f}%"
     reason = f" ({result.stop_reason.value})" if result.stop_reason is not None else ""
     table = Table(title=f"{s.name}: {result.status.value}{reason}, gap {gap}")
     table.add_column("KPI")
     table.add_column("optimised", justify="right")
-    table.add_column("baseline", justify="right")
+    for name in baselines:
+        table.add_column(f"{name} baseline", justify="right")
     rows = [
         ("coverage (population-weighted)", "coverage", "{:.1%}"),
         ("minimum committee coverage", "min_coverage", "{:.1%}"),
@@ -298,7 +300,12 @@ def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:
         ("unmet demand lines", "num_unmet_lines", "{}"),
     ]
     for label, key, fmt in rows:
-        table.add_row(label, fmt.format(report[key]), fmt.format(base[key]))
+        cells = [fmt.format(b[key]) for b in baselines.values()]
+        table.add_row(label, fmt.format(report[key]), *cells)
+    points = "-" if result.objective is None else f"{result.objective:,.1f}"
+    table.add_row(
+        "objective points", points, *(f"{b['objective']:,.1f}" for b in baselines.values())
+    )
     out.print(table)
     # The bound is None when the plan is the baseline's fallback (nothing proven).
     bound = "-" if result.best_bound is None else f"{result.best_bound:,.1f}"
@@ -306,6 +313,14 @@ def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:
     out.print(
         f"worst served: {report['worst_committee_name']} ({report['worst_committee']}); "
         f"objective {objective}, bound {bound}, {result.wall_seconds:.2f} s",
+        markup=False,
+    )
+    gains = report["gains"]
+    out.print(
+        f"against the better baseline ({gains['baseline']}, by objective points): "
+        f"{gains['objective']:+,.1f} points, coverage {100 * gains['coverage']:+.1f} pp, "
+        f"minimum {100 * gains['min_coverage']:+.1f} pp, Jain {gains['jain_index']:+.3f}, "
+        f"Gini {gains['gini']:+.3f}, travel {gains['travel_km']:+,.1f} km",
         markup=False,
     )
     below = report["below_baseline"]

@@ -157,6 +157,10 @@ class Ledger:
         """Deliveries of a unit in the season (what a troupe's ``max_shows`` limits)."""
         return self._unit_total.get(unit_id, 0)
 
+    def van_moves(self, week: int) -> int:
+        """Board stays starting in ``week`` (van installs); 0 outside the season."""
+        return self._van[week] if 0 <= week < self._n else 0
+
     def events_of(self, committee_id: str) -> Sequence[int]:
         """A committee's events per week, indexed by week (read only)."""
         return self._events[committee_id]

@@ -38,6 +38,7 @@ STATIC_RULES: tuple[str, ...] = (
     "resource_unavailable",
     "closed_week",
     "excluded_week",
+    "rotation_cycle",
     "venue",
     "events_per_week",
 )
@@ -45,13 +46,19 @@ STATIC_RULES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Option:
-    """A possible delivery of ``unit_id`` for ``line_id`` starting in ``first_week``."""
+    """A possible delivery of ``unit_id`` for ``line_id`` starting in ``first_week``.
+
+    ``copy_id`` names the set copy when the unit's copies are planned one by one.
+    """
 
     line_id: str
     unit_id: str
     first_week: int
     duration: int
     theme: str
+    copy_id: str | None = None
+    """The individual set copy, for a kind planned copy by copy (see
+    :func:`copy_planned_units`); None when the unit is planned as a whole."""
 
     @property
     def weeks(self) -> range:
@@ -103,12 +110,10 @@ def static_blocker(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> 
 def first_weeks(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> list[int]:
     """The weeks a delivery of ``unit`` for ``line`` may start in (week rules only).
 
-    Book and board sets and fitness courses run on the unit's cycle: a stay or course
-    may start in weeks 1, 1 + d, 1 + 2·d, … (d its duration); when a closed, excluded
-    or unavailable week blocks a cycle's first week, it may start later in that cycle
-    instead (the first week that fits). This is how centres rotate sets and run
-    courses in terms, and it keeps the model small. Single-week events may start in
-    any week.
+    Every week from which the whole stay, course or event fits in the season and
+    occupies no week closed for the committee, excluded by the line or unavailable for
+    the unit. With the opt-in rule ``season.rotation_cycle`` (see :func:`cycle_starts`),
+    a multi-week stay or course also keeps to its unit's rotation cycle.
     """
     blocked = (
         scenario.closed_weeks(line.committee)
@@ -121,11 +126,29 @@ def first_weeks(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> lis
         for w in range(1, last_start + 1)
         if not any(x in blocked for x in range(w, w + unit.duration))
     ]
-    if unit.duration == 1:
-        return fits
+    if scenario.season.rotation_cycle:
+        return cycle_starts(fits, unit.duration)
+    return fits
+
+
+def cycle_starts(fits: Iterable[int], duration: int) -> list[int]:
+    """The starts among ``fits`` that keep the rotation cycle (rule ``rotation_cycle``).
+
+    A unit of duration ``d`` rotates on cycles of weeks ``1 + k·d .. (k + 1)·d``: its
+    stay or course starts in the first week of a cycle, or, when a closed, excluded or
+    unavailable week stops that start, in the first week of that cycle from which it
+    fits. Single-week units start in any week that fits.
+
+    Parameters
+    ----------
+    fits
+        The weeks a delivery may start in under the other week rules, ascending.
+    duration
+        The unit's duration in weeks.
+    """
     first_in_cycle: dict[int, int] = {}
     for w in fits:
-        first_in_cycle.setdefault((w - 1) // unit.duration, w)
+        first_in_cycle.setdefault((w - 1) // duration, w)
     return sorted(first_in_cycle.values())
 
 
@@ -143,8 +166,38 @@ def line_options(scenario: Scenario, line: DemandLine) -> list[Option]:
 
 
 def all_options(scenario: Scenario) -> list[Option]:
-    """Every option of every demand line."""
-    return [o for line in scenario.demand_lines for o in line_options(scenario, line)]
+    """Every option of every demand line, as the model plans them.
+
+    A set kind of :func:`copy_planned_units` gives one option per copy (``copy_id``
+    set, copies in id order) for each of its options; every other unit gives one.
+    """
+    per_copy = copy_planned_units(scenario)
+    out: list[Option] = []
+    for line in scenario.demand_lines:
+        for o in line_options(scenario, line):
+            if o.unit_id in per_copy:
+                out.extend(_with_copy(o, c) for c in scenario.copy_ids(o.unit_id))
+            else:
+                out.append(o)
+    return out
+
+
+def copy_planned_units(scenario: Scenario) -> frozenset[str]:
+    """The set kinds the model plans copy by copy: those with a pin naming one copy.
+
+    Other kinds are planned as one unit of capacity ``copies``, which loses no plan
+    (docs/rules.md, "What the model leaves out, and why it may"); a pin on one copy
+    breaks that argument, so such a kind's copies become units of capacity one.
+    """
+    return frozenset(
+        scenario.unit_of_copy[p.resource]
+        for p in scenario.pins
+        if p.resource in scenario.unit_of_copy and p.resource != scenario.unit_of_copy[p.resource]
+    )
+
+
+def _with_copy(o: Option, copy_id: str) -> Option:
+    return Option(o.line_id, o.unit_id, o.first_week, o.duration, o.theme, copy_id)
 
 
 def line_blocker(scenario: Scenario, line: DemandLine) -> str | None:

@@ -6,13 +6,69 @@ build it here so that every report means the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from planner.baseline import plan_baseline
+from planner.baseline import Baselines, plan_baselines, plan_points
 from planner.fairness import below_baseline
 from planner.kpis import Kpis, compute_kpis
+from planner.plan import Plan
 from planner.result import Result
 from planner.scenario import Scenario
+
+#: The KPIs whose change against the better baseline a report states.
+GAIN_KPIS: tuple[str, ...] = ("coverage", "min_coverage", "jain_index", "gini", "travel_km")
+
+
+def baselines_report(
+    scenario: Scenario, baselines: Baselines | None = None
+) -> dict[str, dict[str, Any]]:
+    """Both baselines' KPIs and objective points, for a report.
+
+    Returns
+    -------
+    dict
+        ``{"spreadsheet": {...}, "greedy": {...}}``: each baseline's KPIs
+        (:meth:`planner.kpis.Kpis.to_dict`) with ``objective`` (its points in all) and
+        ``terms`` (points by the objective's named terms), counted without the solver
+        (:func:`planner.baseline.plan_points`).
+    """
+    baselines = baselines if baselines is not None else plan_baselines(scenario)
+    out: dict[str, dict[str, Any]] = {}
+    for name, plan in baselines.plans.items():
+        out[name] = {
+            **compute_kpis(scenario, plan).to_dict(),
+            "objective": round(baselines.total(name), 3),
+            "terms": {term: round(p, 3) for term, p in baselines.points[name].items()},
+        }
+    return out
+
+
+def gains_over(
+    scenario: Scenario,
+    plan: Plan,
+    kpis: dict[str, Any],
+    baselines: dict[str, dict[str, Any]],
+    attainable: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """What a plan gains over the better baseline (by objective points).
+
+    Returns
+    -------
+    dict
+        ``baseline`` (the better one's name), ``objective`` (the plan's points minus
+        the baseline's, both counted by :func:`planner.baseline.plan_points`) and the
+        change of each KPI of :data:`GAIN_KPIS` (plan minus baseline; for Gini and
+        travel a negative change is a gain). ``attainable`` is passed to
+        :func:`~planner.baseline.plan_points`.
+    """
+    best = max(baselines, key=lambda name: baselines[name]["objective"])
+    points = round(sum(plan_points(scenario, plan, attainable).values()), 3)
+    base = baselines[best]
+    gains: dict[str, Any] = {"baseline": best, "objective": round(points - base["objective"], 3)}
+    for key in GAIN_KPIS:
+        gains[key] = round(kpis[key] - base[key], 4)
+    return gains
 
 
 def solve_report(
@@ -20,6 +76,7 @@ def solve_report(
     result: Result,
     kpis: Kpis | None = None,
     baseline_kpis: Kpis | None = None,
+    baselines: Baselines | None = None,
 ) -> dict[str, Any]:
     """Return the ``kpis.json`` content of a solve that has a plan.
 
@@ -31,16 +88,20 @@ def solve_report(
         The solve's result; it must carry a plan.
     kpis, baseline_kpis
         The plan's and the spreadsheet baseline's KPIs, when already computed.
+    baselines
+        Both baselines' plans, when already computed.
 
     Returns
     -------
     dict
         ``scenario, status, stop_reason, message, objective, best_bound, gap,
         wall_seconds``, the plan's KPIs (:meth:`planner.kpis.Kpis.to_dict`), the
-        objective's named ``terms``, the model and search ``stats``, the
-        baseline's KPIs under ``baseline``, and the committees below their baseline
-        coverage under ``below_baseline`` (:func:`below_baseline_summary`);
-        JSON-serialisable.
+        objective's named ``terms``, the model and search ``stats``, the spreadsheet
+        baseline's KPIs under ``baseline`` (as before), both baselines' KPIs and points
+        under ``baselines`` (:func:`baselines_report`), under ``gains`` what the
+        plan gains over the better of them (:func:`gains_over`), and the committees
+        below their coverage in the spreadsheet baseline's plan under
+        ``below_baseline`` (:func:`below_baseline_summary`); JSON-serialisable.
 
     Raises
     ------
@@ -50,8 +111,11 @@ def solve_report(
     if result.plan is None:
         raise ValueError(f"a {result.status.value} result has no plan to report on")
     kpis = kpis if kpis is not None else compute_kpis(scenario, result.plan)
-    if baseline_kpis is None:
-        baseline_kpis = compute_kpis(scenario, plan_baseline(scenario))
+    baselines = baselines if baselines is not None else plan_baselines(scenario)
+    both = baselines_report(scenario, baselines)
+    plan_kpis = kpis.to_dict()
+    spreadsheet = {k: v for k, v in both["spreadsheet"].items() if k not in ("objective", "terms")}
+    spreadsheet_kpis = baseline_kpis or compute_kpis(scenario, baselines.plans["spreadsheet"])
     return {
         "scenario": scenario.name,
         "status": result.status.value,
@@ -61,11 +125,13 @@ def solve_report(
         "best_bound": result.best_bound,
         "gap": result.gap,
         "wall_seconds": round(result.wall_seconds, 3),
-        **kpis.to_dict(),
+        **plan_kpis,
         "terms": result.term_points(),
         "stats": result.stats,
-        "baseline": baseline_kpis.to_dict(),
-        "below_baseline": below_baseline_summary(scenario, kpis, baseline_kpis),
+        "baseline": baseline_kpis.to_dict() if baseline_kpis is not None else spreadsheet,
+        "baselines": both,
+        "gains": gains_over(scenario, result.plan, plan_kpis, both, baselines.attainable),
+        "below_baseline": below_baseline_summary(scenario, kpis, spreadsheet_kpis),
     }
 
 

@@ -83,7 +83,8 @@ class NeighbourhoodReport:
     Attributes
     ----------
     reach
-        Cycles around the LP solution's options that the neighbourhood keeps.
+        Durations around the LP solution's options (in start weeks) that the
+        neighbourhood keeps.
     options
         Options kept.
     objective, seconds

@@ -82,6 +82,8 @@ UNMET_REASONS: dict[str, str] = {
     "within_season": "too few weeks are left in the season for a whole stay or course",
     "theme_fit": BLOCKERS["theme"],
     "resource_capacity": "the fitting resources are fully booked in the weeks the line could use",
+    "copy_overlap": "pinned copies leave no copy of the fitting set kinds free for a whole "
+    "stay in the weeks the line could use",
     "resource_unavailable": "the fitting resources are unavailable in the weeks the line could use",
     "closed_week": "the committee is closed in the weeks the line could use",
     "excluded_week": "the line excludes the weeks the fitting resources could come in",
@@ -104,9 +106,8 @@ NOT_A_REASON: dict[str, str] = {
     "duration": "an option always takes its unit's whole stay, show or course",
     "demand_limit": "an unmet line has fewer deliveries than its count, so its own limit "
     "is never in the way",
-    "copy_overlap": "copies of a set kind are interchangeable: when every week of a stay "
-    "has a copy left, the plan's stays can be given other copies (interval colouring) so "
-    "that one copy is free for the whole stay, so the line counts as traded off",
+    "rotation_cycle": "it never removes every start: a stay or course that fits from "
+    "some week lies in a cycle whose first week that fits stays a start",
     "pinned": "pins are kept before anything else is planned; what they take up shows "
     "as the rule it fills (capacity, slots, events, van)",
 }
@@ -198,8 +199,10 @@ def pin_weeks_text(
     excluded: Iterable[int],
     line_id: str,
     past_season: bool,
+    off_cycle: bool = False,
 ) -> str:
-    """Return why a pinned delivery's weeks are not open: the weeks each rule closes."""
+    """Return why a pinned delivery's weeks are not open: the weeks each rule closes,
+    or that it starts off its rotation cycle (``season.rotation_cycle``)."""
     parts = []
     if closed := sorted(closed):
         parts.append(f"committee closed in week(s) {closed}")
@@ -209,6 +212,8 @@ def pin_weeks_text(
         parts.append(f"demand line {line_id!r} excludes week(s) {excluded}")
     if past_season:
         parts.append("runs past the end of the season")
+    if off_cycle and not parts:
+        parts.append("starts off its rotation cycle (season.rotation_cycle)")
     return "; ".join(parts) or "weeks not available"
 
 
@@ -235,13 +240,15 @@ PINS_IN_CONFLICT_UNNAMED = (
 )
 
 
-def baseline_fallback_text(time_limit: float, *, beats_found: bool, stopped: bool) -> str:
-    """Return why the plan returned is the spreadsheet baseline's.
+def baseline_fallback_text(
+    time_limit: float, *, beats_found: bool, stopped: bool, name: str = "spreadsheet"
+) -> str:
+    """Return why the plan returned is a baseline's (``name``: spreadsheet or greedy).
 
     ``beats_found``: the search found a plan, but the baseline's beats it stage by
     stage; ``stopped``: the caller stopped the search.
     """
-    source = "the spreadsheet baseline's plan"
+    source = f"the {name} baseline's plan"
     if beats_found:
         source += ", which beats the plan found"
     if stopped:

@@ -6,19 +6,35 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.options import (
     BLOCKERS,
     Option,
     all_options,
+    copy_planned_units,
     delivered_theme,
     first_weeks,
     line_blocker,
     line_options,
     static_blocker,
 )
+from planner.plan import Delivery, Plan
 from planner.scenario import Scenario
-from tests.factories import ask, base_data, board_set, book_set, build, lecturer, trainer, troupe
+from planner.validate import check_plan
+from tests.factories import (
+    ask,
+    base_data,
+    board_set,
+    book_set,
+    build,
+    lecturer,
+    pin,
+    trainer,
+    troupe,
+)
+from tests.strategies import small_scenarios
 
 
 def first_line(data: dict[str, Any]) -> tuple[Scenario, Any]:
@@ -142,19 +158,55 @@ def test_event_may_start_in_every_free_week() -> None:
     assert first_weeks(scenario, line, scenario.resource_units["T1"]) == [1, 3, 6]
 
 
-def test_stay_starts_on_its_cycle() -> None:
-    """A 2-week stay in a 7-week season starts in weeks 1, 3 or 5 (week 7 would overrun)."""
+def test_stay_may_start_in_every_week_that_fits() -> None:
+    """A 2-week stay in a 7-week season starts in weeks 1-6 (week 7 would overrun); a
+    3-week board stay in weeks 1-5; a 3-week course in an 8-week season in weeks 1-6."""
     data = base_data(weeks=7)
+    data["resources"] = {"book_sets": [book_set(stay_weeks=2)]}
+    data["demand"] = [ask("C1", "book_set")]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["B1"]) == [1, 2, 3, 4, 5, 6]
+    data["resources"] = {"board_sets": [board_set(stay_weeks=3)]}
+    data["demand"] = [ask("C1", "exhibition")]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["E1"]) == [1, 2, 3, 4, 5]
+    data = base_data(weeks=8)
+    data["resources"] = {"trainers": [trainer(course_weeks=3)]}
+    data["demand"] = [ask("C1", "fitness_course")]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["N1"]) == [1, 2, 3, 4, 5, 6]
+
+
+def test_stay_starts_around_blocked_weeks() -> None:
+    """A 3-week course whose trainer is away in week 1 and whose line excludes week 6, in
+    an 8-week season, starts in weeks 2 and 3 (runs 2-4 and 3-5) only."""
+    data = base_data(weeks=8)
+    data["resources"] = {"trainers": [trainer(course_weeks=3, unavailable_weeks=[1])]}
+    data["demand"] = [ask("C1", "fitness_course", excluded_weeks=[6])]
+    scenario, line = first_line(data)
+    assert first_weeks(scenario, line, scenario.resource_units["N1"]) == [2, 3]
+
+
+def _rotating(data: dict[str, Any]) -> dict[str, Any]:
+    """The scenario data with the opt-in rule rotation_cycle switched on."""
+    data["season"]["rotation_cycle"] = True
+    return data
+
+
+def test_rotation_cycle_stay_starts_on_its_cycle() -> None:
+    """With rotation_cycle, a 2-week stay in a 7-week season starts in weeks 1, 3 or 5
+    (week 7 would overrun)."""
+    data = _rotating(base_data(weeks=7))
     data["resources"] = {"book_sets": [book_set(stay_weeks=2)]}
     data["demand"] = [ask("C1", "book_set")]
     scenario, line = first_line(data)
     assert first_weeks(scenario, line, scenario.resource_units["B1"]) == [1, 3, 5]
 
 
-def test_stay_starts_later_inside_a_blocked_cycle() -> None:
-    """With week 3 closed, the cycle of weeks 3-4 starts in week 4 instead (the first week
-    of that cycle whose stay fits)."""
-    data = base_data(weeks=7)
+def test_rotation_cycle_stay_starts_later_inside_a_blocked_cycle() -> None:
+    """With rotation_cycle and week 3 closed, the cycle of weeks 3-4 starts in week 4
+    instead (the first week of that cycle whose stay fits)."""
+    data = _rotating(base_data(weeks=7))
     data["season"]["closed_weeks"] = [3]
     data["resources"] = {"book_sets": [book_set(stay_weeks=2)]}
     data["demand"] = [ask("C1", "book_set")]
@@ -162,39 +214,42 @@ def test_stay_starts_later_inside_a_blocked_cycle() -> None:
     assert first_weeks(scenario, line, scenario.resource_units["B1"]) == [1, 4, 5]
 
 
-def test_stay_cycles_stop_at_the_season_end() -> None:
-    """A 3-week stay in a 7-week season starts in weeks 1 and 4 only; in a 5-week season
-    a 2-week stay starts in weeks 1 and 3, never in the last week."""
-    data = base_data(weeks=7)
+def test_rotation_cycle_stops_at_the_season_end() -> None:
+    """With rotation_cycle, a 3-week stay in a 7-week season starts in weeks 1 and 4
+    only; in a 5-week season a 2-week stay starts in weeks 1 and 3, never in the last."""
+    data = _rotating(base_data(weeks=7))
     data["resources"] = {"board_sets": [board_set(stay_weeks=3)]}
     data["demand"] = [ask("C1", "exhibition")]
     scenario, line = first_line(data)
     assert first_weeks(scenario, line, scenario.resource_units["E1"]) == [1, 4]
-    data = base_data(weeks=5)
+    data = _rotating(base_data(weeks=5))
     data["resources"] = {"book_sets": [book_set(stay_weeks=2)]}
     data["demand"] = [ask("C1", "book_set")]
     scenario, line = first_line(data)
     assert first_weeks(scenario, line, scenario.resource_units["B1"]) == [1, 3]
 
 
-def test_course_starts_on_its_cycle_around_unavailable_weeks() -> None:
-    """A 3-week course whose trainer is away in week 1 and the line excludes week 6 starts
-    in week 2 (cycle 1-3) only: no 3-week run inside cycles 4-6 or 7-8 avoids week 6 and
-    fits the 8-week season."""
-    data = base_data(weeks=8)
+def test_rotation_cycle_course_around_unavailable_weeks() -> None:
+    """With rotation_cycle, a 3-week course whose trainer is away in week 1 and whose
+    line excludes week 6 starts in week 2 (cycle 1-3) only: no 3-week run inside cycles
+    4-6 or 7-8 avoids week 6 and fits the 8-week season."""
+    data = _rotating(base_data(weeks=8))
     data["resources"] = {"trainers": [trainer(course_weeks=3, unavailable_weeks=[1])]}
     data["demand"] = [ask("C1", "fitness_course", excluded_weeks=[6])]
     scenario, line = first_line(data)
     assert first_weeks(scenario, line, scenario.resource_units["N1"]) == [2]
 
 
-def test_course_starts_without_obstacles() -> None:
-    """A 3-week course in an 8-week season starts in weeks 1 and 4 (7 would overrun)."""
-    data = base_data(weeks=8)
-    data["resources"] = {"trainers": [trainer(course_weeks=3)]}
-    data["demand"] = [ask("C1", "fitness_course")]
-    scenario, line = first_line(data)
-    assert first_weeks(scenario, line, scenario.resource_units["N1"]) == [1, 4]
+def test_rotation_cycle_course_without_obstacles() -> None:
+    """With rotation_cycle, a 3-week course in an 8-week season starts in weeks 1 and 4
+    (7 would overrun); a show still starts in every week."""
+    data = _rotating(base_data(weeks=8))
+    data["resources"] = {"trainers": [trainer(course_weeks=3)], "troupes": [troupe()]}
+    data["demand"] = [ask("C1", "fitness_course"), ask("C1", "performance")]
+    scenario = build(data)
+    course, show = scenario.demand_lines
+    assert first_weeks(scenario, course, scenario.resource_units["N1"]) == [1, 4]
+    assert first_weeks(scenario, show, scenario.resource_units["T1"]) == list(range(1, 9))
 
 
 # -- delivered_theme ---------------------------------------------------------------------
@@ -247,7 +302,7 @@ def test_line_blocker_without_any_unit_of_the_product() -> None:
 
 def test_option_counts_on_a_tiny_scenario() -> None:
     """4 weeks, C2 closed in week 2: C1's show has 4 options, C2's 2-week stay only the
-    cycle starting in week 3, the lecture on an unoffered topic none; options come in
+    run starting in week 3, the lecture on an unoffered topic none; options come in
     line, unit, then week order."""
     data = base_data(weeks=4)
     data["committees"][1]["closed_weeks"] = [2]
@@ -285,4 +340,78 @@ def test_options_of_two_units_come_in_unit_order() -> None:
         ("TB", 2),
         ("TA", 1),
         ("TA", 2),
+    ]
+
+
+# -- the options are exactly the deliveries the rules allow ------------------------------
+
+#: Rules a single delivery can break only because a capacity is zero (no shows a week,
+#: no van moves): the model keeps such options and its coupling rules refuse them.
+ZERO_CAPACITY_RULES = {"resource_capacity", "van_moves"}
+
+
+def _allowed_alone(scenario: Scenario) -> set[tuple[str, str, int]]:
+    """(line, unit, first week) of every delivery that the validator accepts as the only
+    delivery of a plan, apart from zero capacities: every unit, every week, every theme
+    tried, independently of planner.options."""
+    out = set()
+    for line in scenario.demand_lines:
+        for unit in scenario.resource_units.values():
+            for week in range(1, scenario.season.weeks + 1):
+                for theme in unit.themes:
+                    d = Delivery(
+                        line.committee,
+                        line.product,
+                        unit.id,
+                        week,
+                        week + unit.duration - 1,
+                        line.id,
+                        theme,
+                    )
+                    broken = {v.rule for v in check_plan(scenario, Plan.of([d]))}
+                    if broken <= ZERO_CAPACITY_RULES:
+                        out.add((line.id, unit.id, week))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_scenarios(), st.booleans())
+def test_options_are_every_delivery_the_rules_allow(data: dict[str, Any], rotate: bool) -> None:
+    """On random tiny scenarios, with and without rotation_cycle, the options are exactly
+    the deliveries the validator accepts on their own (every start week), and each
+    option's theme is one the validator accepts."""
+    data["season"]["rotation_cycle"] = rotate
+    scenario = build(data)
+    options = all_options(scenario)
+    assert {(o.line_id, o.unit_id, o.first_week) for o in options} == _allowed_alone(scenario)
+    for o in options:
+        line = scenario.demand_by_id[o.line_id]
+        d = Delivery(
+            line.committee,
+            line.product,
+            o.unit_id,
+            o.first_week,
+            o.first_week + o.duration - 1,
+            o.line_id,
+            o.theme,
+        )
+        assert {v.rule for v in check_plan(scenario, Plan.of([d]))} <= ZERO_CAPACITY_RULES
+
+
+def test_a_copy_pin_plans_its_kind_copy_by_copy() -> None:
+    """A pin naming copy BK-2 gives each option of kind BK once per copy; a pin naming
+    the kind alone keeps one option per start."""
+    data = base_data(weeks=2)
+    data["resources"] = {"book_sets": [book_set("BK", copies=2, stay_weeks=2)]}
+    data["demand"] = [ask("C1", "book_set"), ask("C2", "book_set")]
+    data["pins"] = [pin("C1", "book_set", "BK", 1)]
+    assert [o.copy_id for o in all_options(build(data))] == [None, None]
+    data["pins"] = [pin("C1", "book_set", "BK-2", 1)]
+    scenario = build(data)
+    assert copy_planned_units(scenario) == {"BK"}
+    assert [(o.line_id, o.copy_id) for o in all_options(scenario)] == [
+        ("C1/book_set/1", "BK-1"),
+        ("C1/book_set/1", "BK-2"),
+        ("C2/book_set/1", "BK-1"),
+        ("C2/book_set/1", "BK-2"),
     ]

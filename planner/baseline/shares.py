@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-from planner.capacity import product_season_deliveries
+from planner.capacity import product_deliverable, van_deliverable
 from planner.scenario import Product, Scenario
 
 #: The order products are planned in: long stays first, single events last.
@@ -116,6 +116,21 @@ def _level_quotas(
     return {key: quota(key, level) for key in keys}
 
 
+def _within_van(capacity: dict[str, int], van: int) -> dict[str, int]:
+    """Cap the board sets' capacities (by service area, ``""`` for all) at the van's.
+
+    The van serves every area: the areas' own sets keep their capacity while the van
+    has room (scaled down in proportion, rounded down, if it has not), and the shared
+    sets get what the van has left.
+    """
+    own = {area: n for area, n in capacity.items() if area}
+    total = sum(own.values())
+    if total > van:
+        own = {area: n * van // total for area, n in own.items()}
+    left = van - sum(own.values())
+    return {"": min(capacity[""], left), **own}
+
+
 def baseline_shares(scenario: Scenario) -> dict[Product, dict[str, int]]:
     """Return each committee's share of each product (rule 1).
 
@@ -125,7 +140,8 @@ def baseline_shares(scenario: Scenario) -> dict[Product, dict[str, int]]:
     committees first; then the resources that serve everyone top up all committees,
     evening out their totals in proportion to population (see :func:`split_shares`).
     Without service areas this is one split of the product's whole capacity. Capacities
-    are deliveries per season (:func:`planner.capacity.product_season_deliveries`).
+    are the deliveries that fit in the season (:func:`planner.capacity.product_deliverable`);
+    board sets' are capped at the van's installs, their areas' own sets first.
     """
     order = sorted(scenario.committees, key=lambda c: (c.grid, c.id))
     area_of = {
@@ -140,14 +156,16 @@ def baseline_shares(scenario: Scenario) -> dict[Product, dict[str, int]]:
         asks = {c.id: asked[c.id] for c in order if c.id in asked}
         weights = {c.id: c.population for c in order if c.id in asked}
         areas = sorted({u.service_area for u in scenario.resource_units.values()} - {""})
+        capacity = {area: product_deliverable(scenario, product, area) for area in ["", *areas]}
+        if product == Product.EXHIBITION:
+            capacity = _within_van(capacity, van_deliverable(scenario))
         shares = dict.fromkeys(asks, 0)
         for area in areas:
             members = {c: ask for c, ask in asks.items() if area_of[c] == area}
             if members:
-                own_capacity = product_season_deliveries(scenario, product, area)
-                own = split_shares(own_capacity, members, weights)
+                own = split_shares(capacity[area], members, weights)
                 shares.update(own)
-        shared_capacity = product_season_deliveries(scenario, product, "")
+        shared_capacity = capacity[""]
         everyone = split_shares(shared_capacity, asks, weights, shares)
         shares = {c: shares[c] + everyone[c] for c in asks}
         out[product] = shares

@@ -9,36 +9,67 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from planner.baseline.pins import add_option, place_pins, resource_of
+from planner.baseline.points import PlanPoints
 from planner.baseline.shares import PRODUCT_ORDER, baseline_shares
 from planner.ledger import Ledger
-from planner.options import Option, delivered_theme, line_options
-from planner.plan import Delivery, Plan
-from planner.scenario import EVENT_PRODUCTS, STAY_PRODUCTS, DemandLine, Pin, Product, Scenario
+from planner.network import Distances
+from planner.options import Option, line_options
+from planner.plan import Plan
+from planner.scenario import EVENT_PRODUCTS, DemandLine, Product, Scenario
+
+#: An option's place in the order options are tried in: week class, km, week, unit rank.
+Rank = tuple[int, float, int, int]
 
 
-def plan_baseline(scenario: Scenario) -> Plan:
+#: The last scenario's plan: a solve, its report and its KPIs ask for the same one. A
+#: scenario and a plan are immutable, so the same scenario object always gets it again.
+_last: list[tuple[Scenario, Plan]] = []
+
+
+def plan_baseline(
+    scenario: Scenario,
+    distances: Distances | None = None,
+    options: Mapping[str, list[Option]] | None = None,
+) -> Plan:
     """Plan a season the way a careful planner does in a spreadsheet.
 
     Parameters
     ----------
     scenario
         A validated scenario.
+    distances
+        Road distances; built from the scenario when not given.
+    options
+        Each demand line's :func:`~planner.options.line_options` (by line id), when
+        already computed.
 
     Returns
     -------
     Plan
         Pins as pinned, then population-proportional shares handed out round-robin,
         then leftovers; see :mod:`planner.baseline` for the exact rules. Every delivery
-        other than an invalid pin keeps every hard rule of ``docs/rules.md``.
+        other than an invalid pin keeps every hard rule of ``docs/rules.md``. Asked
+        again about the same scenario object, it gives the same plan without planning.
     """
-    return _Spreadsheet(scenario).run()
+    if _last and _last[0][0] is scenario:
+        return _last[0][1]
+    plan = _Spreadsheet(scenario, distances, options).run()
+    _last[:] = [(scenario, plan)]
+    return plan
 
 
 class _Spreadsheet:
     """The planner's turns over a growing plan; every count lives in the ledger."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        distances: Distances | None,
+        options: Mapping[str, list[Option]] | None,
+    ) -> None:
         self.s = scenario
+        self.options = options
         self.ledger = Ledger(scenario)
         self.unit_rank = {uid: i for i, uid in enumerate(scenario.resource_units)}
         self.order = [c.id for c in sorted(scenario.committees, key=lambda c: (c.grid, c.id))]
@@ -47,21 +78,51 @@ class _Spreadsheet:
             self.lines_of.setdefault((line.committee, line.product), []).append(line)
         self.alive: dict[str, list[Option]] = {}
         self.dead: set[tuple[str, Product]] = set()
+        self.rank: dict[Option, Rank] = {}
+        # Only for road km and fixture bonuses (no weights): the rules, not the objective.
+        self.points = PlanPoints(scenario, (), distances)
 
     # -- the plan --------------------------------------------------------------------
     def run(self) -> Plan:
         """Pins, then each product's shares, then the leftovers."""
-        self._place_pins()
+        place_pins(self.ledger)
         for line in self.s.demand_lines:
-            options = line_options(self.s, line)
-            options.sort(key=lambda o: (o.first_week, self.unit_rank[o.unit_id]))
-            self.alive[line.id] = options
+            given = self.options.get(line.id) if self.options is not None else None
+            options = list(given) if given is not None else line_options(self.s, line)
+            ranked = self._ranks(line, options)
+            ranked.sort(key=lambda ro: ro[0])
+            self.alive[line.id] = [option for _, option in ranked]
+            if line.product == Product.EXHIBITION:  # the van's stagger reads the ranks again
+                self.rank.update((option, rank) for rank, option in ranked)
         shares = baseline_shares(self.s)
         for product in PRODUCT_ORDER:
             self._rounds(product, shares[product])
         for product in PRODUCT_ORDER:
             self._rounds(product, None)
         return self.ledger.plan()
+
+    def _ranks(self, line: DemandLine, options: list[Option]) -> list[tuple[Rank, Option]]:
+        """Each option with its place in the order options are tried in (rule 2): a
+        fixture week of the product and theme, then a preferred week; then the nearest
+        resource, the earliest week and the resource listed first."""
+        preferred = set(line.demand.preferred_weeks)
+        fixture_bonus = self.points.fixture_bonus
+        favoured = bool(self.points.favoured)
+        near: dict[str, float] = {}
+        out = []
+        for option in options:
+            unit_id = option.unit_id
+            km = near.get(unit_id)
+            if km is None:
+                km = near[unit_id] = round(self.points.km(unit_id, line.committee), 6)
+            if favoured and fixture_bonus(line.product, option) > 0:
+                week_class = 0
+            elif option.first_week in preferred:
+                week_class = 1
+            else:
+                week_class = 2
+            out.append(((week_class, km, option.first_week, self.unit_rank[unit_id]), option))
+        return out
 
     def _rounds(self, product: Product, share: Mapping[str, int] | None) -> None:
         """Round-robin turns of one product while committees take deliveries.
@@ -88,14 +149,18 @@ class _Spreadsheet:
         for line in self.lines_of[(committee_id, product)]:
             if self.ledger.line_use(line.id) >= line.demand.count:
                 continue
-            option = self._pick(line, self.alive[line.id])
+            if product == Product.EXHIBITION:
+                option = self._pick_install(line, self.alive[line.id])
+            else:
+                option = self._pick(line, self.alive[line.id])
             if option is not None:
-                self._add(line.committee, product, self._resource(option), option)
+                resource = resource_of(self.ledger, option)
+                add_option(self.ledger, line.committee, product, resource, option)
                 return True
         return False
 
     def _pick(self, line: DemandLine, alive: list[Option]) -> Option | None:
-        """The earliest fitting option (event-free first for events); prunes dead options.
+        """The first fitting option (event-free first for events); prunes dead options.
 
         The plan only grows, so an option that breaks a rule now breaks it for good and
         is dropped from ``alive``.
@@ -118,70 +183,36 @@ class _Spreadsheet:
         alive[:] = keep
         return first
 
-    def _resource(self, option: Option) -> str:
-        """The resource of a fitting option: the lowest free copy of a set kind."""
-        if self.s.resource_units[option.unit_id].product in STAY_PRODUCTS:
-            copy_id = self.ledger.free_copy(option.unit_id, option.weeks)
-            assert copy_id is not None  # the option fits, so a copy is free
-            return copy_id
-        return option.unit_id
+    def _pick_install(self, line: DemandLine, alive: list[Option]) -> Option | None:
+        """The exhibition stay to plan: within the best week class (fixture, preferred,
+        other), the start week with the fewest van installs so far, then the order of
+        :meth:`_rank`; so installs spread over the season instead of bunching early.
 
-    def _add(self, committee_id: str, product: Product, resource_id: str, option: Option) -> None:
-        """Record a delivery of ``option`` by ``resource_id`` in the ledger."""
-        last = option.first_week + option.duration - 1
-        self.ledger.add(
-            Delivery(
-                committee_id,
-                product,
-                resource_id,
-                option.first_week,
-                last,
-                option.line_id,
-                option.theme,
-            )
-        )
-
-    # -- pins ------------------------------------------------------------------------
-    def _place_pins(self) -> None:
-        """Place every pin as pinned, copy pins before set-kind pins (rule 0)."""
-        s = self.s
-        pins = s.pins
-        names_copy = [
-            p.resource not in s.resource_units or len(s.copy_ids(p.resource)) == 1 for p in pins
-        ]
-        for pin in [p for p, one in zip(pins, names_copy, strict=True) if one]:
-            self._place_pin(pin)
-        for pin in [p for p, one in zip(pins, names_copy, strict=True) if not one]:
-            self._place_pin(pin)
-
-    def _place_pin(self, pin: Pin) -> None:
-        s = self.s
-        committee = s.committee_by_id.get(pin.committee)
-        unit_id = s.unit_of_copy.get(pin.resource)
-        if committee is None or unit_id is None:
-            return
-        unit = s.resource_units[unit_id]
-        line = self._pin_line(pin)
-        weeks = range(pin.first_week, pin.first_week + unit.duration)
-        resource_id = pin.resource
-        if unit.product in STAY_PRODUCTS and pin.resource == unit_id:
-            resource_id = self.ledger.free_copy(unit_id, weeks) or s.copy_ids(unit_id)[0]
-        theme = (delivered_theme(line, unit) if line is not None else None) or unit.themes[0]
-        option = Option(line.id if line else "", unit_id, pin.first_week, unit.duration, theme)
-        self._add(committee.id, pin.product, resource_id, option)
-
-    def _pin_line(self, pin: Pin) -> DemandLine | None:
-        """The pin's demand line, else the committee's first line of the product with room."""
-        s = self.s
-        if pin.demand is not None:
-            return s.demand_by_id.get(pin.demand)
-        lines = [
-            x for x in s.demand_lines if x.committee == pin.committee and x.product == pin.product
-        ]
-        for line in lines:
-            if self.ledger.line_use(line.id) < line.demand.count:
-                return line
-        return lines[0] if lines else None
+        Options are scanned in rank order, dropping those that no longer fit, until one
+        of the best class starts in a week with the fewest installs of any week.
+        """
+        fits = self.ledger.fits
+        van = self.ledger.van_moves
+        rank = self.rank
+        fewest = min(van(w) for w in self.s.weeks)
+        best: Option | None = None
+        best_key: tuple[int, Rank] | None = None
+        keep: list[Option] = []
+        for i, option in enumerate(alive):
+            if best is not None and rank[option][0] > rank[best][0]:
+                keep.extend(alive[i:])
+                break
+            if not fits(line, option):
+                continue
+            keep.append(option)
+            key = (van(option.first_week), rank[option])
+            if best_key is None or key < best_key:
+                best, best_key = option, key
+                if key[0] == fewest:
+                    keep.extend(alive[i + 1 :])
+                    break
+        alive[:] = keep
+        return best
 
 
 __all__: Sequence[str] = ["plan_baseline"]

@@ -46,6 +46,7 @@ WEEK_RULES: tuple[str, ...] = (
 PLAN_REASON_ORDER: tuple[str, ...] = (
     "no_repeat_set",
     "resource_capacity",
+    "copy_overlap",
     "duplicate_delivery",
     "events_per_week",
     "venue",

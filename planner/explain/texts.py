@@ -63,6 +63,9 @@ def plan_reason_text(
     weeks = sorted({w for _, ws in blocked for w in ws})
     if reason == "resource_capacity":
         return _capacity_text(scenario, ledger, blocked)
+    if reason == "copy_overlap":
+        lead = "pinned copies leave no copy free for a whole stay: "
+        return _per_unit_text(scenario, blocked, lead, "has no copy free for all of ")
     if reason == "duplicate_delivery":
         lead = f"the fitting resources already come to {c.id} when this line could use them: "
         return _per_unit_text(scenario, blocked, lead, "in ")

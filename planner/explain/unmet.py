@@ -16,7 +16,7 @@ import pandas as pd
 from planner.explain.reasons import BLOCKER_RULES, PLAN_REASON_ORDER, week_rule
 from planner.explain.texts import blocker_text, plan_reason_text, traded_off_text
 from planner.ledger import Ledger
-from planner.options import Option, line_blocker, line_options
+from planner.options import Option, copy_planned_units, line_blocker, line_options
 from planner.plan import Plan
 from planner.scenario import DemandLine, Scenario
 
@@ -47,9 +47,10 @@ def explain_line(
     is blocked by several rules at once, the rule blocking the most options. Ties go to
     the more permanent rule (:data:`~planner.explain.reasons.PLAN_REASON_ORDER`:
     ``no_repeat_set``, then ``resource_capacity``, ``duplicate_delivery``,
-    ``events_per_week``, ``venue``, ``van_moves``). ``copy_overlap`` alone never
-    blocks an option here: copies are interchangeable, so the plan's stays could be
-    given other copies (see :data:`~planner.wording.NOT_A_REASON`).
+    ``events_per_week``, ``venue``, ``van_moves``). ``copy_overlap`` blocks an option
+    only for a set kind with a pin on one copy (:func:`planner.options.
+    copy_planned_units`): the copies of other kinds are interchangeable, so the plan's
+    stays could be given other copies whenever each week has one left.
 
     Parameters
     ----------
@@ -73,6 +74,7 @@ def explain_line(
             return rule, blocker_text(line, blocker, rule)
         return BLOCKER_RULES[blocker], blocker_text(line, blocker)
     ledger = ledger if ledger is not None else Ledger.of(scenario, plan)
+    per_copy = copy_planned_units(scenario)
     checked: list[tuple[Option, dict[str, list[int]]]] = []
     free: dict[str, Option] = {}  # the first option that fits, per unit
     for option in line_options(scenario, line):
@@ -81,7 +83,11 @@ def explain_line(
         found = ledger.obstacles(line, option)
         # A line short of its count is never at its demand limit; only the rules that
         # can stand in its way are weighed.
-        obstacles = {r: ws for r, ws in found.items() if r in PLAN_REASON_ORDER}
+        obstacles = {
+            r: ws
+            for r, ws in found.items()
+            if r in PLAN_REASON_ORDER and (r != "copy_overlap" or option.unit_id in per_copy)
+        }
         if obstacles:
             checked.append((option, obstacles))
         else:

@@ -72,6 +72,11 @@ class Season(_Model):
     timezone: str = "Asia/Shanghai"
     closed_weeks: list[Week] = Field(default_factory=list)
     fixtures: list[Fixture] = Field(default_factory=list)
+    rotation_cycle: bool = False
+    """Opt-in rule ``rotation_cycle``: book and board stays and fitness courses start only
+    on their unit's cycle (weeks 1, 1 + d, 1 + 2d, … for duration d), or later in a cycle
+    whose first week a closed, excluded or unavailable week blocks. Off by default: any
+    start week that keeps the other rules is allowed."""
 
     @field_validator("start")
     @classmethod

@@ -74,6 +74,7 @@ def _pin_blocker(s: Scenario, k: int) -> str:
                 excluded=set(line.demand.excluded_weeks).intersection(weeks),
                 line_id=line.id,
                 past_season=weeks.stop - 1 > s.season.weeks,
+                off_cycle=s.season.rotation_cycle,
             )
             reasons.append(text)
     return " / ".join(dict.fromkeys(reasons))

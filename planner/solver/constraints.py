@@ -26,10 +26,14 @@ def demand_limit(ctx: ModelContext) -> None:
 
 
 def resource_capacity(ctx: ModelContext) -> None:
-    """Copies out at once, shows, sessions and courses per week; troupes' season caps."""
+    """Copies out at once, shows, sessions and courses per week; troupes' season caps.
+
+    A set copy planned on its own (a kind with a pin on one copy) is out at most once a
+    week; together its copies keep the kind's ``copies``.
+    """
     units = ctx.scenario.resource_units
     for (unit_id, _week), idx in ctx.by_unit_week.items():
-        capacity = units[unit_id].capacity
+        capacity = units[unit_id].capacity if unit_id in units else 1
         if len(idx) > capacity:
             ctx.model.add(ctx.sum(idx) <= capacity)
     for unit in units.values():
@@ -97,8 +101,9 @@ ENFORCED_ELSEWHERE: dict[str, str] = {
     "copy_overlap": "identical copies are one unit, whose copies out at once are capped "
     "each week by resource_capacity; planner.solver.extract then gives each stay a copy "
     "by colouring the interval graph in start order, which never needs more copies than "
-    "the most stays overlapping in one week. Pins naming a copy are coloured first, and "
-    "such pins can defeat the colouring: the validator then reports copy_overlap",
+    "the most stays overlapping in one week. A kind with a pin naming one copy is "
+    "planned copy by copy instead (planner.options.copy_planned_units), each copy a "
+    "unit of capacity one under resource_capacity",
     "pinned": "add_pins: one assumption literal per pin requires one of the pin's options",
 }
 
@@ -109,6 +114,8 @@ def pin_options(ctx: ModelContext) -> list[list[int]]:
     out = []
     for pin in s.pins:
         unit_id = s.unit_of_copy.get(pin.resource)
+        # A pin naming one copy is met only by that copy's options.
+        copy_id = pin.resource if unit_id is not None and pin.resource != unit_id else None
         matches = [
             i
             for i in ctx.by_committee_unit_start.get(
@@ -116,6 +123,7 @@ def pin_options(ctx: ModelContext) -> list[list[int]]:
             )
             if ctx.options[i].line_id == (pin.demand or ctx.options[i].line_id)
             and s.demand_by_id[ctx.options[i].line_id].product == pin.product
+            and (copy_id is None or ctx.options[i].copy_id == copy_id)
         ]
         out.append(matches)
     return out

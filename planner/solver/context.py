@@ -82,6 +82,7 @@ class ModelContext:
         self.committee_of_line = {line.id: line.committee for line in scenario.demand_lines}
 
         self.by_line: dict[str, list[int]] = defaultdict(list)
+        # Keyed by the unit, or by the copy for a kind planned copy by copy.
         self.by_unit_week: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.by_committee_unit: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.by_committee_unit_start: dict[tuple[str, str, int], list[int]] = defaultdict(list)
@@ -96,7 +97,7 @@ class ModelContext:
             self.by_committee_unit[(committee, o.unit_id)].append(i)
             self.by_committee_unit_start[(committee, o.unit_id, o.first_week)].append(i)
             for w in o.weeks:
-                self.by_unit_week[(o.unit_id, w)].append(i)
+                self.by_unit_week[(o.copy_id or o.unit_id, w)].append(i)
                 if product in EVENT_PRODUCTS:
                     self.events[(committee, w)].append(i)
                 else:

@@ -17,10 +17,10 @@ from planner.solver.conflicts import conflicting_pins, unmatched_pins
 from planner.solver.context import SCALE, GoalTerm
 from planner.solver.control import SolveControl
 from planner.solver.extract import extract_plan
-from planner.solver.fallback import baseline_solution, stage_key
+from planner.solver.fallback import baseline_start, stage_key
 from planner.solver.leximin import keep_levels, leximin_levels
 from planner.solver.model import BuiltModel, build_model
-from planner.solver.objective import keep_coverage_of
+from planner.solver.objective import keep_served
 from planner.solver.search import complete, hint
 from planner.solver.stages import StageRun, plan_stages, run_stage
 
@@ -111,18 +111,21 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
         message = wording.stopped_without_plan_text(control.stopped_at or control.elapsed())
         return _without_plan(SolveStatus.NO_SOLUTION, control, message, built, StopReason.STOPPED)
     ctx, terms = built.ctx, built.terms
-    # The baseline's plan is the fallback should the search find nothing better in
-    # time. It is not a hint: on the reference scenarios hints slowed the first stage.
-    baseline = baseline_solution(ctx, terms)
+    # The better baseline's plan is the fallback should the search find nothing better
+    # in time. It is not a hint: on the reference scenarios hints slowed the first stage.
+    start = baseline_start(ctx, terms)
+    baseline = start.values
     baseline_points = None
     if baseline is not None:
         baseline_points = sum(t.model_points(baseline) for t in terms)
-        if scenario.objective.keep_baseline_minimum and ctx.fairness_var is not None:
-            # No committee falls below the baseline's worst-served committee.
-            ctx.model.add(ctx.fairness_var >= baseline[ctx.fairness_var.index])
-        if scenario.objective.keep_baseline_coverage:
-            # No committee falls below its own coverage in the baseline's plan.
-            keep_coverage_of(ctx, baseline)
+    keep_floor = scenario.objective.keep_baseline_minimum and start.floor is not None
+    if keep_floor and ctx.fairness_var is not None:
+        # No committee falls below the spreadsheet baseline's worst-served committee.
+        ctx.model.add(ctx.fairness_var >= start.floor)
+    if scenario.objective.keep_baseline_coverage and baseline is not None:
+        # No committee falls below its own coverage in the spreadsheet baseline's
+        # plan; the fallback meets this, so the model stays feasible.
+        keep_served(ctx, start.served)
     search = _run_stages(built, control, baseline)
     if search.failed == cp_model.INFEASIBLE:
         message = conflicting_pins(built, control)
@@ -130,7 +133,7 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     if search.failed == cp_model.MODEL_INVALID:
         message = f"model rejected: {search.failed_info}"
         return _without_plan(SolveStatus.ERROR, control, message, built, StopReason.ERROR)
-    return _result(built, control, search, baseline, baseline_points)
+    return _result(built, control, search, baseline, baseline_points, start.name)
 
 
 def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | None) -> _Search:
@@ -228,6 +231,7 @@ def _result(
     search: _Search,
     baseline: list[int] | None,
     baseline_points: float | None,
+    baseline_name: str = "spreadsheet",
 ) -> Result:
     """The result of a search that ended with or without a plan."""
     ctx, terms = built.ctx, built.terms
@@ -264,7 +268,7 @@ def _result(
     message = ""
     if fallback:
         message = wording.baseline_fallback_text(
-            limit, beats_found=beats_found, stopped=stopped_at is not None
+            limit, beats_found=beats_found, stopped=stopped_at is not None, name=baseline_name
         )
     elif stopped_at is not None and not optimal:
         message = wording.stopped_text(stopped_at)

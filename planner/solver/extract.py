@@ -3,55 +3,80 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from typing import TypeVar
 
 from planner.options import Option
 from planner.plan import Delivery, Plan
 from planner.scenario import STAY_PRODUCTS
 from planner.solver.context import ModelContext
 
+K = TypeVar("K", bound=Hashable)
+
 
 def extract_plan(ctx: ModelContext, values: list[int]) -> Plan:
-    """Turn chosen options into deliveries and give set copies their identities."""
+    """Turn chosen options into deliveries and give set copies their identities.
+
+    An option planned on one copy keeps its copy; the stays of a kind planned as a
+    whole get copies by :func:`colour_stays`.
+    """
     s = ctx.scenario
     chosen = [o for o, var in zip(ctx.options, ctx.x, strict=True) if values[var.index]]
-    fixed_copy = {
-        (p.committee, s.unit_of_copy[p.resource], p.first_week): p.resource
-        for p in s.pins
-        if p.resource != s.unit_of_copy[p.resource]
-    }
     deliveries = []
     by_unit: dict[str, list[Option]] = defaultdict(list)
     for o in chosen:
-        by_unit[o.unit_id].append(o)
+        if o.copy_id is not None:
+            deliveries.append(_delivery(ctx, o, o.copy_id))
+        elif s.resource_units[o.unit_id].product in STAY_PRODUCTS:
+            by_unit[o.unit_id].append(o)
+        else:
+            deliveries.append(_delivery(ctx, o, o.unit_id))
     for unit_id, opts in by_unit.items():
-        unit = s.resource_units[unit_id]
-        if unit.product not in STAY_PRODUCTS:
-            for o in opts:
-                deliveries.append(_delivery(ctx, o, unit_id))
-            continue
-        copies = s.copy_ids(unit_id)
-        busy: dict[str, set[int]] = {c: set() for c in copies}
-        # Pinned copies first, then the rest in start order: greedy colouring of an
-        # interval graph never needs more colours than the most overlapping stays.
-        ordered = sorted(
-            opts,
-            key=lambda o: (
-                (ctx.committee_of_line[o.line_id], unit_id, o.first_week) not in fixed_copy,
-                o.first_week,
-                o.line_id,
-            ),
-        )
-        for o in ordered:
-            key = (ctx.committee_of_line[o.line_id], unit_id, o.first_week)
-            wanted = fixed_copy.get(key)
-            candidates = [wanted] if wanted else copies
-            copy = next(
-                (c for c in candidates if busy[c].isdisjoint(o.weeks)),
-                candidates[0],
-            )
-            busy[copy].update(o.weeks)
-            deliveries.append(_delivery(ctx, o, copy))
+        copies = colour_stays([(i, o.weeks) for i, o in enumerate(opts)], s.copy_ids(unit_id))
+        deliveries.extend(_delivery(ctx, o, copies[i]) for i, o in enumerate(opts))
     return Plan.of(deliveries)
+
+
+def colour_stays(stays: Sequence[tuple[K, range]], copies: Sequence[str]) -> dict[K, str]:
+    """Give each stay of one set kind a copy, no copy at two sites in one week.
+
+    Stays are taken in start order and each gets the first copy free for all its
+    weeks. A copy that is busy when a stay starts holds an earlier stay that covers
+    that start week, so it is busy only if as many stays as busy copies, plus this
+    one, occupy that week: when no week has more stays than copies (which the model's
+    ``resource_capacity`` guarantees), a copy is always free. This is the classic
+    interval graph colouring with as many colours as the largest overlap.
+
+    Parameters
+    ----------
+    stays
+        ``(key, weeks)`` per stay; keys are distinct.
+    copies
+        The kind's copy ids, in the order they are tried.
+
+    Returns
+    -------
+    dict[K, str]
+        The copy id of each stay, by key.
+
+    Raises
+    ------
+    RuntimeError
+        When some week has more stays than copies: the model let a plan through that
+        breaks ``resource_capacity``, which is a bug.
+    """
+    busy_until = dict.fromkeys(copies, 0)
+    out: dict[K, str] = {}
+    for key, weeks in sorted(stays, key=lambda s: (s[1].start, s[1].stop)):
+        copy = next((c for c in copies if busy_until[c] < weeks.start), None)
+        if copy is None:
+            raise RuntimeError(
+                f"no copy of {', '.join(copies)} is free in weeks {weeks.start}-"
+                f"{weeks.stop - 1}: more stays than copies overlap (a bug in the model)"
+            )
+        busy_until[copy] = weeks.stop - 1
+        out[key] = copy
+    return out
 
 
 def _delivery(ctx: ModelContext, o: Option, resource_id: str) -> Delivery:

@@ -1,24 +1,136 @@
-"""The spreadsheet baseline's plan inside the model: floor, fallback and comparison."""
+"""The baselines' plans inside the model: floor, fallback and comparison.
+
+Both baselines (:mod:`planner.baseline`) are planned; the one with more objective
+points that keeps the floor is completed into a solution of the model and becomes the
+fallback. The floor (``keep_baseline_minimum``) is the spreadsheet baseline's lowest
+committee coverage, as the model counts it; the guarantee (``keep_baseline_coverage``)
+keeps each committee at what the spreadsheet baseline serves it, and a baseline that
+does not meet the floor or the guarantee is not the fallback.
+"""
 
 from __future__ import annotations
 
-from planner.baseline import plan_baseline
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from planner.baseline import BASELINE_NAMES, plan_baselines
+from planner.options import Option
+from planner.plan import Plan
 from planner.solver.context import GoalTerm, ModelContext
-from planner.solver.objective import services
+from planner.solver.objective import BASIS, services
 from planner.solver.search import complete
 
 
-def baseline_solution(ctx: ModelContext, terms: list[GoalTerm]) -> list[int] | None:
-    """The spreadsheet baseline's plan as a complete solution of the model.
+@dataclass(frozen=True)
+class BaselineStart:
+    """The fallback plan of a solve and the floor it keeps.
 
-    Returns one value per model variable, or None when the baseline cannot be
-    completed (for example when pins conflict with it).
+    Attributes
+    ----------
+    values
+        The better baseline's plan as a complete solution of the model (one value per
+        model variable), or None when neither baseline can be completed (for example
+        when pins conflict with them).
+    name
+        Which baseline ``values`` is (``"spreadsheet"`` or ``"greedy"``).
+    floor
+        The spreadsheet baseline's lowest committee coverage in basis points, as the
+        model's fairness level counts it; None without committees to count.
+    served
+        What the spreadsheet baseline serves of each committee, in the units of
+        :class:`~planner.solver.objective.Service` (Σ priority in hundredths × BASIS
+        over the lines some option can serve): the floors of
+        ``keep_baseline_coverage``.
     """
-    index = {(o.line_id, o.unit_id, o.first_week): i for i, o in enumerate(ctx.options)}
+
+    values: list[int] | None
+    name: str
+    floor: int | None
+    served: dict[str, int] = field(default_factory=dict)
+
+
+def baseline_start(ctx: ModelContext, terms: list[GoalTerm]) -> BaselineStart:
+    """Plan both baselines and complete the better one into a solution of the model.
+
+    The better one has more objective points; with ``keep_baseline_minimum`` a
+    baseline whose lowest coverage is below the spreadsheet's is passed over (the
+    spreadsheet keeps its own floor). If the better one cannot be completed, the other
+    is tried.
+    """
+    s = ctx.scenario
+    # The model's options are the baselines' too, but a kind planned copy by copy has
+    # one per copy: the baselines take the kind's (the ledger picks the copy).
+    by_line: dict[str, list[Option]] = defaultdict(list)
+    seen: set[tuple[str, str, int]] = set()
+    for option in ctx.options:
+        key = (option.line_id, option.unit_id, option.first_week)
+        if key not in seen:
+            seen.add(key)
+            by_line[option.line_id].append(replace(option, copy_id=None))
+    baselines = plan_baselines(s, by_line, ctx.distances)
+    floor = model_floor(ctx, baselines.plans["spreadsheet"])
+    served = model_served(ctx, baselines.plans["spreadsheet"])
+    keep = s.objective.keep_baseline_minimum and ctx.fairness_var is not None
+    order = sorted(BASELINE_NAMES, key=lambda name: name != baselines.best)
+    for name in order:
+        plan = baselines.plans[name]
+        if keep and floor is not None and (model_floor(ctx, plan) or 0) < floor:
+            continue
+        if s.objective.keep_baseline_coverage:
+            # The fallback must keep every committee at its spreadsheet coverage too.
+            mine = model_served(ctx, plan)
+            if any(mine.get(c, 0) < x for c, x in served.items()):
+                continue
+        values = _completed(ctx, terms, plan)
+        if values is not None:
+            return BaselineStart(values, name, floor, served)
+    return BaselineStart(None, "spreadsheet", floor, served)
+
+
+def model_served(ctx: ModelContext, plan: Plan) -> dict[str, int]:
+    """What a plan serves of each committee, as :class:`Service` counts it."""
+    s = ctx.scenario
+    served: dict[str, int] = defaultdict(int)
+    for d in plan:
+        line = s.demand_by_id.get(d.demand_id)
+        if line is None or not ctx.by_line.get(line.id):
+            continue
+        served[line.committee] += round(line.demand.priority * 100) * BASIS
+    return dict(served)
+
+
+def model_floor(ctx: ModelContext, plan: Plan) -> int | None:
+    """A plan's lowest committee coverage in basis points, as the fairness level counts
+    it: over the lines some option can serve, priorities in hundredths, rounded down."""
+    s = ctx.scenario
+    prio = {line.id: round(line.demand.priority * 100) for line in s.demand_lines}
+    request: dict[str, int] = defaultdict(int)
+    for line in s.demand_lines:
+        if ctx.by_line.get(line.id):
+            request[line.committee] += prio[line.id] * line.demand.count
+    served = dict.fromkeys(request, 0)
+    for d in plan:
+        served_line = s.demand_by_id.get(d.demand_id)
+        if served_line is None or not ctx.by_line.get(served_line.id):
+            continue
+        if served_line.committee in served:
+            served[served_line.committee] += prio[served_line.id]
+    levels = [served[c] * BASIS // r for c, r in request.items() if r > 0]
+    return min(levels) if levels else None
+
+
+def _completed(ctx: ModelContext, terms: list[GoalTerm], plan: Plan) -> list[int] | None:
+    """A plan as a complete solution of the model, or None if it cannot be one."""
+    index = {
+        (o.line_id, o.copy_id or o.unit_id, o.first_week): i for i, o in enumerate(ctx.options)
+    }
+    per_copy = {o.unit_id for o in ctx.options if o.copy_id is not None}
     s = ctx.scenario
     chosen = set()
-    for d in plan_baseline(s):
-        i = index.get((d.demand_id, d.unit_id(s), d.first_week))
+    for d in plan:
+        unit_id = d.unit_id(s)
+        resource = d.resource_id if unit_id in per_copy else unit_id
+        i = index.get((d.demand_id, resource, d.first_week))
         if i is not None:
             chosen.add(i)
     return complete(ctx, [int(i in chosen) for i in range(len(ctx.x))], terms)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 
 from planner.options import Option
 from planner.result import NeighbourhoodReport
@@ -14,7 +15,7 @@ from planner.solver.relaxation import SUPPORT_TOLERANCE, Relaxation
 from planner.solver.search import hint
 
 #: The neighbourhoods searched in turn: options the LP uses, then also those that
-#: start one cycle (a week for events) before or after an option the LP uses.
+#: start up to one duration (a week for events) before or after an option the LP uses.
 NEIGHBOURHOOD_REACH = (0, 1)
 #: Share of the remaining time each neighbourhood but the last may use at most, and
 #: the last too while no neighbourhood has yielded a plan.
@@ -37,7 +38,7 @@ def search_neighbourhoods(
     """Search the neighbourhoods of the LP solution; return a plan and its objective.
 
     Neighbourhood ``r`` (see NEIGHBOURHOOD_REACH) holds the options that start
-    within ``r`` cycles of an option the LP solution uses, for the same demand line
+    within ``r`` durations of an option the LP solution uses, for the same demand line
     and unit; the other options are fixed to 0 in a copy of the model, which
     :func:`~planner.solver.portfolio.search_portfolio` searches from the previous
     neighbourhood's plan. A search stops as soon as its plan is within the gap of
@@ -46,14 +47,15 @@ def search_neighbourhoods(
     neighbourhood yields a plan in time.
     """
 
-    def cycle(o: Option) -> int:
-        return (o.first_week - 1) // o.duration
+    used: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for o, x in zip(ctx.options, ctx.x, strict=True):
+        if relaxation.values[x.index] > SUPPORT_TOLERANCE:
+            used[(o.line_id, o.unit_id)].add(o.first_week)
 
-    used = {
-        (o.line_id, o.unit_id, cycle(o))
-        for o, x in zip(ctx.options, ctx.x, strict=True)
-        if relaxation.values[x.index] > SUPPORT_TOLERANCE
-    }
+    def near(o: Option, reach: int) -> bool:
+        starts = used.get((o.line_id, o.unit_id), ())
+        return any(abs(o.first_week - w) <= reach * o.duration for w in starts)
+
     best: tuple[list[int], int] | None = None
     for n, reach in enumerate(NEIGHBOURHOOD_REACH):
         if control.stopped:
@@ -62,7 +64,7 @@ def search_neighbourhoods(
         restricted.clear_hints()
         kept = 0
         for o, x in zip(ctx.options, ctx.x, strict=True):
-            if any((o.line_id, o.unit_id, cycle(o) + d) in used for d in range(-reach, reach + 1)):
+            if near(o, reach):
                 kept += 1
             else:
                 restricted.add(restricted.get_bool_var_from_proto_index(x.index) == 0)

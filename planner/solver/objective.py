@@ -8,7 +8,7 @@ switches a goal off (its term is empty).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -118,16 +118,16 @@ def committee_service(ctx: ModelContext) -> list[tuple[str, int, cp_model.Linear
     return [(v.committee_id, v.request, v.served(ctx)) for v in services(ctx)]
 
 
-def keep_coverage_of(ctx: ModelContext, values: list[int]) -> int:
-    """Keep each committee's coverage at least at its coverage in a solution.
+def keep_served(ctx: ModelContext, served: Mapping[str, int]) -> int:
+    """Keep what each committee is served at least at ``served`` (Service units).
 
-    Used with the spreadsheet baseline's solution (``objective.keep_baseline_coverage``);
-    that solution meets every added constraint, so they never make the model
-    infeasible. Returns the number of constraints added.
+    Used with the spreadsheet baseline's plan (``objective.keep_baseline_coverage``):
+    a plan that meets every added constraint is known (the fallback of the solve), so
+    they never make the model infeasible. Returns the number of constraints added.
     """
     added = 0
     for v in services(ctx):
-        floor = v.served_in(values, ctx)
+        floor = served.get(v.committee_id, 0)
         if floor > 0:
             ctx.model.add(v.served(ctx) >= floor)
             added += 1

@@ -1,7 +1,8 @@
 """Rules of the group "Calendar" in ``docs/rules.md``.
 
 Weeks in which a delivery may not take place: its unit is unavailable, its committee is
-closed, or its demand line excludes them.
+closed, or its demand line excludes them; and, where the season opts in, the rotation
+cycle a stay or course must start on.
 """
 
 from __future__ import annotations
@@ -88,4 +89,44 @@ def excluded_week(scenario: Scenario, resolved: Resolved) -> list[Violation]:
     return out
 
 
-__all__ = ["closed_week", "excluded_week", "resource_unavailable"]
+def rotation_cycle(scenario: Scenario, resolved: Resolved) -> list[Violation]:
+    """With ``season.rotation_cycle``, a stay or course that starts off its cycle.
+
+    A unit of duration d rotates on cycles of weeks 1 + k·d .. (k + 1)·d. A delivery
+    keeps the cycle when it starts in its cycle's first week, or later in the cycle when
+    no earlier week of that cycle could start a whole run of d weeks inside the season
+    that is open for the committee, available for the unit and not excluded by the line.
+    """
+    if not scenario.season.rotation_cycle:
+        return []
+    out = []
+    for k in resolved.known:
+        d = k.unit.duration
+        first = k.delivery.first_week
+        if d <= 1 or first < 1:
+            continue
+        blocked = (
+            scenario.closed_weeks(k.committee.id)
+            | scenario.unavailable_weeks(k.unit.id)
+            | set(k.line.demand.excluded_weeks)
+        )
+        cycle_first = first - (first - 1) % d
+        earlier = [
+            w
+            for w in range(cycle_first, first)
+            if w + d - 1 <= scenario.season.weeks and not any(x in blocked for x in range(w, w + d))
+        ]
+        if earlier:
+            out.append(
+                Violation(
+                    "rotation_cycle",
+                    f"{unit_label(k.unit)} starts at {k.committee.id!r} in week {first}, off "
+                    f"its {d}-week rotation cycle: the cycle of "
+                    f"{week_span(cycle_first, cycle_first + d - 1)} starts in week {earlier[0]}",
+                    (k.did,),
+                )
+            )
+    return out
+
+
+__all__ = ["closed_week", "excluded_week", "resource_unavailable", "rotation_cycle"]

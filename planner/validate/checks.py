@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from planner.plan import Plan
 from planner.scenario import Scenario
-from planner.validate.calendar import closed_week, excluded_week, resource_unavailable
+from planner.validate.calendar import (
+    closed_week,
+    excluded_week,
+    resource_unavailable,
+    rotation_cycle,
+)
 from planner.validate.capacity import copy_overlap, demand_limit, resource_capacity
 from planner.validate.core import Check, Violation, resolve
 from planner.validate.references import (
@@ -38,6 +43,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("resource_unavailable", resource_unavailable),
     ("closed_week", closed_week),
     ("excluded_week", excluded_week),
+    ("rotation_cycle", rotation_cycle),
     # Venues, events and the van
     ("venue", venue),
     ("events_per_week", events_per_week),

@@ -51,6 +51,8 @@ def test_report_has_solve_figures_kpis_terms_and_baseline() -> None:
     # Two committees each get the troupe's show in some week: 3 asked, 3 fit in 4 weeks.
     assert report["num_deliveries"] == 3
     assert report["baseline"]["num_deliveries"] == 3
+    assert report["baselines"]["greedy"]["num_deliveries"] == 3
+    assert report["gains"]["baseline"] in {"spreadsheet", "greedy"}
     # The stop reason is reported once, at the top level; stats hold the search figures.
     assert report["stats"] == {"stages": {}}
     json.dumps(report)

@@ -260,9 +260,11 @@ def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds(
         }
     )
     reports: list[Progress] = []
+    # With every start week the LP alone takes seconds on a busy machine; the test is
+    # about the bounds, so it gives the solve room (it stops at the gap anyway).
     result = solve(
         scenario,
-        SolveParams(time_limit=20, seed=0, workers=2, relative_gap=0.005),
+        SolveParams(time_limit=60, seed=0, workers=2, relative_gap=0.005),
         on_progress=reports.append,
     )
     assert result.plan is not None and result.objective is not None

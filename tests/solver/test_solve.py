@@ -427,3 +427,94 @@ def test_shortfall_lifts_committees_below_the_target() -> None:
     assert delivered(r, "C1") == delivered(r, "C2") == 1
     assert r.objective == pytest.approx(5_000)
     assert r.term_points()["shortfall"] == 0
+
+
+# -- start weeks, copy pins and the opt-in rotation cycle ---------------------------------
+
+
+def test_board_stay_pinned_off_the_old_cycle_is_kept() -> None:
+    """A 2-week board stay pinned from week 2 (off the cycle 1, 3) is a plan the rules
+    allow; the solve keeps it."""
+    d = base_data(weeks=4, committees=1)
+    d["resources"] = {"board_sets": [board_set("E1", stay_weeks=2)]}
+    d["demand"] = [ask("C1", "exhibition")]
+    d["pins"] = [pin("C1", "exhibition", "E1", 2)]
+    r = solve_valid(build(d))
+    assert r.plan is not None
+    assert [(dl.resource_id, dl.first_week, dl.last_week) for dl in r.plan] == [("E1", 2, 3)]
+
+
+def test_every_start_week_serves_more_than_the_cycle() -> None:
+    """One 2-week set, two committees closed in week 1, 5 weeks: stays 2-3 and 4-5 serve
+    both (optimum 2). With rotation_cycle the starts are weeks 2 and 3 only, whose stays
+    overlap, so one committee is served (optimum 1)."""
+    d = base_data(weeks=5, committees=2)
+    d["season"]["closed_weeks"] = [1]
+    d["resources"] = {"book_sets": [book_set("B1", stay_weeks=2)]}
+    d["demand"] = [ask("C1", "book_set"), ask("C2", "book_set")]
+    d["objective"] = only(coverage=100)
+    r = solve_valid(build(d))
+    assert r.status == SolveStatus.OPTIMAL
+    assert sorted(dl.first_week for dl in r.plan) == [2, 4]
+    d["season"]["rotation_cycle"] = True
+    r = solve_valid(build(d))
+    assert r.status == SolveStatus.OPTIMAL
+    assert delivered(r) == 1
+
+
+def test_pin_off_the_rotation_cycle_is_infeasible_with_reason() -> None:
+    """With rotation_cycle, a 2-week stay pinned from week 2 (the cycle starts in week 1)
+    makes the scenario infeasible, and the message names the pin and the cycle."""
+    d = base_data(weeks=4, committees=1)
+    d["season"]["rotation_cycle"] = True
+    d["resources"] = {"board_sets": [board_set("E1", stay_weeks=2)]}
+    d["demand"] = [ask("C1", "exhibition")]
+    d["pins"] = [pin("C1", "exhibition", "E1", 2)]
+    r = solve(build(d), SolveParams(workers=1, time_limit=10))
+    assert r.status == SolveStatus.INFEASIBLE
+    assert "pins[0]" in r.message
+    assert "starts off its rotation cycle (season.rotation_cycle)" in r.message
+
+
+def test_one_copy_pinned_at_two_committees_at_once_is_infeasible() -> None:
+    """Copy BK-1 pinned at C1 from week 1 and at C2 from week 2 (2-week stays) would be
+    at two sites in week 2: infeasible, and the message names those two pins only."""
+    d = base_data(weeks=4, committees=3)
+    d["resources"] = {"book_sets": [book_set("BK", copies=2, stay_weeks=2)]}
+    d["demand"] = [ask(f"C{i}", "book_set") for i in (1, 2, 3)]
+    d["pins"] = [
+        pin("C3", "book_set", "BK-2", 1),
+        pin("C1", "book_set", "BK-1", 1),
+        pin("C2", "book_set", "BK-1", 2),
+    ]
+    r = solve(build(d), SolveParams(workers=1, time_limit=10))
+    assert r.status == SolveStatus.INFEASIBLE
+    assert r.plan is None
+    assert "pins[1]" in r.message and "pins[2]" in r.message
+    assert "pins[0]" not in r.message
+
+
+def test_copy_pins_that_leave_no_copy_free_keep_copy_overlap() -> None:
+    """Two copies, BK-1 pinned at C1 in weeks 1-2 and BK-2 at C2 in weeks 3-4. C3 can
+    only take weeks 2-3 (it excludes 1 and 4): each of those weeks has a copy left, but
+    no copy is free for both, so C3 stays unserved (optimum 2 stays) and the plan is
+    valid. Without the exclusions C3 gets a stay (3 stays), again valid."""
+    d = base_data(weeks=4, committees=3)
+    d["resources"] = {"book_sets": [book_set("BK", copies=2, stay_weeks=2)]}
+    d["demand"] = [
+        ask("C1", "book_set"),
+        ask("C2", "book_set"),
+        ask("C3", "book_set", excluded_weeks=[1, 4]),
+    ]
+    d["objective"] = only(coverage=100)
+    d["pins"] = [pin("C1", "book_set", "BK-1", 1), pin("C2", "book_set", "BK-2", 3)]
+    r = solve_valid(build(d))
+    assert r.status == SolveStatus.OPTIMAL
+    assert sorted((dl.committee_id, dl.resource_id, dl.first_week) for dl in r.plan) == [
+        ("C1", "BK-1", 1),
+        ("C2", "BK-2", 3),
+    ]
+    d["demand"][2] = ask("C3", "book_set")
+    r = solve_valid(build(d))
+    assert r.status == SolveStatus.OPTIMAL
+    assert delivered(r) == 3

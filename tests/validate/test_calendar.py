@@ -76,3 +76,36 @@ def test_delivery_in_an_excluded_week() -> None:
     text = " | ".join(v.message for v in out)
     assert "demand line 'C1/book_set/1' excludes week 3" in text
     assert "demand line 'C1/book_set/1' excludes week 6" in text
+
+
+# -- rotation_cycle ----------------------------------------------------------------------
+
+
+def test_off_cycle_course_is_valid_without_rotation_cycle() -> None:
+    """Without the opt-in rule, the valid plan's 3-week course from week 3 (off the
+    cycle 1, 4, 7) breaks nothing."""
+    data = rich_data()
+    assert check_plan(build(data), Plan.of(valid_deliveries())) == []
+
+
+def test_off_cycle_course_breaks_rotation_cycle() -> None:
+    """With season.rotation_cycle, the same course from week 3 breaks rotation_cycle: its
+    cycle, weeks 1-3, could start in week 1."""
+    data = rich_data()
+    data["season"]["rotation_cycle"] = True
+    out = check_plan(build(data), Plan.of(valid_deliveries()))
+    assert rules(out) == ["rotation_cycle"]
+    assert out[0].message == (
+        "trainer 'TR1' (王教练) starts at 'C1' in week 3, off its 3-week rotation cycle: "
+        "the cycle of weeks 1–3 starts in week 1"
+    )
+    assert out[0].delivery_ids == ("C1:fitness_course:TR1:w03",)
+
+
+def test_rotation_cycle_allows_a_later_start_when_earlier_ones_are_blocked() -> None:
+    """With season.rotation_cycle and the course line excluding week 2, neither week 1
+    nor week 2 can start a 3-week course, so week 3 is its cycle's start."""
+    data = rich_data()
+    data["season"]["rotation_cycle"] = True
+    data["demand"][4]["excluded_weeks"] = [2]
+    assert check_plan(build(data), Plan.of(valid_deliveries())) == []

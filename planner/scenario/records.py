@@ -289,6 +289,15 @@ class Objective(_Model):
     keep_baseline_minimum: bool = True
     """No committee's coverage falls below the spreadsheet baseline's worst-served
     committee (the baseline meets this, so it never makes a scenario infeasible)."""
+    keep_baseline_coverage: bool = True
+    """No committee's coverage falls below its own coverage in the spreadsheet
+    baseline's plan, over the lines some option can serve (the baseline meets this, so
+    it never makes a scenario infeasible)."""
+    fairness_mode: Literal["weighted", "leximin"] = "weighted"
+    """``weighted``: fairness is traded against the other goals through the
+    ``fairness`` and ``shortfall`` weights. ``leximin``: before the other goals, raise
+    the worst-served committee's coverage as far as it goes, then the next one's, and
+    so on (see docs/solving.md); the other goals then keep those levels."""
     travel: Annotated[float, Field(ge=0)] = 0.1
     """Points lost per km travelled by troupes, lecturers, trainers and the van."""
     spread: Annotated[float, Field(ge=0)] = 0.0

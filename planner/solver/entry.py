@@ -20,9 +20,14 @@ from planner.solver.context import SCALE, GoalTerm
 from planner.solver.control import SolveControl
 from planner.solver.extract import extract_plan
 from planner.solver.fallback import BaselineStart, baseline_start, stage_key
+from planner.solver.leximin import keep_levels, leximin_levels
 from planner.solver.model import BuiltModel, build_model
+from planner.solver.objective import keep_served
 from planner.solver.search import complete, hint
 from planner.solver.stages import StageRun, plan_stages, run_stage
+
+#: Share of the remaining time the leximin rounds may use at most.
+LEXIMIN_STAGE_SHARE = 0.5
 
 _STATUS: dict[Any, SolveStatus] = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
@@ -134,6 +139,11 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     ):
         # No committee falls below the spreadsheet baseline's worst-served committee.
         ctx.model.add(ctx.fairness_var >= baseline.floor)
+    if scenario.objective.keep_baseline_coverage and baseline is not None:
+        # No committee falls below its own coverage in the spreadsheet baseline's plan
+        # (its floors are empty when the model refuses that plan); the fallback meets
+        # this, so the model stays feasible.
+        keep_served(ctx, baseline.served)
     search = _run_stages(built, control, baseline.values if baseline else None)
     if search.failed == cp_model.INFEASIBLE:
         message = conflicting_pins(built, control)
@@ -165,6 +175,8 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
     ctx, terms = built.ctx, built.terms
     stages = plan_stages(ctx, terms)
     search = _Search(values=baseline)
+    if ctx.scenario.objective.fairness_mode == "leximin":
+        _leximin(built, control, search)
     for k, stage in enumerate(stages):
         if control.should_end():
             search.all_optimal = search.all_proven = False
@@ -205,6 +217,36 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
             search.values = completed or run.values
             hint(ctx.model, search.values)
     return search
+
+
+def _leximin(built: BuiltModel, control: SolveControl, search: _Search) -> None:
+    """Run the leximin rounds and keep their levels as floors of the model."""
+    ctx, terms = built.ctx, built.terms
+    budget = control.remaining() * LEXIMIN_STAGE_SHARE
+    run = leximin_levels(ctx, control, budget, start=search.values)
+    search.all_optimal &= run.proven
+    search.all_proven &= run.proven
+    lowest = run.rounds[0] / 100 if run.rounds else None
+    search.reports.append(
+        StageReport(
+            name="leximin",
+            status=SolveStatus.OPTIMAL if run.proven else SolveStatus.FEASIBLE,
+            objective=lowest,
+            bound=lowest if run.proven else None,
+            seconds=round(run.seconds, 3),
+        )
+    )
+    if run.values is None:
+        return
+    keep_levels(ctx, run.levels)
+    x_values = [run.values[x.index] for x in ctx.x]
+    _, completed = run_bounded(
+        functools.partial(complete, ctx, x_values, terms, control.remaining()),
+        control,
+        "completion",
+    )
+    search.values = completed or run.values
+    hint(ctx.model, search.values)
 
 
 def _report(name: str, run: StageRun, scale: float | None) -> StageReport:
@@ -266,8 +308,10 @@ def _result(
     bound = _bound(built, search)
     weights = ctx.scenario.objective
     # Only a fairness stage that was planned (see plan_stages) and did not end counts
-    # against the status: with no line any option can serve there is none to run.
-    fairness_stage = weights.fairness_first and weights.fairness > 0
+    # against the status: with no line any option can serve there is none to run. The
+    # leximin rounds take its place (their proof is in search.all_optimal).
+    weighted = weights.fairness_mode == "weighted"
+    fairness_stage = weighted and weights.fairness_first and weights.fairness > 0
     all_done = search.all_optimal and bound is not None
     if fairness_stage and ctx.fairness_var is not None and "fairness" not in search.bounds:
         all_done = False

@@ -3,10 +3,9 @@
 Three things come of it (see :func:`planner.solver.solve`):
 
 * the **LP bound**. Dropping integrality, and any constraint the relaxation cannot
-  express, only enlarges the feasible set, so the LP optimum (solved with GLOP)
-  bounds every plan the model allows. GLOP reaches it in about two seconds on the
-  26-week reference, where CP-SAT's own LP on two workers stays well above it for
-  much longer;
+  express, only enlarges the feasible set, so the LP optimum (solved with HiGHS, or
+  GLOP, in :mod:`planner.solver.lp`) bounds every plan the model allows; CP-SAT's
+  own LP on two workers stays well above it for much longer;
 * a **Lagrangian bound** (:func:`lagrangian_bound`). The constraints that couple
   blocks of variables (on our model: the committees, coupled by resource capacity
   and by the fairness level) are priced at the LP's dual values, and each block is
@@ -30,10 +29,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from planner.solver.control import SolveControl, new_solver
+from planner.solver.lp import solve_lp
 
 #: CP-SAT's "unbounded" domain ends.
 _HUGE = 2**62
@@ -104,7 +103,7 @@ class Relaxation:
 def relax(
     model: cp_model.CpModel, time_limit: float, control: SolveControl | None = None
 ) -> Relaxation | None:
-    """Solve the LP relaxation of ``model`` with GLOP.
+    """Solve the LP relaxation of ``model`` (with :func:`planner.solver.lp.solve_lp`).
 
     Assumption literals are taken as true (they are how pins are enforced). Linear,
     clause, at-most-one, exactly-one and conjunction constraints are relaxed exactly;
@@ -116,16 +115,16 @@ def relax(
     model
         A CP-SAT model with a linear objective.
     time_limit
-        Seconds GLOP may use.
+        Seconds the LP solver may use.
     control
-        The solve's control, whose stop interrupts GLOP.
+        The solve's control, whose stop abandons the LP.
 
     Returns
     -------
     Relaxation or None
-        None when the model has no linear objective, or GLOP does not prove an optimum
-        within the time limit or is stopped (an LP that is stopped early bounds
-        nothing).
+        None when the model has no linear objective, or the LP solver does not prove
+        an optimum within the time limit or is stopped (an LP that is stopped early
+        bounds nothing).
     """
     start = time.perf_counter()
     proto = model.proto
@@ -142,31 +141,20 @@ def relax(
     cost: dict[int, float] = defaultdict(float)
     for var_index, coeff in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
         cost[var_index] += float(coeff)
-
-    built = _glop(domains, rows, cost)
-    if built is None:  # pragma: no cover - GLOP ships with every OR-Tools build
-        return None
-    lp, variables, constraints, objective = built
-    if control is not None and control.stopped:
-        return None
     left = time_limit - (time.perf_counter() - start)
     if left <= 0:
         return None
-    lp.SetTimeLimit(max(1, int(left * 1000)))
-    if control is None:
-        status = lp.Solve()
-    else:
-        with control.running(lp.InterruptSolve):
-            status = lp.Solve()
-    if status != pywraplp.Solver.OPTIMAL:
+    lp_rows = [(row.vars, row.coeffs, row.low, row.high) for row in rows]
+    solution = solve_lp(domains, lp_rows, cost, left, control)
+    if solution is None:
         return None
     relaxation = Relaxation(
         bound=0.0,
-        values=[v.solution_value() for v in variables],
+        values=solution.values,
         seconds=0.0,
         dropped=dropped,
         rows=rows,
-        duals=[c.dual_value() for c in constraints],
+        duals=solution.duals,
         domains=domains,
         cost=dict(cost),
         offset=float(proto.objective.offset),
@@ -174,30 +162,9 @@ def relax(
     )
     return dataclasses.replace(
         relaxation,
-        bound=relaxation.to_model_units(objective.Value()),
+        bound=relaxation.to_model_units(solution.objective),
         seconds=time.perf_counter() - start,
     )
-
-
-def _glop(
-    domains: list[tuple[int, int]], rows: list[Row], cost: dict[int, float]
-) -> tuple[Any, list[Any], list[Any], Any] | None:
-    """The LP in GLOP: its solver, variables, constraints and (minimised) objective."""
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    if lp is None:
-        return None
-    variables = [lp.NumVar(float(low), float(high), "") for low, high in domains]
-    constraints = []
-    for row in rows:
-        constraint = lp.Constraint(row.low, row.high)
-        for var_index, coeff in zip(row.vars, row.coeffs, strict=True):
-            constraint.SetCoefficient(variables[var_index], coeff)
-        constraints.append(constraint)
-    objective = lp.Objective()
-    for var_index, coeff in cost.items():
-        objective.SetCoefficient(variables[var_index], coeff)
-    objective.SetMinimization()
-    return lp, variables, constraints, objective
 
 
 def lagrangian_bound(

@@ -109,7 +109,7 @@ def run_stage(
 ) -> StageRun:
     """Search one stage: bounds from the relaxation, its neighbourhood, the full model.
 
-    1. The LP relaxation (GLOP) and the Lagrangian bound that prices the constraints
+    1. The LP relaxation (HiGHS) and the Lagrangian bound that prices the constraints
        coupling committees at the LP's duals give a proven bound within seconds
        (:mod:`planner.solver.relaxation`).
     2. Single-worker CP-SAT searches, one per core, explore the options the LP

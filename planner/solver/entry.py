@@ -20,14 +20,11 @@ from planner.solver.context import SCALE, GoalTerm
 from planner.solver.control import SolveControl
 from planner.solver.extract import extract_plan
 from planner.solver.fallback import BaselineStart, baseline_start, stage_key
-from planner.solver.leximin import keep_levels, leximin_levels
+from planner.solver.leximin import leximin_stage
 from planner.solver.model import BuiltModel, build_model
 from planner.solver.objective import keep_served
 from planner.solver.search import complete, hint
 from planner.solver.stages import StageRun, plan_stages, run_stage
-
-#: Share of the remaining time the leximin rounds may use at most.
-LEXIMIN_STAGE_SHARE = 0.5
 
 _STATUS: dict[Any, SolveStatus] = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
@@ -176,7 +173,11 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
     stages = plan_stages(ctx, terms)
     search = _Search(values=baseline)
     if ctx.scenario.objective.fairness_mode == "leximin":
-        _leximin(built, control, search)
+        report, values, proven = leximin_stage(built, control, search.values)
+        search.reports.append(report)
+        search.values = values or search.values
+        search.all_optimal &= proven
+        search.all_proven &= proven
     for k, stage in enumerate(stages):
         if control.should_end():
             search.all_optimal = search.all_proven = False
@@ -217,36 +218,6 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
             search.values = completed or run.values
             hint(ctx.model, search.values)
     return search
-
-
-def _leximin(built: BuiltModel, control: SolveControl, search: _Search) -> None:
-    """Run the leximin rounds and keep their levels as floors of the model."""
-    ctx, terms = built.ctx, built.terms
-    budget = control.remaining() * LEXIMIN_STAGE_SHARE
-    run = leximin_levels(ctx, control, budget, start=search.values)
-    search.all_optimal &= run.proven
-    search.all_proven &= run.proven
-    lowest = run.rounds[0] / 100 if run.rounds else None
-    search.reports.append(
-        StageReport(
-            name="leximin",
-            status=SolveStatus.OPTIMAL if run.proven else SolveStatus.FEASIBLE,
-            objective=lowest,
-            bound=lowest if run.proven else None,
-            seconds=round(run.seconds, 3),
-        )
-    )
-    if run.values is None:
-        return
-    keep_levels(ctx, run.levels)
-    x_values = [run.values[x.index] for x in ctx.x]
-    _, completed = run_bounded(
-        functools.partial(complete, ctx, x_values, terms, control.remaining()),
-        control,
-        "completion",
-    )
-    search.values = completed or run.values
-    hint(ctx.model, search.values)
 
 
 def _report(name: str, run: StageRun, scale: float | None) -> StageReport:

@@ -21,16 +21,23 @@ are added to the model itself.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from planner.result import SolveStatus, StageReport
+from planner.solver.bounded import run_bounded
 from planner.solver.context import ModelContext
 from planner.solver.control import SolveControl
+from planner.solver.model import BuiltModel
 from planner.solver.objective import BASIS, Service, services
 from planner.solver.progress import Reporter
-from planner.solver.search import cp_solve
+from planner.solver.search import complete, cp_solve, hint
+
+#: Share of the remaining time the leximin rounds may use at most.
+LEXIMIN_STAGE_SHARE = 0.5
 
 #: Share of the leximin stage's remaining time one round may use at most, so that a
 #: slow round leaves time for the rounds after it.
@@ -63,6 +70,41 @@ class LeximinRun:
     proven: bool = True
     rounds: list[int] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def leximin_stage(
+    built: BuiltModel, control: SolveControl, start: list[int] | None
+) -> tuple[StageReport, list[int] | None, bool]:
+    """Run the leximin rounds and keep their levels as floors of the model.
+
+    The rounds get at most LEXIMIN_STAGE_SHARE of the remaining time. Returns the
+    stage's report, the last round's plan completed into a solution of the model
+    (None if no round found a plan; it then hints the next stage) and whether every
+    round was proven optimal.
+    """
+    ctx, terms = built.ctx, built.terms
+    budget = control.remaining() * LEXIMIN_STAGE_SHARE
+    run = leximin_levels(ctx, control, budget, start=start)
+    lowest = run.rounds[0] / 100 if run.rounds else None
+    report = StageReport(
+        name="leximin",
+        status=SolveStatus.OPTIMAL if run.proven else SolveStatus.FEASIBLE,
+        objective=lowest,
+        bound=lowest if run.proven else None,
+        seconds=round(run.seconds, 3),
+    )
+    if run.values is None:
+        return report, None, run.proven
+    keep_levels(ctx, run.levels)
+    x_values = [run.values[x.index] for x in ctx.x]
+    _, completed = run_bounded(
+        functools.partial(complete, ctx, x_values, terms, control.remaining()),
+        control,
+        "completion",
+    )
+    values = completed or run.values
+    hint(ctx.model, values)
+    return report, values, run.proven
 
 
 def leximin_levels(

@@ -19,7 +19,7 @@ from planner.solver.conflicts import conflicting_pins, unmatched_pins
 from planner.solver.context import SCALE, GoalTerm
 from planner.solver.control import SolveControl
 from planner.solver.extract import extract_plan
-from planner.solver.fallback import BaselineStart, baseline_start, stage_key
+from planner.solver.fallback import BaselineStart, baseline_start, plan_start, stage_key
 from planner.solver.leximin import leximin_stage
 from planner.solver.model import BuiltModel, build_model
 from planner.solver.objective import keep_served
@@ -154,17 +154,18 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
 def _baseline(built: BuiltModel, control: SolveControl) -> BaselineStart | None:
     """Both baselines, the better one completed into a solution if time allows.
 
-    None when the baselines were not planned before the deadline or the stop. Each
-    completion gets at most the time left; should it not finish, the plan is still a
-    fallback (without the model's values, so without a score).
+    None when the baselines were not planned before the deadline or the stop (planning
+    them is Python that knows no clock, so it runs bounded). The completions are
+    bounded one by one (:func:`~planner.solver.fallback.baseline_start`): should one
+    not finish, its plan is still a fallback (without the model's values, so without
+    a score).
     """
     ctx, terms = built.ctx, built.terms
-    ok, start = run_bounded(
-        lambda: baseline_start(ctx, terms, control.remaining), control, "baselines"
-    )
-    if not ok or start is None or start.plan is None:
+    ok, baselines = run_bounded(lambda: plan_start(ctx), control, "baselines")
+    if not ok or baselines is None:
         return None
-    return start
+    start = baseline_start(ctx, terms, baselines, control)
+    return start if start.plan is not None else None
 
 
 def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | None) -> _Search:

@@ -11,13 +11,14 @@ does not meet the floor or the guarantee is not the fallback.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from planner.baseline import BASELINE_NAMES, plan_baselines
+from planner.baseline import BASELINE_NAMES, Baselines, plan_baselines
 from planner.options import Option
 from planner.plan import Plan
+from planner.solver.bounded import run_bounded
 from planner.solver.context import GoalTerm, ModelContext
+from planner.solver.control import SolveControl
 from planner.solver.objective import BASIS, services
 from planner.solver.search import BreaksARule, complete_checked
 
@@ -45,7 +46,7 @@ class BaselineStart:
         What the spreadsheet baseline serves of each committee, in the units of
         :class:`~planner.solver.objective.Service` (Σ priority in hundredths × BASIS
         over the lines some option can serve): the floors of
-        ``keep_baseline_coverage``.
+        ``keep_baseline_coverage``; empty when the model refuses the spreadsheet's plan.
     """
 
     values: list[int] | None
@@ -55,22 +56,8 @@ class BaselineStart:
     served: dict[str, int] = field(default_factory=dict)
 
 
-def baseline_start(
-    ctx: ModelContext, terms: list[GoalTerm], time_left: Callable[[], float]
-) -> BaselineStart:
-    """Plan both baselines and complete the better one into a solution of the model.
-
-    The better one has more objective points; with ``keep_baseline_minimum`` a
-    baseline whose lowest coverage is below the spreadsheet's is passed over (the
-    spreadsheet keeps its own floor). The spreadsheet's plan is completed first: the
-    floor holds only when the model accepts that plan (a plan that breaks a rule of the
-    model, which a pin can make it do, gives no floor, as
-    :class:`planner.score.guarantees.Guarantees` says). Each completion gets at most
-    ``time_left()`` seconds; a plan whose completion runs out of time is still a
-    fallback, without values (its floor is then kept: the baseline's own rules keep it
-    valid).
-    """
-    s = ctx.scenario
+def plan_start(ctx: ModelContext) -> Baselines:
+    """Plan both baselines from the model's options and distances."""
     # The model's options are the baselines' too, but a kind planned copy by copy has
     # one per copy: the baselines take the kind's (the ledger picks the copy).
     by_line: dict[str, list[Option]] = defaultdict(list)
@@ -83,11 +70,38 @@ def baseline_start(
         if key not in seen:
             seen.add(key)
             by_line[option.line_id].append(replace(option, copy_id=None))
-    baselines = plan_baselines(s, by_line, ctx.distances)
+    return plan_baselines(ctx.scenario, by_line, ctx.distances)
+
+
+def baseline_start(
+    ctx: ModelContext,
+    terms: list[GoalTerm],
+    baselines: Baselines,
+    control: SolveControl,
+) -> BaselineStart:
+    """Complete the better baseline into a solution of the model: the fallback.
+
+    The better one has more objective points; with ``keep_baseline_minimum`` a
+    baseline whose lowest coverage is below the spreadsheet's is passed over (the
+    spreadsheet keeps its own floor). Both plans are completed, the spreadsheet's
+    first: the floor holds only when the model accepts that plan (a plan that breaks a
+    rule of the model, which a pin can make it do, gives no floor, as
+    :class:`planner.score.guarantees.Guarantees` says). Each completion gets at most
+    the time left (and at most :data:`~planner.solver.search.COMPLETE_SECONDS`) and
+    ends on the solve's stop; a plan whose completion did not finish is still a
+    fallback, without values (its floor is then kept: the baseline's own rules keep it
+    valid).
+    """
+    s = ctx.scenario
     completed: dict[str, list[int] | None] = {}
     for name in sorted(BASELINE_NAMES, key=lambda name: name != "spreadsheet"):
+        plan = baselines.plans[name]
         try:
-            completed[name] = _completed(ctx, terms, baselines.plans[name], time_left())
+            _done, completed[name] = run_bounded(
+                lambda plan=plan: _completed(ctx, terms, plan, control.remaining()),  # type: ignore[misc]
+                control,
+                f"{name}-completion",
+            )
         except BreaksARule:
             continue
     floor = None
@@ -177,7 +191,8 @@ def stage_key(ctx: ModelContext, terms: list[GoalTerm], values: list[int]) -> tu
     if objective.fairness_mode == "leximin":
         # The committees' coverages from the lowest up, compared one after another.
         key.extend(sorted(v.coverage_bp(values, ctx) for v in services(ctx)))
-    elif objective.fairness_first and z is not None:
+    # As plan_stages: a fairness stage runs only when its goal has a weight.
+    elif objective.fairness_first and objective.fairness > 0 and z is not None:
         key.append(values[z.index])
     for level in ("primary", "secondary"):
         key.append(sum(t.model_points(values) for t in terms if t.level == level))

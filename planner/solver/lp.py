@@ -162,6 +162,8 @@ def _run(
 
     if control is None:
         return call()
+    if control.stopped:
+        return None
     outcome: list[result_pb2.SolveResultProto | BaseException] = []
 
     def work() -> None:

@@ -8,6 +8,7 @@ validator.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from ortools.sat.python import cp_model
 from planner import SolveParams, SolveStatus, StopReason, solve
 from planner.params import relative_gap
 from planner.scenario import Scenario
-from planner.solver import entry
+from planner.solver import entry, fallback
 from planner.solver.search import BreaksARule
 from planner.solver.stages import StageRun
 from planner.validate import check_plan
@@ -187,11 +188,11 @@ def test_a_fallback_that_beats_the_plan_found_gets_its_own_gap(
 def test_a_baseline_that_cannot_be_completed_in_time_is_still_returned(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """When the baseline's plan cannot be completed into the model's values in time and
+    """When the baselines' plans cannot be completed into the model's values in time and
     the search finds nothing, the baseline's plan itself comes back (it keeps every
     rule), without a score or terms, ``feasible`` at the time limit."""
     _patch_stage(monkeypatch, lambda run, stage: StageRun(cp_model.UNKNOWN))
-    monkeypatch.setattr(entry, "baseline_solution", lambda ctx, terms, x, limit: None)
+    monkeypatch.setattr(fallback, "complete_checked", lambda ctx, x, terms, limit: None)
     scenario = _two_stages()
     r = solve(scenario, PARAMS)
     _valid(scenario, r)
@@ -199,7 +200,7 @@ def test_a_baseline_that_cannot_be_completed_in_time_is_still_returned(
     assert r.stop_reason == StopReason.TIME_LIMIT
     assert r.objective is None and r.terms == () and r.baseline_objective is None
     assert r.baseline_plan is not None and r.plan == r.baseline_plan
-    assert r.message.startswith("the spreadsheet baseline's plan")
+    assert re.match(r"the (spreadsheet|greedy) baseline's plan", r.message)
 
 
 def test_a_baseline_the_model_refuses_is_no_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -210,7 +211,7 @@ def test_a_baseline_the_model_refuses_is_no_fallback(monkeypatch: pytest.MonkeyP
         raise BreaksARule
 
     _patch_stage(monkeypatch, lambda run, stage: StageRun(cp_model.UNKNOWN))
-    monkeypatch.setattr(entry, "baseline_solution", refused)
+    monkeypatch.setattr(fallback, "complete_checked", refused)
     r = solve(_two_stages(), PARAMS)
     assert r.status == SolveStatus.NO_SOLUTION and r.plan is None
     assert r.baseline_plan is None
@@ -269,7 +270,7 @@ def test_a_slow_baseline_gives_up_at_the_limit(monkeypatch: pytest.MonkeyPatch) 
     """A baseline that would take 30 s under a 1 s limit gives up at the limit: no plan,
     within the limit plus a second."""
     scenario = _two_stages()
-    monkeypatch.setattr(entry, "baseline_choice", _slow(30, lambda: None))
+    monkeypatch.setattr(entry, "plan_start", _slow(30, lambda: None))
     began = time.perf_counter()
     r = solve(scenario, SolveParams(time_limit=1, workers=1))
     assert time.perf_counter() - began < 2
@@ -291,3 +292,33 @@ def test_a_stop_while_building_ends_the_solve_without_a_plan(
     assert r.status == SolveStatus.NO_SOLUTION
     assert r.stop_reason == StopReason.STOPPED
     assert r.message.startswith("the search was stopped after ")
+
+
+def test_fairness_first_without_a_fairness_weight_keeps_the_proven_plan() -> None:
+    """``fairness_first`` with a fairness weight of 0 plans no fairness stage, so plans
+    are not ranked by the fairness level either (no stage sets it): the proven optimum
+    is returned as ``optimal``, not swapped for a baseline's plan."""
+    d = base_data(weeks=2, committees=2)
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
+    d["demand"] = [ask("C1", "performance", 1), ask("C2", "performance", 1)]
+    d["objective"] = only(coverage=1, travel=10, fairness_first=True)
+    r = solve_valid(build(d))
+    assert r.status == SolveStatus.OPTIMAL and r.stop_reason == StopReason.PROVEN
+    assert r.message == "proven optimal"
+
+
+def test_a_stop_while_a_baseline_is_completed_keeps_its_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A completion of the baselines that would run past the stop ends on the stop, and
+    the baseline's plan is still returned (the search, stopped, found nothing)."""
+    stop = threading.Event()
+    monkeypatch.setattr(fallback, "complete_checked", _slow(30, lambda: None))
+    threading.Timer(0.5, stop.set).start()
+    scenario = _two_stages()
+    began = time.perf_counter()
+    r = solve(scenario, SolveParams(time_limit=60, workers=1), stop=stop)
+    assert time.perf_counter() - began < 3
+    _valid(scenario, r)
+    assert r.status == SolveStatus.FEASIBLE and r.stop_reason == StopReason.STOPPED
+    assert r.objective is None and r.plan == r.baseline_plan

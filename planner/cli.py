@@ -400,6 +400,12 @@ def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:
         f"Gini {gains['gini']:+.3f}, travel {gains['travel_km']:+,.1f} km",
         markup=False,
     )
+    below = report["below_baseline"]
+    out.print(
+        f"below their baseline coverage: {below['num_committees']} committees "
+        f"({below['num_residents']:,} residents)",
+        markup=False,
+    )
     if result.message:
         out.print(result.message, markup=False, highlight=False)
 

@@ -7,7 +7,7 @@ asked for nothing at coverage 1.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 def jain_index(values: Sequence[float]) -> float:
@@ -49,4 +49,24 @@ def lorenz(values: Sequence[float]) -> list[tuple[float, float]]:
     return points
 
 
-__all__: Sequence[str] = ["gini", "jain_index", "lorenz"]
+def below_baseline(
+    coverage: Mapping[str, float], baseline: Mapping[str, float], tolerance: float = 1e-9
+) -> list[str]:
+    """Return the recipients whose coverage is below their coverage in the baseline.
+
+    Parameters
+    ----------
+    coverage, baseline
+        Each recipient's coverage in the plan and in the baseline's plan, by id.
+    tolerance
+        Differences this small are rounding, not a loss.
+
+    Returns
+    -------
+    list of str
+        The ids, in the order of ``coverage``.
+    """
+    return [k for k, x in coverage.items() if x < baseline.get(k, 0.0) - tolerance]
+
+
+__all__: Sequence[str] = ["below_baseline", "gini", "jain_index", "lorenz"]

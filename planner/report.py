@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.baseline import Baselines, plan_baselines
+from planner.fairness import below_baseline
 from planner.kpis import Kpis, compute_kpis
 from planner.params import SolveParams
 from planner.plan import Plan
@@ -113,8 +114,10 @@ def solve_report(
         (:meth:`planner.kpis.Kpis.to_dict`), the objective's named ``terms``, the
         model and search ``stats``, the spreadsheet baseline's KPIs under ``baseline``,
         both baselines' KPIs and points under ``baselines`` (:func:`baselines_report`),
-        under ``gains`` what the plan gains over the better of them (:func:`gains_over`)
-        and the ``run`` settings (empty when not given); JSON-serialisable.
+        under ``gains`` what the plan gains over the better of them (:func:`gains_over`),
+        the committees below their coverage in the spreadsheet baseline's plan under
+        ``below_baseline`` (:func:`below_baseline_summary`) and the ``run`` settings
+        (empty when not given); JSON-serialisable.
 
     Raises
     ------
@@ -129,6 +132,9 @@ def solve_report(
     both = baselines_report(scenario, baselines)
     plan_kpis = kpis.to_dict()
     spreadsheet = {k: v for k, v in both["spreadsheet"].items() if k not in ("objective", "terms")}
+    spreadsheet_kpis = baseline_kpis or compute_kpis(
+        scenario, baselines.plans["spreadsheet"], reasons=False
+    )
     return {
         "scenario": scenario.name,
         "status": result.status.value,
@@ -145,6 +151,7 @@ def solve_report(
         "baseline": baseline_kpis.to_dict() if baseline_kpis is not None else spreadsheet,
         "baselines": both,
         "gains": gains_over(scenario, result.plan, plan_kpis, both),
+        "below_baseline": below_baseline_summary(scenario, kpis, spreadsheet_kpis),
         "run": dict(run or {}),
     }
 
@@ -190,3 +197,26 @@ def _version(distribution: str) -> str | None:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return None
+
+
+def below_baseline_summary(scenario: Scenario, kpis: Kpis, baseline_kpis: Kpis) -> dict[str, Any]:
+    """The committees whose coverage is below their coverage in the baseline's plan.
+
+    Returns
+    -------
+    dict
+        ``num_committees``, ``num_residents`` (their population) and ``committees``
+        (their ids, in scenario order).
+    """
+    ids = below_baseline(_coverages(kpis), _coverages(baseline_kpis))
+    population = {c.id: c.population for c in scenario.committees}
+    return {
+        "num_committees": len(ids),
+        "num_residents": sum(population.get(c, 0) for c in ids),
+        "committees": ids,
+    }
+
+
+def _coverages(kpis: Kpis) -> dict[str, float]:
+    frame = kpis.by_committee
+    return {str(k): float(v) for k, v in zip(frame["committee_id"], frame["coverage"], strict=True)}

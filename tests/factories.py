@@ -187,9 +187,9 @@ def assert_scored(scenario: Scenario, result: Result) -> None:
     assert guarantee_problems(scenario, result.plan) == []
 
 
-def only(**weights: float) -> dict[str, Any]:
-    """An objective with every weight 0 except those given (fairness_first and the
-    baseline floor off)."""
+def only(**weights: float | str) -> dict[str, Any]:
+    """An objective with every weight 0 except those given (fairness_first, the
+    baseline floor and the baseline guarantee off)."""
     base: dict[str, Any] = {
         "coverage": 0,
         "fairness": 0,
@@ -201,6 +201,7 @@ def only(**weights: float) -> dict[str, Any]:
         "fixtures": 0,
         "fairness_first": False,
         "keep_baseline_minimum": False,
+        "keep_baseline_coverage": False,
     }
     base.update(weights)
     return base

@@ -218,6 +218,20 @@ def test_kpis_json_has_solve_figures_kpis_and_baseline(kpis_json: dict[str, Any]
     assert set(kpis_json["run"]) >= {"input_sha256", "seed", "workers", "time_limit"}
 
 
+def test_summary_and_kpis_json_count_committees_below_their_baseline(
+    solved: tuple[subprocess.CompletedProcess[str], Path], kpis_json: dict[str, Any]
+) -> None:
+    """kpis.json counts the committees (and residents) below their baseline coverage,
+    and the printed summary gives the same counts."""
+    below = kpis_json["below_baseline"]
+    assert below["num_committees"] == len(below["committees"])
+    line = (
+        f"below their baseline coverage: {below['num_committees']} committees "
+        f"({below['num_residents']:,} residents)"
+    )
+    assert says(solved[0].stdout, line), solved[0].stdout
+
+
 def test_kpis_json_reports_both_baselines_and_the_gains_over_the_better(
     kpis_json: dict[str, Any],
 ) -> None:

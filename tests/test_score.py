@@ -143,6 +143,7 @@ def test_guarantee_keeps_the_baseline_minimum() -> None:
     d = base_data(weeks=4)
     d["resources"] = {"book_sets": [book_set("B1", copies=2, stay_weeks=2)]}
     d["demand"] = [ask("C1", "book_set", 1), ask("C2", "book_set", 1)]
+    d["objective"] = {"keep_baseline_coverage": False}
     s = build(d)
     assert s.objective.keep_baseline_minimum
     baseline = plan_baseline(s)
@@ -150,8 +151,26 @@ def test_guarantee_keeps_the_baseline_minimum() -> None:
     assert meets_guarantees(s, baseline)
     (problem,) = guarantee_problems(s, [])
     assert problem.startswith("keep_baseline_minimum")
-    d["objective"] = {"keep_baseline_minimum": False}
+    d["objective"] = {"keep_baseline_minimum": False, "keep_baseline_coverage": False}
     assert guarantee_problems(build(d), []) == []
+
+
+def test_guarantee_keeps_each_committee_at_its_baseline_coverage() -> None:
+    """With keep_baseline_coverage (the default) a plan that serves C1 but not C2 breaks
+    the guarantee for C2 only; the baseline's own plan meets it."""
+    from planner.baseline import plan_baseline
+
+    d = base_data(weeks=4)
+    d["resources"] = {"book_sets": [book_set("B1", copies=2, stay_weeks=2)]}
+    d["demand"] = [ask("C1", "book_set", 1), ask("C2", "book_set", 1)]
+    d["objective"] = {"keep_baseline_minimum": False}
+    s = build(d)
+    baseline = plan_baseline(s)
+    assert meets_guarantees(s, baseline)
+    only_c1 = [x for x in baseline if x.committee_id == "C1"]
+    assert len(only_c1) == 1
+    (problem,) = guarantee_problems(s, only_c1)
+    assert problem.startswith("keep_baseline_coverage: committee C2 has coverage 0.00 %")
 
 
 def test_fixture_bonus_counts_for_matching_deliveries_only() -> None:

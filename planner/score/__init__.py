@@ -65,10 +65,12 @@ def guarantee_problems(scenario: Scenario, plan: Plan | Iterable[Delivery]) -> l
 
     The guarantees are the constraints the solve adds to the hard rules, so a plan the
     solver may return both keeps every hard rule and meets these. This is the one place
-    that restates them; it mirrors the model (``planner.solver.entry``). Today there is
-    one: with ``objective.keep_baseline_minimum``, the lowest committee coverage (over
-    lines some option can serve, in whole basis points) is at least the spreadsheet
-    baseline's.
+    that restates them; it mirrors the model (``planner.solver.entry``). With
+    ``objective.keep_baseline_minimum``, the lowest committee coverage (over lines some
+    option can serve, in whole basis points) is at least the spreadsheet baseline's;
+    with ``objective.keep_baseline_coverage``, each committee's coverage (over the same
+    lines) is at least its own in the baseline's plan. (The levels of the leximin
+    rounds depend on the search and are not restated here.)
 
     Parameters
     ----------

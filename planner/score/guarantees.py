@@ -18,9 +18,12 @@ from planner.validate import check_plan
 class Guarantees:
     """The guarantees of one scenario's objective.
 
-    Today there is one: with ``objective.keep_baseline_minimum``, the lowest committee
-    coverage (over lines some option can serve, in whole basis points, as
-    :meth:`Scorer.min_coverage_bp` counts it) is at least the spreadsheet baseline's.
+    With ``objective.keep_baseline_minimum``, the lowest committee coverage (over lines
+    some option can serve, in whole basis points, as :meth:`Scorer.min_coverage_bp`
+    counts it) is at least the spreadsheet baseline's. With
+    ``objective.keep_baseline_coverage``, each committee's coverage (over the same
+    lines, as :meth:`Scorer.served_bp` counts it) is at least its own in the baseline's
+    plan. The levels of the leximin rounds depend on the search and are not restated.
 
     Parameters
     ----------
@@ -32,37 +35,73 @@ class Guarantees:
         self.scorer = scorer
 
     @cached_property
+    def baseline_plan(self) -> Plan | None:
+        """The spreadsheet baseline's plan when the model accepts it, else None.
+
+        The model keeps the baseline's floors only as long as the baseline's plan is a
+        solution of the model, i.e. keeps every hard rule but the pins (the model
+        completes it without its pins). A baseline plan that breaks a rule is a bug of
+        the baseline; the model then keeps no floor, and neither does this.
+        """
+        s = self.scorer.scenario
+        baseline = plan_baseline(s)
+        if any(v.rule != "pinned" for v in check_plan(s, baseline)):
+            return None
+        return baseline
+
+    @cached_property
     def baseline_floor(self) -> int | None:
         """The lowest committee coverage every plan keeps, in basis points, or None.
 
         Mirrors the model: with ``objective.keep_baseline_minimum``, the fairness level
-        stays at least at the spreadsheet baseline's, as long as the baseline's plan is
-        a solution of the model, i.e. keeps every hard rule but the pins (the model
-        completes it without its pins). A baseline plan that breaks a rule is a bug of
-        the baseline; the model then keeps no floor, and neither does this.
+        stays at least at the spreadsheet baseline's (see :attr:`baseline_plan`).
         """
         scorer = self.scorer
-        s = scorer.scenario
-        if not s.objective.keep_baseline_minimum or not scorer.request_bp:
+        if not scorer.scenario.objective.keep_baseline_minimum or not scorer.request_bp:
             return None
-        baseline = plan_baseline(s)
-        if any(v.rule != "pinned" for v in check_plan(s, baseline)):
+        baseline = self.baseline_plan
+        return None if baseline is None else scorer.min_coverage_bp(baseline)
+
+    @cached_property
+    def baseline_served(self) -> dict[str, int] | None:
+        """What the baseline's plan serves of each committee, or None.
+
+        Mirrors the model (``planner.solver.objective.keep_served``): with
+        ``objective.keep_baseline_coverage``, each committee's Σ priority × deliveries
+        over its attainable lines stays at least at the spreadsheet baseline's (see
+        :attr:`baseline_plan`).
+        """
+        if not self.scorer.scenario.objective.keep_baseline_coverage:
             return None
-        return scorer.min_coverage_bp(baseline)
+        baseline = self.baseline_plan
+        return None if baseline is None else dict(self.scorer.served_bp(baseline))
 
     def problems(self, plan: Plan | Iterable[Delivery]) -> list[str]:
         """Every guarantee the plan breaks, in words; empty when it meets them all."""
+        scorer = self.scorer
+        deliveries = list(plan)
+        problems = []
         floor = self.baseline_floor
-        if floor is None:
-            return []
-        level = self.scorer.min_coverage_bp(list(plan))
-        assert level is not None  # a floor exists only when some line is attainable
-        if level >= floor:
-            return []
-        return [
-            f"keep_baseline_minimum: the lowest committee coverage is {level / 100:.2f} %, "
-            f"below the spreadsheet baseline's {floor / 100:.2f} %"
-        ]
+        if floor is not None:
+            level = scorer.min_coverage_bp(deliveries)
+            assert level is not None  # a floor exists only when some line is attainable
+            if level < floor:
+                problems.append(
+                    f"keep_baseline_minimum: the lowest committee coverage is "
+                    f"{level / 100:.2f} %, below the spreadsheet baseline's {floor / 100:.2f} %"
+                )
+        base = self.baseline_served
+        if base is not None:
+            served = scorer.served_bp(deliveries)
+            for committee_id, request in scorer.request_bp.items():
+                floor_c = base.get(committee_id, 0)
+                if request > 0 and served[committee_id] < floor_c:
+                    problems.append(
+                        f"keep_baseline_coverage: committee {committee_id} has coverage "
+                        f"{served[committee_id] / request / 100:.2f} %, below its "
+                        f"{floor_c / request / 100:.2f} % in the spreadsheet baseline's plan"
+                    )
+        return problems
 
 
 __all__ = ["Guarantees"]

@@ -104,8 +104,10 @@ class PlanScore:
     stages
         The value of each solve stage the scenario's objective has, in stage order, in
         the stage's units as ``Result.stages`` reports them: ``fairness`` (only with
-        ``fairness_first`` and a ``fairness`` weight; percent of minimum coverage),
-        ``primary`` and ``secondary`` (model points).
+        ``fairness_first``, a ``fairness`` weight and ``fairness_mode: weighted``;
+        percent of minimum coverage) or ``leximin`` (only with ``fairness_mode:
+        leximin``; the lowest coverage in percent, which is the first round's level
+        when the rounds are proven), ``primary`` and ``secondary`` (model points).
     """
 
     terms: tuple[TermScore, ...]
@@ -193,7 +195,11 @@ class Scorer:
             )
         objective = self.scenario.objective
         stages: dict[str, float] = {}
-        if objective.fairness_first and min_bp is not None and objective.fairness > 0:
+        if objective.fairness_mode == "leximin":
+            # The leximin rounds report their first level: the lowest coverage.
+            if self.request_bp and min_bp is not None:
+                stages["leximin"] = min_bp / (BASIS / 100)
+        elif objective.fairness_first and min_bp is not None and objective.fairness > 0:
             stages["fairness"] = min_bp / (BASIS / 100)
         for level in ("primary", "secondary"):
             stages[level] = sum(t.units for t in terms if t.level == level) / SCALE

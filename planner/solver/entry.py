@@ -21,7 +21,9 @@ from planner.solver.context import SCALE, GoalTerm
 from planner.solver.control import SolveControl
 from planner.solver.extract import extract_plan
 from planner.solver.fallback import BaselineStart, baseline_start, plan_start, stage_key
+from planner.solver.leximin import leximin_stage
 from planner.solver.model import BuiltModel, build_model
+from planner.solver.objective import keep_served
 from planner.solver.search import complete, hint
 from planner.solver.stages import StageRun, plan_stages, run_stage
 
@@ -135,6 +137,11 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     ):
         # No committee falls below the spreadsheet baseline's worst-served committee.
         ctx.model.add(ctx.fairness_var >= baseline.floor)
+    if scenario.objective.keep_baseline_coverage and baseline is not None:
+        # No committee falls below its own coverage in the spreadsheet baseline's plan
+        # (its floors are empty when the model refuses that plan); the fallback meets
+        # this, so the model stays feasible.
+        keep_served(ctx, baseline.served)
     search = _run_stages(built, control, baseline.values if baseline else None)
     if search.failed == cp_model.INFEASIBLE:
         message = conflicting_pins(built, control)
@@ -167,6 +174,12 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
     ctx, terms = built.ctx, built.terms
     stages = plan_stages(ctx, terms)
     search = _Search(values=baseline)
+    if ctx.scenario.objective.fairness_mode == "leximin":
+        report, values, proven = leximin_stage(built, control, search.values)
+        search.reports.append(report)
+        search.values = values or search.values
+        search.all_optimal &= proven
+        search.all_proven &= proven
     for k, stage in enumerate(stages):
         if control.should_end():
             search.all_optimal = search.all_proven = False
@@ -272,8 +285,10 @@ def _result(
     bound = _bound(built, search)
     weights = ctx.scenario.objective
     # Only a fairness stage that was planned (see plan_stages) and did not end counts
-    # against the status: with no line any option can serve there is none to run.
-    fairness_stage = weights.fairness_first and weights.fairness > 0
+    # against the status: with no line any option can serve there is none to run. The
+    # leximin rounds take its place (their proof is in search.all_optimal).
+    weighted = weights.fairness_mode == "weighted"
+    fairness_stage = weighted and weights.fairness_first and weights.fairness > 0
     all_done = search.all_optimal and bound is not None
     if fairness_stage and ctx.fairness_var is not None and "fairness" not in search.bounds:
         all_done = False

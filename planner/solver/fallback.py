@@ -3,13 +3,15 @@
 Both baselines (:mod:`planner.baseline`) are planned; the one with more objective
 points that keeps the floor is completed into a solution of the model and becomes the
 fallback. The floor (``keep_baseline_minimum``) is the spreadsheet baseline's lowest
-committee coverage, as the model counts it.
+committee coverage, as the model counts it; the guarantee (``keep_baseline_coverage``)
+keeps each committee at what the spreadsheet baseline serves it, and a baseline that
+does not meet the floor or the guarantee is not the fallback.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from planner.baseline import BASELINE_NAMES, Baselines, plan_baselines
 from planner.options import Option
@@ -17,7 +19,7 @@ from planner.plan import Plan
 from planner.solver.bounded import run_bounded
 from planner.solver.context import GoalTerm, ModelContext
 from planner.solver.control import SolveControl
-from planner.solver.objective import BASIS
+from planner.solver.objective import BASIS, services
 from planner.solver.search import BreaksARule, complete_checked
 
 
@@ -40,12 +42,18 @@ class BaselineStart:
     floor
         The spreadsheet baseline's lowest committee coverage in basis points, as the
         model's fairness level counts it; None without committees to count.
+    served
+        What the spreadsheet baseline serves of each committee, in the units of
+        :class:`~planner.solver.objective.Service` (Σ priority in hundredths × BASIS
+        over the lines some option can serve): the floors of
+        ``keep_baseline_coverage``; empty when the model refuses the spreadsheet's plan.
     """
 
     values: list[int] | None
     plan: Plan | None
     name: str
     floor: int | None
+    served: dict[str, int] = field(default_factory=dict)
 
 
 def plan_start(ctx: ModelContext) -> Baselines:
@@ -97,15 +105,36 @@ def baseline_start(
         except BreaksARule:
             continue
     floor = None
+    served: dict[str, int] = {}
     if "spreadsheet" in completed:
+        # The floor and the guarantee's floors hold only when the model accepts the
+        # spreadsheet's plan: a plan no solution meets is no promise the model can keep.
         floor = model_floor(ctx, baselines.plans["spreadsheet"])
+        served = model_served(ctx, baselines.plans["spreadsheet"])
     keep = s.objective.keep_baseline_minimum and ctx.fairness_var is not None
     for name in sorted(completed, key=lambda name: name != baselines.best):
         plan = baselines.plans[name]
         if keep and floor is not None and (model_floor(ctx, plan) or 0) < floor:
             continue
-        return BaselineStart(completed[name], plan, name, floor)
-    return BaselineStart(None, None, "spreadsheet", floor)
+        if s.objective.keep_baseline_coverage:
+            # The fallback must keep every committee at its spreadsheet coverage too.
+            mine = model_served(ctx, plan)
+            if any(mine.get(c, 0) < x for c, x in served.items()):
+                continue
+        return BaselineStart(completed[name], plan, name, floor, served)
+    return BaselineStart(None, None, "spreadsheet", floor, served)
+
+
+def model_served(ctx: ModelContext, plan: Plan) -> dict[str, int]:
+    """What a plan serves of each committee, as :class:`Service` counts it."""
+    s = ctx.scenario
+    served: dict[str, int] = defaultdict(int)
+    for d in plan:
+        line = s.demand_by_id.get(d.demand_id)
+        if line is None or not ctx.by_line.get(line.id):
+            continue
+        served[line.committee] += round(line.demand.priority * 100) * BASIS
+    return dict(served)
 
 
 def model_floor(ctx: ModelContext, plan: Plan) -> int | None:
@@ -159,8 +188,11 @@ def stage_key(ctx: ModelContext, terms: list[GoalTerm], values: list[int]) -> tu
     key: list[float] = []
     z = ctx.fairness_var
     objective = ctx.scenario.objective
+    if objective.fairness_mode == "leximin":
+        # The committees' coverages from the lowest up, compared one after another.
+        key.extend(sorted(v.coverage_bp(values, ctx) for v in services(ctx)))
     # As plan_stages: a fairness stage runs only when its goal has a weight.
-    if objective.fairness_first and objective.fairness > 0 and z is not None:
+    elif objective.fairness_first and objective.fairness > 0 and z is not None:
         key.append(values[z.index])
     for level in ("primary", "secondary"):
         key.append(sum(t.model_points(values) for t in terms if t.level == level))

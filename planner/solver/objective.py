@@ -8,7 +8,8 @@ switches a goal off (its term is empty).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -49,15 +50,48 @@ def coverage(ctx: ModelContext) -> GoalTerm:
     return term
 
 
-def committee_service(ctx: ModelContext) -> list[tuple[str, int, cp_model.LinearExpr]]:
-    """Each committee's attainable request and what the plan serves of it.
+@dataclass(frozen=True)
+class Service:
+    """What one committee asks for and which options serve it, in model units.
 
-    Returns ``(committee id, request, served)`` where ``request`` is Σ priority ×
-    count over the committee's lines that some option can serve (priorities in
-    hundredths) and ``served`` the matching Σ priority × deliveries times BASIS, so
-    that ``served / request`` is the committee's coverage in basis points. Lines no
-    option can serve are left out (they would pin the minimum at 0 and make the goals
-    inert); they are reported as unmet with their reason instead.
+    Attributes
+    ----------
+    committee_id
+        The committee.
+    request
+        Σ priority × count over its lines that some option can serve (priorities in
+        hundredths).
+    options, coeffs
+        The options of those lines and what each adds to ``served``: the line's
+        priority (in hundredths) times BASIS, so that ``served / request`` is the
+        committee's coverage in basis points.
+    """
+
+    committee_id: str
+    request: int
+    options: list[int]
+    coeffs: list[int]
+
+    def served(self, ctx: ModelContext) -> cp_model.LinearExpr:
+        """What the plan serves, as an expression of the option variables."""
+        return cp_model.LinearExpr.weighted_sum([ctx.x[i] for i in self.options], self.coeffs)
+
+    def served_in(self, values: list[int], ctx: ModelContext) -> int:
+        """What a solution (one value per model variable) serves."""
+        pairs = zip(self.options, self.coeffs, strict=True)
+        return sum(c * values[ctx.x[i].index] for i, c in pairs)
+
+    def coverage_bp(self, values: list[int], ctx: ModelContext) -> int:
+        """The committee's coverage in a solution, in whole basis points (rounded down)."""
+        return self.served_in(values, ctx) // self.request
+
+
+def services(ctx: ModelContext) -> list[Service]:
+    """Each committee's attainable request and the options that serve it.
+
+    Lines no option can serve are left out (they would pin the minimum at 0 and make
+    the fairness goals inert); they are reported as unmet with their reason instead.
+    Committees with no such line are left out too.
     """
     s = ctx.scenario
     prio = {line.id: round(line.demand.priority * 100) for line in s.demand_lines}
@@ -68,12 +102,36 @@ def committee_service(ctx: ModelContext) -> list[tuple[str, int, cp_model.Linear
     out = []
     for committee_id, line_ids in lines_of.items():
         request = sum(prio[lid] * s.demand_by_id[lid].demand.count for lid in line_ids)
-        served = cp_model.LinearExpr.weighted_sum(
-            [ctx.x[i] for lid in line_ids for i in ctx.by_line[lid]],
-            [prio[lid] * BASIS for lid in line_ids for _ in ctx.by_line[lid]],
-        )
-        out.append((committee_id, request, served))
+        options = [i for lid in line_ids for i in ctx.by_line[lid]]
+        coeffs = [prio[lid] * BASIS for lid in line_ids for _ in ctx.by_line[lid]]
+        out.append(Service(committee_id, request, options, coeffs))
     return out
+
+
+def committee_service(ctx: ModelContext) -> list[tuple[str, int, cp_model.LinearExpr]]:
+    """Each committee's attainable request and what the plan serves of it.
+
+    Returns ``(committee id, request, served)`` for each :class:`Service` of
+    :func:`services`, ``served`` as an expression, so that ``served / request`` is
+    the committee's coverage in basis points.
+    """
+    return [(v.committee_id, v.request, v.served(ctx)) for v in services(ctx)]
+
+
+def keep_served(ctx: ModelContext, served: Mapping[str, int]) -> int:
+    """Keep what each committee is served at least at ``served`` (Service units).
+
+    Used with the spreadsheet baseline's plan (``objective.keep_baseline_coverage``):
+    a plan that meets every added constraint is known (the fallback of the solve), so
+    they never make the model infeasible. Returns the number of constraints added.
+    """
+    added = 0
+    for v in services(ctx):
+        floor = served.get(v.committee_id, 0)
+        if floor > 0:
+            ctx.model.add(v.served(ctx) >= floor)
+            added += 1
+    return added
 
 
 def fairness_level(ctx: ModelContext) -> cp_model.IntVar | None:

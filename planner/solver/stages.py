@@ -57,7 +57,10 @@ def plan_stages(ctx: ModelContext, terms: list[GoalTerm]) -> list[Stage]:
     stages = []
     z = ctx.fairness_var
     objective = ctx.scenario.objective
-    if objective.fairness_first and z is not None and objective.fairness > 0:
+    # The leximin rounds (planner.solver.leximin) raise the lowest coverage first
+    # already, so they take the fairness stage's place.
+    weighted = objective.fairness_mode == "weighted"
+    if weighted and objective.fairness_first and z is not None and objective.fairness > 0:
         stages.append(Stage("fairness", z, BASIS / 100, FAIRNESS_STAGE_SHARE))
     for level, share in (("primary", PRIMARY_STAGE_SHARE), ("secondary", 1.0)):
         chosen = [t for t in terms if t.level == level and t.coeffs]

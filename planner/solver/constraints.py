@@ -31,11 +31,12 @@ def resource_capacity(ctx: ModelContext) -> None:
     A set copy planned on its own (a kind with a pin on one copy) is out at most once a
     week; together its copies keep the kind's ``copies``.
     """
-    units = ctx.scenario.resource_units
-    for (unit_id, _week), idx in ctx.by_unit_week.items():
-        capacity = units[unit_id].capacity if unit_id in units else 1
+    terms = ctx.week_terms("unit")
+    for key, idx in ctx.by_unit_week.items():
+        capacity = ctx.week_limit("unit", key[:-1])
         if len(idx) > capacity:
-            ctx.model.add(ctx.sum(idx) <= capacity)
+            ctx.model.add(cp_model.LinearExpr.sum(terms[key]) <= capacity)
+    units = ctx.scenario.resource_units
     for unit in units.values():
         if unit.season_max is not None:
             idx = [i for i, o in enumerate(ctx.options) if o.unit_id == unit.id]
@@ -45,19 +46,20 @@ def resource_capacity(ctx: ModelContext) -> None:
 
 def venue(ctx: ModelContext) -> None:
     """Shelf slots for book sets and board slots for exhibitions, every week."""
-    for (committee_id, product, _week), idx in ctx.stays.items():
-        v = ctx.scenario.committee_by_id[committee_id].venue
-        slots = v.shelf_slots if product == Product.BOOK_SET else v.board_slots
+    terms = ctx.week_terms("stay")
+    for key, idx in ctx.stays.items():
+        slots = ctx.week_limit("stay", key[:-1])
         if len(idx) > slots:
-            ctx.model.add(ctx.sum(idx) <= slots)
+            ctx.model.add(cp_model.LinearExpr.sum(terms[key]) <= slots)
 
 
 def events_per_week(ctx: ModelContext) -> None:
     """At most ``max_events_per_week`` events at a committee in any week."""
-    for (committee_id, _week), idx in ctx.events.items():
-        limit = ctx.scenario.committee_by_id[committee_id].max_events_per_week
+    terms = ctx.week_terms("event")
+    for key, idx in ctx.events.items():
+        limit = ctx.week_limit("event", key[:-1])
         if len(idx) > limit:
-            ctx.model.add(ctx.sum(idx) <= limit)
+            ctx.model.add(cp_model.LinearExpr.sum(terms[key]) <= limit)
 
 
 def van_moves(ctx: ModelContext) -> None:

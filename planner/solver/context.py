@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -13,6 +14,10 @@ from planner.scenario import EVENT_PRODUCTS, Product, Scenario
 
 #: Objective coefficients are points times this, rounded to integers.
 SCALE = 1000
+
+#: The week-row families whose options are summed by start (see ModelContext.week_terms),
+#: and whether a family's rows belong to one committee (the first part of their key).
+WEEK_FAMILIES = {"unit": False, "stay": True, "event": True}
 
 
 @dataclass
@@ -89,6 +94,14 @@ class ModelContext:
         self.events: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.stays: dict[tuple[str, Product, int], list[int]] = defaultdict(list)
         self.board_starts: dict[int, list[int]] = defaultdict(list)
+        # The same options by family key (a week row's key without its week), start
+        # week and duration, for week_terms.
+        self.starts: dict[str, dict[tuple[tuple[Hashable, ...], int, int], list[int]]] = {
+            family: defaultdict(list) for family in WEEK_FAMILIES
+        }
+        self._week_terms: dict[str, dict[tuple[Hashable, ...], list[cp_model.IntVar]]] = {}
+        # The options each sum of starts y stands for, by y's model index.
+        self.start_sums: dict[int, list[int]] = {}
         units = scenario.resource_units
         for i, o in enumerate(self.options):
             committee = self.committee_of_line[o.line_id]
@@ -96,6 +109,12 @@ class ModelContext:
             self.by_line[o.line_id].append(i)
             self.by_committee_unit[(committee, o.unit_id)].append(i)
             self.by_committee_unit_start[(committee, o.unit_id, o.first_week)].append(i)
+            span = (o.first_week, o.duration)
+            self.starts["unit"][((o.copy_id or o.unit_id,), *span)].append(i)
+            if product in EVENT_PRODUCTS:
+                self.starts["event"][((committee,), *span)].append(i)
+            else:
+                self.starts["stay"][((committee, product), *span)].append(i)
             for w in o.weeks:
                 self.by_unit_week[(o.copy_id or o.unit_id, w)].append(i)
                 if product in EVENT_PRODUCTS:
@@ -121,6 +140,57 @@ class ModelContext:
         for i, x in enumerate(self.x):
             blocks[x.index] = self.committee(i)
         return blocks
+
+    def week_terms(self, family: str) -> dict[tuple[Hashable, ...], list[cp_model.IntVar]]:
+        """Per week row of ``family``, variables whose sum is its options occupying the week.
+
+        Keyed like :attr:`by_unit_week` (``"unit"``), :attr:`stays` (``"stay"``) and
+        :attr:`events` (``"event"``). Each value sums to the sum of the row's option
+        variables, written smaller: the options of one family key, start week and
+        duration occupy the same weeks, so where they are several and last several
+        weeks their sum is one integer variable ``y = Σ x`` (one equality, each option
+        in one row) that stands in every week row they occupy. ``y`` ranges up to the
+        row's limit (:meth:`week_limit`), which its first week's row implies. A
+        substitution of a sum: no plan is gained or lost. Built once per family.
+        """
+        if family in self._week_terms:
+            return self._week_terms[family]
+        terms: dict[tuple[Hashable, ...], list[cp_model.IntVar]] = defaultdict(list)
+        for (key, first_week, duration), idx in self.starts[family].items():
+            # An option in d rows costs d nonzeros; with y it costs one, y's equality
+            # one more and y itself d: worth it where (d - 1)(n - 1) > 2.
+            if (duration - 1) * (len(idx) - 1) > 2:
+                # The tight range matters to CP-SAT: a y of range 0..1 is a Boolean,
+                # so capacity-1 rows stay at-most-one constraints it propagates well.
+                high = min(len(idx), self.week_limit(family, key))
+                name = "_".join(map(str, [family, *key, first_week, duration]))
+                y = self.model.new_int_var(0, high, name)
+                self.model.add(y == self.sum(idx))
+                self.start_sums[y.index] = idx
+                if WEEK_FAMILIES[family]:
+                    self.committee_of_var[y.index] = str(key[0])
+                parts = [y]
+            else:
+                parts = [self.x[i] for i in idx]
+            for week in range(first_week, first_week + duration):
+                terms[(*key, week)].extend(parts)
+        self._week_terms[family] = terms
+        return terms
+
+    def week_limit(self, family: str, key: Sequence[Hashable]) -> int:
+        """The most options of ``family`` a week row with ``key`` (its week left out) allows.
+
+        A unit's capacity (1 for a set copy planned on its own), a committee's shelf or
+        board slots, or its ``max_events_per_week``.
+        """
+        s = self.scenario
+        if family == "unit":
+            unit = s.resource_units.get(str(key[0]))
+            return unit.capacity if unit is not None else 1
+        c = s.committee_by_id[str(key[0])]
+        if family == "event":
+            return c.max_events_per_week
+        return c.venue.shelf_slots if key[1] == Product.BOOK_SET else c.venue.board_slots
 
     def sum(self, indexes: list[int]) -> cp_model.LinearExprT:
         """The sum of the option variables at ``indexes``."""

@@ -196,12 +196,13 @@ def spread(ctx: ModelContext) -> GoalTerm:
     weight = ctx.scenario.objective.spread
     if not weight:
         return term
+    terms = ctx.week_terms("event")
     for (committee_id, week), idx in ctx.events.items():
         if len(idx) < 2:
             continue
         excess = ctx.model.new_int_var(0, len(idx) - 1, f"excess_{committee_id}_{week}")
         ctx.committee_of_var[excess.index] = committee_id
-        ctx.model.add(excess >= ctx.sum(idx) - 1)
+        ctx.model.add(excess >= cp_model.LinearExpr.sum(terms[(committee_id, week)]) - 1)
         term.add(excess, -weight)
     return term
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 
 from planner.options import Option
 from planner.result import NeighbourhoodReport
@@ -35,6 +36,8 @@ def search_neighbourhoods(
     relaxation: Relaxation,
     bound: float,
     searched: list[NeighbourhoodReport],
+    reaches: Sequence[int] = NEIGHBOURHOOD_REACH,
+    start: tuple[list[int], int] | None = None,
 ) -> tuple[list[int], int] | None:
     """Search the neighbourhoods of the LP solution; return a plan and its objective.
 
@@ -44,8 +47,9 @@ def search_neighbourhoods(
     :func:`~planner.solver.portfolio.search_portfolio` searches from the previous
     neighbourhood's plan. A search stops as soon as its plan is within the gap of
     ``bound``, the proven bound of the whole model, and then no further neighbourhood
-    is searched. Each search is appended to ``searched``. Returns None when no
-    neighbourhood yields a plan in time.
+    is searched. Each search is appended to ``searched``. ``reaches`` are the
+    neighbourhoods to search (all by default); ``start`` a plan found before, to
+    start from and to beat. Returns None when no neighbourhood yields a plan in time.
     """
 
     used: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -57,8 +61,8 @@ def search_neighbourhoods(
         starts = used.get((o.line_id, o.unit_id), ())
         return any(abs(o.first_week - w) <= reach for w in starts)
 
-    best: tuple[list[int], int] | None = None
-    for n, reach in enumerate(NEIGHBOURHOOD_REACH):
+    best = start
+    for n, reach in enumerate(reaches):
         if control.stopped:
             break
         restricted = ctx.model.clone()
@@ -73,7 +77,7 @@ def search_neighbourhoods(
             hint(restricted, best[0])
         # The last neighbourhood may take most of the time only when there is a plan
         # to improve; otherwise the full model keeps most of it.
-        last = n == len(NEIGHBOURHOOD_REACH) - 1 and best is not None
+        last = n == len(reaches) - 1 and best is not None
         budget = (NEIGHBOURHOOD_SHARE if last else NEIGHBOURHOOD_FIRST_SHARE) * (
             deadline - time.perf_counter()
         )

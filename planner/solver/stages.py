@@ -13,7 +13,7 @@ from planner.result import NeighbourhoodReport
 from planner.solver.bounded import run_bounded
 from planner.solver.context import SCALE, GoalTerm, ModelContext
 from planner.solver.control import SolveControl
-from planner.solver.neighbourhood import search_neighbourhoods
+from planner.solver.neighbourhood import NEIGHBOURHOOD_REACH, search_neighbourhoods
 from planner.solver.objective import BASIS
 from planner.solver.progress import Reporter, proven_optimal, within_gap
 from planner.solver.relaxation import lagrangian_bound, relax
@@ -25,7 +25,7 @@ FAIRNESS_STAGE_SHARE = 0.3
 #: stage follows (a stage that proves its optimum early leaves the rest to the next).
 PRIMARY_STAGE_SHARE = 0.7
 #: Share of a stage's time the LP relaxation may use at most.
-RELAXATION_SHARE = 0.5
+RELAXATION_SHARE = 0.75
 #: Share of a stage's time left after the LP that the Lagrangian bound may use at most.
 LAGRANGIAN_SHARE = 0.3
 
@@ -109,13 +109,14 @@ def run_stage(
 ) -> StageRun:
     """Search one stage: bounds from the relaxation, its neighbourhood, the full model.
 
-    1. The LP relaxation (HiGHS) and the Lagrangian bound that prices the constraints
-       coupling committees at the LP's duals give a proven bound within seconds
+    1. The LP relaxation (HiGHS) gives a proven bound within seconds
        (:mod:`planner.solver.relaxation`).
     2. Single-worker CP-SAT searches, one per core, explore the options the LP
-       solution uses, then a wider neighbourhood of them
-       (:func:`~planner.solver.neighbourhood.search_neighbourhoods`); as soon as a
-       plan is within the gap of that bound the stage is done.
+       solution uses (:func:`~planner.solver.neighbourhood.search_neighbourhoods`);
+       a plan within the gap of the LP bound ends the stage. Otherwise the
+       Lagrangian bound, which prices the constraints coupling committees at the
+       LP's duals, may tighten the bound, and a wider neighbourhood is searched; as
+       soon as a plan is within the gap of the bound the stage is done.
     3. Otherwise the full model is searched for the rest of the budget, from that
        plan as a hint, and stops as soon as it is within the gap of the bound.
 
@@ -183,6 +184,22 @@ def _bound_and_neighbourhoods(
     run.lp_bound = bound / stage.scale
     run.lp_seconds = round(relaxation.seconds, 3)
     control.report(stage.name, None, bound / stage.scale)
+    # The LP's own neighbourhood first: when its plan is within the gap of the LP
+    # bound, the Lagrangian bound (seconds on the larger models) is not needed.
+    gap = control.params.relative_gap
+    found = search_neighbourhoods(
+        ctx,
+        control,
+        stage.name,
+        stage.scale,
+        deadline,
+        relaxation,
+        bound,
+        run.neighbourhoods,
+        reaches=NEIGHBOURHOOD_REACH[:1],
+    )
+    if found is not None and within_gap(found[1], bound, gap):
+        return bound, found
     took = time.perf_counter()
     share = LAGRANGIAN_SHARE * (deadline - took)
     _, lagrangian = run_bounded(
@@ -204,7 +221,18 @@ def _bound_and_neighbourhoods(
         if lagrangian < bound:
             bound = math.floor(lagrangian)
             control.report(stage.name, None, bound / stage.scale)
+    if found is not None and within_gap(found[1], bound, gap):
+        return bound, found
     found = search_neighbourhoods(
-        ctx, control, stage.name, stage.scale, deadline, relaxation, bound, run.neighbourhoods
+        ctx,
+        control,
+        stage.name,
+        stage.scale,
+        deadline,
+        relaxation,
+        bound,
+        run.neighbourhoods,
+        reaches=NEIGHBOURHOOD_REACH[1:],
+        start=found,
     )
     return bound, found

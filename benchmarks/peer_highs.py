@@ -2,8 +2,8 @@
 
 Run with ``python benchmarks/peer_highs.py`` from the repository root (``--weeks 13``
 for the 13-week reference only). For each reference scenario the model is built as
-:func:`planner.solve` builds it (hard rules, pins, goals, and the floor at the
-baseline's lowest committee coverage when ``keep_baseline_minimum`` is on), the
+:func:`planner.solve` builds it (hard rules, pins, goals, and the guarantees' floors
+from the spreadsheet baseline, as a solve adds them), the
 primary stage's objective is set, and the CP-SAT proto is translated row by row into a
 MathOpt MIP (every variable integer, every constraint kept: the run refuses to go on if
 the translation had to leave any out). HiGHS then solves it, first to a 0.5 % gap, then
@@ -23,8 +23,10 @@ from pathlib import Path
 from ortools.math_opt import parameters_pb2, result_pb2
 
 from planner import read_scenario
+from planner.params import SolveParams
 from planner.solver import lp
-from planner.solver.fallback import baseline_solution
+from planner.solver.control import SolveControl
+from planner.solver.fallback import add_guarantees, baseline_start, plan_start
 from planner.solver.model import build_model
 from planner.solver.relaxation import _ends, _rows
 from planner.solver.stages import plan_stages
@@ -44,10 +46,11 @@ def main() -> None:
         scenario = read_scenario(ROOT / "scenarios" / SCENARIOS[weeks])
         built = build_model(scenario)
         ctx = built.ctx
-        baseline = baseline_solution(ctx, built.terms)
-        keep = scenario.objective.keep_baseline_minimum
-        if baseline is not None and keep and ctx.fairness_var is not None:
-            ctx.model.add(ctx.fairness_var >= baseline[ctx.fairness_var.index])
+        # The same guarantees as a solve (the baseline's floors), from the same baselines.
+        control = SolveControl(SolveParams(time_limit=args.time_limit, workers=1))
+        start = baseline_start(ctx, built.terms, plan_start(ctx), control)
+        add_guarantees(ctx, start)
+        control.close()
         stage = next(s for s in plan_stages(ctx, built.terms) if s.name == "primary")
         ctx.model.maximize(stage.expr)
         proto = ctx.model.proto

@@ -20,10 +20,15 @@ from planner.solver.conflicts import conflicting_pins, unmatched_pins
 from planner.solver.context import SCALE, GoalTerm
 from planner.solver.control import SolveControl
 from planner.solver.extract import extract_plan
-from planner.solver.fallback import BaselineStart, baseline_start, plan_start, stage_key
+from planner.solver.fallback import (
+    BaselineStart,
+    add_guarantees,
+    baseline_start,
+    plan_start,
+    stage_key,
+)
 from planner.solver.leximin import leximin_stage
 from planner.solver.model import BuiltModel, build_model
-from planner.solver.objective import keep_served
 from planner.solver.search import complete, hint
 from planner.solver.stages import StageRun, plan_stages, run_stage
 
@@ -129,19 +134,8 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     # The better baseline's plan is the fallback should the search find nothing better
     # in time. It is not a hint: on the reference scenarios hints slowed the first stage.
     baseline = _baseline(built, control)
-    if (
-        baseline is not None
-        and baseline.floor is not None
-        and scenario.objective.keep_baseline_minimum
-        and ctx.fairness_var is not None
-    ):
-        # No committee falls below the spreadsheet baseline's worst-served committee.
-        ctx.model.add(ctx.fairness_var >= baseline.floor)
-    if scenario.objective.keep_baseline_coverage and baseline is not None:
-        # No committee falls below its own coverage in the spreadsheet baseline's plan
-        # (its floors are empty when the model refuses that plan); the fallback meets
-        # this, so the model stays feasible.
-        keep_served(ctx, baseline.served)
+    if baseline is not None:
+        add_guarantees(ctx, baseline)
     search = _run_stages(built, control, baseline.values if baseline else None)
     if search.failed == cp_model.INFEASIBLE:
         message = conflicting_pins(built, control)

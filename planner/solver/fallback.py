@@ -19,7 +19,7 @@ from planner.plan import Plan
 from planner.solver.bounded import run_bounded
 from planner.solver.context import GoalTerm, ModelContext
 from planner.solver.control import SolveControl
-from planner.solver.objective import BASIS, services
+from planner.solver.objective import BASIS, keep_served, services
 from planner.solver.search import BreaksARule, complete_checked
 
 
@@ -135,6 +135,26 @@ def model_served(ctx: ModelContext, plan: Plan) -> dict[str, int]:
             continue
         served[line.committee] += round(line.demand.priority * 100) * BASIS
     return dict(served)
+
+
+def add_guarantees(ctx: ModelContext, baseline: BaselineStart) -> None:
+    """Add the objective's guarantees to the model, from the spreadsheet baseline.
+
+    With ``keep_baseline_minimum`` no committee falls below the spreadsheet baseline's
+    worst-served committee; with ``keep_baseline_coverage`` no committee falls below
+    its own coverage in that plan (its floors are empty when the model refuses the
+    plan). The fallback meets both, so the model stays feasible.
+    :class:`planner.score.guarantees.Guarantees` states the same without the solver.
+    """
+    objective = ctx.scenario.objective
+    if (
+        baseline.floor is not None
+        and objective.keep_baseline_minimum
+        and ctx.fairness_var is not None
+    ):
+        ctx.model.add(ctx.fairness_var >= baseline.floor)
+    if objective.keep_baseline_coverage:
+        keep_served(ctx, baseline.served)
 
 
 def model_floor(ctx: ModelContext, plan: Plan) -> int | None:

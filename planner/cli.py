@@ -11,7 +11,6 @@ Ctrl-C abandoned the solve.
 from __future__ import annotations
 
 import json
-import math
 import os
 import signal
 import sys
@@ -25,14 +24,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from planner.baseline import plan_baseline
+from planner.cli_summary import print_committees, print_summary
 from planner.cli_support import no_traceback, report_reserve
 from planner.generate import generate as generate_scenario
 from planner.io import read_deliveries, read_scenario, scenario_schema, write_scenario
 from planner.io.output import OUTPUT_FILES, write_output_folder
-from planner.kpis import Kpis, compute_kpis
+from planner.kpis import compute_kpis
 from planner.network import Distances
 from planner.params import Progress as SolveProgress
 from planner.params import SolveParams
@@ -122,7 +121,9 @@ def solve(
     """Solve a scenario, print its KPIs beside the baseline, and write the outputs.
 
     Ctrl-C stops the search and keeps the best plan found so far (printed and
-    written like any other); a second Ctrl-C abandons the solve.
+    written like any other); a second Ctrl-C abandons the solve. (Longer than most
+    functions: every step from reading to writing and the exit code of each failure
+    sit in one place, in the order they happen.)
     """
     # The time limit counts from the start of the command: loading the solver,
     # reading, building, the baseline, the search, the report and the files. (Python's
@@ -182,8 +183,8 @@ def solve(
             for v in report["violations"]:
                 err.print(f"  {v}", markup=False, highlight=False)
             raise typer.Exit(EXIT_BROKEN_PLAN)
-        _print_summary(s, result, report)
-        _print_committees(plan_kpis)
+        print_summary(out, s, result, report)
+        print_committees(out, plan_kpis)
         if out_dir is not None:
             try:
                 write_output_folder(out_dir, s, result.plan, report, plan_kpis)
@@ -356,90 +357,6 @@ def _solve_with_progress(
         raise state["error"]
     result: Result = state["result"]
     return result
-
-
-def _print_summary(s: Scenario, result: Result, report: dict[str, Any]) -> None:
-    baselines = report["baselines"]
-    gap = "-" if result.gap is None else f"{100 * result.gap:.2f}%"
-    reason = f" ({result.stop_reason.value})" if result.stop_reason is not None else ""
-    table = Table(title=f"{s.name}: {result.status.value}{reason}, gap {gap}")
-    table.add_column("KPI")
-    table.add_column("optimised", justify="right")
-    for name in baselines:
-        table.add_column(f"{name} baseline", justify="right")
-    rows = [
-        ("coverage (population-weighted)", "coverage", "{:.1%}"),
-        ("minimum committee coverage", "min_coverage", "{:.1%}"),
-        ("Jain's index", "jain_index", "{:.3f}"),
-        ("Gini", "gini", "{:.3f}"),
-        ("travel km", "travel_km", "{:,.1f}"),
-        ("deliveries", "num_deliveries", "{}"),
-        ("unmet demand lines", "num_unmet_lines", "{}"),
-    ]
-    for label, key, fmt in rows:
-        cells = [fmt.format(b[key]) for b in baselines.values()]
-        table.add_row(label, fmt.format(report[key]), *cells)
-    points = "-" if result.objective is None else f"{result.objective:,.1f}"
-    table.add_row(
-        "objective points", points, *(f"{b['objective']:,.1f}" for b in baselines.values())
-    )
-    out.print(table)
-    # The bound is None when the plan is the baseline's fallback (nothing proven).
-    bound = "-" if result.best_bound is None else f"{result.best_bound:,.1f}"
-    objective = "-" if result.objective is None else f"{result.objective:,.1f}"
-    out.print(
-        f"worst served: {report['worst_committee_name']} ({report['worst_committee']}); "
-        f"objective {objective}, bound {bound}, {result.wall_seconds:.2f} s",
-        markup=False,
-    )
-    gains = report["gains"]
-    out.print(
-        f"against the better baseline ({gains['baseline']}, by objective points): "
-        f"{gains['objective']:+,.1f} points, coverage {100 * gains['coverage']:+.1f} pp, "
-        f"minimum {100 * gains['min_coverage']:+.1f} pp, Jain {gains['jain_index']:+.3f}, "
-        f"Gini {gains['gini']:+.3f}, travel {gains['travel_km']:+,.1f} km",
-        markup=False,
-    )
-    below = report["below_baseline"]
-    out.print(
-        f"below their baseline coverage: {below['num_committees']} committees "
-        f"({below['num_residents']:,} residents)",
-        markup=False,
-    )
-    if result.message:
-        out.print(result.message, markup=False, highlight=False)
-
-
-#: Up to this many recipients, the summary lists every one; beyond, the lowest
-#: SUMMARY_COMMITTEES_SHOWN (a district has hundreds; coverage.csv lists them all).
-SUMMARY_COMMITTEES_ALL = 60
-SUMMARY_COMMITTEES_SHOWN = 20
-
-
-def _print_committees(kpis: Kpis) -> None:
-    """Each committee's coverage beside its baseline coverage, the lowest first."""
-    rows = kpis.by_committee.sort_values(["coverage", "committee_id"], kind="stable")
-    shown = rows if len(rows) <= SUMMARY_COMMITTEES_ALL else rows.head(SUMMARY_COMMITTEES_SHOWN)
-    table = Table(title="coverage by committee, lowest first")
-    table.add_column("committee")
-    for name in ("optimised", "spreadsheet baseline", "change"):
-        table.add_column(name, justify="right")
-    columns = ["committee_id", "committee_name", "coverage", "baseline_coverage"]
-    for cid, name, cov, base in shown[columns].itertuples(index=False, name=None):
-        now, before = float(cov), float(base)
-        if math.isnan(before):  # KPIs computed without a baseline
-            table.add_row(f"{cid} {name}", f"{now:.1%}", "-", "-")
-            continue
-        table.add_row(
-            f"{cid} {name}", f"{now:.1%}", f"{before:.1%}", f"{100 * (now - before):+.1f} pp"
-        )
-    out.print(table)
-    if len(shown) < len(rows):
-        out.print(
-            f"{len(rows) - len(shown)} more committees not shown; --out writes every "
-            "committee's coverage and baseline coverage to coverage.csv",
-            markup=False,
-        )
 
 
 def _read_plan(path: Path, s: Scenario) -> Plan:

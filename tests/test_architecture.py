@@ -28,7 +28,9 @@ FLOORS: dict[str, int] = {
     **dict.fromkeys(("options", "network", "capacity", "ledger"), 2),  # static facts
     **dict.fromkeys(("solver", "baseline"), 3),  # solving
     **dict.fromkeys(("validate", "kpis", "fairness", "explain", "report", "frames", "score"), 4),
-    **dict.fromkeys(("io", "cli", "cli_support", "generate", "__init__"), 5),  # files and people
+    **dict.fromkeys(
+        ("io", "cli", "cli_summary", "cli_support", "generate", "__init__"), 5
+    ),  # files and people
 }
 
 #: What the solver-free validator may import from the project.

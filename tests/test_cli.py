@@ -20,7 +20,7 @@ import pytest
 import yaml
 from rich.console import Console
 
-from planner import cli
+from planner import cli, cli_summary
 from planner.baseline import plan_baseline
 from planner.io import read_deliveries
 from planner.kpis import Kpis, compute_kpis
@@ -310,8 +310,7 @@ def test_summary_lists_the_lowest_committees_of_a_large_scenario(
 def printed_committees(monkeypatch: pytest.MonkeyPatch, kpis: Kpis) -> str:
     """What the summary's committee table prints for ``kpis``."""
     printed = io.StringIO()
-    monkeypatch.setattr(cli, "out", Console(file=printed, width=120))
-    cli._print_committees(kpis)
+    cli_summary.print_committees(Console(file=printed, width=120), kpis)
     return printed.getvalue()
 
 

@@ -187,17 +187,25 @@ def _bound_and_neighbourhoods(
     # The LP's own neighbourhood first: when its plan is within the gap of the LP
     # bound, the Lagrangian bound (seconds on the larger models) is not needed.
     gap = control.params.relative_gap
-    found = search_neighbourhoods(
-        ctx,
-        control,
-        stage.name,
-        stage.scale,
-        deadline,
-        relaxation,
-        bound,
-        run.neighbourhoods,
-        reaches=NEIGHBOURHOOD_REACH[:1],
-    )
+
+    def neighbourhoods(
+        reaches: tuple[int, ...], start: tuple[list[int], int] | None = None
+    ) -> tuple[list[int], int] | None:
+        # Searched against the best bound so far (the LP's, then the Lagrangian's).
+        return search_neighbourhoods(
+            ctx,
+            control,
+            stage.name,
+            stage.scale,
+            deadline,
+            relaxation,
+            bound,
+            run.neighbourhoods,
+            reaches=reaches,
+            start=start,
+        )
+
+    found = neighbourhoods(NEIGHBOURHOOD_REACH[:1])
     if found is not None and within_gap(found[1], bound, gap):
         return bound, found
     took = time.perf_counter()
@@ -223,16 +231,5 @@ def _bound_and_neighbourhoods(
             control.report(stage.name, None, bound / stage.scale)
     if found is not None and within_gap(found[1], bound, gap):
         return bound, found
-    found = search_neighbourhoods(
-        ctx,
-        control,
-        stage.name,
-        stage.scale,
-        deadline,
-        relaxation,
-        bound,
-        run.neighbourhoods,
-        reaches=NEIGHBOURHOOD_REACH[1:],
-        start=found,
-    )
+    found = neighbourhoods(NEIGHBOURHOOD_REACH[1:], found)
     return bound, found

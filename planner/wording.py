@@ -243,6 +243,15 @@ def build_over_limit_text(time_limit: float) -> str:
     )
 
 
+def no_time_to_build_text(time_limit: float) -> str:
+    """Return that no time was left to build the model (reading, or the command's
+    reserve for its report, took the whole limit)."""
+    return (
+        f"no time was left to build the model within the time limit of {time_limit:g} s; "
+        "no plan (allow more time)"
+    )
+
+
 def gap_text(gap: float | None) -> str:
     """Return how close a plan is to the best possible one, from its relative gap."""
     if gap is None or gap != gap or gap == float("inf"):

@@ -121,12 +121,15 @@ class _Search:
 
 def _solve(scenario: Scenario, control: SolveControl) -> Result:
     # Building and the baseline end at the deadline or on a stop (see bounded.py).
+    time_left = not control.expired
     built_ok, built = run_bounded(lambda: build_model(scenario), control, "build-model")
     if not built_ok or built is None:
         if control.stopped:
             message = wording.stopped_without_plan_text(control.stopped_at or control.elapsed())
             return _no_model(control, message, StopReason.STOPPED)
         message = wording.build_over_limit_text(control.params.time_limit)
+        if not time_left:
+            message = wording.no_time_to_build_text(control.params.time_limit)
         return _no_model(control, message, StopReason.TIME_LIMIT)
     if built.unmatched_pins:
         return _without_plan(SolveStatus.INFEASIBLE, control, unmatched_pins(built), built)

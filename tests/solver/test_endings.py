@@ -341,3 +341,13 @@ def test_a_fallback_after_a_bound_without_a_plan_is_measured_against_that_bound(
     assert r.best_bound is not None and r.objective is not None
     assert r.gap == pytest.approx(relative_gap(r.objective, r.best_bound))
     assert "no bound yet" not in r.message
+
+
+def test_no_time_left_before_building_says_so() -> None:
+    """A deadline that has passed before the model is built (the caller's reading and
+    reserve took the whole limit): no plan, stop reason ``time_limit``, and a message
+    that no time was left, not that building took too long."""
+    r = solve(_two_stages(), PARAMS, deadline=time.perf_counter() - 1)
+    assert r.status == SolveStatus.NO_SOLUTION and r.plan is None
+    assert r.stop_reason == StopReason.TIME_LIMIT
+    assert r.message.startswith("no time was left to build the model")

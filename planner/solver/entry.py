@@ -126,11 +126,13 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     if not built_ok or built is None:
         if control.stopped:
             message = wording.stopped_without_plan_text(control.stopped_at or control.elapsed())
-            return _no_model(control, message, StopReason.STOPPED)
+            return _without_plan(
+                SolveStatus.NO_SOLUTION, control, message, None, StopReason.STOPPED
+            )
         message = wording.build_over_limit_text(control.params.time_limit)
         if not time_left:
             message = wording.no_time_to_build_text(control.params.time_limit)
-        return _no_model(control, message, StopReason.TIME_LIMIT)
+        return _without_plan(SolveStatus.NO_SOLUTION, control, message, None, StopReason.TIME_LIMIT)
     if built.unmatched_pins:
         return _without_plan(SolveStatus.INFEASIBLE, control, unmatched_pins(built), built)
     ctx = built.ctx
@@ -355,9 +357,11 @@ def _without_plan(
     status: SolveStatus,
     control: SolveControl,
     message: str,
-    built: BuiltModel,
+    built: BuiltModel | None,
     stop_reason: StopReason = StopReason.PROVEN,
 ) -> Result:
+    """A result without a plan; ``built`` None when the solve ended while its model
+    was built (no model size to report)."""
     return Result(
         status=status,
         objective=None,
@@ -367,19 +371,5 @@ def _without_plan(
         plan=None,
         message=message,
         stop_reason=stop_reason,
-        model_size=built.size,
-    )
-
-
-def _no_model(control: SolveControl, message: str, stop_reason: StopReason) -> Result:
-    """The result of a solve that ended while its model was built."""
-    return Result(
-        status=SolveStatus.NO_SOLUTION,
-        objective=None,
-        best_bound=None,
-        gap=None,
-        wall_seconds=control.elapsed(),
-        plan=None,
-        message=message,
-        stop_reason=stop_reason,
+        model_size=None if built is None else built.size,
     )

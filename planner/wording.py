@@ -4,72 +4,71 @@ Written here once: product names, unit nouns, week spans, unit labels, the reaso
 option cannot exist or a line stays unmet (and why some rules never are), the phrases
 naming pins, and the messages of how a solve ended. The validator, the input problems,
 the unmet-demand explanations and the command line still compose their longer
-sentences (with ids, weeks and values) from these pieces in their own modules; those
-sentences move into a message catalogue with the translation. Phrases are English for
-now (product names are Chinese: committees read them on their calendars).
+sentences (with ids, weeks and values) from these pieces in their own modules. Every
+phrase is marked for the message catalogue (:mod:`planner.i18n`): tables hold the
+English text marked with ``N_`` and the functions give it in the current language
+(Simplified Chinese unless another is chosen).
 
 Conventions: ids are quoted (``'T01'``), a unit is named with its kind and name
 (``troupe 'T01' (政通沪剧团)``), and week runs use an en dash (``weeks 1–3, 5``).
 
-This module imports only the scenario model, so that the validator may use it.
+This module imports only the scenario model and the catalogue, so that the validator may
+use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from planner.i18n import N_, _
 from planner.scenario import Product, ResourceUnit, Scenario
 
 #: Names of the products as committees read them on their calendars.
 PRODUCT_NAMES: dict[Product, str] = {
-    Product.BOOK_SET: "图书",
-    Product.EXHIBITION: "展板",
-    Product.PERFORMANCE: "文艺演出",
-    Product.LECTURE: "文化讲座",
-    Product.FITNESS_COURSE: "健身课程",
+    Product.BOOK_SET: N_("books"),
+    Product.EXHIBITION: N_("exhibition"),
+    Product.PERFORMANCE: N_("performance"),
+    Product.LECTURE: N_("lecture"),
+    Product.FITNESS_COURSE: N_("fitness course"),
 }
 
 #: How planners call the unit of each product.
 UNIT_NOUNS: dict[Product, str] = {
-    Product.BOOK_SET: "book set",
-    Product.EXHIBITION: "board set",
-    Product.PERFORMANCE: "troupe",
-    Product.LECTURE: "lecturer",
-    Product.FITNESS_COURSE: "trainer",
+    Product.BOOK_SET: N_("book set"),
+    Product.EXHIBITION: N_("board set"),
+    Product.PERFORMANCE: N_("troupe"),
+    Product.LECTURE: N_("lecturer"),
+    Product.FITNESS_COURSE: N_("trainer"),
 }
 
-#: What a unit does ``n`` times in a week, for capacity messages.
-USE_NOUNS: dict[Product, str] = {
-    Product.BOOK_SET: "sets out",
-    Product.EXHIBITION: "sets out",
-    Product.PERFORMANCE: "shows",
-    Product.LECTURE: "sessions",
-    Product.FITNESS_COURSE: "courses running",
-}
-
-#: The verb joining a unit and its uses (``gives 2 shows``, ``has 2 sets out``).
-USE_VERBS: dict[Product, str] = {
-    Product.BOOK_SET: "has",
-    Product.EXHIBITION: "has",
-    Product.PERFORMANCE: "gives",
-    Product.LECTURE: "gives",
-    Product.FITNESS_COURSE: "has",
+#: That a unit is used more often in a week than its capacity allows, by product (whole
+#: sentences, so that a translation need not join a verb and a noun).
+WEEKLY_USES: dict[Product, str] = {
+    Product.BOOK_SET: N_("{unit} has {count} sets out in week {week}, capacity {capacity}"),
+    Product.EXHIBITION: N_("{unit} has {count} sets out in week {week}, capacity {capacity}"),
+    Product.PERFORMANCE: N_("{unit} gives {count} shows in week {week}, capacity {capacity}"),
+    Product.LECTURE: N_("{unit} gives {count} sessions in week {week}, capacity {capacity}"),
+    Product.FITNESS_COURSE: N_(
+        "{unit} has {count} courses running in week {week}, capacity {capacity}"
+    ),
 }
 
 #: Reasons an option is impossible, with the text shown to planners. The order is the
 #: order of the static checks (see :func:`planner.options.line_blocker`).
 BLOCKERS: dict[str, str] = {
-    "no_resource": "no resource delivers this product",
-    "theme": "no resource offers the wished themes",
-    "service_area": "the resources that fit serve another subdistrict",
-    "venue_stage": "the venue has no stage and the troupes that fit need one",
-    "venue_audience": "the venue is too small for the troupes that fit",
-    "venue_fitness_floor": "the venue has no fitness floor",
-    "venue_shelf": "the venue has no shelf slot for a book set",
-    "venue_boards": "the venue has no room for exhibition boards",
-    "no_events": "the committee takes no events (max_events_per_week is 0)",
-    "weeks": "no run of open weeks fits: closed, excluded or unavailable weeks, "
-    "or too few weeks left in the season",
+    "no_resource": N_("no resource delivers this product"),
+    "theme": N_("no resource offers the wished themes"),
+    "service_area": N_("the resources that fit serve another subdistrict"),
+    "venue_stage": N_("the venue has no stage and the troupes that fit need one"),
+    "venue_audience": N_("the venue is too small for the troupes that fit"),
+    "venue_fitness_floor": N_("the venue has no fitness floor"),
+    "venue_shelf": N_("the venue has no shelf slot for a book set"),
+    "venue_boards": N_("the venue has no room for exhibition boards"),
+    "no_events": N_("the committee takes no events (max_events_per_week is 0)"),
+    "weeks": N_(
+        "no run of open weeks fits: closed, excluded or unavailable weeks, "
+        "or too few weeks left in the season"
+    ),
 }
 
 #: Why a demand line stays unmet, by reason key: the name of the hard rule of
@@ -79,43 +78,87 @@ BLOCKERS: dict[str, str] = {
 UNMET_REASONS: dict[str, str] = {
     "no_resource": BLOCKERS["no_resource"],
     "service_area": BLOCKERS["service_area"],
-    "within_season": "too few weeks are left in the season for a whole stay or course",
+    "within_season": N_("too few weeks are left in the season for a whole stay or course"),
     "theme_fit": BLOCKERS["theme"],
-    "resource_capacity": "the fitting resources are fully booked in the weeks the line could use",
-    "copy_overlap": "pinned copies leave no copy of the fitting set kinds free for a whole "
-    "stay in the weeks the line could use",
-    "resource_unavailable": "the fitting resources are unavailable in the weeks the line could use",
-    "closed_week": "the committee is closed in the weeks the line could use",
-    "excluded_week": "the line excludes the weeks the fitting resources could come in",
-    "venue": "the venue lacks what the fitting resources need, or its shelf or board slots "
-    "are taken in the open weeks",
-    "events_per_week": "the committee's weekly event limit is reached in the open weeks "
-    "(or it takes no events)",
-    "van_moves": "the van's moves are used up in the weeks a board set could be installed",
-    "no_repeat_set": "the committee already received every fitting set kind this season",
-    "duplicate_delivery": "the fitting resources already come to the committee in the "
-    "weeks the line could use",
-    "traded_off": "a delivery would still fit every hard rule; the plan does not use it (a "
-    "proven optimal plan trades it off for its other goals; a plan stopped at the time "
-    "limit may not have reached it)",
+    "resource_capacity": N_(
+        "the fitting resources are fully booked in the weeks the line could use"
+    ),
+    "copy_overlap": N_(
+        "pinned copies leave no copy of the fitting set kinds free for a whole "
+        "stay in the weeks the line could use"
+    ),
+    "resource_unavailable": N_(
+        "the fitting resources are unavailable in the weeks the line could use"
+    ),
+    "closed_week": N_("the committee is closed in the weeks the line could use"),
+    "excluded_week": N_("the line excludes the weeks the fitting resources could come in"),
+    "venue": N_(
+        "the venue lacks what the fitting resources need, or its shelf or board slots "
+        "are taken in the open weeks"
+    ),
+    "events_per_week": N_(
+        "the committee's weekly event limit is reached in the open weeks (or it takes no events)"
+    ),
+    "van_moves": N_("the van's moves are used up in the weeks a board set could be installed"),
+    "no_repeat_set": N_("the committee already received every fitting set kind this season"),
+    "duplicate_delivery": N_(
+        "the fitting resources already come to the committee in the weeks the line could use"
+    ),
+    "traded_off": N_(
+        "a delivery would still fit every hard rule; the plan does not use it (a "
+        "proven optimal plan trades it off for its other goals; a plan stopped at the time "
+        "limit may not have reached it)"
+    ),
 }
 
 #: The hard rules that can never be why a demand line stays unmet, with why not.
 NOT_A_REASON: dict[str, str] = {
-    "known_reference": "the unmet table lists the scenario's own lines, and their options "
-    "name only known resources of the line's product",
-    "duration": "an option always takes its unit's whole stay, show or course",
-    "demand_limit": "an unmet line has fewer deliveries than its count, so its own limit "
-    "is never in the way",
-    "rotation_cycle": "it never removes every start: a stay or course that fits from "
-    "some week lies in a cycle whose first week that fits stays a start",
-    "pinned": "pins are kept before anything else is planned; what they take up shows "
-    "as the rule it fills (capacity, slots, events, van)",
+    "known_reference": N_(
+        "the unmet table lists the scenario's own lines, and their options "
+        "name only known resources of the line's product"
+    ),
+    "duration": N_("an option always takes its unit's whole stay, show or course"),
+    "demand_limit": N_(
+        "an unmet line has fewer deliveries than its count, so its own limit is never in the way"
+    ),
+    "rotation_cycle": N_(
+        "it never removes every start: a stay or course that fits from "
+        "some week lies in a cycle whose first week that fits stays a start"
+    ),
+    "pinned": N_(
+        "pins are kept before anything else is planned; what they take up shows "
+        "as the rule it fills (capacity, slots, events, van)"
+    ),
 }
 
 
+def product_name(product: Product) -> str:
+    """Return a product's name as committees read it on their calendars: ``文化讲座``."""
+    return _(PRODUCT_NAMES[product])
+
+
+def unit_noun(product: Product) -> str:
+    """Return what planners call a unit of ``product``: ``剧团`` (a troupe)."""
+    return _(UNIT_NOUNS[product])
+
+
+def blocker_text(key: str) -> str:
+    """Return why an option is impossible, by its :data:`BLOCKERS` key."""
+    return _(BLOCKERS[key])
+
+
+def unmet_reason_text(key: str) -> str:
+    """Return why a demand line stays unmet, by its :data:`UNMET_REASONS` key."""
+    return _(UNMET_REASONS[key])
+
+
+def not_a_reason_text(key: str) -> str:
+    """Return why a hard rule is never why a line stays unmet, by its key."""
+    return _(NOT_A_REASON[key])
+
+
 def weeks_text(weeks: Iterable[int]) -> str:
-    """Return weeks compactly: ``[1, 2, 3, 5]`` → ``"1–3, 5"``."""
+    """Return weeks compactly: ``[1, 2, 3, 5]`` → ``"1–3, 5"`` (``"1–3、5"`` in Chinese)."""
     ordered = sorted(set(weeks))
     parts: list[str] = []
     i = 0
@@ -125,15 +168,16 @@ def weeks_text(weeks: Iterable[int]) -> str:
             j += 1
         parts.append(str(ordered[i]) if i == j else f"{ordered[i]}–{ordered[j]}")
         i = j + 1
-    return ", ".join(parts)
+    # TRANSLATORS: the separator between runs of weeks, as in "1–3, 5".
+    return _(", ").join(parts)
 
 
 def weeks_phrase(weeks: Iterable[int]) -> str:
-    """Return ``"week 3"`` for one week, ``"weeks 1–3, 5"`` for several."""
+    """Return ``"week 3"`` for one week, ``"weeks 1–3, 5"`` for several (``第3周``)."""
     ordered = sorted(set(weeks))
     if len(ordered) == 1:
-        return f"week {ordered[0]}"
-    return f"weeks {weeks_text(ordered)}"
+        return _("week {week}").format(week=ordered[0])
+    return _("weeks {weeks}").format(weeks=weeks_text(ordered))
 
 
 def week_span(first: int, last: int) -> str:
@@ -142,12 +186,16 @@ def week_span(first: int, last: int) -> str:
     Written as given even when ``last`` comes before ``first`` (a broken delivery
     is named as it is).
     """
-    return f"week {first}" if first == last else f"weeks {first}–{last}"
+    if first == last:
+        return _("week {week}").format(week=first)
+    return _("weeks {weeks}").format(weeks=f"{first}–{last}")
 
 
 def unit_label(unit: ResourceUnit) -> str:
     """Return a unit as planners name it: ``troupe 'T01' (政通沪剧团)``."""
-    return f"{UNIT_NOUNS[unit.product]} {unit.id!r} ({unit.name})"
+    return _("{noun} {id!r} ({name})").format(
+        noun=unit_noun(unit.product), id=unit.id, name=unit.name
+    )
 
 
 def weekly_use_text(unit: ResourceUnit, count: int, week: int) -> str:
@@ -155,34 +203,42 @@ def weekly_use_text(unit: ResourceUnit, count: int, week: int) -> str:
 
     ``troupe 'T1' (越剧团) gives 2 shows in week 1, capacity 1``.
     """
-    label, verb, uses = unit_label(unit), USE_VERBS[unit.product], USE_NOUNS[unit.product]
-    return f"{label} {verb} {count} {uses} in week {week}, capacity {unit.capacity}"
+    return _(WEEKLY_USES[unit.product]).format(
+        unit=unit_label(unit), count=count, week=week, capacity=unit.capacity
+    )
 
 
 def pin_text(scenario: Scenario, k: int) -> str:
     """Return pin ``k`` of the scenario as planners read it.
 
-    ``performance 'T1' at 'C1' from week 3``.
+    ``lecture 'L1' at 'C1' from week 3``.
     """
     p = scenario.pins[k]
-    return f"{p.product.value} {p.resource!r} at {p.committee!r} from week {p.first_week}"
+    return _("{product} {resource!r} at {committee!r} from week {week}").format(
+        product=product_name(p.product),
+        resource=p.resource,
+        committee=p.committee,
+        week=p.first_week,
+    )
 
 
 def pin_unmet_text(scenario: Scenario, k: int) -> str:
     """Return that no delivery meets pin ``k``, naming its demand line if it has one."""
     pin = scenario.pins[k]
     if pin.demand is None:
-        return f"pins[{k}] ({pin_text(scenario, k)}) has no matching delivery"
-    return (
-        f"pins[{k}] ({pin_text(scenario, k)}, demand line {pin.demand!r}) has no matching delivery"
+        return _("pins[{k}] ({pin}) has no matching delivery").format(
+            k=k, pin=pin_text(scenario, k)
+        )
+    return _("pins[{k}] ({pin}, demand line {line!r}) has no matching delivery").format(
+        k=k, pin=pin_text(scenario, k), line=pin.demand
     )
 
 
 # -- how a solve ended (planner.solver) --------------------------------------------------
 
-#: Heads of the messages of an infeasible solve.
-PINS_WITHOUT_OPTION = "the pinned deliveries cannot be kept:"
-PINS_IN_CONFLICT = (
+#: Heads of the messages of an infeasible solve (translate with ``_`` where shown).
+PINS_WITHOUT_OPTION = N_("the pinned deliveries cannot be kept:")
+PINS_IN_CONFLICT = N_(
     "the pinned deliveries cannot all be kept together (they would break a hard rule: "
     "capacity, venue, weekly events, van moves, demand count or a repeated set):"
 )
@@ -190,7 +246,9 @@ PINS_IN_CONFLICT = (
 
 def pin_without_line_text(committee_id: str, product: Product) -> str:
     """Return that a pin's committee asked for nothing of the pinned product."""
-    return f"committee {committee_id!r} has no demand line for {product.value}"
+    return _("committee {committee!r} has no demand line for {product}").format(
+        committee=committee_id, product=product_name(product)
+    )
 
 
 def pin_weeks_text(
@@ -206,30 +264,43 @@ def pin_weeks_text(
     or that it starts off its rotation cycle (``season.rotation_cycle``)."""
     parts = []
     if closed := sorted(closed):
-        parts.append(f"committee closed in week(s) {closed}")
+        parts.append(_("committee closed in {weeks}").format(weeks=weeks_phrase(closed)))
     if unavailable := sorted(unavailable):
-        parts.append(f"{unit_id!r} unavailable in week(s) {unavailable}")
+        parts.append(
+            _("{unit!r} unavailable in {weeks}").format(
+                unit=unit_id, weeks=weeks_phrase(unavailable)
+            )
+        )
     if excluded := sorted(excluded):
-        parts.append(f"demand line {line_id!r} excludes week(s) {excluded}")
+        parts.append(
+            _("demand line {line!r} excludes {weeks}").format(
+                line=line_id, weeks=weeks_phrase(excluded)
+            )
+        )
     if past_season:
-        parts.append("runs past the end of the season")
+        parts.append(_("runs past the end of the season"))
     if off_cycle and not parts:
-        parts.append("starts off its rotation cycle (season.rotation_cycle)")
-    return "; ".join(parts) or "weeks not available"
+        parts.append(_("starts off its rotation cycle (season.rotation_cycle)"))
+    # TRANSLATORS: the separator between the reasons a pinned delivery's weeks are closed.
+    return _("; ").join(parts) or _("weeks not available")
 
 
 def no_plan_text(time_limit: float) -> str:
     """Return that the search found no plan within its time limit."""
-    return f"no plan was found within the time limit of {time_limit:g} s"
+    return _("no plan was found within the time limit of {seconds} s").format(
+        seconds=f"{time_limit:g}"
+    )
 
 
 def stopped_without_plan_text(elapsed: float) -> str:
     """Return that the caller stopped the solve, ``elapsed`` seconds in, before any plan."""
-    return f"the search was stopped after {elapsed:.1f} s, before any plan"
+    return _("the search was stopped after {seconds} s, before any plan").format(
+        seconds=f"{elapsed:.1f}"
+    )
 
 
 #: Head of the message of an infeasible solve that ended before the conflict was narrowed.
-PINS_IN_CONFLICT_UNNAMED = (
+PINS_IN_CONFLICT_UNNAMED = N_(
     "the pinned deliveries cannot all be kept together; the search for the pins in "
     "conflict ended early (stopped or out of time), so all pins are listed:"
 )
@@ -237,31 +308,43 @@ PINS_IN_CONFLICT_UNNAMED = (
 
 def build_over_limit_text(time_limit: float) -> str:
     """Return that building the model alone took longer than the time limit."""
-    return (
-        f"building the model alone took longer than the time limit of {time_limit:g} s; "
+    return _(
+        "building the model alone took longer than the time limit of {seconds} s; "
         "no plan (allow more time)"
-    )
+    ).format(seconds=f"{time_limit:g}")
 
 
 def no_time_to_build_text(time_limit: float) -> str:
     """Return that no time was left to build the model (reading, or the command's
     reserve for its report, took the whole limit)."""
-    return (
-        f"no time was left to build the model within the time limit of {time_limit:g} s; "
+    return _(
+        "no time was left to build the model within the time limit of {seconds} s; "
         "no plan (allow more time)"
-    )
+    ).format(seconds=f"{time_limit:g}")
+
+
+def percent_text(fraction: float) -> str:
+    """Return a fraction as a percentage with at most two decimals: ``0.0033`` → ``0.33``."""
+    return f"{100 * fraction:.2f}".rstrip("0").rstrip(".")
 
 
 def gap_text(gap: float | None) -> str:
     """Return how close a plan is to the best possible one, from its relative gap."""
     if gap is None or gap != gap or gap == float("inf"):
-        return "how close it is to the best possible plan is not known (no bound yet)"
+        return _("how close it is to the best possible plan is not known (no bound yet)")
     if gap <= 0:
-        return "as good as the best possible plan (it meets the proven bound)"
-    percent = f"{100 * gap:.2f}".rstrip("0").rstrip(".")
+        return _("as good as the best possible plan (it meets the proven bound)")
+    percent = percent_text(gap)
     if percent == "0":
-        return "within 0.01 % of the best possible plan"
-    return f"within {percent} % of the best possible plan"
+        return _("within 0.01 % of the best possible plan")
+    return _("within {percent} % of the best possible plan").format(percent=percent)
+
+
+#: The baselines by name, as planners read them.
+BASELINE_NAMES: dict[str, str] = {
+    "spreadsheet": N_("spreadsheet"),
+    "greedy": N_("greedy"),
+}
 
 
 def outcome_text(
@@ -295,25 +378,37 @@ def outcome_text(
         With ``fallback``: which baseline (``spreadsheet`` or ``greedy``).
     """
     if stop_reason == "proven" and not fallback:
-        return "proven optimal"
+        return _("proven optimal")
     closeness = gap_text(gap)
     if fallback:
         if beats_found:
-            why = "it beats the plan the search found"
+            why = _("it beats the plan the search found")
         elif stop_reason == "stopped":
-            why = "the search was stopped before it found anything better"
+            why = _("the search was stopped before it found anything better")
         else:
-            why = "the search found nothing better in time"
-        return f"the {baseline_name} baseline's plan ({why}); {closeness}"
+            why = _("the search found nothing better in time")
+        name = _(BASELINE_NAMES.get(baseline_name, baseline_name))
+        return _("the {baseline} baseline's plan ({why}); {closeness}").format(
+            baseline=name, why=why, closeness=closeness
+        )
     if stop_reason == "gap_limit":
         return closeness
+    seconds = f"{time_limit:g}"
     if stop_reason == "stopped":
-        elapsed = "" if stopped_at is None else f" after {stopped_at:.1f} s"
-        return f"stopped on request{elapsed}; {closeness}; the best plan found so far"
-    return f"stopped at the time limit of {time_limit:g} s; {closeness}"
+        if stopped_at is None:
+            return _("stopped on request; {closeness}; the best plan found so far").format(
+                closeness=closeness
+            )
+        return _(
+            "stopped on request after {seconds} s; {closeness}; the best plan found so far"
+        ).format(seconds=f"{stopped_at:.1f}", closeness=closeness)
+    return _("stopped at the time limit of {seconds} s; {closeness}").format(
+        seconds=seconds, closeness=closeness
+    )
 
 
 __all__ = [
+    "BASELINE_NAMES",
     "BLOCKERS",
     "NOT_A_REASON",
     "PINS_IN_CONFLICT",
@@ -322,18 +417,24 @@ __all__ = [
     "PRODUCT_NAMES",
     "UNIT_NOUNS",
     "UNMET_REASONS",
-    "USE_NOUNS",
-    "USE_VERBS",
+    "WEEKLY_USES",
+    "blocker_text",
     "build_over_limit_text",
     "gap_text",
     "no_plan_text",
+    "no_time_to_build_text",
+    "not_a_reason_text",
     "outcome_text",
+    "percent_text",
     "pin_text",
     "pin_unmet_text",
     "pin_weeks_text",
     "pin_without_line_text",
+    "product_name",
     "stopped_without_plan_text",
     "unit_label",
+    "unit_noun",
+    "unmet_reason_text",
     "week_span",
     "weekly_use_text",
     "weeks_phrase",

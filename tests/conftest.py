@@ -3,10 +3,18 @@
 Record builders live in :mod:`tests.factories`; this module only holds what pytest
 injects: the reference scenario (read once per session, it takes a while to validate),
 a fresh tiny scenario as data, and an output directory path.
+
+Most tests read messages in English, the language the texts are written in, so the
+suite runs with ``CULTPLAN_LANG=en`` (set here, before any test, and inherited by the
+command-line processes the tests start). The Chinese default is tested where it is the
+point: ``tests/test_i18n.py`` checks that every text has its Chinese form and that a
+process without the variable speaks Chinese, and the calendar and command-line tests
+ask for Chinese explicitly.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +23,8 @@ import pytest
 from planner.io import read_scenario
 from planner.scenario import Scenario
 from tests.factories import REFERENCE, base_data
+
+os.environ["CULTPLAN_LANG"] = "en"
 
 
 @pytest.fixture(scope="session")

@@ -33,8 +33,8 @@ def test_unit_label_names_kind_id_and_name() -> None:
 
 
 def test_every_product_has_its_words() -> None:
-    """Each product has a calendar name, a unit noun, a use noun and a verb."""
-    for table in (wording.PRODUCT_NAMES, wording.UNIT_NOUNS, wording.USE_NOUNS, wording.USE_VERBS):
+    """Each product has a calendar name, a unit noun and a weekly-use sentence."""
+    for table in (wording.PRODUCT_NAMES, wording.UNIT_NOUNS, wording.WEEKLY_USES):
         assert set(table) == set(Product)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from planner.i18n import _
 from planner.ledger import Ledger
 from planner.options import Option
 from planner.scenario import DemandLine, Product, Scenario
@@ -17,11 +18,11 @@ from planner.wording import BLOCKERS, UNMET_REASONS, unit_label, weeks_phrase
 
 def blocker_text(line: DemandLine, blocker: str, week_rule: str | None = None) -> str:
     """The BLOCKERS text of a line without options; for ``weeks``, the rule behind it."""
-    text = f"{line.id}: {BLOCKERS[blocker]}"
+    text = f"{line.id}: {_(BLOCKERS[blocker])}"
     if blocker == "theme" and line.demand.themes:
         text += f" (wished: {', '.join(line.demand.themes)})"
     if week_rule is not None:
-        text += f"; mostly: {UNMET_REASONS[week_rule]} ({week_rule})"
+        text += f"; mostly: {_(UNMET_REASONS[week_rule])} ({week_rule})"
     return text
 
 

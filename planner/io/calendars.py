@@ -14,7 +14,7 @@ import pandas as pd
 
 from planner.plan import Delivery, Plan
 from planner.scenario import ResourceUnit, Scenario
-from planner.wording import PRODUCT_NAMES
+from planner.wording import product_name
 
 CALENDAR_COLUMNS = [
     "week",
@@ -72,7 +72,7 @@ def _calendar_row(
         "week_start": scenario.season.week_start(week).isoformat(),
         "week_end": scenario.season.week_end(week).isoformat(),
         "product": d.product.value,
-        "product_name": PRODUCT_NAMES[d.product],
+        "product_name": product_name(d.product),
         "resource_id": d.resource_id,
         "resource_name": unit.name if unit else "",
         "theme": d.theme,

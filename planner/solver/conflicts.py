@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planner import wording
+from planner.i18n import _
 from planner.options import BLOCKERS, first_weeks, static_blocker
 from planner.scenario import Scenario
 from planner.solver.control import SolveControl, new_solver
@@ -12,7 +13,7 @@ from planner.solver.model import BuiltModel
 def unmatched_pins(built: BuiltModel) -> str:
     """Explain the pins that no option can meet, one line each."""
     s = built.ctx.scenario
-    return f"{wording.PINS_WITHOUT_OPTION}\n" + "\n".join(
+    return f"{_(wording.PINS_WITHOUT_OPTION)}\n" + "\n".join(
         f"  pins[{k}]: {wording.pin_text(s, k)}: {_pin_blocker(s, k)}" for k in built.unmatched_pins
     )
 
@@ -42,11 +43,11 @@ def conflicting_pins(built: BuiltModel, control: SolveControl) -> str:
         if i in literal_index
     ]
     s = ctx.scenario
-    head = wording.PINS_IN_CONFLICT
+    head = _(wording.PINS_IN_CONFLICT)
     if not core:
         core = list(range(len(s.pins)))
         if control.should_end():
-            head = wording.PINS_IN_CONFLICT_UNNAMED
+            head = _(wording.PINS_IN_CONFLICT_UNNAMED)
     return f"{head}\n" + "\n".join(f"  pins[{k}]: {wording.pin_text(s, k)}" for k in sorted(core))
 
 
@@ -67,7 +68,7 @@ def _pin_blocker(s: Scenario, k: int) -> str:
     for line in lines:
         blocker = static_blocker(s, line, unit)
         if blocker is not None:
-            reasons.append(BLOCKERS[blocker])
+            reasons.append(_(BLOCKERS[blocker]))
         elif pin.first_week not in first_weeks(s, line, unit):
             weeks = range(pin.first_week, pin.first_week + unit.duration)
             text = wording.pin_weeks_text(

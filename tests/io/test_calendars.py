@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from planner.i18n import use_language
 from planner.io.calendars import CALENDAR_COLUMNS, committee_calendar, write_calendars
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
 from tests.factories import ask, base_data, book_set, build, show, troupe
 
 P = Product
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> Iterator[None]:
+    """Committees read their calendars in Chinese, the default language."""
+    with use_language("zh_CN"):
+        yield
 
 
 def calendar_scenario() -> tuple[Scenario, Plan]:

@@ -7,6 +7,7 @@ cycle a stay or course must start on.
 
 from __future__ import annotations
 
+from planner.i18n import _
 from planner.scenario import ResourceUnit, Scenario
 from planner.validate.core import Resolved, Violation, at, season_weeks
 from planner.wording import unit_label, week_span, weeks_phrase
@@ -16,13 +17,13 @@ def _unavailable_reasons(scenario: Scenario, unit: ResourceUnit, weeks: set[int]
     """Why the unit is unavailable in ``weeks``, as planners name the scenario fields."""
     reasons = []
     if weeks & unit.own_unavailable_weeks:
-        reasons.append("its unavailable_weeks")
+        reasons.append(_("its unavailable_weeks"))
     available = unit.available_weeks
     if available is not None and weeks - available:
-        reasons.append("outside its available_weeks")
+        reasons.append(_("outside its available_weeks"))
     for fixture in scenario.season.fixtures:
         if unit.id in fixture.reserves and weeks & set(fixture.weeks):
-            reasons.append(f"reserved by fixture {fixture.id!r}")
+            reasons.append(_("reserved by fixture {fixture!r}").format(fixture=fixture.id))
     return reasons
 
 
@@ -33,16 +34,17 @@ def resource_unavailable(scenario: Scenario, resolved: Resolved) -> list[Violati
         off = scenario.unavailable_weeks(k.unit.id)
         hit = {w for w in season_weeks(scenario, k.delivery) if w in off}
         if hit:
-            reasons = ", ".join(_unavailable_reasons(scenario, k.unit, hit))
-            out.append(
-                Violation(
-                    "resource_unavailable",
-                    f"{unit_label(k.unit)} is unavailable in {weeks_phrase(hit)} ({reasons}), "
-                    f"but is at {k.committee.id!r} in "
-                    f"{week_span(k.delivery.first_week, k.delivery.last_week)}",
-                    (k.did,),
-                )
+            reasons = _(", ").join(_unavailable_reasons(scenario, k.unit, hit))
+            text = _(
+                "{unit} is unavailable in {weeks} ({reasons}), but is at {committee!r} in {span}"
+            ).format(
+                unit=unit_label(k.unit),
+                weeks=weeks_phrase(hit),
+                reasons=reasons,
+                committee=k.committee.id,
+                span=week_span(k.delivery.first_week, k.delivery.last_week),
             )
+            out.append(Violation("resource_unavailable", text, (k.did,)))
     return out
 
 
@@ -56,18 +58,20 @@ def closed_week(scenario: Scenario, resolved: Resolved) -> list[Violation]:
         if hit:
             reasons = []
             if hit & season_closed:
-                reasons.append("season closed_weeks")
+                reasons.append(_("season closed_weeks"))
             if hit & set(k.committee.closed_weeks):
-                reasons.append("the committee's closed_weeks")
-            out.append(
-                Violation(
-                    "closed_week",
-                    f"committee {k.committee.id!r} is closed in {weeks_phrase(hit)} "
-                    f"({', '.join(reasons)}), but receives {k.delivery.resource_id!r} in "
-                    f"{week_span(k.delivery.first_week, k.delivery.last_week)}",
-                    (k.did,),
-                )
+                reasons.append(_("the committee's closed_weeks"))
+            text = _(
+                "committee {committee!r} is closed in {weeks} ({reasons}), "
+                "but receives {resource!r} in {span}"
+            ).format(
+                committee=k.committee.id,
+                weeks=weeks_phrase(hit),
+                reasons=_(", ").join(reasons),
+                resource=k.delivery.resource_id,
+                span=week_span(k.delivery.first_week, k.delivery.last_week),
             )
+            out.append(Violation("closed_week", text, (k.did,)))
     return out
 
 
@@ -78,14 +82,10 @@ def excluded_week(scenario: Scenario, resolved: Resolved) -> list[Violation]:
         excluded = set(k.line.demand.excluded_weeks)
         hit = {w for w in season_weeks(scenario, k.delivery) if w in excluded}
         if hit:
-            out.append(
-                Violation(
-                    "excluded_week",
-                    f"demand line {k.line.id!r} excludes {weeks_phrase(hit)}, but "
-                    f"{at(k.delivery)} serves it",
-                    (k.did,),
-                )
+            text = _("demand line {line!r} excludes {weeks}, but {delivery} serves it").format(
+                line=k.line.id, weeks=weeks_phrase(hit), delivery=at(k.delivery)
             )
+            out.append(Violation("excluded_week", text, (k.did,)))
     return out
 
 
@@ -117,15 +117,19 @@ def rotation_cycle(scenario: Scenario, resolved: Resolved) -> list[Violation]:
             if w + d - 1 <= scenario.season.weeks and not any(x in blocked for x in range(w, w + d))
         ]
         if earlier:
-            out.append(
-                Violation(
-                    "rotation_cycle",
-                    f"{unit_label(k.unit)} starts at {k.committee.id!r} in week {first}, off "
-                    f"its {d}-week rotation cycle: the cycle of "
-                    f"{week_span(cycle_first, cycle_first + d - 1)} starts in week {earlier[0]}",
-                    (k.did,),
-                )
+            # The duration is at least 2 here, so the cycle's length needs no plural form.
+            text = _(
+                "{unit} starts at {committee!r} in week {week}, off its {length}-week rotation "
+                "cycle: the cycle of {cycle} starts in week {start}"
+            ).format(
+                unit=unit_label(k.unit),
+                committee=k.committee.id,
+                week=first,
+                length=d,
+                cycle=week_span(cycle_first, cycle_first + d - 1),
+                start=earlier[0],
             )
+            out.append(Violation("rotation_cycle", text, (k.did,)))
     return out
 
 

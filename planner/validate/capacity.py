@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from planner.i18n import _, ngettext
 from planner.scenario import STAY_PRODUCTS, Scenario
-from planner.validate.core import Known, Resolved, Violation, season_weeks
+from planner.validate.core import Known, Resolved, Violation, product_label, season_weeks
 from planner.wording import unit_label, week_span, weekly_use_text
 
 
@@ -23,14 +24,17 @@ def demand_limit(scenario: Scenario, resolved: Resolved) -> list[Violation]:
         line = items[0].line
         count = line.demand.count
         if len(items) > count:
-            out.append(
-                Violation(
-                    "demand_limit",
-                    f"demand line {line_id!r} ({line.committee} {line.product.value}) asks for "
-                    f"{count}, the plan delivers {len(items)}",
-                    tuple(sorted(k.did for k in items)),
-                )
+            text = _(
+                "demand line {line!r} ({committee} {product}) asks for {count}, "
+                "the plan delivers {delivered}"
+            ).format(
+                line=line_id,
+                committee=line.committee,
+                product=product_label(line.product),
+                count=count,
+                delivered=len(items),
             )
+            out.append(Violation("demand_limit", text, tuple(sorted(k.did for k in items))))
     return out
 
 
@@ -57,14 +61,12 @@ def resource_capacity(scenario: Scenario, resolved: Resolved) -> list[Violation]
         unit = scenario.resource_units[unit_id]
         max_shows = unit.season_max
         if max_shows is not None and len(items) > max_shows:
-            out.append(
-                Violation(
-                    "resource_capacity",
-                    f"{unit_label(unit)} gives {len(items)} shows in the season, "
-                    f"max_shows {max_shows}",
-                    tuple(sorted(k.did for k in items)),
-                )
-            )
+            text = ngettext(
+                "{unit} gives {count} show in the season, max_shows {max_shows}",
+                "{unit} gives {count} shows in the season, max_shows {max_shows}",
+                len(items),
+            ).format(unit=unit_label(unit), count=len(items), max_shows=max_shows)
+            out.append(Violation("resource_capacity", text, tuple(sorted(k.did for k in items))))
     return out
 
 
@@ -87,16 +89,18 @@ def copy_overlap(scenario: Scenario, resolved: Resolved) -> list[Violation]:
                 last = min(da.last_week, db.last_week)
                 if first > last:
                     continue
-                span_a = week_span(da.first_week, da.last_week)
-                span_b = week_span(db.first_week, db.last_week)
-                out.append(
-                    Violation(
-                        "copy_overlap",
-                        f"copy {copy_id!r} is at {da.committee_id!r} ({span_a}) and at "
-                        f"{db.committee_id!r} ({span_b}), both in {week_span(first, last)}",
-                        tuple(sorted((a.did, b.did))),
-                    )
+                text = _(
+                    "copy {copy!r} is at {committee!r} ({span}) and at {other!r} ({other_span}), "
+                    "both in {weeks}"
+                ).format(
+                    copy=copy_id,
+                    committee=da.committee_id,
+                    span=week_span(da.first_week, da.last_week),
+                    other=db.committee_id,
+                    other_span=week_span(db.first_week, db.last_week),
+                    weeks=week_span(first, last),
                 )
+                out.append(Violation("copy_overlap", text, tuple(sorted((a.did, b.did)))))
     return out
 
 

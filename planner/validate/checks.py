@@ -7,6 +7,7 @@ Adding a rule is one check function in its group's module and one entry here.
 
 from __future__ import annotations
 
+from planner.i18n import ngettext
 from planner.plan import Plan
 from planner.scenario import Scenario
 from planner.validate.calendar import (
@@ -100,7 +101,8 @@ def assert_valid(scenario: Scenario, plan: Plan) -> None:
     if violations:
         n = len(violations)
         lines = "\n".join(f"  {v}" for v in violations)
-        raise AssertionError(f"plan breaks {n} hard rule{'s' if n != 1 else ''}:\n{lines}")
+        head = ngettext("plan breaks {count} hard rule:", "plan breaks {count} hard rules:", n)
+        raise AssertionError(f"{head.format(count=n)}\n{lines}")
 
 
 __all__ = ["CHECKS", "RULES", "assert_valid", "check_plan"]

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from planner import wording
+from planner.i18n import _
 from planner.plan import Delivery, delivery_key
-from planner.scenario import Committee, DemandLine, ResourceUnit, Scenario
+from planner.scenario import Committee, DemandLine, Product, ResourceUnit, Scenario
 from planner.wording import week_span
 
 
@@ -25,7 +27,8 @@ class Violation:
     rule
         The rule's name in ``docs/rules.md`` (e.g. ``"resource_capacity"``).
     message
-        What is wrong, for planners: names ids, weeks and values.
+        What is wrong, for planners, in the language current when the plan was checked
+        (:mod:`planner.i18n`): names ids, weeks and values.
     delivery_ids
         ``Delivery.delivery_id`` of the deliveries involved (empty for a missing pin).
     """
@@ -86,6 +89,12 @@ def product_name(product: object) -> str:
     return str(getattr(product, "value", product))
 
 
+def product_label(product: object) -> str:
+    """Return a product as planners read it (``文艺演出``), or as given if it is no
+    ``Product`` (a broken delivery is named as it is)."""
+    return wording.product_name(product) if isinstance(product, Product) else str(product)
+
+
 def delivery_id(scenario: Scenario, d: Delivery) -> str:
     """Return ``d.delivery_id``, still defined when ``d.product`` is not a ``Product``."""
     return delivery_key(d.committee_id, product_name(d.product), d.unit_id(scenario), d.first_week)
@@ -93,7 +102,11 @@ def delivery_id(scenario: Scenario, d: Delivery) -> str:
 
 def at(d: Delivery) -> str:
     """Return ``'T1' at 'C1' in week 3``: a delivery as planners read it."""
-    return f"{d.resource_id!r} at {d.committee_id!r} in {week_span(d.first_week, d.last_week)}"
+    return _("{resource!r} at {committee!r} in {weeks}").format(
+        resource=d.resource_id,
+        committee=d.committee_id,
+        weeks=week_span(d.first_week, d.last_week),
+    )
 
 
 def season_weeks(scenario: Scenario, d: Delivery) -> range:
@@ -121,29 +134,41 @@ def resolve(scenario: Scenario, deliveries: Sequence[Delivery]) -> Resolved:
     known: list[Known] = []
     for d in deliveries:
         did = delivery_id(scenario, d)
-        product = product_name(d.product)
         problems: list[str] = []
         committee = scenario.committee_by_id.get(d.committee_id)
         if committee is None:
-            problems.append(f"unknown committee {d.committee_id!r}")
+            problems.append(_("unknown committee {committee!r}").format(committee=d.committee_id))
         unit_id = scenario.unit_of_copy.get(d.resource_id)
         unit = scenario.resource_units.get(unit_id) if unit_id is not None else None
         if unit is None:
-            problems.append(f"unknown resource {d.resource_id!r}")
+            problems.append(_("unknown resource {resource!r}").format(resource=d.resource_id))
         elif unit.product != d.product:
             problems.append(
-                f"resource {d.resource_id!r} delivers {unit.product.value}, not {product}"
+                _("resource {resource!r} delivers {actual}, not {product}").format(
+                    resource=d.resource_id,
+                    actual=product_label(unit.product),
+                    product=product_label(d.product),
+                )
             )
         line = scenario.demand_by_id.get(d.demand_id)
         if line is None:
-            problems.append(f"unknown demand line {d.demand_id!r}")
+            problems.append(_("unknown demand line {line!r}").format(line=d.demand_id))
         elif line.committee != d.committee_id or line.product != d.product:
             problems.append(
-                f"demand line {line.id!r} is for {line.committee} {line.product.value}, "
-                f"not {d.committee_id} {product}"
+                _(
+                    "demand line {line!r} is for {committee} {product}, "
+                    "not {delivery_committee} {delivery_product}"
+                ).format(
+                    line=line.id,
+                    committee=line.committee,
+                    product=product_label(line.product),
+                    delivery_committee=d.committee_id,
+                    delivery_product=product_label(d.product),
+                )
             )
         for problem in problems:
-            out.append(Violation("known_reference", f"delivery {did}: {problem}", (did,)))
+            message = _("delivery {delivery}: {problem}").format(delivery=did, problem=problem)
+            out.append(Violation("known_reference", message, (did,)))
         if not problems and committee is not None and unit is not None and line is not None:
             known.append(Known(d, did, committee, unit, line))
     return Resolved(tuple(known), tuple(out))
@@ -156,6 +181,7 @@ __all__ = [
     "Violation",
     "at",
     "delivery_id",
+    "product_label",
     "product_name",
     "resolve",
     "season_weeks",

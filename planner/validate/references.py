@@ -6,6 +6,7 @@ delivery's length and its theme.
 
 from __future__ import annotations
 
+from planner.i18n import _, ngettext
 from planner.scenario import Scenario
 from planner.validate.core import Resolved, Violation, at
 from planner.wording import unit_label, week_span
@@ -29,16 +30,31 @@ def service_area(scenario: Scenario, resolved: Resolved) -> list[Violation]:
             continue
         area = k.unit.service_area
         grid = scenario.grid_by_id.get(k.committee.grid)
-        where = repr(grid.subdistrict) if grid is not None and grid.subdistrict else "none"
-        out.append(
-            Violation(
-                "service_area",
-                f"{unit_label(k.unit)} serves only subdistrict {area!r}, but is at "
-                f"{k.committee.id!r} (grid {k.committee.grid!r}, subdistrict {where}) in "
-                f"{week_span(k.delivery.first_week, k.delivery.last_week)}",
-                (k.did,),
+        span = week_span(k.delivery.first_week, k.delivery.last_week)
+        if grid is not None and grid.subdistrict:
+            text = _(
+                "{unit} serves only subdistrict {area!r}, but is at {committee!r} "
+                "(grid {grid!r}, subdistrict {subdistrict!r}) in {weeks}"
+            ).format(
+                unit=unit_label(k.unit),
+                area=area,
+                committee=k.committee.id,
+                grid=k.committee.grid,
+                subdistrict=grid.subdistrict,
+                weeks=span,
             )
-        )
+        else:
+            text = _(
+                "{unit} serves only subdistrict {area!r}, but is at {committee!r} "
+                "(grid {grid!r}, no subdistrict) in {weeks}"
+            ).format(
+                unit=unit_label(k.unit),
+                area=area,
+                committee=k.committee.id,
+                grid=k.committee.grid,
+                weeks=span,
+            )
+        out.append(Violation("service_area", text, (k.did,)))
     return out
 
 
@@ -50,20 +66,25 @@ def within_season(scenario: Scenario, resolved: Resolved) -> list[Violation]:
         d = k.delivery
         reasons = []
         if d.first_week < 1:
-            reasons.append(f"starts in week {d.first_week}, before week 1")
+            reasons.append(_("starts in week {week}, before week 1").format(week=d.first_week))
         if d.last_week > last_week:
-            reasons.append(f"ends in week {d.last_week}, after the season's last week {last_week}")
-        if d.last_week < d.first_week:
-            reasons.append(f"ends in week {d.last_week}, before it starts in week {d.first_week}")
-        if reasons:
-            text = "; ".join(reasons)
-            out.append(
-                Violation(
-                    "within_season",
-                    f"{d.resource_id!r} at {d.committee_id!r} {text}",
-                    (k.did,),
+            reasons.append(
+                _("ends in week {week}, after the season's last week {last}").format(
+                    week=d.last_week, last=last_week
                 )
             )
+        if d.last_week < d.first_week:
+            reasons.append(
+                _("ends in week {week}, before it starts in week {first}").format(
+                    week=d.last_week, first=d.first_week
+                )
+            )
+        if reasons:
+            # TRANSLATORS: {problems} is one or more of "starts in week …" and "ends in week …".
+            text = _("{resource!r} at {committee!r} {problems}").format(
+                resource=d.resource_id, committee=d.committee_id, problems=_("; ").join(reasons)
+            )
+            out.append(Violation("within_season", text, (k.did,)))
     return out
 
 
@@ -74,14 +95,14 @@ def duration(scenario: Scenario, resolved: Resolved) -> list[Violation]:
         d = k.delivery
         occupied = d.last_week - d.first_week + 1
         if occupied != k.unit.duration:
-            out.append(
-                Violation(
-                    "duration",
-                    f"{at(d)} occupies {occupied} week(s), a delivery of "
-                    f"{unit_label(k.unit)} lasts {k.unit.duration}",
-                    (k.did,),
-                )
+            text = ngettext(
+                "{delivery} occupies {occupied} week, a delivery of {unit} lasts {duration}",
+                "{delivery} occupies {occupied} weeks, a delivery of {unit} lasts {duration}",
+                occupied,
+            ).format(
+                delivery=at(d), occupied=occupied, unit=unit_label(k.unit), duration=k.unit.duration
             )
+            out.append(Violation("duration", text, (k.did,)))
     return out
 
 
@@ -91,24 +112,21 @@ def theme_fit(scenario: Scenario, resolved: Resolved) -> list[Violation]:
     for k in resolved.known:
         d = k.delivery
         if d.theme not in k.unit.themes:
-            out.append(
-                Violation(
-                    "theme_fit",
-                    f"{at(d)}: theme {d.theme!r} is not among the themes of "
-                    f"{unit_label(k.unit)}: {', '.join(k.unit.themes)}",
-                    (k.did,),
-                )
+            text = _("{delivery}: theme {theme!r} is not among the themes of {unit}: {themes}")
+            themes = _(", ").join(k.unit.themes)
+            message = text.format(
+                delivery=at(d), theme=d.theme, unit=unit_label(k.unit), themes=themes
             )
+            out.append(Violation("theme_fit", message, (k.did,)))
         asked = k.line.demand.themes
         if asked and d.theme not in asked:
-            out.append(
-                Violation(
-                    "theme_fit",
-                    f"{at(d)}: theme {d.theme!r} is not one demand line {k.line.id!r} "
-                    f"asks for ({', '.join(asked)})",
-                    (k.did,),
-                )
+            text = _(
+                "{delivery}: theme {theme!r} is not one demand line {line!r} asks for ({themes})"
             )
+            message = text.format(
+                delivery=at(d), theme=d.theme, line=k.line.id, themes=_(", ").join(asked)
+            )
+            out.append(Violation("theme_fit", message, (k.did,)))
     return out
 
 

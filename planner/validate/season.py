@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from planner.i18n import _
 from planner.scenario import STAY_PRODUCTS, Pin, Scenario
 from planner.validate.core import Known, Resolved, Violation
 from planner.wording import pin_unmet_text, unit_label, week_span
@@ -20,31 +21,27 @@ def no_repeat_set(scenario: Scenario, resolved: Resolved) -> list[Violation]:
         if k.delivery.product in STAY_PRODUCTS:
             received[(k.committee.id, k.unit.id)].append(k)
     out = []
-    for (committee_id, _), items in received.items():
+    for (committee_id, _unit_id), items in received.items():
         if len(items) > 1:
-            spans = ", ".join(
-                sorted(week_span(k.delivery.first_week, k.delivery.last_week) for k in items)
+            spans = sorted(week_span(k.delivery.first_week, k.delivery.last_week) for k in items)
+            # More than once is at least twice: the count needs no singular form.
+            text = _("committee {committee!r} receives {unit} {count} times ({weeks})").format(
+                committee=committee_id,
+                unit=unit_label(items[0].unit),
+                count=len(items),
+                weeks=_(", ").join(spans),
             )
-            out.append(
-                Violation(
-                    "no_repeat_set",
-                    f"committee {committee_id!r} receives {unit_label(items[0].unit)} "
-                    f"{len(items)} times ({spans})",
-                    tuple(sorted(k.did for k in items)),
-                )
-            )
+            out.append(Violation("no_repeat_set", text, tuple(sorted(k.did for k in items))))
     return out
 
 
 def duplicate_delivery(scenario: Scenario, resolved: Resolved) -> list[Violation]:
     """Two or more deliveries with the same delivery id."""
     counts = Counter(k.did for k in resolved.known)
+    # Used more than once is used by two or more: the count needs no singular form.
+    text = _("delivery id {delivery!r} is used by {count} deliveries")
     return [
-        Violation(
-            "duplicate_delivery",
-            f"delivery id {did!r} is used by {n} deliveries",
-            (did,) * n,
-        )
+        Violation("duplicate_delivery", text.format(delivery=did, count=n), (did,) * n)
         for did, n in counts.items()
         if n > 1
     ]

@@ -125,7 +125,7 @@ def test_stay_of_the_wrong_length(scenario: Scenario) -> None:
     old = bk("C1", "BK2", 5, 6)
     out = check_plan(scenario, swap(old, bk("C1", "BK2", 5, 7)))
     assert rules(out) == ["duration"]
-    assert "occupies 3 week(s)" in out[0].message
+    assert "occupies 3 weeks, a delivery of" in out[0].message
     assert "book set 'BK2' (科普读本) lasts 2" in out[0].message
     assert out[0].delivery_ids == ("C1:book_set:BK2:w05",)
 

@@ -61,15 +61,15 @@ def test_pin_phrases() -> None:
 
 
 def test_validator_imports_only_scenario_plan_and_wording() -> None:
-    """planner/validate/ imports no planner module but the scenario, plan and wording
-    (besides its own modules)."""
+    """planner/validate/ imports no planner module but the scenario, plan, wording and
+    the message catalogue (besides its own modules)."""
     modules: set[str] = set()
     for path in sorted(Path(validate.__file__).parent.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         modules |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     own = {m for m in modules if m.startswith("planner") and not m.startswith("planner.validate")}
-    assert own <= {"planner.scenario", "planner.plan", "planner.wording"}
+    assert own <= {"planner.scenario", "planner.plan", "planner.wording", "planner.i18n"}
 
 
 def test_weeks_text_compacts_runs() -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from planner import wording
 from planner.i18n import _
 from planner.plan import Delivery, delivery_key
 from planner.scenario import Committee, DemandLine, Product, ResourceUnit, Scenario
+from planner.wording import product_name as product_words
 from planner.wording import week_span
 
 
@@ -92,7 +92,7 @@ def product_name(product: object) -> str:
 def product_label(product: object) -> str:
     """Return a product as planners read it (``文艺演出``), or as given if it is no
     ``Product`` (a broken delivery is named as it is)."""
-    return wording.product_name(product) if isinstance(product, Product) else str(product)
+    return product_words(product) if isinstance(product, Product) else str(product)
 
 
 def delivery_id(scenario: Scenario, d: Delivery) -> str:

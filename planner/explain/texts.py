@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from planner.i18n import _
+from planner.i18n import _, ngettext
 from planner.ledger import Ledger
 from planner.options import Option
 from planner.scenario import DemandLine, Product, Scenario
@@ -18,26 +18,32 @@ from planner.wording import BLOCKERS, UNMET_REASONS, unit_label, weeks_phrase
 
 def blocker_text(line: DemandLine, blocker: str, week_rule: str | None = None) -> str:
     """The BLOCKERS text of a line without options; for ``weeks``, the rule behind it."""
-    text = f"{line.id}: {_(BLOCKERS[blocker])}"
-    if blocker == "theme" and line.demand.themes:
-        text += f" (wished: {', '.join(line.demand.themes)})"
+    reason = _(BLOCKERS[blocker])
     if week_rule is not None:
-        text += f"; mostly: {_(UNMET_REASONS[week_rule])} ({week_rule})"
-    return text
+        return _("{line}: {reason}; mostly: {rule_text} ({rule})").format(
+            line=line.id, reason=reason, rule_text=_(UNMET_REASONS[week_rule]), rule=week_rule
+        )
+    if blocker == "theme" and line.demand.themes:
+        return _("{line}: {reason} (wished: {themes})").format(
+            line=line.id, reason=reason, themes=_(", ").join(line.demand.themes)
+        )
+    return _("{line}: {reason}").format(line=line.id, reason=reason)
 
 
 def traded_off_text(scenario: Scenario, line: DemandLine, free: list[Option]) -> str:
     """That some unit could still serve the line: the first, and the units with room."""
     first = free[0]
     unit = scenario.resource_units[first.unit_id]
-    units = ", ".join(o.unit_id for o in free[:5])
-    if len(free) > 5:
-        units += f" and {len(free) - 5} more"
-    return (
-        f"capacity is there: {unit_label(unit)} could serve {line.committee} in "
-        f"{weeks_phrase(first.weeks)} without breaking any hard rule (units with room: "
-        f"{units}); the plan does not use it (a proven optimal plan trades it off for its "
-        "other goals; a plan stopped at the time limit may not have reached it)"
+    return _(
+        "capacity is there: {unit} could serve {committee} in {weeks} without breaking any "
+        "hard rule (units with room: {units}); the plan does not use it (a proven optimal "
+        "plan trades it off for its other goals; a plan stopped at the time limit may not "
+        "have reached it)"
+    ).format(
+        unit=unit_label(unit),
+        committee=line.committee,
+        weeks=weeks_phrase(first.weeks),
+        units=_some([o.unit_id for o in free], 5, _(", ")),
     )
 
 
@@ -49,6 +55,9 @@ def plan_reason_text(
     blocked: list[tuple[Option, list[int]]],
 ) -> str:
     """The explanation of a coupling rule blocking a line's options.
+
+    One whole sentence per rule (and per product where the venue's slots differ), so
+    that each is translated as a whole.
 
     Parameters
     ----------
@@ -62,41 +71,63 @@ def plan_reason_text(
         The options the rule blocks, each with the weeks concerned.
     """
     c = scenario.committee_by_id[line.committee]
-    weeks = sorted({w for _, ws in blocked for w in ws})
+    weeks = weeks_phrase(sorted({w for _option, ws in blocked for w in ws}))
     if reason == "resource_capacity":
         return _capacity_text(scenario, ledger, blocked)
     if reason == "copy_overlap":
-        lead = "pinned copies leave no copy free for a whole stay: "
-        return _per_unit_text(scenario, blocked, lead, "has no copy free for all of ")
+        parts = _per_unit_text(scenario, blocked, _("{unit} has no copy free for all of {weeks}"))
+        return _("pinned copies leave no copy free for a whole stay: {units}").format(units=parts)
     if reason == "duplicate_delivery":
-        lead = f"the fitting resources already come to {c.id} when this line could use them: "
-        return _per_unit_text(scenario, blocked, lead, "in ")
+        parts = _per_unit_text(scenario, blocked, _("{unit} in {weeks}"))
+        return _(
+            "the fitting resources already come to {committee} when this line could use "
+            "them: {units}"
+        ).format(committee=c.id, units=parts)
     if reason == "events_per_week":
-        return (
-            f"{c.id} already has its limit of {c.max_events_per_week} event(s) a week "
-            f"in {weeks_phrase(weeks)}, when the fitting resources could come"
-        )
+        limit = c.max_events_per_week
+        return ngettext(
+            "{committee} already has its limit of {limit} event a week in {weeks}, when the "
+            "fitting resources could come",
+            "{committee} already has its limit of {limit} events a week in {weeks}, when the "
+            "fitting resources could come",
+            limit,
+        ).format(committee=c.id, limit=limit, weeks=weeks)
     if reason == "venue" and line.product == Product.BOOK_SET:
-        return (
-            f"{c.id}'s {c.venue.shelf_slots} shelf slot(s) are taken in "
-            f"{weeks_phrase(weeks)}, when a fitting book set could stay"
-        )
+        slots = c.venue.shelf_slots
+        return ngettext(
+            "{committee}'s {slots} shelf slot is taken in {weeks}, when a fitting book set "
+            "could stay",
+            "{committee}'s {slots} shelf slots are taken in {weeks}, when a fitting book set "
+            "could stay",
+            slots,
+        ).format(committee=c.id, slots=slots, weeks=weeks)
     if reason == "venue":
-        return (
-            f"{c.id}'s {c.venue.board_slots} board slot(s) are taken in "
-            f"{weeks_phrase(weeks)}, when a fitting board set could stay"
-        )
+        slots = c.venue.board_slots
+        return ngettext(
+            "{committee}'s {slots} board slot is taken in {weeks}, when a fitting board set "
+            "could stay",
+            "{committee}'s {slots} board slots are taken in {weeks}, when a fitting board set "
+            "could stay",
+            slots,
+        ).format(committee=c.id, slots=slots, weeks=weeks)
     if reason == "van_moves":
-        return (
-            f"the van's {scenario.resources.van.moves_per_week} move(s) a week are used up "
-            f"in {weeks_phrase(weeks)}, when a fitting board set could be installed"
-        )
+        moves = scenario.resources.van.moves_per_week
+        return ngettext(
+            "the van's {moves} move a week is used up in {weeks}, when a fitting board set "
+            "could be installed",
+            "the van's {moves} moves a week are used up in {weeks}, when a fitting board set "
+            "could be installed",
+            moves,
+        ).format(moves=moves, weeks=weeks)
     # no_repeat_set
-    kinds = sorted({o.unit_id for o, _ in blocked})
-    return (
-        f"{c.id} has already received the fitting set kind(s) {', '.join(kinds)} this "
-        f"season, and a committee gets each set kind at most once (no_repeat_set)"
-    )
+    kinds = sorted({o.unit_id for o, _weeks in blocked})
+    return ngettext(
+        "{committee} has already received the fitting set kind {kinds} this season, and a "
+        "committee gets each set kind at most once (no_repeat_set)",
+        "{committee} has already received the fitting set kinds {kinds} this season, and a "
+        "committee gets each set kind at most once (no_repeat_set)",
+        len(kinds),
+    ).format(committee=c.id, kinds=_(", ").join(kinds))
 
 
 def _capacity_text(
@@ -108,38 +139,44 @@ def _capacity_text(
     parts = []
     # Busiest first: the most full weeks, then the most use over the season.
     ranked = sorted(full_weeks, key=lambda u: (-len(full_weeks[u]), -ledger.season_use(u), u))
-    for unit_id in ranked[:3]:
+    for unit_id in ranked:
         unit = scenario.resource_units[unit_id]
         if unit.season_max is not None and ledger.season_use(unit_id) >= unit.season_max:
-            parts.append(
-                f"{unit_label(unit)} has reached its season maximum of {unit.season_max} show(s)"
+            text = ngettext(
+                "{unit} has reached its season maximum of {count} show",
+                "{unit} has reached its season maximum of {count} shows",
+                unit.season_max,
             )
+            parts.append(text.format(unit=unit_label(unit), count=unit.season_max))
             continue
-        parts.append(f"{unit_label(unit)} full in {weeks_phrase(full_weeks[unit_id])}")
-    more = len(ranked) - 3
-    tail = f" and {more} more" if more > 0 else ""
-    return (
-        "the fitting resources are fully booked in the weeks this line could use: "
-        + "; ".join(parts)
-        + tail
-    )
+        text = _("{unit} full in {weeks}")
+        parts.append(text.format(unit=unit_label(unit), weeks=weeks_phrase(full_weeks[unit_id])))
+    return _(
+        "the fitting resources are fully booked in the weeks this line could use: {units}"
+    ).format(units=_some(parts, 3, _("; ")))
 
 
-def _per_unit_text(
-    scenario: Scenario, blocked: list[tuple[Option, list[int]]], lead: str, what: str
-) -> str:
-    """``<lead><unit> <what><weeks>`` for up to three units, most weeks first."""
+def _per_unit_text(scenario: Scenario, blocked: list[tuple[Option, list[int]]], part: str) -> str:
+    """``part`` (a text naming ``{unit}`` and ``{weeks}``) for up to three units, most
+    weeks first."""
     weeks_of: dict[str, set[int]] = defaultdict(set)
     for o, ws in blocked:
         weeks_of[o.unit_id].update(ws or o.weeks)
     ranked = sorted(weeks_of, key=lambda u: (-len(weeks_of[u]), u))
     parts = [
-        f"{unit_label(scenario.resource_units[u])} {what}{weeks_phrase(weeks_of[u])}"
-        for u in ranked[:3]
+        part.format(unit=unit_label(scenario.resource_units[u]), weeks=weeks_phrase(weeks_of[u]))
+        for u in ranked
     ]
-    more = len(ranked) - 3
-    tail = f" and {more} more" if more > 0 else ""
-    return lead + "; ".join(parts) + tail
+    return _some(parts, 3, _("; "))
+
+
+def _some(items: list[str], shown: int, separator: str) -> str:
+    """The first ``shown`` items joined by ``separator``, and how many more there are."""
+    text = separator.join(items[:shown])
+    more = len(items) - shown
+    if more <= 0:
+        return text
+    return _("{items} and {count} more").format(items=text, count=more)
 
 
 __all__: Sequence[str] = ["blocker_text", "plan_reason_text", "traded_off_text"]

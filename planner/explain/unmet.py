@@ -64,8 +64,9 @@ def explain_line(
     Returns
     -------
     tuple of str
-        The reason key (a key of :data:`~planner.explain.reasons.REASONS`) and an
-        English explanation naming ids and weeks.
+        The reason key (a key of :data:`~planner.explain.reasons.REASONS`, an English
+        identifier) and an explanation naming ids and weeks, in the current language
+        (:mod:`planner.i18n`).
     """
     blocker = line_blocker(scenario, line)
     if blocker is not None:
@@ -139,7 +140,8 @@ def unmet_frame(
     -------
     pandas.DataFrame
         Columns :data:`UNMET_COLUMNS`; see :func:`explain_line` for how the reason is
-        chosen.
+        chosen. ``reason`` is a rule name (an identifier); ``explanation`` is in the
+        current language.
     """
     ledger = Ledger.of(scenario, plan)
     rows = []

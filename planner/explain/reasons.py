@@ -15,7 +15,9 @@ from planner.options import static_blocker
 from planner.scenario import DemandLine, Scenario
 from planner.wording import NOT_A_REASON, UNMET_REASONS
 
-#: Every reason key the unmet table can show, with its text (docs/rules.md order).
+#: Every reason key the unmet table can show, with its text (docs/rules.md order). The
+#: texts are English marked with ``N_`` (and so are those of :data:`NOT_A_REASON`): show
+#: them translated, with ``planner.i18n._`` or :func:`planner.wording.unmet_reason_text`.
 REASONS: dict[str, str] = dict(UNMET_REASONS)
 
 #: The static blockers of :data:`planner.wording.BLOCKERS` as the rules they stand for;

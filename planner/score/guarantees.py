@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from planner.baseline import plan_baseline
+from planner.i18n import _
 from planner.plan import Delivery, Plan
 from planner.score.terms import Scorer
 from planner.validate import check_plan
@@ -77,7 +78,8 @@ class Guarantees:
         return None if baseline is None else dict(self.scorer.served_bp(baseline))
 
     def problems(self, plan: Plan | Iterable[Delivery]) -> list[str]:
-        """Every guarantee the plan breaks, in words; empty when it meets them all."""
+        """Every guarantee the plan breaks, in words (in the current language, the
+        guarantee's option name first); empty when it meets them all."""
         scorer = self.scorer
         deliveries = list(plan)
         problems = []
@@ -87,8 +89,10 @@ class Guarantees:
             assert level is not None  # a floor exists only when some line is attainable
             if level < floor:
                 problems.append(
-                    f"keep_baseline_minimum: the lowest committee coverage is "
-                    f"{level / 100:.2f} %, below the spreadsheet baseline's {floor / 100:.2f} %"
+                    _(
+                        "keep_baseline_minimum: the lowest committee coverage is {level} %, "
+                        "below the spreadsheet baseline's {floor} %"
+                    ).format(level=f"{level / 100:.2f}", floor=f"{floor / 100:.2f}")
                 )
         base = self.baseline_served
         if base is not None:
@@ -97,9 +101,14 @@ class Guarantees:
                 floor_c = base.get(committee_id, 0)
                 if request > 0 and served[committee_id] < floor_c:
                     problems.append(
-                        f"keep_baseline_coverage: committee {committee_id} has coverage "
-                        f"{served[committee_id] / request / 100:.2f} %, below its "
-                        f"{floor_c / request / 100:.2f} % in the spreadsheet baseline's plan"
+                        _(
+                            "keep_baseline_coverage: committee {committee} has coverage "
+                            "{coverage} %, below its {floor} % in the spreadsheet baseline's plan"
+                        ).format(
+                            committee=committee_id,
+                            coverage=f"{served[committee_id] / request / 100:.2f}",
+                            floor=f"{floor_c / request / 100:.2f}",
+                        )
                     )
         return problems
 

@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from planner.i18n import _
 from planner.network import Distances
 from planner.options import line_options
 from planner.plan import Delivery, Plan
@@ -330,8 +331,11 @@ class Scorer:
                 or unit.product != d.product
             ):
                 raise ValueError(
-                    f"cannot score delivery {d}: its committee, resource and demand line "
-                    "must resolve (see planner.validate.check_plan, rule known_reference)"
+                    _(
+                        "cannot score delivery {delivery}: its committee, resource and demand "
+                        "line must resolve (see planner.validate.check_plan, rule "
+                        "known_reference)"
+                    ).format(delivery=d)
                 )
 
 

@@ -13,9 +13,11 @@ from planner.solver.model import BuiltModel
 def unmatched_pins(built: BuiltModel) -> str:
     """Explain the pins that no option can meet, one line each."""
     s = built.ctx.scenario
-    return f"{_(wording.PINS_WITHOUT_OPTION)}\n" + "\n".join(
-        f"  pins[{k}]: {wording.pin_text(s, k)}: {_pin_blocker(s, k)}" for k in built.unmatched_pins
-    )
+    lines = [
+        _("pins[{k}]: {pin}: {why}").format(k=k, pin=wording.pin_text(s, k), why=_pin_blocker(s, k))
+        for k in built.unmatched_pins
+    ]
+    return "\n".join([_(wording.PINS_WITHOUT_OPTION), *(f"  {line}" for line in lines)])
 
 
 def conflicting_pins(built: BuiltModel, control: SolveControl) -> str:
@@ -48,7 +50,8 @@ def conflicting_pins(built: BuiltModel, control: SolveControl) -> str:
         core = list(range(len(s.pins)))
         if control.should_end():
             head = _(wording.PINS_IN_CONFLICT_UNNAMED)
-    return f"{head}\n" + "\n".join(f"  pins[{k}]: {wording.pin_text(s, k)}" for k in sorted(core))
+    lines = [_("pins[{k}]: {pin}").format(k=k, pin=wording.pin_text(s, k)) for k in sorted(core)]
+    return "\n".join([head, *(f"  {line}" for line in lines)])
 
 
 def _pin_blocker(s: Scenario, k: int) -> str:

@@ -29,6 +29,8 @@ class GoalTerm:
     """
 
     name: str
+    #: English, marked with ``N_``: the result's :class:`~planner.result.Term` carries it
+    #: translated.
     description: str
     level: str = "primary"
     coeffs: list[tuple[cp_model.IntVar, float]] = field(default_factory=list)

@@ -12,6 +12,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner import wording
+from planner.i18n import _
 from planner.params import Progress, SolveParams, relative_gap
 from planner.result import Result, SolveStatus, StageReport, StopReason, Term
 from planner.scenario import Scenario
@@ -146,7 +147,7 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
         message = conflicting_pins(built, control)
         return _without_plan(SolveStatus.INFEASIBLE, control, message, built)
     if search.failed == cp_model.MODEL_INVALID:
-        message = f"model rejected: {search.failed_info}"
+        message = _("model rejected: {info}").format(info=search.failed_info)
         return _without_plan(SolveStatus.ERROR, control, message, built, StopReason.ERROR)
     return _result(built, control, search, baseline)
 
@@ -350,7 +351,8 @@ def _bound(built: BuiltModel, search: _Search) -> float | None:
 
 
 def _term(term: GoalTerm, values: list[int]) -> Term:
-    return Term(term.name, round(term.points(values), 6), term.description)
+    # The description is an N_-marked English text; the result carries it translated.
+    return Term(term.name, round(term.points(values), 6), _(term.description))
 
 
 def _without_plan(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from planner.i18n import N_
 from planner.scenario import Product
 from planner.solver.context import GoalTerm, ModelContext
 
@@ -36,7 +37,7 @@ def coverage(ctx: ModelContext) -> GoalTerm:
     keeps this equal to the headline coverage of docs/domain.md.
     """
     s = ctx.scenario
-    term = GoalTerm("coverage", "population- and priority-weighted coverage (per % point)")
+    term = GoalTerm("coverage", N_("population- and priority-weighted coverage (per % point)"))
     weight = s.objective.coverage
     if not weight:
         return term
@@ -147,7 +148,7 @@ def fairness_level(ctx: ModelContext) -> cp_model.IntVar | None:
 
 def fairness(ctx: ModelContext) -> GoalTerm:
     """The worst-served committee's attainable coverage, in percentage points."""
-    term = GoalTerm("fairness", "lowest committee coverage (per % point)")
+    term = GoalTerm("fairness", N_("lowest committee coverage (per % point)"))
     if ctx.fairness_var is not None:
         term.add(ctx.fairness_var, ctx.scenario.objective.fairness / 100)
     return term
@@ -161,7 +162,7 @@ def shortfall(ctx: ModelContext) -> GoalTerm:
     :func:`committee_service`).
     """
     s = ctx.scenario
-    term = GoalTerm("shortfall", "committee coverage below the target (penalty per % point)")
+    term = GoalTerm("shortfall", N_("committee coverage below the target (penalty per % point)"))
     weight = s.objective.shortfall
     target = s.objective.shortfall_target
     if not weight or target <= 0:
@@ -178,7 +179,7 @@ def shortfall(ctx: ModelContext) -> GoalTerm:
 
 def travel(ctx: ModelContext) -> GoalTerm:
     """Kilometres travelled by troupes, lecturers, trainers and the van (a penalty)."""
-    term = GoalTerm("travel", "road km travelled (penalty per km)")
+    term = GoalTerm("travel", N_("road km travelled (penalty per km)"))
     weight = ctx.scenario.objective.travel
     if not weight:
         return term
@@ -191,7 +192,7 @@ def travel(ctx: ModelContext) -> GoalTerm:
 def spread(ctx: ModelContext) -> GoalTerm:
     """Events beyond one in a committee-week (a penalty)."""
     term = GoalTerm(
-        "spread", "events beyond one in a committee-week (penalty each)", level="secondary"
+        "spread", N_("events beyond one in a committee-week (penalty each)"), level="secondary"
     )
     weight = ctx.scenario.objective.spread
     if not weight:
@@ -210,7 +211,7 @@ def spread(ctx: ModelContext) -> GoalTerm:
 def variety(ctx: ModelContext) -> GoalTerm:
     """Distinct themes each committee receives within each product."""
     term = GoalTerm(
-        "variety", "distinct (product, theme) pairs per committee (each)", level="secondary"
+        "variety", N_("distinct (product, theme) pairs per committee (each)"), level="secondary"
     )
     weight = ctx.scenario.objective.variety
     if not weight:
@@ -237,7 +238,7 @@ def variety(ctx: ModelContext) -> GoalTerm:
 
 def preference(ctx: ModelContext) -> GoalTerm:
     """Deliveries that start in a week their demand line prefers."""
-    term = GoalTerm("preference", "deliveries starting in a preferred week (each)")
+    term = GoalTerm("preference", N_("deliveries starting in a preferred week (each)"))
     weight = ctx.scenario.objective.preference
     if not weight:
         return term
@@ -249,7 +250,7 @@ def preference(ctx: ModelContext) -> GoalTerm:
 
 def fixtures(ctx: ModelContext) -> GoalTerm:
     """Deliveries a fixture favours (its product and themes, starting in its weeks)."""
-    term = GoalTerm("fixtures", "deliveries favoured by a season fixture (each × bonus)")
+    term = GoalTerm("fixtures", N_("deliveries favoured by a season fixture (each × bonus)"))
     s = ctx.scenario
     weight = s.objective.fixtures
     favoured = [f for f in s.season.fixtures if f.product is not None and f.bonus > 0]

@@ -83,6 +83,23 @@ def plan_reason_text(
             "the fitting resources already come to {committee} when this line could use "
             "them: {units}"
         ).format(committee=c.id, units=parts)
+    if reason in ("events_per_week", "venue", "van_moves"):
+        return _weekly_limit_text(scenario, line, reason, weeks)
+    # no_repeat_set
+    kinds = sorted({o.unit_id for o, _weeks in blocked})
+    return ngettext(
+        "{committee} has already received the fitting set kind {kinds} this season, and a "
+        "committee gets each set kind at most once (no_repeat_set)",
+        "{committee} has already received the fitting set kinds {kinds} this season, and a "
+        "committee gets each set kind at most once (no_repeat_set)",
+        len(kinds),
+    ).format(committee=c.id, kinds=_(", ").join(kinds))
+
+
+def _weekly_limit_text(scenario: Scenario, line: DemandLine, reason: str, weeks: str) -> str:
+    """That a weekly limit is reached in ``weeks``: the committee's events, its shelf or
+    board slots (by the line's product), or the van's moves."""
+    c = scenario.committee_by_id[line.committee]
     if reason == "events_per_week":
         limit = c.max_events_per_week
         return ngettext(
@@ -110,24 +127,15 @@ def plan_reason_text(
             "could stay",
             slots,
         ).format(committee=c.id, slots=slots, weeks=weeks)
-    if reason == "van_moves":
-        moves = scenario.resources.van.moves_per_week
-        return ngettext(
-            "the van's {moves} move a week is used up in {weeks}, when a fitting board set "
-            "could be installed",
-            "the van's {moves} moves a week are used up in {weeks}, when a fitting board set "
-            "could be installed",
-            moves,
-        ).format(moves=moves, weeks=weeks)
-    # no_repeat_set
-    kinds = sorted({o.unit_id for o, _weeks in blocked})
+    # van_moves
+    moves = scenario.resources.van.moves_per_week
     return ngettext(
-        "{committee} has already received the fitting set kind {kinds} this season, and a "
-        "committee gets each set kind at most once (no_repeat_set)",
-        "{committee} has already received the fitting set kinds {kinds} this season, and a "
-        "committee gets each set kind at most once (no_repeat_set)",
-        len(kinds),
-    ).format(committee=c.id, kinds=_(", ").join(kinds))
+        "the van's {moves} move a week is used up in {weeks}, when a fitting board set "
+        "could be installed",
+        "the van's {moves} moves a week are used up in {weeks}, when a fitting board set "
+        "could be installed",
+        moves,
+    ).format(moves=moves, weeks=weeks)
 
 
 def _capacity_text(

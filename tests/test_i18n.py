@@ -130,3 +130,16 @@ def test_unknown_language_in_the_environment_reads_as_the_default(
     assert i18n.current_language() == i18n.DEFAULT_LANGUAGE
     with pytest.raises(UnknownLanguageError):
         i18n.language_from_env()
+
+
+def test_a_bounded_step_speaks_the_callers_language() -> None:
+    """A solve step run in its helper thread gives texts in the language chosen around
+    the solve, not the process default (the choice is a context variable)."""
+    from planner.params import SolveParams
+    from planner.solver.bounded import run_bounded
+    from planner.solver.control import SolveControl
+
+    control = SolveControl(SolveParams(time_limit=10))
+    with use_language("zh_CN"):
+        done, text = run_bounded(lambda: _("proven optimal"), control, "test")
+    assert done and text == "已证明最优"

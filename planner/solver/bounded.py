@@ -14,6 +14,7 @@ own (its thread is a daemon and its result is ignored).
 
 from __future__ import annotations
 
+import contextvars
 import ctypes
 import threading
 import time
@@ -88,7 +89,10 @@ def run_bounded(
                 inside[0] = False
             finished.set()
 
-    thread = threading.Thread(target=work, name=name, daemon=True)
+    # The step runs in this context's copy, so that texts it writes are in the caller's
+    # language (planner.i18n keeps the choice in a context variable).
+    context = contextvars.copy_context()
+    thread = threading.Thread(target=context.run, args=(work,), name=name, daemon=True)
     thread.start()
     while not finished.wait(POLL_SECONDS):
         if over():

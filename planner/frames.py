@@ -1,14 +1,100 @@
-"""Scenarios as pandas DataFrames, for analysts' notebooks.
+"""Scenarios and plans as pandas DataFrames, for analysts' notebooks.
 
-Plans have :func:`planner.io.plan_frame`; KPIs are DataFrames already
-(:func:`planner.kpis.compute_kpis`). Chinese names are kept as they are.
+Dates are dates: the columns of dates (``week_start``, ``week_end``, ``first_date``,
+``last_date``) are ``datetime64`` columns (midnight of the day), so that they sort,
+filter and resample as dates; weeks stay 1-based whole numbers. KPIs are DataFrames
+already (:func:`planner.kpis.compute_kpis`). Chinese names are kept as they are.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from planner.plan import Plan
 from planner.scenario import Scenario
+
+#: Columns of :func:`deliveries_frame`: those of ``deliveries.csv``, in its order.
+DELIVERY_FRAME_COLUMNS = [
+    "delivery_id",
+    "committee_id",
+    "committee_name",
+    "grid_id",
+    "product",
+    "resource_id",
+    "resource_name",
+    "theme",
+    "first_week",
+    "last_week",
+    "first_date",
+    "last_date",
+    "demand_id",
+]
+#: Columns of :func:`weeks_frame`.
+WEEK_FRAME_COLUMNS = ["week", "week_start", "week_end", "closed", "fixtures"]
+
+
+def _as_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Turn columns of :class:`datetime.date` into ``datetime64`` columns (also when empty)."""
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    return frame
+
+
+def deliveries_frame(plan: Plan, scenario: Scenario) -> pd.DataFrame:
+    """One row per delivery, with the columns of ``deliveries.csv`` and dates as dates.
+
+    Rows are in week order (then committee, product, resource), as in
+    ``deliveries.csv``; ``first_date`` is the Monday of the first week and ``last_date``
+    the Sunday of the last, both ``datetime64``.
+    """
+    rows = []
+    units = scenario.resource_units
+    for d in sorted(plan, key=lambda d: (d.first_week, d.committee_id, d.product, d.resource_id)):
+        c = scenario.committee_by_id.get(d.committee_id)
+        unit = units.get(d.unit_id(scenario))
+        rows.append(
+            {
+                "delivery_id": d.delivery_id(scenario),
+                "committee_id": d.committee_id,
+                "committee_name": c.name if c else "",
+                "grid_id": c.grid if c else "",
+                "product": d.product.value,
+                "resource_id": d.resource_id,
+                "resource_name": unit.name if unit else "",
+                "theme": d.theme,
+                "first_week": d.first_week,
+                "last_week": d.last_week,
+                "first_date": scenario.season.week_start(d.first_week),
+                "last_date": scenario.season.week_end(d.last_week),
+                "demand_id": d.demand_id,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=DELIVERY_FRAME_COLUMNS)
+    frame = frame.astype({"first_week": "int64", "last_week": "int64"})  # also when empty
+    return _as_dates(frame, "first_date", "last_date")
+
+
+def weeks_frame(scenario: Scenario) -> pd.DataFrame:
+    """One row per week of the season: its Monday and Sunday, and what marks it.
+
+    ``week_start`` and ``week_end`` are ``datetime64``; ``closed`` says whether the whole
+    season is closed that week (committees' own closed weeks are in
+    :func:`committees_frame`); ``fixtures`` lists the names of the calendar fixtures
+    (reading month, festivals, holidays) that cover it.
+    """
+    season = scenario.season
+    closed = set(season.closed_weeks)
+    rows = [
+        {
+            "week": week,
+            "week_start": season.week_start(week),
+            "week_end": season.week_end(week),
+            "closed": week in closed,
+            "fixtures": [f.name for f in season.fixtures if week in f.weeks],
+        }
+        for week in range(1, season.weeks + 1)
+    ]
+    return _as_dates(pd.DataFrame(rows, columns=WEEK_FRAME_COLUMNS), "week_start", "week_end")
 
 
 def committees_frame(scenario: Scenario) -> pd.DataFrame:

@@ -14,10 +14,15 @@ from typing import Any
 
 import yaml
 
+from planner.i18n import _
+
 
 @dataclass(frozen=True)
 class SolveParams:
     """Parameters of a solve.
+
+    The defaults are the command line's (``cultplan solve`` reads them from here): 30 s,
+    seed 0, 2 workers, stop at a relative gap of 0.5 %, no search log.
 
     Attributes
     ----------
@@ -31,7 +36,7 @@ class SolveParams:
         optimum before any time limit cuts a search is deterministic; the time
         limits of the steps within a stage are wall-clock shares.
     relative_gap
-        Stop when the relative gap is at most this.
+        Stop when the relative gap is at most this (0 asks for a proven optimum).
     log
         Print CP-SAT's search log.
     """
@@ -39,11 +44,11 @@ class SolveParams:
     time_limit: float = 30.0
     seed: int = 0
     workers: int = 2
-    relative_gap: float = 0.0
+    relative_gap: float = 0.005
     log: bool = False
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], source: str = "solve parameters") -> SolveParams:
+    def from_dict(cls, data: dict[str, Any], source: str | None = None) -> SolveParams:
         """Build parameters from a mapping with the attribute names as keys.
 
         Values are checked, not converted: ``time_limit`` a number above 0, ``seed`` a
@@ -53,15 +58,25 @@ class SolveParams:
         Raises
         ------
         ValueError
-            Naming ``source`` and every unknown key and bad value, all at once.
+            Naming ``source`` (by default "solve parameters", in the reader's language)
+            and every unknown key and bad value, all at once.
         """
         allowed = {f.name for f in fields(cls)}
-        problems = [f"unknown solve parameter {key!r}" for key in sorted(set(data) - allowed)]
+        problems = [
+            _("unknown solve parameter {key}").format(key=repr(key))
+            for key in sorted(set(data) - allowed)
+        ]
         for key, value in data.items():
             if key in allowed and (problem := _check(key, value)):
-                problems.append(f"{key}: {problem}, not {value!r}")
+                problems.append(problem)
         if problems:
-            raise ValueError(f"{source}: " + "; ".join(problems))
+            raise ValueError(
+                _("{source}: {problems}").format(
+                    source=_("solve parameters") if source is None else source,
+                    # TRANSLATORS: the separator between the problems of solve parameters.
+                    problems=_("; ").join(problems),
+                )
+            )
         return cls(**data)
 
     @classmethod
@@ -76,20 +91,23 @@ class SolveParams:
 
 
 def _check(key: str, value: Any) -> str:
-    """What is wrong with one parameter value ("" when nothing)."""
+    """What is wrong with one parameter value, naming the key and the value ("" when
+    nothing)."""
     number = isinstance(value, int | float) and not isinstance(value, bool)
     whole = isinstance(value, int) and not isinstance(value, bool)
     if key == "time_limit" and not (number and value > 0 and math.isfinite(value)):
-        return "a number of seconds above 0"
-    if key == "seed" and not whole:
-        return "a whole number"
-    if key == "workers" and not (whole and value >= 1):
-        return "a whole number of at least 1"
-    if key == "relative_gap" and not (number and 0 <= value <= 1):
-        return "a number from 0 to 1"
-    if key == "log" and not isinstance(value, bool):
-        return "true or false"
-    return ""
+        text = _("{key}: a number of seconds above 0, not {value}")
+    elif key == "seed" and not whole:
+        text = _("{key}: a whole number, not {value}")
+    elif key == "workers" and not (whole and value >= 1):
+        text = _("{key}: a whole number of at least 1, not {value}")
+    elif key == "relative_gap" and not (number and 0 <= value <= 1):
+        text = _("{key}: a number from 0 to 1, not {value}")
+    elif key == "log" and not isinstance(value, bool):
+        text = _("{key}: true or false, not {value}")
+    else:
+        return ""
+    return text.format(key=key, value=repr(value))
 
 
 @dataclass(frozen=True)

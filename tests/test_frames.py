@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from planner.frames import committees_frame, demand_frame, resources_frame
-from tests.factories import ask, base_data, book_set, build, troupe
+import datetime as dt
+
+import pandas as pd
+
+from planner.frames import (
+    committees_frame,
+    deliveries_frame,
+    demand_frame,
+    resources_frame,
+    weeks_frame,
+)
+from planner.plan import Delivery, Plan
+from planner.scenario import Product
+from tests.factories import ask, base_data, book_set, build, show, troupe
 
 
 def scenario_data() -> dict:
@@ -52,3 +64,47 @@ def test_resources_frame_counts_available_weeks() -> None:
     assert frame.loc["T1", "available_weeks"] == 3
     assert frame.loc["T1", "unavailable_weeks"] == [1]
     assert frame.loc["T1", "themes"] == ["沪剧"]
+
+
+def test_deliveries_frame_gives_dates_as_dates() -> None:
+    """A delivery's first and last dates are datetime64 (Monday of the first week,
+    Sunday of the last), in week order, beside its names and ids."""
+    scenario = build(scenario_data())
+    plan = Plan.of(
+        [
+            show("C1", 3, "C1/performance/2"),
+            Delivery("C2", Product.BOOK_SET, "B1-1", 1, 4, "C2/book_set/1", "上海历史"),
+        ]
+    )
+    frame = deliveries_frame(plan, scenario)
+    assert pd.api.types.is_datetime64_dtype(frame["first_date"])
+    assert pd.api.types.is_datetime64_dtype(frame["last_date"])
+    assert list(frame["committee_id"]) == ["C2", "C1"]
+    assert list(frame["first_date"]) == [pd.Timestamp("2027-03-01"), pd.Timestamp("2027-03-15")]
+    assert list(frame["last_date"]) == [pd.Timestamp("2027-03-28"), pd.Timestamp("2027-03-21")]
+    assert list(frame["resource_name"]) == ["上海史话", "沪剧团"]
+    assert list(frame["delivery_id"]) == ["C2:book_set:B1:w01", "C1:performance:T1:w03"]
+
+
+def test_deliveries_frame_of_an_empty_plan_keeps_its_types() -> None:
+    """No deliveries: no rows, but the date columns are still dates and weeks whole numbers."""
+    frame = deliveries_frame(Plan(), build(scenario_data()))
+    assert len(frame) == 0
+    assert pd.api.types.is_datetime64_dtype(frame["first_date"])
+    assert pd.api.types.is_integer_dtype(frame["first_week"])
+
+
+def test_weeks_frame_has_each_weeks_dates_closures_and_fixtures() -> None:
+    """One row per week: Monday and Sunday as datetime64, the season-wide closed weeks and
+    the names of the fixtures that cover each week."""
+    data = scenario_data()
+    data["season"]["fixtures"] = [{"id": "F1", "name": "读书月", "weeks": [2, 3]}]
+    frame = weeks_frame(build(data))
+    assert list(frame["week"]) == [1, 2, 3, 4]
+    assert pd.api.types.is_datetime64_dtype(frame["week_start"])
+    assert frame["week_start"].dt.date.tolist() == [
+        dt.date(2027, 3, 1) + dt.timedelta(weeks=n) for n in range(4)
+    ]
+    assert (frame["week_end"] - frame["week_start"]).eq(pd.Timedelta(days=6)).all()
+    assert list(frame["closed"]) == [False, False, False, True]
+    assert list(frame["fixtures"]) == [[], ["读书月"], ["读书月"], []]

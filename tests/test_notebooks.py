@@ -26,9 +26,10 @@ def test_notebook_is_stripped(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every code cell runs, in order, in one namespace, from the notebooks folder."""
-    monkeypatch.chdir(path.parent)
+def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every code cell runs, in order, in one namespace, from a folder outside the
+    repository (a notebook must not depend on the folder it is started from)."""
+    monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "__notebook__"}
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     for number, cell in enumerate(cells):

@@ -63,3 +63,26 @@ def test_solve_params_from_dict_lists_every_bad_value() -> None:
         "relative_gap: a number from 0 to 1, not 5; log: true or false, not 'yes'; "
         "seed: a whole number, not 1.5"
     )
+
+
+def test_solve_params_problems_are_in_chinese_by_default() -> None:
+    """In Chinese the problems name the same keys and values, with full-width colons and
+    semicolons between them."""
+    from planner.i18n import use_language
+
+    with use_language("zh_CN"), pytest.raises(ValueError) as caught:
+        SolveParams.from_dict({"workers": 0, "threads": 4})
+    assert str(caught.value) == (
+        "求解参数：未知的求解参数 'threads'；workers：应为不小于 1 的整数，而不是 0"
+    )
+
+
+def test_default_solve_params_stop_at_a_half_percent_gap() -> None:
+    """The defaults are the command line's: 30 s, seed 0, 2 workers, a 0.5 % gap."""
+    assert SolveParams().to_dict() == {
+        "time_limit": 30.0,
+        "seed": 0,
+        "workers": 2,
+        "relative_gap": 0.005,
+        "log": False,
+    }

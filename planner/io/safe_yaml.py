@@ -68,16 +68,10 @@ def decode(raw: bytes, source: str) -> str:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         try:
             raw.decode("gb18030")
-            hint = message("gbk_hint")
+            name = "not_utf8_gbk"
         except UnicodeDecodeError:
-            hint = ""
-        text = message(
-            "not_utf8",
-            byte=raw[exc.start],
-            offset=exc.start,
-            column=column,
-            hint=hint,
-        )
+            name = "not_utf8"
+        text = message(name, byte=raw[exc.start], offset=exc.start, column=column)
         raise ScenarioError(source, [Problem((), text, line)]) from None
     return text.removeprefix("\ufeff")
 

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from planner.io.safe_yaml import decode, fullwidth_colons, load, read_text
 from planner.network import network_problems
 from planner.scenario import Loc, Problem, Scenario, ScenarioError, scenario_problems
+from planner.scenario.field_errors import check_fields
 from planner.scenario.messages import message
+from planner.scenario.repeats import collapse_repeats
 from planner.scenario.salvage import salvage
 
 
@@ -74,19 +75,22 @@ def scenario_from_dict(
     ScenarioError
         With every problem found, in the order of the file.
     """
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        field_problems = [Problem(tuple(e["loc"]), _message(e)) for e in errors]
-        part = salvage(data, [tuple(e["loc"]) for e in errors])
-        checked = _all_checks(part.scenario) if part.scenario is not None else []
-        problems = field_problems + part.keep(checked)
-        raise ScenarioError(source, _located(problems, node)) from None
-    problems = _all_checks(scenario)
+    check = check_fields(data)
+    if check.scenario is not None:
+        checked = collapse_repeats(_all_checks(check.scenario), check.scenario)
+    else:
+        part = salvage(check.data, check.errors)
+        if part.scenario is not None:
+            checked = collapse_repeats(part.keep(_all_checks(part.scenario)), part.scenario)
+        else:
+            checked = []
+    problems = check.problems + [
+        Problem(check.in_file(p.loc), p.message, p.line, p.ref) for p in checked
+    ]
     if problems:
         raise ScenarioError(source, _located(problems, node))
-    return scenario
+    assert check.scenario is not None  # no problem: the fields were read
+    return check.scenario
 
 
 def _all_checks(scenario: Scenario) -> list[Problem]:
@@ -125,23 +129,6 @@ def write_scenario(scenario: Scenario, path: str | Path, header: str = "") -> No
 def scenario_schema() -> str:
     """Return the JSON Schema of the scenario format, as indented JSON."""
     return json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2)
-
-
-def _message(error: Any) -> str:
-    msg = str(error["msg"])
-    if error["type"] == "missing":
-        return message("missing")
-    if error["type"] == "extra_forbidden":
-        return message("extra")
-    if error["type"] == "value_error" and "error" in error.get("ctx", {}):
-        # The records' own checks name the value; pydantic's "Value error, " goes.
-        return str(error["ctx"]["error"])
-    value = error.get("input")
-    if error["type"] not in {"model_type", "dict_type", "list_type"} and not isinstance(
-        value, dict | list
-    ):
-        return f"{msg} (got {value!r})"
-    return msg
 
 
 def _line(node: yaml.Node | None, loc: Loc) -> int | None:

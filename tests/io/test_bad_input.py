@@ -83,7 +83,8 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
         [
             "FILE: 7 problems",
             "FILE:11: committees[0].population: Input should be greater than or equal to 0",
-            "FILE:15: resources.troupes[0].shows_per_week: Input should be a valid integer",
+            "FILE:15: resources.troupes[0].shows_per_week: Input should be a whole number "
+            "(got 'many')",
             "FILE:15: resources.troupes[0].home_grid: unknown grid 'G7'",
             "FILE:18: demand[1].committee: unknown committee 'C9'",
             "FILE:20: pins[0].first_week: week 9 is outside the season (1..4)",

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from planner.io.safe_yaml import decode, fullwidth_colons, load, read_text
+from planner.io.slips import explained
 from planner.network import network_problems
 from planner.scenario import Loc, Problem, Scenario, ScenarioError, scenario_problems
 from planner.scenario.field_errors import check_fields
@@ -54,7 +55,7 @@ def parse_scenario(text: str | bytes, source: str = "<scenario>") -> Scenario:
     except ScenarioError as exc:
         # A full-width colon makes a key and its value one string: it explains the
         # problems that follow, so it is named with them.
-        problems = [*duplicates, *exc.problems, *fullwidth_colons(text)]
+        problems = [*duplicates, *explained(exc.problems, text), *fullwidth_colons(text)]
         problems.sort(key=lambda p: p.line or 0)
         raise ScenarioError(source, problems) from None
     if duplicates:
@@ -132,16 +133,20 @@ def scenario_schema() -> str:
 
 
 def _line(node: yaml.Node | None, loc: Loc) -> int | None:
-    """Return the 1-based line of the deepest node that ``loc`` reaches."""
+    """Return the 1-based line of the deepest key or item that ``loc`` reaches.
+
+    A field's line is its key's (a list written under its key starts a line later).
+    """
     if node is None:
         return None
     best = node
+    line = node.start_mark.line
     for part in loc:
         nxt: yaml.Node | None = None
         if isinstance(best, yaml.MappingNode) and isinstance(part, str):
             for key, value in best.value:
                 if getattr(key, "value", None) == part:
-                    nxt = value
+                    nxt, line = value, key.start_mark.line
                     break
         elif (
             isinstance(best, yaml.SequenceNode)
@@ -149,7 +154,8 @@ def _line(node: yaml.Node | None, loc: Loc) -> int | None:
             and 0 <= part < len(best.value)
         ):
             nxt = best.value[part]
+            line = nxt.start_mark.line
         if nxt is None:
             break
         best = nxt
-    return best.start_mark.line + 1
+    return line + 1

@@ -60,13 +60,13 @@ MESSAGES: dict[str, str] = {
     # -- YAML -------------------------------------------------------------------------
     "malformed": N_("malformed YAML: {problem}"),
     "control_character": N_("a control character (U+{code:04X}) is not allowed in YAML; remove it"),
-    "tab": N_("a tab character where YAML expects spaces; indent with spaces, not tabs"),
     "tab_on_line": N_(
         "a tab character on line {line}; YAML indents with spaces, not tabs: replace it with spaces"
     ),
     "fullwidth_colon": N_(
         "full-width colon '：' after {key!r}; write an ASCII colon and a space ('{key}: ')"
     ),
+    "with_hint": N_("{problem}; {hint}"),
     "duplicate_key": N_(
         "duplicated key {key!r} (first on line {first}); the second one "
         "would silently replace the first"

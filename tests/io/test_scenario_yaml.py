@@ -133,7 +133,7 @@ def test_field_and_reference_problems_together_sorted_by_line(tmp_path: Path) ->
 
 def test_lines_of_missing_unknown_and_cross_reference_problems(tmp_path: Path) -> None:
     """A missing field points at its mapping, an unknown key at itself, and a week outside
-    the season (found after the field checks) at its list."""
+    the season (found after the field checks) at its list's key."""
     unknown = GOOD.replace("  weeks: 4\n", "  weeks: 4\n  colour: red\n")
     assert problems_of(tmp_path, unknown) == [
         "FILE: 1 problem",
@@ -149,7 +149,7 @@ def test_lines_of_missing_unknown_and_cross_reference_problems(tmp_path: Path) -
     outside = GOOD.replace("      - 3\n", "      - 7\n")
     assert problems_of(tmp_path, outside) == [
         "FILE: 1 problem",
-        "FILE:23: committees[0].closed_weeks: week 7 is outside the season (1..4)",
+        "FILE:22: committees[0].closed_weeks: week 7 is outside the season (1..4)",
     ]
 
 

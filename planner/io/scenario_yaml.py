@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from planner.i18n import _
 from planner.io.safe_yaml import decode, fullwidth_colons, load, read_text
 from planner.io.slips import explained
 from planner.network import network_problems
@@ -128,8 +129,24 @@ def write_scenario(scenario: Scenario, path: str | Path, header: str = "") -> No
 
 
 def scenario_schema() -> str:
-    """Return the JSON Schema of the scenario format, as indented JSON."""
-    return json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2)
+    """Return the JSON Schema of the scenario format, as indented JSON.
+
+    Every record and field has a description (:mod:`planner.scenario.field_docs`), given
+    in the current language.
+    """
+    return json.dumps(_translated(Scenario.model_json_schema()), ensure_ascii=False, indent=2)
+
+
+def _translated(node: Any) -> Any:
+    """A JSON Schema with each ``description`` in the current language."""
+    if isinstance(node, dict):
+        return {
+            k: _(v) if k == "description" and isinstance(v, str) else _translated(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_translated(v) for v in node]
+    return node
 
 
 def _line(node: yaml.Node | None, loc: Loc) -> int | None:

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from planner.i18n import _
+from planner.scenario.field_docs import describe
 from planner.scenario.messages import ID_PATTERN, WEEKDAYS, message
 
 
@@ -54,7 +55,8 @@ PosInt = Annotated[int, Field(ge=1)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # describe: each record's and field's description in the JSON Schema.
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=describe)
 
 
 class Location(_Model):

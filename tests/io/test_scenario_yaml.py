@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.i18n import use_language
 from planner.io import read_scenario, scenario_schema, write_scenario
 from planner.scenario import ScenarioError
 from tests.factories import base_data, build
@@ -240,4 +241,5 @@ def test_scenario_schema_is_json_naming_the_top_level_keys() -> None:
         "pins",
     ]
     assert schema["required"] == ["name", "season", "centre", "grids", "committees"]
-    assert "网格" in text
+    with use_language("zh_CN"):
+        assert "网格" in scenario_schema()

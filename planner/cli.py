@@ -365,3 +365,9 @@ def _read_plan(path: Path, s: Scenario) -> Plan:
     except ScenarioError as exc:
         err.print(exc.report(), markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID) from None
+
+
+# `cultplan init` lives in its own module; registered here, after the other commands.
+from planner.cli_init import init as _init  # noqa: E402
+
+app.command(name="init")(no_traceback(_init))

@@ -43,10 +43,11 @@ def _catalogue() -> dict[str, object]:
     return entries
 
 
-def _fields(text: str) -> list[tuple[str, str | None, str]]:
-    """The placeholders of a brace-format text: name, conversion and format spec."""
+def _fields(text: str) -> list[tuple[str, str, str]]:
+    """The placeholders of a brace-format text: name, conversion and format spec (a
+    text may use one name with and without a conversion: ``{key!r}``, ``'{key}: '``)."""
     return sorted(
-        (name, conv, spec or "")
+        (name, conv or "", spec or "")
         for _lit, name, spec, conv in string.Formatter().parse(text)
         if name is not None
     )

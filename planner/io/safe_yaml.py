@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from yaml import MappingNode, ScalarNode, SequenceNode
 
+from planner.io.slips import line_slips
 from planner.scenario import Loc, Problem, ScenarioError
 from planner.scenario.messages import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, message
 
@@ -68,16 +69,10 @@ def decode(raw: bytes, source: str) -> str:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         try:
             raw.decode("gb18030")
-            hint = message("gbk_hint")
+            name = "not_utf8_gbk"
         except UnicodeDecodeError:
-            hint = ""
-        text = message(
-            "not_utf8",
-            byte=raw[exc.start],
-            offset=exc.start,
-            column=column,
-            hint=hint,
-        )
+            name = "not_utf8"
+        text = message(name, byte=raw[exc.start], offset=exc.start, column=column)
         raise ScenarioError(source, [Problem((), text, line)]) from None
     return text.removeprefix("\ufeff")
 
@@ -171,16 +166,22 @@ def _syntax_problems(exc: yaml.YAMLError, text: str) -> list[Problem]:
         return colons
     if "maximum nesting depth" in problem:
         return [Problem((), message("limit_depth", limit=MAX_DEPTH), line)]
-    if mark is not None and "\t" in _indentation(text, mark.line):
-        return [Problem((), message("tab"), line)]
-    return [Problem((), message("malformed", problem=problem), line)]
+    malformed = Problem((), message("malformed", problem=problem), line)
+    if line is None:
+        return [malformed]
+    slips = line_slips(text, _near(text, line))
+    if any(p.line == line for p in slips):
+        # A slip on the line the parser stopped at is its cause; YAML's words add nothing.
+        return slips
+    return [*slips, malformed]
 
 
-def _indentation(text: str, index: int) -> str:
-    """The leading white space of the line ``index`` (0-based) of ``text``."""
-    lines = text.split("\n", index + 1)
-    line = lines[index] if index < len(lines) else ""
-    return line[: len(line) - len(line.lstrip(" \t"))]
+def _near(text: str, line: int) -> list[int]:
+    """The (1-based) line the parser stopped at and the last non-blank line before it:
+    a slip often breaks the file only at the next line."""
+    rows = text.split("\n", line)
+    before = [i + 1 for i in range(min(line, len(rows)) - 1) if rows[i].strip()]
+    return [*before[-1:], line]
 
 
 def _walk(root: yaml.Node, source: str) -> list[Problem]:

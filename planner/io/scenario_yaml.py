@@ -7,12 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
+from planner.i18n import _
 from planner.io.safe_yaml import decode, fullwidth_colons, load, read_text
+from planner.io.slips import explained
 from planner.network import network_problems
 from planner.scenario import Loc, Problem, Scenario, ScenarioError, scenario_problems
+from planner.scenario.field_errors import check_fields
 from planner.scenario.messages import message
+from planner.scenario.repeats import collapse_repeats
 from planner.scenario.salvage import salvage
 
 
@@ -53,7 +56,7 @@ def parse_scenario(text: str | bytes, source: str = "<scenario>") -> Scenario:
     except ScenarioError as exc:
         # A full-width colon makes a key and its value one string: it explains the
         # problems that follow, so it is named with them.
-        problems = [*duplicates, *exc.problems, *fullwidth_colons(text)]
+        problems = [*duplicates, *explained(exc.problems, text), *fullwidth_colons(text)]
         problems.sort(key=lambda p: p.line or 0)
         raise ScenarioError(source, problems) from None
     if duplicates:
@@ -74,19 +77,22 @@ def scenario_from_dict(
     ScenarioError
         With every problem found, in the order of the file.
     """
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        field_problems = [Problem(tuple(e["loc"]), _message(e)) for e in errors]
-        part = salvage(data, [tuple(e["loc"]) for e in errors])
-        checked = _all_checks(part.scenario) if part.scenario is not None else []
-        problems = field_problems + part.keep(checked)
-        raise ScenarioError(source, _located(problems, node)) from None
-    problems = _all_checks(scenario)
+    check = check_fields(data)
+    if check.scenario is not None:
+        checked = collapse_repeats(_all_checks(check.scenario), check.scenario)
+    else:
+        part = salvage(check.data, check.errors)
+        if part.scenario is not None:
+            checked = collapse_repeats(part.keep(_all_checks(part.scenario)), part.scenario)
+        else:
+            checked = []
+    problems = check.problems + [
+        Problem(check.in_file(p.loc), p.message, p.line, p.ref) for p in checked
+    ]
     if problems:
         raise ScenarioError(source, _located(problems, node))
-    return scenario
+    assert check.scenario is not None  # no problem: the fields were read
+    return check.scenario
 
 
 def _all_checks(scenario: Scenario) -> list[Problem]:
@@ -123,38 +129,41 @@ def write_scenario(scenario: Scenario, path: str | Path, header: str = "") -> No
 
 
 def scenario_schema() -> str:
-    """Return the JSON Schema of the scenario format, as indented JSON."""
-    return json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2)
+    """Return the JSON Schema of the scenario format, as indented JSON.
+
+    Every record and field has a description (:mod:`planner.scenario.field_docs`), given
+    in the current language.
+    """
+    return json.dumps(_translated(Scenario.model_json_schema()), ensure_ascii=False, indent=2)
 
 
-def _message(error: Any) -> str:
-    msg = str(error["msg"])
-    if error["type"] == "missing":
-        return message("missing")
-    if error["type"] == "extra_forbidden":
-        return message("extra")
-    if error["type"] == "value_error" and "error" in error.get("ctx", {}):
-        # The records' own checks name the value; pydantic's "Value error, " goes.
-        return str(error["ctx"]["error"])
-    value = error.get("input")
-    if error["type"] not in {"model_type", "dict_type", "list_type"} and not isinstance(
-        value, dict | list
-    ):
-        return f"{msg} (got {value!r})"
-    return msg
+def _translated(node: Any) -> Any:
+    """A JSON Schema with each ``description`` in the current language."""
+    if isinstance(node, dict):
+        return {
+            k: _(v) if k == "description" and isinstance(v, str) else _translated(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_translated(v) for v in node]
+    return node
 
 
 def _line(node: yaml.Node | None, loc: Loc) -> int | None:
-    """Return the 1-based line of the deepest node that ``loc`` reaches."""
+    """Return the 1-based line of the deepest key or item that ``loc`` reaches.
+
+    A field's line is its key's (a list written under its key starts a line later).
+    """
     if node is None:
         return None
     best = node
+    line = node.start_mark.line
     for part in loc:
         nxt: yaml.Node | None = None
         if isinstance(best, yaml.MappingNode) and isinstance(part, str):
             for key, value in best.value:
                 if getattr(key, "value", None) == part:
-                    nxt = value
+                    nxt, line = value, key.start_mark.line
                     break
         elif (
             isinstance(best, yaml.SequenceNode)
@@ -162,7 +171,8 @@ def _line(node: yaml.Node | None, loc: Loc) -> int | None:
             and 0 <= part < len(best.value)
         ):
             nxt = best.value[part]
+            line = nxt.start_mark.line
         if nxt is None:
             break
         best = nxt
-    return best.start_mark.line + 1
+    return line + 1

@@ -7,6 +7,10 @@ the checks that find every problem of a scenario at once.
 - :mod:`planner.scenario.model`: :class:`Scenario` and its lookups;
 - :mod:`planner.scenario.problems`: cross-reference problems and :class:`ScenarioError`;
 - :mod:`planner.scenario.salvage`: the checks that still run beside field problems;
+- :mod:`planner.scenario.field_errors`: field problems in the planner's words, and the
+  key a misspelt one stands for;
+- :mod:`planner.scenario.repeats`: references to one unknown id as one problem;
+- :mod:`planner.scenario.field_docs`: the description of every record and field;
 - :mod:`planner.scenario.messages`: the texts of input problems, the id pattern and the
   limits of a scenario file.
 """

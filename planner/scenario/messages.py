@@ -3,12 +3,15 @@
 Every message that reading a scenario file gives (unreadable bytes, hostile or malformed
 YAML, unsafe ids, duplicated ids, references to nothing, weeks outside the season, pins
 that name nothing plannable, an unreachable road network, an output path that is taken)
-is a template here, filled with ``str.format``, so that the later
-translation finds them in one place. This module imports nothing from the project: the
-records, the checks, the YAML reader, the network and the command line all use it.
+is a template here, marked for the message catalogue (:mod:`planner.i18n`) and filled
+with ``str.format`` after translation. This module imports nothing from the project but
+:mod:`planner.i18n`: the records, the checks, the YAML reader, the network and the
+command line all use it.
 """
 
 from __future__ import annotations
+
+from planner.i18n import N_, _
 
 #: Limits of what a scenario file may hold (see :data:`MESSAGES` ``limit_*``). The
 #: largest tier (city, about 6,000 committees) writes about 10 MB and 1.1 million YAML
@@ -27,65 +30,101 @@ MAX_DEPTH = 32
 #: file or a control character may be part of one.
 ID_PATTERN = r"^(?!.*\.\.)\w(?:[\w.-]{0,62}\w)?$"
 
+#: The days of the week, Monday first (as :meth:`datetime.date.weekday` counts).
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+
 MESSAGES: dict[str, str] = {
     # -- reading the bytes ------------------------------------------------------------
-    "unreadable": "cannot read file: {reason}",
-    "not_a_file": "not a file",
-    "limit_file_size": "the file has {size:,} bytes, more than the limit of {limit:,} bytes",
-    "empty": "the file is empty",
-    "utf16": "the file is {encoding} (it starts with a {encoding} byte-order mark); "
-    "save it as UTF-8",
-    "not_utf8": "not UTF-8: byte 0x{byte:02x} at offset {offset} (column {column}){hint}; "
-    "save the file as UTF-8",
-    "gbk_hint": ", the file reads as GBK/GB18030",
+    "unreadable": N_("cannot read file: {reason}"),
+    "not_a_file": N_("not a file"),
+    "limit_file_size": N_("the file has {size:,} bytes, more than the limit of {limit:,} bytes"),
+    "empty": N_("the file is empty"),
+    "utf16": N_(
+        "the file is {encoding} (it starts with a {encoding} byte-order mark); save it as UTF-8"
+    ),
+    "not_utf8": N_(
+        "not UTF-8: byte 0x{byte:02x} at offset {offset} (column {column}); save the file as UTF-8"
+    ),
+    "not_utf8_gbk": N_(
+        "not UTF-8: byte 0x{byte:02x} at offset {offset} (column {column}), the file reads "
+        "as GBK/GB18030; save the file as UTF-8"
+    ),
     # -- YAML -------------------------------------------------------------------------
-    "malformed": "malformed YAML: {problem}",
-    "control_character": "a control character (U+{code:04X}) is not allowed in YAML; remove it",
-    "tab": "a tab character where YAML expects spaces; indent with spaces, not tabs",
-    "fullwidth_colon": "full-width colon '：' after {key!r}; write an ASCII colon and a "
-    "space ('{key}: ')",
-    "duplicate_key": "duplicated key {key!r} (first on line {first}); the second one "
-    "would silently replace the first",
-    "bad_value": "the value {value!r} cannot be read: {reason}",
-    "limit_depth": "nesting deeper than the limit of {limit} levels",
-    "limit_nodes": "more than the limit of {limit:,} YAML nodes once aliases are expanded",
-    "recursive_alias": "an alias refers to a list or mapping that contains it",
-    "not_a_mapping": "expected a mapping at the top, found {found}",
+    "malformed": N_("malformed YAML: {problem}"),
+    "control_character": N_("a control character (U+{code:04X}) is not allowed in YAML; remove it"),
+    "tab_on_line": N_(
+        "a tab character on line {line}; YAML indents with spaces, not tabs: replace it with spaces"
+    ),
+    "fullwidth_colon": N_(
+        "full-width colon '：' after {key!r}; write an ASCII colon and a space ('{key}: ')"
+    ),
+    "with_hint": N_("{problem}; {hint}"),
+    "duplicate_key": N_(
+        "duplicated key {key!r} (first on line {first}); the second one "
+        "would silently replace the first"
+    ),
+    "bad_value": N_("the value {value!r} cannot be read: {reason}"),
+    "limit_depth": N_("nesting deeper than the limit of {limit} levels"),
+    "limit_nodes": N_("more than the limit of {limit:,} YAML nodes once aliases are expanded"),
+    "recursive_alias": N_("an alias refers to a list or mapping that contains it"),
+    "not_a_mapping": N_("expected a mapping at the top, found {found}"),
     # -- fields -----------------------------------------------------------------------
-    "missing": "required field is missing",
-    "extra": "unknown field",
-    "bad_id": "id {ident!r} is not allowed: ids use letters, digits, '_', '-' and '.', "
-    "start and end with a letter, digit or '_', have no '..' and at most 64 characters",
+    "missing": N_("required field is missing"),
+    "extra": N_("unknown field"),
+    "extra_did_you_mean": N_("unknown field; did you mean {suggestion!r}?"),
+    "bad_id": N_(
+        "id {ident!r} is not allowed: ids use letters, digits, '_', '-' and '.', "
+        "start and end with a letter, digit or '_', have no '..' and at most 64 characters"
+    ),
     # -- references, ids and weeks -----------------------------------------------------
-    "unknown": "unknown {noun} {ident!r}",
-    "unknown_timezone": "unknown time zone {zone!r}",
-    "duplicated_id": "duplicated id {ident!r} (first at {first})",
-    "duplicated_place": "duplicated place id {ident!r}",
-    "duplicated_demand_id": "duplicated demand id {ident!r}",
-    "committee_is_place": "id {ident!r} is also a place id",
-    "shared_resource_id": "id {ident!r} is used by another kind of resource",
-    "copy_name_clash": "id {ident!r} clashes with the name of a copy of another set",
-    "outside_season": "week {week} is outside the season (1..{weeks})",
-    "stay_too_long": "stay of {length} weeks is longer than the season ({weeks})",
-    "course_too_long": "course of {length} weeks is longer than the season ({weeks})",
-    "pin_product": "resource {resource!r} delivers {delivers}, not {product}",
-    "pin_past_season": "a {length}-week delivery from week {week} runs past the season "
-    "({weeks} weeks)",
-    "pin_demand_line": "demand line {line!r} is for {line_committee} {line_product}, not "
-    "{committee} {product}",
-    "reach_committee": "committee {ident!r} ({name})",
-    "reach_subcentre": "the sub-centre {ident!r} of grid {grid!r}",
-    "reach_depot": "the van's depot {ident!r}",
-    "reach_lecturer_home": "the home {ident!r} of lecturer {lecturer!r}",
-    "unreachable": "{what} cannot be reached from the centre {centre!r} by the network's roads",
+    "unknown_committee": N_("unknown committee {ident!r}"),
+    "unknown_grid": N_("unknown grid {ident!r}"),
+    "unknown_place": N_("unknown place {ident!r}"),
+    "unknown_resource": N_("unknown resource {ident!r}"),
+    "unknown_demand_line": N_("unknown demand line {ident!r}"),
+    "not_monday": N_("season must start on a Monday, {date} is a {weekday}"),
+    "unknown_did_you_mean": N_("{problem}; did you mean {suggestion!r}?"),
+    "unknown_timezone": N_("unknown time zone {zone!r}"),
+    "duplicated_id": N_("duplicated id {ident!r} (first at {first})"),
+    "duplicated_place": N_("duplicated place id {ident!r}"),
+    "duplicated_demand_id": N_("duplicated demand id {ident!r}"),
+    "committee_is_place": N_("id {ident!r} is also a place id"),
+    "shared_resource_id": N_("id {ident!r} is used by another kind of resource"),
+    "copy_name_clash": N_("id {ident!r} clashes with the name of a copy of another set"),
+    "outside_season": N_("week {week} is outside the season (1..{weeks})"),
+    "stay_too_long": N_("stay of {length} weeks is longer than the season ({weeks})"),
+    "course_too_long": N_("course of {length} weeks is longer than the season ({weeks})"),
+    "pin_product": N_("resource {resource!r} delivers {delivers}, not {product}"),
+    "pin_past_season": N_(
+        "a {length}-week delivery from week {week} runs past the season ({weeks} weeks)"
+    ),
+    "pin_demand_line": N_(
+        "demand line {line!r} is for {line_committee} {line_product}, not {committee} {product}"
+    ),
+    "reach_committee": N_("committee {ident!r} ({name})"),
+    "reach_subcentre": N_("the sub-centre {ident!r} of grid {grid!r}"),
+    "reach_depot": N_("the van's depot {ident!r}"),
+    "reach_lecturer_home": N_("the home {ident!r} of lecturer {lecturer!r}"),
+    "unreachable": N_("{what} cannot be reached from the centre {centre!r} by the network's roads"),
     # -- the command line -------------------------------------------------------------
-    "out_exists": "--out {path}: exists and is not a folder",
-    "out_file_exists": "--out {path}: the file exists; remove it or choose another name",
-    "out_no_folder": "--out {path}: the folder {folder} does not exist",
-    "out_under_file": "--out {path}: {file} is a file, so no folder can be made under it",
+    "out_exists": N_("--out {path}: exists and is not a folder"),
+    "out_file_exists": N_("--out {path}: the file exists; remove it or choose another name"),
+    "out_no_folder": N_("--out {path}: the folder {folder} does not exist"),
+    "out_under_file": N_("--out {path}: {file} is a file, so no folder can be made under it"),
+    "init_exists": N_("{path}: the file exists; add --force to write over it"),
+    "init_wrote": N_("wrote {path}: a starter scenario; check it with: cultplan validate {path}"),
 }
 
 
 def message(name: str, /, **values: object) -> str:
-    """Return the message ``name`` of :data:`MESSAGES` filled with ``values``."""
-    return MESSAGES[name].format(**values)
+    """Return the message ``name`` of :data:`MESSAGES` in the current language, filled
+    with ``values``."""
+    return _(MESSAGES[name]).format(**values)

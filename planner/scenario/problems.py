@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from planner.i18n import _, ngettext
 from planner.scenario.messages import message
 from planner.scenario.model import Scenario
 from planner.scenario.records import BoardSet, BookSet
@@ -35,7 +36,8 @@ class Problem:
         return format_loc(self.loc)
 
     def __str__(self) -> str:
-        where = self.place or "(top level)"
+        # TRANSLATORS: the place of a problem that concerns the whole file.
+        where = self.place or _("(top level)")
         return f"{where}: {self.message}"
 
 
@@ -58,7 +60,9 @@ class ScenarioError(ValueError):
     def report(self) -> str:
         """Return a readable report: one line per problem, with file and line."""
         n = len(self.problems)
-        head = f"{self.source}: {n} problem{'s' if n != 1 else ''}"
+        head = ngettext("{source}: {n} problem", "{source}: {n} problems", n).format(
+            source=self.source, n=n
+        )
         rows = []
         for p in self.problems:
             at = f"{self.source}:{p.line}" if p.line else self.source
@@ -98,8 +102,13 @@ NETWORK_REF = ("network", "")
 
 
 def unknown(loc: Loc, noun: str, ident: str) -> Problem:
-    """A reference to a record that does not exist (``unknown committee 'C7'``)."""
-    return Problem(loc, message("unknown", noun=noun, ident=ident), ref=(noun, ident))
+    """A reference to a record that does not exist (``unknown committee 'C7'``).
+
+    ``noun`` is one of ``committee``, ``grid``, ``place``, ``resource`` and ``demand
+    line``; each has its own whole sentence in the catalogue.
+    """
+    text = message("unknown_" + noun.replace(" ", "_"), ident=ident)
+    return Problem(loc, text, ref=(noun, ident))
 
 
 def _weeks_in_season(out: list[Problem], s: Scenario, loc: Loc, weeks: Iterable[int]) -> None:

@@ -17,7 +17,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from planner.scenario.messages import ID_PATTERN, message
+from planner.i18n import _
+from planner.scenario.field_docs import describe
+from planner.scenario.messages import ID_PATTERN, WEEKDAYS, message
 
 
 class Product(StrEnum):
@@ -53,7 +55,8 @@ PosInt = Annotated[int, Field(ge=1)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # describe: each record's and field's description in the JSON Schema.
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=describe)
 
 
 class Location(_Model):
@@ -97,7 +100,8 @@ class Season(_Model):
     @classmethod
     def _monday(cls, value: dt.date) -> dt.date:
         if value.weekday() != 0:
-            raise ValueError(f"season must start on a Monday, {value} is a {value:%A}")
+            weekday = _(WEEKDAYS[value.weekday()])
+            raise ValueError(message("not_monday", date=value, weekday=weekday))
         return value
 
     def week_start(self, week: int) -> dt.date:

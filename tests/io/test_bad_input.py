@@ -3,6 +3,9 @@ code 2 and a located message, hostile ones within a fraction of a second."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import EXIT_INVALID, app
+from planner.i18n import use_language
 from planner.scenario.messages import MAX_FILE_BYTES
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -24,8 +28,67 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
         2,
         ["FILE:15: (top level): malformed YAML: did not find expected ',' or ']'"],
     ),
-    "tab-indentation.yaml": (2, ["FILE:3: (top level): a tab character where YAML expects"]),
+    "tab-indentation.yaml": (
+        2,
+        ["FILE: 1 problem", "FILE:3: (top level): a tab character on line 3; YAML indents with"],
+    ),
+    "tab-indentation-nested.yaml": (
+        2,
+        ["FILE: 1 problem", "FILE:14: (top level): a tab character on line 14; YAML indents"],
+    ),
     "fullwidth-colon.yaml": (2, ["FILE:4: (top level): full-width colon '：' after 'weeks'"]),
+    "fullwidth-colon-nested.yaml": (
+        2,
+        ["FILE: 1 problem", "FILE:8: (top level): full-width colon '：' after 'name'"],
+    ),
+    # full-width punctuation of a Chinese input method: named with its line
+    "fullwidth-comma-in-list.yaml": (
+        2,
+        [
+            "FILE:17: demand[0].preferred_weeks[0]: Input should be a whole number (got '1，2'); "
+            "full-width comma '，' on line 17; separate items with an ASCII comma and a space"
+        ],
+    ),
+    "fullwidth-comma-between-fields.yaml": (
+        2,
+        ["FILE: 1 problem", "FILE:17: (top level): full-width comma '，' on line 17"],
+    ),
+    "fullwidth-space-indentation.yaml": (
+        2,
+        ["FILE:8: (top level): full-width space (U+3000) on line 8; write ASCII spaces"],
+    ),
+    "fullwidth-brackets.yaml": (
+        2,
+        [
+            "FILE:18: demand[1].themes: Input should be a list (got '（越剧）'); full-width "
+            "bracket '（）' on line 18; write a list as [a, b]"
+        ],
+    ),
+    "fullwidth-quotes.yaml": (
+        2,
+        [
+            "FILE:18: demand[1].committee: unknown committee '“C2”'; full-width quotation mark "
+            "'“”' on line 18"
+        ],
+    ),
+    # one slip, one problem: a misspelt key, an id that the references do not use
+    "misspelt-top-level-key.yaml": (
+        2,
+        ["FILE: 1 problem", "FILE:10: commitees: unknown field; did you mean 'committees'?"],
+    ),
+    "misspelt-nested-key.yaml": (
+        2,
+        ["FILE: 1 problem", "FILE:11: committees[0].gird: unknown field; did you mean 'grid'?"],
+    ),
+    "mistyped-committee-id.yaml": (
+        2,
+        [
+            "FILE: 1 problem",
+            "FILE:17: demand[0].committee: unknown committee 'C1'; did you mean 'C01'? (and 4 "
+            "more references to it: demand[2].committee, demand[3].committee, "
+            "demand[4].committee, …)",
+        ],
+    ),
     "duplicated-demand-key.yaml": (
         2,
         ["FILE:19: demand: duplicated key 'demand' (first on line 16)"],
@@ -83,7 +146,8 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
         [
             "FILE: 7 problems",
             "FILE:11: committees[0].population: Input should be greater than or equal to 0",
-            "FILE:15: resources.troupes[0].shows_per_week: Input should be a valid integer",
+            "FILE:15: resources.troupes[0].shows_per_week: Input should be a whole number "
+            "(got 'many')",
             "FILE:15: resources.troupes[0].home_grid: unknown grid 'G7'",
             "FILE:18: demand[1].committee: unknown committee 'C9'",
             "FILE:20: pins[0].first_week: week 9 is outside the season (1..4)",
@@ -161,3 +225,53 @@ def test_a_folder_is_not_a_scenario(tmp_path: Path) -> None:
     code, output, _ = validate(tmp_path)
     assert code == EXIT_INVALID
     assert "FILE: (top level): not a file" in output
+
+
+#: Files of the corpus and fragments of their report in Chinese, the default language.
+CHINESE: dict[str, list[str]] = {
+    "many-problems-at-once.yaml": [
+        "FILE：7 个问题",
+        "FILE:11: committees[0].population: 应不小于 0（实为 -5）",
+        "FILE:15: resources.troupes[0].shows_per_week: 应为整数（实为 'many'）",
+        "FILE:15: resources.troupes[0].home_grid: 未知网格 'G7'",
+        "FILE:20: pins[0].first_week: 第9周不在本季内（1..4）",
+    ],
+    "misspelt-top-level-key.yaml": ["FILE:10: commitees: 未知字段；是否应为 'committees'？"],
+    "fullwidth-comma-in-list.yaml": [
+        "FILE:17: demand[0].preferred_weeks[0]: 应为整数（实为 '1，2'）；第 17 行有全角逗号“，”",
+    ],
+    "tab-indentation.yaml": ["FILE:3: （顶层）: 第 3 行有制表符（Tab）"],
+    "mistyped-committee-id.yaml": [
+        "FILE:17: demand[0].committee: 未知居委 'C1'；是否应为 'C01'？（另有 4 处引用它：",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHINESE))
+def test_bad_file_is_reported_in_chinese(name: str) -> None:
+    """In Chinese every input problem reads in Chinese, pydantic's English included."""
+    with use_language("zh_CN"):
+        code, output, _seconds = validate(BAD / name)
+    assert code == EXIT_INVALID
+    position = 0
+    for fragment in CHINESE[name]:
+        found = output.find(fragment, position)
+        assert found >= 0, f"{fragment!r} not in (or out of order in)\n{output}"
+        position = found
+    assert "Input should" not in output and "unknown" not in output
+
+
+def test_chinese_is_the_default_for_input_problems() -> None:
+    """A process without CULTPLAN_LANG reports input problems in Chinese."""
+    env = {k: v for k, v in os.environ.items() if k != "CULTPLAN_LANG"}
+    path = BAD / "misspelt-nested-key.yaml"
+    done = subprocess.run(
+        [sys.executable, "-c", "from planner.cli import app; app()", "validate", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == EXIT_INVALID
+    assert f"{path}：1 个问题" in done.stderr
+    assert "committees[0].gird: 未知字段；是否应为 'grid'？" in done.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.i18n import use_language
 from planner.io import read_scenario, scenario_schema, write_scenario
 from planner.scenario import ScenarioError
 from tests.factories import base_data, build
@@ -133,7 +134,7 @@ def test_field_and_reference_problems_together_sorted_by_line(tmp_path: Path) ->
 
 def test_lines_of_missing_unknown_and_cross_reference_problems(tmp_path: Path) -> None:
     """A missing field points at its mapping, an unknown key at itself, and a week outside
-    the season (found after the field checks) at its list."""
+    the season (found after the field checks) at its list's key."""
     unknown = GOOD.replace("  weeks: 4\n", "  weeks: 4\n  colour: red\n")
     assert problems_of(tmp_path, unknown) == [
         "FILE: 1 problem",
@@ -149,7 +150,7 @@ def test_lines_of_missing_unknown_and_cross_reference_problems(tmp_path: Path) -
     outside = GOOD.replace("      - 3\n", "      - 7\n")
     assert problems_of(tmp_path, outside) == [
         "FILE: 1 problem",
-        "FILE:23: committees[0].closed_weeks: week 7 is outside the season (1..4)",
+        "FILE:22: committees[0].closed_weeks: week 7 is outside the season (1..4)",
     ]
 
 
@@ -240,4 +241,5 @@ def test_scenario_schema_is_json_naming_the_top_level_keys() -> None:
         "pins",
     ]
     assert schema["required"] == ["name", "season", "centre", "grids", "committees"]
-    assert "网格" in text
+    with use_language("zh_CN"):
+        assert "网格" in scenario_schema()

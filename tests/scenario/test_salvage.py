@@ -118,7 +118,7 @@ def test_a_record_that_is_not_a_mapping(tiny_data: dict[str, Any]) -> None:
     tiny_data["committees"].insert(0, "C0")
     tiny_data["committees"][2]["grid"] = "G9"
     assert report(tiny_data) == [
-        "committees[0]: Input should be a valid dictionary or instance of Committee",
+        "committees[0]: Input should be a mapping of keys and values (got 'C0')",
         "committees[2].grid: unknown grid 'G9'",
     ]
 

@@ -148,17 +148,23 @@ def test_bom_prefixed_utf8_is_accepted(tmp_path: Path, scenario: Scenario) -> No
     ]
 
 
-def test_non_utf8_is_refused_naming_the_file(tmp_path: Path, scenario: Scenario) -> None:
-    """A GBK file is one top-level problem under the file's name, giving the bad byte."""
+def test_unreadable_bytes_are_refused_naming_the_file(
+    tmp_path: Path, scenario: Scenario
+) -> None:
+    """Bytes that are neither UTF-8 nor GB18030 are one problem under the file's name,
+    giving the first bad byte, its offset and its line."""
     path = tmp_path / "deliveries.csv"
-    prefix = f"{HEADER},theme\nC1,performance,T1,1,1,"
-    path.write_bytes(f"{prefix}沪剧\n".encode("gbk"))
+    prefix = f"{HEADER},theme\nC1,performance,T1,1,1,".encode()
+    path.write_bytes(prefix + b"\xff\xff\n")
     with pytest.raises(ScenarioError) as caught:
         read_deliveries(path, scenario)
     assert caught.value.source == str(path)
-    assert [str(p) for p in caught.value.problems] == [
-        "(top level): cannot read as UTF-8 CSV: 'utf-8' codec can't decode byte 0xbb "
-        f"in position {len(prefix)}: invalid start byte"
+    assert [(p.line, str(p)) for p in caught.value.problems] == [
+        (
+            2,
+            f"(top level): neither UTF-8 nor GB18030 (GBK): byte 0xff at offset {len(prefix)} "
+            "cannot be read; save the file as UTF-8 (in Excel: CSV UTF-8)",
+        )
     ]
 
 
@@ -168,7 +174,7 @@ def test_missing_file_is_refused_naming_the_file(tmp_path: Path, scenario: Scena
     with pytest.raises(ScenarioError) as caught:
         read_deliveries(path, scenario)
     assert caught.value.source == str(path)
-    assert caught.value.problems[0].message.startswith("cannot read as UTF-8 CSV: ")
+    assert caught.value.problems[0].message.startswith("cannot read file: ")
 
 
 def test_written_plan_reads_back_equal(tmp_path: Path, scenario: Scenario) -> None:

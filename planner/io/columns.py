@@ -133,6 +133,6 @@ def restore(text: str) -> str:
     return text
 
 
-def keyed(row: Mapping[str | None, str | None], key: str) -> str:
+def keyed(row: Mapping[str, str], key: str) -> str:
     """A row's cell for ``key``, stripped, with a neutralising apostrophe taken off."""
     return restore((row.get(key) or "").strip())

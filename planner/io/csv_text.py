@@ -126,8 +126,7 @@ def _strict(raw: bytes, codec: str, name: str, source: str, skipped: int) -> str
     except UnicodeDecodeError as exc:
         offset = skipped + exc.start
         text = _(
-            "not {encoding}: the bytes at offset {offset} cannot be read; save the file "
-            "as UTF-8"
+            "not {encoding}: the bytes at offset {offset} cannot be read; save the file as UTF-8"
         ).format(encoding=name, offset=offset)
         # The line of the bad bytes: the line feeds of the text read before them.
         line = raw[: exc.start].decode(codec, errors="replace").count("\n") + 1

@@ -157,7 +157,8 @@ def parse_plan(
     """Parse the text of a plan file.
 
     The header names the columns by their keys or their Chinese labels, in any order;
-    other columns are ignored. Only ``committee_id, product, resource_id, first_week,
+    other columns are ignored. Cells are separated by commas, or by tabs when the header
+    has tabs and no commas (Excel's "Unicode text"). Only ``committee_id, product, resource_id, first_week,
     last_week`` are required; an empty ``demand_id`` is the committee's first line for
     that product whose wished themes the resource offers and that has room left (else
     its first line for that product), and an empty ``theme`` the one the resource
@@ -171,7 +172,7 @@ def parse_plan(
     ScenarioError
         Listing each bad cell as ``row N.column``.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -194,13 +195,19 @@ def parse_plan(
                 row = {key: value for key, value in zip(keys, values, strict=False) if key}
                 reading.row(row, reader.line_num)
     except csv.Error as exc:
-        reading.problems.append(_csv_problem(exc, reader.line_num + 1))
+        reading.problems.append(_csv_problem(exc, reader.line_num))
     problems = reading.problems
     if mangled.cells:
         problems = [mangled.problem(), *problems]
     if problems:
         raise ScenarioError(source, problems)
     return PlanFile(Plan.of(reading.deliveries), source, encoding, reading.row_numbers())
+
+
+def _delimiter(text: str) -> str:
+    """A tab when the header has tabs and no commas (Excel's "Unicode text"), else a comma."""
+    header = text.split("\n", 1)[0]
+    return "\t" if "\t" in header and "," not in header else ","
 
 
 def _header_problems(header: list[str], keys: list[str | None]) -> list[Problem]:

@@ -135,7 +135,7 @@ class Mangled:
         """Note the header cells (row 1) that became ``?``."""
         for cell in header:
             if looks_mangled(cell.strip()):
-                self.cells.append((1, cell.strip()))
+                self.cells.append((1, _("the header")))
 
     def check_id(self, line: int, column: str, value: str, known: Container[str]) -> bool:
         """Note an unknown id that became ``?``; return whether it did."""

@@ -116,7 +116,7 @@ def read_output_csv(path: str | Path) -> pd.DataFrame:
     mapped = header_keys(frame.columns, _labels())
     frame.columns = [key or str(c) for key, c in zip(mapped, frame.columns, strict=True)]
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = frame[column].map(lambda v: restore(v) if isinstance(v, str) else v)
     return frame
 

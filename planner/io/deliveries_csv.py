@@ -157,14 +157,15 @@ def parse_plan(
     """Parse the text of a plan file.
 
     The header names the columns by their keys or their Chinese labels, in any order;
-    other columns are ignored. Cells are separated by commas, or by tabs when the header
-    has tabs and no commas (Excel's "Unicode text"). Only ``committee_id, product, resource_id, first_week,
-    last_week`` are required; an empty ``demand_id`` is the committee's first line for
-    that product whose wished themes the resource offers and that has room left (else
-    its first line for that product), and an empty ``theme`` the one the resource
-    delivers for that line. Names are not read (they follow from the ids); dates must
-    agree with the weeks (or be empty). Text turned into ``?`` by a save in an encoding
-    without Chinese characters is one problem naming its rows and columns. Every
+    other columns are ignored. Cells are separated by commas, or by tabs when the
+    header has tabs and no commas (Excel's "Unicode text"). Only ``committee_id,
+    product, resource_id, first_week, last_week`` are required; an empty ``demand_id``
+    is the committee's first line for that product whose wished themes the resource
+    offers and that has room left (else its first line for that product), and an empty
+    ``theme`` the one the resource delivers for that line. Names are not read (they
+    follow from the ids); dates must agree with the weeks (or be empty). Text turned
+    into ``?`` by a save in an encoding without Chinese characters is one problem
+    naming its rows and columns. Every
     problem is reported at once.
 
     Raises

@@ -253,9 +253,10 @@ class _Reading:
         bad = len(problems)
         loc = _("row {row}").format(row=line)
         committee = keyed(row, "committee_id")
-        if self.mangled.check_id(line, "committee_id", committee, s.committee_by_id):
-            pass
-        elif committee not in s.committee_by_id:
+        known = s.committee_by_id
+        if committee not in known and not self.mangled.check_id(
+            line, "committee_id", committee, known
+        ):
             text = _("unknown committee {committee!r}").format(committee=committee)
             problems.append(Problem((loc, "committee_id"), text))
         product_text = keyed(row, "product")

@@ -25,11 +25,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from planner import cli_report
 from planner.baseline import plan_baseline
 from planner.cli_summary import print_committees, print_summary
 from planner.cli_support import no_traceback, report_reserve
 from planner.generate import generate as generate_scenario
-from planner.io import read_deliveries, read_scenario, scenario_schema, write_scenario
+from planner.io import read_scenario, scenario_schema, write_scenario
+from planner.io.edits import EditedPlanError
 from planner.io.output import OUTPUT_FILES, write_output_folder
 from planner.kpis import compute_kpis
 from planner.network import Distances
@@ -93,12 +95,14 @@ def validate(
     )
     if plan is None:
         return
-    p = _read_plan(plan, s)
+    plan_file = cli_report.read_plan(plan, s, err)
+    p = plan_file.plan
     violations = check_plan(s, p)
     if violations:
         err.print(f"{plan}: {len(violations)} broken rule(s)", markup=False)
-        for v in violations:
-            err.print(f"  {v}", markup=False, highlight=False)
+        # Each with the file's rows of the deliveries involved.
+        for line in cli_report.violation_lines(violations, plan_file):
+            err.print(f"  {line}", markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID)
     out.print(f"{plan}: {len(p)} deliveries keep every hard rule", markup=False)
 
@@ -117,6 +121,9 @@ def solve(
         Path | None, typer.Option("--out", help="Write the plan, KPIs and calendars here.")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Replace a deliveries.csv in --out edited since it was written.")
+    ] = False,
 ) -> None:
     """Solve a scenario, print its KPIs beside the baseline, and write the outputs.
 
@@ -148,6 +155,8 @@ def solve(
     if out_dir is not None and blocking is not None:
         err.print(message("out_under_file", path=out_dir, file=blocking), markup=False)
         raise typer.Exit(EXIT_INVALID)
+    if not force:
+        cli_report.refuse_edited_plan(out_dir)  # before the search, not after it
     # Reading is behind us; the report and the files after the search get a reserve.
     reserve = report_reserve(s, read_seconds, out_dir is not None)
     deadline = started + time_limit - reserve
@@ -187,7 +196,12 @@ def solve(
         print_committees(out, plan_kpis)
         if out_dir is not None:
             try:
-                write_output_folder(out_dir, s, result.plan, report, plan_kpis)
+                write_output_folder(
+                    out_dir, s, result.plan, report, plan_kpis, keep_edited=not force
+                )
+            except EditedPlanError as exc:  # edited while the solve ran
+                err.print(cli_report.edited_text(exc), markup=False, highlight=False)
+                raise typer.Exit(EXIT_INVALID) from None
             except OSError as exc:
                 err.print(f"--out {out_dir}: could not write: {exc}", markup=False)
                 raise typer.Exit(EXIT_WRITE_FAILED) from None
@@ -360,12 +374,11 @@ def _solve_with_progress(
 
 
 def _read_plan(path: Path, s: Scenario) -> Plan:
-    try:
-        return read_deliveries(path, s)
-    except ScenarioError as exc:
-        err.print(exc.report(), markup=False, highlight=False)
-        raise typer.Exit(EXIT_INVALID) from None
+    return cli_report.read_plan(path, s, err).plan
 
+
+# The hand-edit loop: rebuild every output from an edited plan (planner/cli_report.py).
+app.command(name="report")(no_traceback(cli_report.report))
 
 # `cultplan init` lives in its own module; registered here, after the other commands.
 from planner.cli_init import init as _init  # noqa: E402

@@ -443,6 +443,9 @@ def _move_into_closed_week(rows: list[dict[str, str]], scenario: Scenario) -> st
     duration = int(row["last_week"]) - int(row["first_week"])
     first = max(1, min(week, scenario.season.weeks - duration))
     row["first_week"], row["last_week"] = str(first), str(first + duration)
+    # The dates follow the weeks (dates that disagree with them are refused on reading).
+    row["first_date"] = scenario.season.week_start(first).isoformat()
+    row["last_date"] = scenario.season.week_end(first + duration).isoformat()
     return "closed_week"
 
 
@@ -453,7 +456,8 @@ def test_validate_rejects_a_hand_broken_plan(
     tmp_path: Path,
     breakage: Any,
 ) -> None:
-    """validate --plan exits 2 on a hand-edited plan and names the broken rule."""
+    """validate --plan exits 2 on a hand-edited plan and names the broken rule and the
+    file's rows of the deliveries involved."""
     rows = read_csv(solved[1] / "deliveries.csv")
     rule = breakage(rows, reference)
     plan = write_csv(tmp_path / "deliveries.csv", rows)
@@ -462,6 +466,7 @@ def test_validate_rejects_a_hand_broken_plan(
     assert "Traceback" not in both(proc)
     assert says(proc.stderr, f"  {rule}: "), proc.stderr
     assert says(proc.stderr, "broken rule(s)"), proc.stderr
+    assert re.search(rf"^  {rule}: .* \(rows? \d", proc.stderr, re.MULTILINE), proc.stderr
 
 
 def test_kpis_prints_json_with_coverage_and_baseline(

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.io.calendars import write_calendars
+from planner.io.columns import labelled
 from planner.io.deliveries_csv import write_deliveries
+from planner.io.edits import EditedPlanError, edited_plan, file_sha256, with_plan_digest
 from planner.kpis import Kpis
 from planner.plan import Plan
 from planner.scenario import Scenario
@@ -23,6 +25,8 @@ OUTPUT_FILES = (
     "utilisation.csv",
     "calendars",
 )
+#: The free-text columns of the files for planners (names and explanations).
+HUMAN_TEXT_COLUMNS = ("committee_name", "name", "explanation")
 
 
 def write_output_folder(
@@ -31,6 +35,8 @@ def write_output_folder(
     plan: Plan,
     report: dict[str, Any],
     kpis: Kpis,
+    *,
+    keep_edited: bool = False,
 ) -> Path:
     """Write a plan's files into ``out_dir``, all or nothing.
 
@@ -39,6 +45,13 @@ def write_output_folder(
     already moved are taken out and the old ones put back, so a failure leaves
     ``out_dir`` as it was. Files of the same names already in ``out_dir`` are
     replaced; other files there are left alone.
+
+    ``kpis.json`` records the SHA-256 of the ``deliveries.csv`` written beside it
+    (``run.deliveries_sha256``), so that a later run can tell a plan edited by hand
+    (:func:`planner.io.edits.edited_plan`). ``coverage.csv``, ``unmet.csv`` and
+    ``utilisation.csv`` are for planners: their headers are in the current language
+    (:func:`planner.io.columns.read_output_csv` reads either) and their names and
+    explanations are neutralised against formulas.
 
     Parameters
     ----------
@@ -52,6 +65,9 @@ def write_output_folder(
         The plan's KPIs (coverage, unmet lines with reasons, utilisation); computed
         with the baseline's (``compute_kpis(..., baseline=...)``), ``coverage.csv``
         gives each committee's baseline coverage beside its own.
+    keep_edited
+        Refuse (:class:`~planner.io.edits.EditedPlanError`, nothing written) when the
+        folder's ``deliveries.csv`` is not the one last written there.
 
     Returns
     -------
@@ -63,6 +79,8 @@ def write_output_folder(
     ValueError
         If the report lists broken hard rules (``violations``): such a plan is a bug
         and is not written.
+    EditedPlanError
+        With ``keep_edited``, if the folder holds a plan edited since it was written.
     """
     if report.get("violations"):
         raise ValueError(
@@ -73,15 +91,24 @@ def write_output_folder(
     staging = Path(tempfile.mkdtemp(prefix=".cultplan-", dir=out.parent))
     try:
         write_deliveries(plan, scenario, staging / "deliveries.csv")
+        report = with_plan_digest(report, file_sha256(staging / "deliveries.csv"))
         (staging / "kpis.json").write_text(
             json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
         )
-        kpis.by_committee.to_csv(staging / "coverage.csv", index=False, encoding="utf-8-sig")
-        kpis.unmet.to_csv(staging / "unmet.csv", index=False, encoding="utf-8-sig")
-        kpis.utilisation.to_csv(staging / "utilisation.csv", index=False, encoding="utf-8-sig")
+        for name, frame in (
+            ("coverage.csv", kpis.by_committee),
+            ("unmet.csv", kpis.unmet),
+            ("utilisation.csv", kpis.utilisation),
+        ):
+            table = labelled(frame, HUMAN_TEXT_COLUMNS)
+            table.to_csv(staging / name, index=False, encoding="utf-8-sig")
         (staging / "calendars").mkdir()
         write_calendars(scenario, plan, staging / "calendars")
         out.mkdir(exist_ok=True)
+        # Checked last, so that a plan edited while the solve ran is kept too.
+        edited = edited_plan(out) if keep_edited else None
+        if edited is not None:
+            raise EditedPlanError(edited)
         _swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

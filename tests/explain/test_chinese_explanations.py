@@ -30,6 +30,10 @@ from tests.factories import (
 )
 
 
+def _no_edit(data: dict[str, Any]) -> None:
+    """Leave the scenario data as it is."""
+
+
 def _line(
     resources: dict[str, Any],
     demand: list[dict[str, Any]],
@@ -37,7 +41,7 @@ def _line(
     *,
     weeks: int = 2,
     committees: int = 1,
-    edit: Callable[[dict[str, Any]], None] = len,
+    edit: Callable[[dict[str, Any]], None] = _no_edit,
     line: str = "",
 ) -> tuple[Scenario, Plan, str]:
     """A tiny scenario, a plan for it and the unmet line to explain (the first line

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from planner.io.deliveries_csv import parse_deliveries, read_deliveries, write_deliveries
+from planner.i18n import use_language
+from planner.io.columns import chinese_labels
+from planner.io.deliveries_csv import (
+    parse_deliveries,
+    parse_plan,
+    read_deliveries,
+    write_deliveries,
+)
+from planner.io.plan_cells import parse_date
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario, ScenarioError
 from tests.factories import ask, base_data, book_set, build, troupe
@@ -148,17 +157,21 @@ def test_bom_prefixed_utf8_is_accepted(tmp_path: Path, scenario: Scenario) -> No
     ]
 
 
-def test_non_utf8_is_refused_naming_the_file(tmp_path: Path, scenario: Scenario) -> None:
-    """A GBK file is one top-level problem under the file's name, giving the bad byte."""
+def test_unreadable_bytes_are_refused_naming_the_file(tmp_path: Path, scenario: Scenario) -> None:
+    """Bytes that are neither UTF-8 nor GB18030 are one problem under the file's name,
+    giving the first bad byte, its offset and its line."""
     path = tmp_path / "deliveries.csv"
-    prefix = f"{HEADER},theme\nC1,performance,T1,1,1,"
-    path.write_bytes(f"{prefix}沪剧\n".encode("gbk"))
+    prefix = f"{HEADER},theme\nC1,performance,T1,1,1,".encode()
+    path.write_bytes(prefix + b"\xff\xff\n")
     with pytest.raises(ScenarioError) as caught:
         read_deliveries(path, scenario)
     assert caught.value.source == str(path)
-    assert [str(p) for p in caught.value.problems] == [
-        "(top level): cannot read as UTF-8 CSV: 'utf-8' codec can't decode byte 0xbb "
-        f"in position {len(prefix)}: invalid start byte"
+    assert [(p.line, str(p)) for p in caught.value.problems] == [
+        (
+            2,
+            f"(top level): neither UTF-8 nor GB18030 (GBK): byte 0xff at offset {len(prefix)} "
+            "cannot be read; save the file as UTF-8 (in Excel: CSV UTF-8)",
+        )
     ]
 
 
@@ -168,7 +181,7 @@ def test_missing_file_is_refused_naming_the_file(tmp_path: Path, scenario: Scena
     with pytest.raises(ScenarioError) as caught:
         read_deliveries(path, scenario)
     assert caught.value.source == str(path)
-    assert caught.value.problems[0].message.startswith("cannot read as UTF-8 CSV: ")
+    assert caught.value.problems[0].message.startswith("cannot read file: ")
 
 
 def test_written_plan_reads_back_equal(tmp_path: Path, scenario: Scenario) -> None:
@@ -182,3 +195,76 @@ def test_written_plan_reads_back_equal(tmp_path: Path, scenario: Scenario) -> No
     path = tmp_path / "deliveries.csv"
     write_deliveries(plan, scenario, path)
     assert read_deliveries(path, scenario) == plan
+
+
+# -- hand edits ----------------------------------------------------------------------------
+
+
+def test_each_delivery_keeps_its_rows(scenario: Scenario) -> None:
+    """parse_plan gives each delivery id the file's rows (lines, the header is row 1,
+    blank lines counted); deliveries that look alike share an id and list every row."""
+    text = "\n".join(
+        [
+            HEADER,
+            "C1,performance,T1,1,1",
+            "",
+            "C2,book_set,BK-1,1,2",
+            "C2,book_set,BK-2,1,2",
+        ]
+    )
+    plan_file = parse_plan(text, scenario, "p.csv")
+    assert plan_file.rows == {
+        "C1:performance:T1:w01": (2,),
+        "C2:book_set:BK:w01": (4, 5),
+    }
+    assert plan_file.rows_of(["C2:book_set:BK:w01", "C1:performance:T1:w01"]) == [2, 4, 5]
+
+
+def test_chinese_header_reads_like_the_keys(scenario: Scenario) -> None:
+    """A header of Chinese labels (in any order, English text in force or not) reads
+    the same plan as the keys; a column given twice is a problem."""
+    with use_language("en"):
+        labels = chinese_labels()
+    header = ",".join(labels[k] for k in ("first_week", "product", "committee_id"))
+    header += f",{labels['resource_id']},{labels['last_week']}"
+    plan = parse_deliveries(f"{header}\n1,performance,C1,T1,1\n", scenario)
+    assert plan == parse_deliveries(f"{HEADER}\nC1,performance,T1,1,1\n", scenario)
+    assert report_of(f"{HEADER},{labels['committee_id']}\nC1,performance,T1,1,1,C1\n", scenario)[
+        1:
+    ] == ["p.csv:1: (top level): column 'committee_id' is given twice (as '居委编号')"]
+
+
+def test_dates_as_spreadsheets_write_them_are_read() -> None:
+    """Dates are read as ISO, with slashes or dots, in 年月日, with Excel's time of day;
+    impossible or day-first dates are not dates."""
+    day = dt.date(2027, 3, 8)
+    for text in ("2027-03-08", "2027/3/8", "2027.3.8", "2027年3月8日", "2027/3/8 0:00"):
+        assert parse_date(text) == day, text
+    for text in ("2027-02-30", "8/3/2027", "week 2", ""):
+        assert parse_date(text) is None, text
+
+
+def test_empty_dates_agree_and_bad_dates_are_named(scenario: Scenario) -> None:
+    """Empty date cells agree with any weeks; a date that is no date is a problem."""
+    header = f"{HEADER},first_date,last_date"
+    assert len(parse_deliveries(f"{header}\nC1,performance,T1,2,2,,\n", scenario)) == 1
+    assert report_of(f"{header}\nC1,performance,T1,2,2,March 8,2027/3/14\n", scenario) == [
+        "p.csv: 1 problem",
+        "p.csv: row 2.first_date: not a date: 'March 8'; write it as 2027-03-08",
+    ]
+
+
+def test_chinese_ids_that_became_question_marks_are_one_problem() -> None:
+    """Where the scenario's committee ids are Chinese, an id cell of '?' is counted with
+    the other '?' cells instead of being an unknown committee."""
+    data = base_data()
+    data["committees"][0]["id"] = "五一"
+    data["resources"] = {"troupes": [troupe()]}
+    data["demand"] = [ask("五一", "performance")]
+    chinese = build(data)
+    with pytest.raises(ScenarioError) as caught:
+        parse_deliveries(f"{HEADER},theme\n??,performance,T1,1,1,??\n", chinese, "p.csv")
+    assert [p.message.split(" (")[0] for p in caught.value.problems] == [
+        "2 cells hold '?' where the scenario has Chinese text"
+    ]
+    assert "(rows 2; columns committee_id, theme)" in caught.value.problems[0].message

@@ -8,9 +8,14 @@ from pathlib import Path
 import pytest
 
 from planner.baseline import plan_baseline
-from planner.io import output
+from planner.explain.unmet import UNMET_COLUMNS
+from planner.i18n import use_language
+from planner.io import output, read_deliveries
+from planner.io.columns import chinese_labels, neutralise, read_output_csv, restore
+from planner.io.deliveries_csv import DELIVERY_COLUMNS
+from planner.io.edits import EditedPlanError, edited_plan, file_sha256, fresh_sibling
 from planner.io.output import OUTPUT_FILES, write_output_folder
-from planner.kpis import compute_kpis
+from planner.kpis import BY_COMMITTEE_COLUMNS, UTILISATION_COLUMNS, compute_kpis
 from planner.plan import Plan
 from planner.report import solve_report
 from planner.result import Result, SolveStatus, StopReason
@@ -136,3 +141,109 @@ def test_a_failed_move_puts_the_old_files_back(
     assert after.pop(Path("notes.txt")) == b"the planner's own file"
     assert after == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_kpis_json_records_the_digest_of_deliveries_csv(tmp_path: Path) -> None:
+    """kpis.json's run section records the SHA-256 of the deliveries.csv written beside
+    it, keeping the run settings it was given; the folder then counts as unedited."""
+    scenario = _scenario()
+    result = _result(scenario)
+    assert result.plan is not None
+    report = {**solve_report(scenario, result), "run": {"seed": 7}}
+    out = write_output_folder(
+        tmp_path / "out", scenario, result.plan, report, compute_kpis(scenario, result.plan)
+    )
+    run = json.loads((out / "kpis.json").read_text(encoding="utf-8"))["run"]
+    assert run == {"seed": 7, "deliveries_sha256": file_sha256(out / "deliveries.csv")}
+    assert edited_plan(out) is None
+
+
+def test_keep_edited_refuses_an_edited_plan_and_writes_nothing(tmp_path: Path) -> None:
+    """With keep_edited, a folder whose deliveries.csv changed since it was written is
+    left as it was (EditedPlanError); an unedited one is written over as before."""
+    scenario = _scenario()
+    result = _result(scenario)
+    assert result.plan is not None
+    report = solve_report(scenario, result)
+    kpis = compute_kpis(scenario, result.plan)
+    out = write_output_folder(tmp_path / "out", scenario, result.plan, report, kpis)
+    write_output_folder(out, scenario, result.plan, report, kpis, keep_edited=True)
+    with (out / "deliveries.csv").open("a", encoding="utf-8") as f:
+        f.write("C1,performance,T1,4,4\n")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with pytest.raises(EditedPlanError) as caught:
+        write_output_folder(out, scenario, result.plan, report, kpis, keep_edited=True)
+    assert caught.value.edited.path == out / "deliveries.csv"
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert fresh_sibling(out) == tmp_path / "out-2"
+
+
+def test_tables_for_planners_have_chinese_headers_and_read_back_by_key(tmp_path: Path) -> None:
+    """In Chinese, coverage.csv, unmet.csv and utilisation.csv carry Chinese headers
+    (deliveries.csv keeps its keys); read_output_csv gives the stable keys either way."""
+    scenario = _scenario()
+    result = _result(scenario)
+    assert result.plan is not None
+    kpis = compute_kpis(scenario, result.plan)
+    with use_language("zh_CN"):
+        zh = write_output_folder(
+            tmp_path / "zh", scenario, result.plan, solve_report(scenario, result), kpis
+        )
+    en = write_output_folder(
+        tmp_path / "en", scenario, result.plan, solve_report(scenario, result), kpis
+    )
+    header = (zh / "coverage.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("居委编号,居委名称,网格编号,居民人数")
+    assert (zh / "deliveries.csv").read_text(encoding="utf-8-sig").startswith("delivery_id,")
+    for name, frame in (
+        ("coverage.csv", kpis.by_committee),
+        ("unmet.csv", kpis.unmet),
+        ("utilisation.csv", kpis.utilisation),
+    ):
+        assert (en / name).read_text(encoding="utf-8-sig").startswith(",".join(frame.columns))
+        assert list(read_output_csv(zh / name).columns) == list(frame.columns)
+        assert read_output_csv(zh / name).equals(read_output_csv(en / name))
+
+
+def test_each_files_headers_are_distinct_in_chinese() -> None:
+    """No two columns of one written file share a Chinese header, so that reading one
+    back maps each header to one key."""
+    labels = chinese_labels()
+    files = [
+        DELIVERY_COLUMNS,
+        BY_COMMITTEE_COLUMNS,
+        UNMET_COLUMNS,
+        UTILISATION_COLUMNS,
+    ]
+    for columns in files:
+        headers = [labels[c] for c in columns]
+        assert len(set(headers)) == len(headers), headers
+        assert all(h != c for h, c in zip(headers, columns, strict=True))
+
+
+def test_names_that_look_like_formulas_are_neutralised(tmp_path: Path) -> None:
+    """A committee name starting with '=' is written behind an apostrophe in
+    deliveries.csv and coverage.csv (numbers such as -1 never are), and reads back as
+    it was."""
+    data = base_data(weeks=4, committees=2)
+    data["committees"][0]["name"] = '=HYPERLINK("http://x")'
+    data["resources"] = {"troupes": [troupe()]}
+    data["demand"] = [ask("C1", "performance", 1)]
+    scenario = build(data)
+    plan = plan_baseline(scenario)
+    result = Result(SolveStatus.FEASIBLE, None, None, None, 0.1, plan)
+    out = write_output_folder(
+        tmp_path / "out",
+        scenario,
+        plan,
+        solve_report(scenario, result),
+        compute_kpis(scenario, plan),
+    )
+    text = (out / "deliveries.csv").read_text(encoding="utf-8-sig")
+    assert ',"\'=HYPERLINK(""http://x"")",' in text
+    coverage = read_output_csv(out / "coverage.csv")
+    assert coverage["committee_name"][0] == '=HYPERLINK("http://x")'
+    assert read_deliveries(out / "deliveries.csv", scenario) == plan
+    assert neutralise("-1") == "'-1" and restore("'-1") == "-1" and restore("'x") == "'x"

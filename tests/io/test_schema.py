@@ -39,7 +39,7 @@ def test_every_field_of_every_record_is_described() -> None:
 def test_every_description_has_its_chinese_form() -> None:
     """Each English description is in the catalogue with a Chinese form, and the schema
     printed in Chinese gives that form (with Chinese text in it) at the same place."""
-    english = dict(_descriptions(json.loads(scenario_schema())))
+    english = {place: text or "" for place, text in _descriptions(json.loads(scenario_schema()))}
     zh = translations("zh_CN")
     untranslated = sorted(place for place, text in english.items() if zh.gettext(text) == text)
     assert not untranslated, untranslated

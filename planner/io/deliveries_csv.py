@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.frames import deliveries_frame
 from planner.i18n import _
 from planner.io.columns import header_keys, keyed, neutralise
 from planner.io.csv_text import read_csv_text
@@ -81,30 +82,13 @@ class PlanFile:
 
 
 def plan_frame(plan: Plan, scenario: Scenario) -> pd.DataFrame:
-    """Return the plan as a DataFrame with the columns of ``deliveries.csv``."""
-    rows = []
-    units = scenario.resource_units
-    for d in sorted(plan, key=lambda d: (d.first_week, d.committee_id, d.product, d.resource_id)):
-        c = scenario.committee_by_id.get(d.committee_id)
-        unit = units.get(d.unit_id(scenario))
-        rows.append(
-            {
-                "delivery_id": d.delivery_id(scenario),
-                "committee_id": d.committee_id,
-                "committee_name": c.name if c else "",
-                "grid_id": c.grid if c else "",
-                "product": d.product.value,
-                "resource_id": d.resource_id,
-                "resource_name": unit.name if unit else "",
-                "theme": d.theme,
-                "first_week": d.first_week,
-                "last_week": d.last_week,
-                "first_date": scenario.season.week_start(d.first_week).isoformat(),
-                "last_date": scenario.season.week_end(d.last_week).isoformat(),
-                "demand_id": d.demand_id,
-            }
-        )
-    return pd.DataFrame(rows, columns=DELIVERY_COLUMNS)
+    """Return the plan as a DataFrame with the columns of ``deliveries.csv``, dates as
+    ISO text as the file writes them (:func:`planner.frames.deliveries_frame` gives the
+    same rows with dates as dates)."""
+    frame = deliveries_frame(plan, scenario)
+    for column in ("first_date", "last_date"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+    return frame[DELIVERY_COLUMNS]
 
 
 def write_deliveries(plan: Plan, scenario: Scenario, path: str | Path) -> None:

@@ -67,7 +67,8 @@ def test_report_refuses_a_result_without_a_plan() -> None:
 
 
 def test_output_folder_holds_every_file(tmp_path: Path) -> None:
-    """Every output file and one calendar per committee are written."""
+    """Every output file and each committee's calendar (CSV and page, named by id and
+    name) are written."""
     scenario = _scenario()
     result = _result(scenario)
     assert result.plan is not None
@@ -77,8 +78,10 @@ def test_output_folder_holds_every_file(tmp_path: Path) -> None:
     )
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
     assert sorted(p.name for p in (out / "calendars").iterdir()) == [
-        "calendar-C1.csv",
-        "calendar-C2.csv",
+        "C1-测试1居委会.csv",
+        "C1-测试1居委会.html",
+        "C2-测试2居委会.csv",
+        "C2-测试2居委会.html",
     ]
     assert json.loads((out / "kpis.json").read_text(encoding="utf-8"))["status"] == "feasible"
 

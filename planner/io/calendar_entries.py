@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from babel.dates import format_interval, format_skeleton
 
@@ -129,6 +130,7 @@ def _delivery_entries(scenario: Scenario, d: Delivery) -> list[CalendarEntry]:
     season = scenario.season
     unit = scenario.resource_units.get(d.unit_id(scenario))
     start, end = season.week_start(d.first_week), season.week_end(d.last_week)
+    stay = d.product in STAY_PRODUCTS
     # The delivery as a stay is listed; a show, lecture or course session is listed week
     # by week from it, with its week's dates.
     whole = CalendarEntry(
@@ -139,7 +141,9 @@ def _delivery_entries(scenario: Scenario, d: Delivery) -> list[CalendarEntry]:
         end=end,
         when=_("arrives {arrival}, collected {collection}").format(
             arrival=day_text(start), collection=day_text(end)
-        ),
+        )
+        if stay
+        else "",
         product=d.product,
         name=unit.name if unit else "",
         theme=d.theme,
@@ -149,7 +153,7 @@ def _delivery_entries(scenario: Scenario, d: Delivery) -> list[CalendarEntry]:
         resource_id=d.resource_id,
         delivery_id=d.delivery_id(scenario),
     )
-    if d.product in STAY_PRODUCTS:
+    if stay:
         return [whole]
     sessions = d.duration if d.product == Product.FITNESS_COURSE else 0
     return [
@@ -312,12 +316,24 @@ def entry_product(entry: CalendarEntry) -> str:
 
 def day_text(day: dt.date) -> str:
     """Return a day as the reader writes it: ``3月8日``, ``Mar 8``."""
-    return format_skeleton("MMMd", day, locale=current_language())
+    return _day_text(day, current_language())
 
 
 def days_text(start: dt.date, end: dt.date) -> str:
     """Return a span of days: ``3月8日至14日``, ``Mar 8 – 14``."""
-    return format_interval(start, end, "MMMd", locale=current_language())
+    return _days_text(start, end, current_language())
+
+
+# Babel reads its locale data on each call; a season has few distinct days and weeks, so
+# every committee's calendar reuses the same texts.
+@lru_cache(maxsize=4096)
+def _day_text(day: dt.date, language: str) -> str:
+    return format_skeleton("MMMd", day, locale=language)
+
+
+@lru_cache(maxsize=4096)
+def _days_text(start: dt.date, end: dt.date, language: str) -> str:
+    return format_interval(start, end, "MMMd", locale=language)
 
 
 __all__: Sequence[str] = [

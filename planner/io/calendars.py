@@ -15,6 +15,7 @@ keys, for analysts.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -132,28 +133,31 @@ def _analyst_row(e: CalendarEntry) -> dict[str, Any]:
     }
 
 
-def calendar_frame(entries: Iterable[CalendarEntry]) -> pd.DataFrame:
-    """Return calendar entries as a committee's CSV file holds them (translated headers)."""
-    rows = [
-        {
-            "kind": kind_name(e.kind),
-            "weeks": week_span(e.first_week, e.last_week),
-            "start_date": e.start.isoformat(),
-            "end_date": e.end.isoformat(),
-            "when": e.when,
-            "product": entry_product(e) if e.product else "",
-            "name": e.name,
-            "theme": e.theme,
-            "brought_by": e.brought_by,
-            "venue_needs": e.venue_needs,
-            "during": _(", ").join(e.during),
-            "delivery_id": e.delivery_id,
-        }
+def calendar_rows(entries: Iterable[CalendarEntry]) -> list[list[str]]:
+    """Return calendar entries as a committee's CSV file holds them, the header first.
+
+    Columns :data:`CSV_COLUMNS`, named in the current language (``column_names``).
+    """
+    names = column_names()
+    rows = [[names[key] for key in CSV_COLUMNS]]
+    rows += [
+        [
+            kind_name(e.kind),
+            week_span(e.first_week, e.last_week),
+            e.start.isoformat(),
+            e.end.isoformat(),
+            e.when,
+            entry_product(e) if e.product else "",
+            e.name,
+            e.theme,
+            e.brought_by,
+            e.venue_needs,
+            _(", ").join(e.during),
+            e.delivery_id,
+        ]
         for e in entries
     ]
-    names = column_names()
-    frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
-    return frame.rename(columns={key: names[key] for key in CSV_COLUMNS})
+    return rows
 
 
 def safe_file_name(name: str, limit: int = NAME_CHARS) -> str:
@@ -206,7 +210,9 @@ def write_calendars(scenario: Scenario, plan: Plan, directory: str | Path) -> li
         entries = calendar_entries(scenario, own[c.id], c.id)
         stem = calendar_stem(c)
         csv_path, html_path = out / f"{stem}.csv", out / f"{stem}.html"
-        calendar_frame(entries).to_csv(csv_path, index=False, encoding="utf-8-sig")
+        # The csv module rather than a DataFrame: a district writes hundreds of files.
+        with csv_path.open("w", encoding="utf-8-sig", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(calendar_rows(entries))
         html_path.write_text(render_calendar_html(scenario, c.id, entries), encoding="utf-8")
         paths += [csv_path, html_path]
     return paths
@@ -216,7 +222,7 @@ __all__: Sequence[str] = [
     "CALENDAR_COLUMNS",
     "CSV_COLUMNS",
     "NAME_CHARS",
-    "calendar_frame",
+    "calendar_rows",
     "calendar_stem",
     "committee_calendar",
     "safe_file_name",

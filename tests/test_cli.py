@@ -177,10 +177,11 @@ def test_delivery_ids_are_unique_and_derived(
 def test_one_calendar_per_committee(
     solved: tuple[subprocess.CompletedProcess[str], Path], reference: Scenario
 ) -> None:
-    """calendars/ holds one calendar-<id>.csv for each of the 32 committees."""
+    """calendars/ holds <id>-<name>.csv and .html for each of the 32 committees."""
     files = sorted(p.name for p in (solved[1] / "calendars").iterdir())
     assert len(reference.committees) == 32
-    assert files == sorted(f"calendar-{c.id}.csv" for c in reference.committees)
+    expected = [f"{c.id}-{c.name}.{ext}" for c in reference.committees for ext in ("csv", "html")]
+    assert files == sorted(expected)
 
 
 def test_written_plan_keeps_every_hard_rule(

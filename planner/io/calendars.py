@@ -1,38 +1,89 @@
-"""Committee calendars: each committee's deliveries week by week, as CSV for the committee.
+"""Committee calendars: what each committee gets, as a CSV file and a printable page.
 
-Product names are Chinese, as committees read them; files are UTF-8 with a BOM so that
-spreadsheets open them as such.
+For each committee, ``<id>-<name>.csv`` and ``<id>-<name>.html`` list its deliveries
+(one row per stay, show or lecture, and per session of a fitness course) with their
+dates, who brings them and what the venue prepares, together with the season's fixtures
+and the committee's closed weeks (:mod:`planner.io.calendar_entries`). Both are in the
+current language (:mod:`planner.i18n`, Chinese unless another is chosen); names,
+titles and themes are the scenario's own. CSV files are UTF-8 with a BOM so that
+spreadsheets open them as such; the page (:mod:`planner.io.calendar_html`) prints on one
+A4 sheet and reads on a phone.
+
+:func:`committee_calendar` gives the same entries as a DataFrame with English column
+keys, for analysts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from planner.i18n import _
+from planner.io.calendar_entries import (
+    CalendarEntry,
+    calendar_entries,
+    column_names,
+    entry_product,
+    kind_name,
+)
+from planner.io.calendar_html import render_calendar_html
+from planner.io.columns import neutralise
 from planner.plan import Delivery, Plan
-from planner.scenario import ResourceUnit, Scenario
-from planner.wording import product_name
+from planner.scenario import Committee, Scenario
+from planner.wording import product_name, week_span
 
+#: The columns of :func:`committee_calendar` (English keys, for analysts).
 CALENDAR_COLUMNS = [
-    "week",
-    "week_start",
-    "week_end",
+    "kind",
+    "first_week",
+    "last_week",
+    "start_date",
+    "end_date",
     "product",
     "product_name",
+    "session",
+    "sessions",
     "resource_id",
     "resource_name",
     "theme",
-    "first_week",
-    "last_week",
+    "brought_by",
+    "venue_needs",
+    "during",
     "delivery_id",
 ]
 
+#: The columns of a committee's CSV file, by key (their names: ``column_names()``).
+CSV_COLUMNS = [
+    "kind",
+    "weeks",
+    "start_date",
+    "end_date",
+    "when",
+    "product",
+    "name",
+    "theme",
+    "brought_by",
+    "venue_needs",
+    "during",
+    "delivery_id",
+]
+
+# What Windows or Linux refuses in a file name; control and format characters are
+# refused separately (by Unicode category).
+_UNSAFE = re.compile(r'[\\/:*?"<>|]')
+#: At most this many characters of a committee's name go into its file names (a CJK
+#: character is 3 bytes in UTF-8; file systems allow 255 bytes).
+NAME_CHARS = 60
+
 
 def committee_calendar(scenario: Scenario, plan: Plan, committee_id: str) -> pd.DataFrame:
-    """Return a committee's delivery calendar, one row per week and delivery.
+    """Return a committee's calendar, one row per entry, for analysts.
 
     Parameters
     ----------
@@ -44,53 +95,109 @@ def committee_calendar(scenario: Scenario, plan: Plan, committee_id: str) -> pd.
     Returns
     -------
     pandas.DataFrame
-        Columns ``week, week_start, week_end`` (ISO dates, Monday and Sunday),
-        ``product, product_name`` (Chinese), ``resource_id, resource_name, theme,
-        first_week, last_week, delivery_id``, sorted by week.
+        :data:`CALENDAR_COLUMNS`, in date order: ``kind`` (``delivery``, ``fixture`` or
+        ``closed``), ``first_week, last_week``, ``start_date, end_date`` (ISO dates: a
+        stay's arrival Monday and collection Sunday, an event's or session's week, a
+        fixture's or closed run's weeks), ``product`` (its key) and ``product_name``,
+        ``session, sessions`` (a fitness course's session and count, else 0),
+        ``resource_id, resource_name, theme, brought_by, venue_needs``, ``during`` (the
+        fixtures in its weeks, joined) and ``delivery_id``. Texts are in the current
+        language.
 
     Raises
     ------
     KeyError
         If the committee is unknown.
     """
-    if committee_id not in scenario.committee_by_id:
-        raise KeyError(f"unknown committee {committee_id!r}")
-    rows = []
-    for d in plan.for_committee(committee_id):
-        unit = scenario.resource_units.get(d.unit_id(scenario))
-        for w in d.weeks:
-            rows.append(_calendar_row(scenario, d, w, unit))
-    rows.sort(key=lambda r: (r["week"], r["product"], r["resource_id"]))
-    return pd.DataFrame(rows, columns=CALENDAR_COLUMNS)
+    entries = calendar_entries(scenario, plan.for_committee(committee_id), committee_id)
+    return pd.DataFrame([_analyst_row(e) for e in entries], columns=CALENDAR_COLUMNS)
 
 
-def _calendar_row(
-    scenario: Scenario, d: Delivery, week: int, unit: ResourceUnit | None
-) -> dict[str, Any]:
+def _analyst_row(e: CalendarEntry) -> dict[str, Any]:
     return {
-        "week": week,
-        "week_start": scenario.season.week_start(week).isoformat(),
-        "week_end": scenario.season.week_end(week).isoformat(),
-        "product": d.product.value,
-        "product_name": product_name(d.product),
-        "resource_id": d.resource_id,
-        "resource_name": unit.name if unit else "",
-        "theme": d.theme,
-        "first_week": d.first_week,
-        "last_week": d.last_week,
-        "delivery_id": d.delivery_id(scenario),
+        "kind": e.kind,
+        "first_week": e.first_week,
+        "last_week": e.last_week,
+        "start_date": e.start.isoformat(),
+        "end_date": e.end.isoformat(),
+        "product": e.product.value if e.product else "",
+        "product_name": product_name(e.product) if e.product else "",
+        "session": e.session,
+        "sessions": e.sessions,
+        "resource_id": e.resource_id,
+        "resource_name": e.name,
+        "theme": e.theme,
+        "brought_by": e.brought_by,
+        "venue_needs": e.venue_needs,
+        "during": _(", ").join(e.during),
+        "delivery_id": e.delivery_id,
     }
 
 
-def write_calendars(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
-    """Write ``calendar-<committee_id>.csv`` for every committee (UTF-8 with BOM).
+def calendar_rows(entries: Iterable[CalendarEntry]) -> list[list[str]]:
+    """Return calendar entries as a committee's CSV file holds them, the header first.
 
-    Committees without deliveries get a file with the header only.
+    Columns :data:`CSV_COLUMNS`, named in the current language (``column_names``).
+    """
+    names = column_names()
+    rows = [[names[key] for key in CSV_COLUMNS]]
+    rows += [
+        [
+            kind_name(e.kind),
+            week_span(e.first_week, e.last_week),
+            e.start.isoformat(),
+            e.end.isoformat(),
+            e.when,
+            entry_product(e) if e.product else "",
+            # Names and themes come from the scenario: a spreadsheet must never run them.
+            neutralise(e.name),
+            neutralise(e.theme),
+            neutralise(e.brought_by),
+            e.venue_needs,
+            neutralise(_(", ").join(e.during)),
+            e.delivery_id,
+        ]
+        for e in entries
+    ]
+    return rows
+
+
+def safe_file_name(name: str, limit: int = NAME_CHARS) -> str:
+    """Return ``name`` fit to be part of a file name on Windows and Linux.
+
+    ``/ \\ : * ? " < > |`` and control or format characters become ``_``, runs of
+    white space one space; leading and trailing spaces and dots go (Windows drops
+    trailing ones), and the name is cut to ``limit`` characters.
+    """
+    cleaned = "".join(
+        "_" if _UNSAFE.match(ch) or unicodedata.category(ch) in {"Cc", "Cf", "Cs"} else ch
+        for ch in name
+    )
+    cleaned = " ".join(cleaned.split()).strip(" .")
+    return cleaned[:limit].rstrip(" .")
+
+
+def calendar_stem(committee: Committee) -> str:
+    """Return the file name of a committee's calendars without extension: ``C02-五一居委会``.
+
+    The id alone when nothing of the name is left (ids are safe in file names already).
+    """
+    name = safe_file_name(committee.name)
+    return f"{committee.id}-{name}" if name else committee.id
+
+
+def write_calendars(scenario: Scenario, plan: Plan, directory: str | Path) -> list[Path]:
+    """Write each committee's calendar as ``<stem>.csv`` and ``<stem>.html``.
+
+    ``<stem>`` is :func:`calendar_stem`. A committee without deliveries still gets both
+    files, listing the season's fixtures and its closed weeks. Texts are in the current
+    language.
 
     Returns
     -------
     list of Path
-        The files written, in the scenario's committee order.
+        The files written, CSV then HTML for each committee, in the scenario's
+        committee order.
     """
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
@@ -102,11 +209,24 @@ def write_calendars(scenario: Scenario, plan: Plan, directory: str | Path) -> li
             own[d.committee_id].append(d)
     paths = []
     for c in scenario.committees:
-        path = out / f"calendar-{c.id}.csv"
-        calendar = committee_calendar(scenario, Plan(tuple(own[c.id])), c.id)
-        calendar.to_csv(path, index=False, encoding="utf-8-sig")
-        paths.append(path)
+        entries = calendar_entries(scenario, own[c.id], c.id)
+        stem = calendar_stem(c)
+        csv_path, html_path = out / f"{stem}.csv", out / f"{stem}.html"
+        # The csv module rather than a DataFrame: a district writes hundreds of files.
+        with csv_path.open("w", encoding="utf-8-sig", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(calendar_rows(entries))
+        html_path.write_text(render_calendar_html(scenario, c.id, entries), encoding="utf-8")
+        paths += [csv_path, html_path]
     return paths
 
 
-__all__: Sequence[str] = ["CALENDAR_COLUMNS", "committee_calendar", "write_calendars"]
+__all__: Sequence[str] = [
+    "CALENDAR_COLUMNS",
+    "CSV_COLUMNS",
+    "NAME_CHARS",
+    "calendar_rows",
+    "calendar_stem",
+    "committee_calendar",
+    "safe_file_name",
+    "write_calendars",
+]

@@ -26,7 +26,7 @@ MAX_DEPTH = 32
 #: Ids of grids, places, committees, resources and fixtures: letters (any script),
 #: digits, ``_``, ``-`` and ``.``, starting and ending with a letter, digit or ``_``,
 #: without ``..``, at most 64 characters. Committee ids name calendar files
-#: (``calendar-<id>.csv``), so nothing that a file system reads as a path, a hidden
+#: (``<id>-<name>.csv``), so nothing that a file system reads as a path, a hidden
 #: file or a control character may be part of one.
 ID_PATTERN = r"^(?!.*\.\.)\w(?:[\w.-]{0,62}\w)?$"
 

@@ -72,7 +72,8 @@ def test_report_refuses_a_result_without_a_plan() -> None:
 
 
 def test_output_folder_holds_every_file(tmp_path: Path) -> None:
-    """Every output file and one calendar per committee are written."""
+    """Every output file and each committee's calendar (CSV and page, named by id and
+    name) are written."""
     scenario = _scenario()
     result = _result(scenario)
     assert result.plan is not None
@@ -82,8 +83,10 @@ def test_output_folder_holds_every_file(tmp_path: Path) -> None:
     )
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
     assert sorted(p.name for p in (out / "calendars").iterdir()) == [
-        "calendar-C1.csv",
-        "calendar-C2.csv",
+        "C1-测试1居委会.csv",
+        "C1-测试1居委会.html",
+        "C2-测试2居委会.csv",
+        "C2-测试2居委会.html",
     ]
     assert json.loads((out / "kpis.json").read_text(encoding="utf-8"))["status"] == "feasible"
 
@@ -226,10 +229,10 @@ def test_each_files_headers_are_distinct_in_chinese() -> None:
 def test_names_that_look_like_formulas_are_neutralised(tmp_path: Path) -> None:
     """A committee name starting with '=' is written behind an apostrophe in
     deliveries.csv and coverage.csv (numbers such as -1 never are), and reads back as
-    it was."""
+    it was; a troupe's name so written is behind one in the committee's calendar."""
     data = base_data(weeks=4, committees=2)
     data["committees"][0]["name"] = '=HYPERLINK("http://x")'
-    data["resources"] = {"troupes": [troupe()]}
+    data["resources"] = {"troupes": [troupe(name="=1+2")]}
     data["demand"] = [ask("C1", "performance", 1)]
     scenario = build(data)
     plan = plan_baseline(scenario)
@@ -246,4 +249,7 @@ def test_names_that_look_like_formulas_are_neutralised(tmp_path: Path) -> None:
     coverage = read_output_csv(out / "coverage.csv")
     assert coverage["committee_name"][0] == '=HYPERLINK("http://x")'
     assert read_deliveries(out / "deliveries.csv", scenario) == plan
+    (calendar,) = (out / "calendars").glob("C1-*.csv")
+    calendar_text = calendar.read_text(encoding="utf-8-sig")
+    assert "'=1+2" in calendar_text and ",=1+2" not in calendar_text
     assert neutralise("-1") == "'-1" and restore("'-1") == "-1" and restore("'x") == "'x"

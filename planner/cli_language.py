@@ -13,9 +13,12 @@ and the value.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import platform
 import re
 import sys
+import threading
 from collections.abc import Sequence
 from importlib import metadata
 from typing import Any, NoReturn
@@ -25,7 +28,15 @@ import typer.rich_utils
 from rich.console import Console
 from rich.text import Text
 
-from planner.i18n import LANGUAGES, N_, UnknownLanguageError, _, normalize_language, set_language
+from planner.i18n import (
+    LANGUAGES,
+    N_,
+    UnknownLanguageError,
+    _,
+    language_from_env,
+    normalize_language,
+    set_language,
+)
 
 try:  # typer 0.2x carries its own copy of click
     from typer._click import core as click_core
@@ -97,14 +108,12 @@ def choose_language(value: str | None) -> str:
     UnknownLanguageError
         When the one that decides names no language.
     """
-    from planner.i18n import language_from_env
-
     name = normalize_language(value) if value is not None else language_from_env()
     return set_language(name)
 
 
 def unknown_language_text(exc: UnknownLanguageError, from_option: bool) -> str:
-    """The message for an unknown language, in the default language (none other is known)."""
+    """The message for an unknown language (``from_option``: given with ``--lang``)."""
     offered = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
     if from_option:
         text = _("--lang {value!r}: unknown language; the languages are {offered}")
@@ -316,6 +325,9 @@ def run(app: typer.Typer, argv: Sequence[str] | None = None) -> NoReturn:
     try:
         choose_language(value)
     except UnknownLanguageError as exc:
+        # Told in the language of CULTPLAN_LANG when that one is known (the default if not).
+        with contextlib.suppress(UnknownLanguageError):
+            set_language(language_from_env())
         _err.print(unknown_language_text(exc, value is not None), markup=False)
         sys.exit(EXIT_USAGE)
     command = typer.main.get_command(app)
@@ -332,4 +344,19 @@ def run(app: typer.Typer, argv: Sequence[str] | None = None) -> NoReturn:
     except typer.Abort:
         _err.print(_("Aborted."), markup=False)
         sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+    _exit(code if isinstance(code, int) else 0)
+
+
+def _exit(code: int) -> NoReturn:
+    """Exit with ``code``; at once if a thread of the solve is still running.
+
+    A solve stopped (Ctrl-C) or timed out while a bounded step was inside CP-SAT leaves
+    that step's daemon thread behind (:mod:`planner.solver.bounded`); the interpreter's
+    shutdown around a running CP-SAT thread ends the process with SIGABRT. By now every
+    output is written and closed, so leaving without that shutdown loses nothing.
+    """
+    if any(t.is_alive() for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

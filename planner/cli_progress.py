@@ -4,7 +4,8 @@ While the solve runs in a worker thread, the main thread shows what it is doing 
 (building the model, planning the baseline, solving, refining), the coverage and minimum
 coverage of the best plan so far, and how close that plan is to the best possible plan
 (the proven bound). The bar fills with that closeness once a bound is known, and with
-the time used of the time limit before; the text beside the bar says which.
+the time used of the time limit before; the text beside the bar says which. Off a
+terminal (a log file), where a line cannot be redrawn, only the last state is printed.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ def solve_with_progress(
     state: dict[str, Any] = {}
     latest: list[SolveProgress] = []
     bar: Progress | None = None
-    if not quiet:
+    # Off a terminal (a log, a pipe) a live line cannot be redrawn: one line at the end.
+    if not quiet and console.is_terminal:
         bar = Progress(
             TextColumn("[bold]{task.fields[stage]}"),
             BarColumn(),
@@ -142,6 +144,14 @@ def solve_with_progress(
         if bar is not None:
             draw("done")
             bar.stop()
+        elif not quiet:
+            console.print(
+                _("{stage}: {plan}").format(
+                    stage=stage_text("done"), plan=plan_text(latest[0] if latest else None)
+                ),
+                markup=False,
+                highlight=False,
+            )
     if "error" in state:
         raise state["error"]
     result: Result = state["result"]

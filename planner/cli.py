@@ -329,7 +329,9 @@ def _first_ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
 @no_traceback
 def kpis(
     scenario: ScenarioArg,
-    plan: Annotated[Path, typer.Argument(help=N_("A deliveries.csv to evaluate."), metavar="PLAN")],
+    plan: Annotated[
+        Path, typer.Argument(help=N_("A deliveries.csv to evaluate."), metavar=N_("PLAN"))
+    ],
 ) -> None:
     """Print the KPIs of a plan (for example one edited by hand) as JSON."""
     s = _load(scenario)

@@ -28,6 +28,7 @@ import typer.rich_utils
 from rich.console import Console
 from rich.text import Text
 
+from planner.cli_support import EXIT_BUG, report_bug
 from planner.i18n import (
     LANGUAGES,
     N_,
@@ -330,9 +331,9 @@ def run(app: typer.Typer, argv: Sequence[str] | None = None) -> NoReturn:
             set_language(language_from_env())
         _err.print(unknown_language_text(exc, value is not None), markup=False)
         sys.exit(EXIT_USAGE)
-    command = typer.main.get_command(app)
-    translate_help(command)
     try:
+        command = typer.main.get_command(app)
+        translate_help(command)
         code = command.main(args=args, prog_name="cultplan", standalone_mode=False)
     except click_errors.NoArgsIsHelpError:
         sys.exit(EXIT_USAGE)  # the help is printed already
@@ -344,6 +345,11 @@ def run(app: typer.Typer, argv: Sequence[str] | None = None) -> NoReturn:
     except typer.Abort:
         _err.print(_("Aborted."), markup=False)
         sys.exit(1)
+    except Exception as exc:  # outside a command (which has its own guard): a bug
+        if os.environ.get("CULTPLAN_TRACEBACK") == "1":
+            raise
+        report_bug(exc)
+        _exit(EXIT_BUG)
     _exit(code if isinstance(code, int) else 0)
 
 

@@ -63,17 +63,21 @@ def no_traceback(command: F) -> F:
         except Exception as exc:
             if os.environ.get("CULTPLAN_TRACEBACK") == "1":
                 raise
-            _err.print(
-                _(
-                    "internal error (a bug): {error}: {message}; "
-                    "set CULTPLAN_TRACEBACK=1 to see where"
-                ).format(error=type(exc).__name__, message=exc),
-                markup=False,
-                highlight=False,
-            )
+            report_bug(exc)
             raise typer.Exit(EXIT_BUG) from None
 
     return guarded  # type: ignore[return-value]
+
+
+def report_bug(exc: Exception) -> None:
+    """Print an unexpected error in one line (see :func:`no_traceback`)."""
+    _err.print(
+        _(
+            "internal error (a bug): {error}: {message}; set CULTPLAN_TRACEBACK=1 to see where"
+        ).format(error=type(exc).__name__, message=exc),
+        markup=False,
+        highlight=False,
+    )
 
 
 def report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:

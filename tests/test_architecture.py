@@ -29,7 +29,17 @@ FLOORS: dict[str, int] = {
     **dict.fromkeys(("solver", "baseline"), 3),  # solving
     **dict.fromkeys(("validate", "kpis", "fairness", "explain", "report", "frames", "score"), 4),
     **dict.fromkeys(
-        ("io", "cli", "cli_summary", "cli_support", "generate", "__init__"), 5
+        (
+            "io",
+            "cli",
+            "cli_language",
+            "cli_progress",
+            "cli_summary",
+            "cli_support",
+            "generate",
+            "__init__",
+        ),
+        5,
     ),  # files and people
 }
 

@@ -1,11 +1,17 @@
 """The ``cultplan`` command line.
 
-Exit codes: 0 a plan (optimal or feasible) or success, 1 an unexpected error (a bug;
-one line on stderr, no traceback unless ``CULTPLAN_TRACEBACK=1``), 2 invalid input
-(nothing written), 3 infeasible (the reason printed), 4 no plan within the time limit
-(also when building the model alone takes longer), 5 the solve's plan breaks a hard
-rule (a bug; nothing written), 6 the output folder could not be written, 130 a second
-Ctrl-C abandoned the solve.
+It speaks Simplified Chinese unless ``--lang en`` or ``CULTPLAN_LANG=en`` chooses
+English (:mod:`planner.cli_language`); ``cultplan --version`` names the versions of
+cultplan, OR-Tools and Python.
+
+Exit codes: 0 a plan (optimal or feasible, also the best plan so far after a Ctrl-C) or
+success, 1 an unexpected error (a bug; one line on stderr, no traceback unless
+``CULTPLAN_TRACEBACK=1``), 2 invalid input or options (an unknown language, an option
+value out of range, an output that exists; nothing written), 3 infeasible (the reason
+printed), 4 no plan within the time limit (also when building the model alone takes
+longer), 5 the solve's plan breaks a hard rule (a bug; nothing written), 6 the output
+folder could not be written, 130 a second Ctrl-C abandoned the solve (the first stops
+the search and keeps, checks, prints and writes the best plan so far, exit 0).
 """
 
 from __future__ import annotations
@@ -19,29 +25,35 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from planner import cli_report
 from planner.baseline import plan_baseline
+from planner.cli_language import LANG_OPTION, CultplanApp, unknown_language_text, versions
+from planner.cli_progress import solve_with_progress
 from planner.cli_summary import print_committees, print_summary
-from planner.cli_support import no_traceback, report_reserve
+from planner.cli_support import (
+    no_traceback,
+    out_file_problem,
+    out_folder_problem,
+    report_reserve,
+    solve_option_problems,
+)
 from planner.generate import generate as generate_scenario
+from planner.i18n import N_, UnknownLanguageError, _, set_language
 from planner.io import read_scenario, scenario_schema, write_scenario
 from planner.io.edits import EditedPlanError
 from planner.io.output import OUTPUT_FILES, write_output_folder
 from planner.kpis import compute_kpis
 from planner.network import Distances
-from planner.params import Progress as SolveProgress
 from planner.params import SolveParams
 from planner.plan import Plan
 from planner.report import baselines_report, run_settings, solve_report
-from planner.result import Result, SolveStatus, StopReason
+from planner.result import SolveStatus, StopReason
 from planner.scenario import Scenario, ScenarioError
-from planner.scenario.messages import message
 from planner.validate import check_plan
 
 EXIT_INVALID = 2
@@ -55,8 +67,13 @@ EXIT_INTERRUPTED = 130
 #: Seconds within which a repeated SIGINT counts as the same Ctrl-C.
 SIGINT_REPEAT_SECONDS = 0.5
 
-app = typer.Typer(
-    help="Plan a season of cultural deliveries to residents' committees.",
+#: The solve options' defaults are the library's (one set of defaults).
+_DEFAULTS = SolveParams()
+
+# Help texts are marked with N_ and translated by the entry point once the language is
+# known (planner.cli_language.translate_help).
+app = CultplanApp(
+    help=N_("Plan a season of cultural deliveries to residents' committees."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -66,7 +83,47 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+ScenarioArg = Annotated[
+    Path,
+    typer.Argument(help=N_("Scenario YAML file."), metavar=N_("SCENARIO"), show_default=False),
+]
+
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        out.print(", ".join(f"{name} {v}" for name, v in versions().items()), markup=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            LANG_OPTION,
+            help=N_("Language of every text: zh_CN (default) or en; or set CULTPLAN_LANG."),
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help=N_("Print the versions of cultplan, OR-Tools and Python, and exit."),
+            is_eager=True,
+            callback=_show_version,
+        ),
+    ] = False,
+) -> None:
+    """Plan a season of cultural deliveries to residents' committees."""
+    # The entry point has chosen the language already (before any help was rendered);
+    # this keeps --lang working where the group runs without it (Typer's test runner).
+    if lang is not None:
+        try:
+            set_language(lang)
+        except UnknownLanguageError as exc:
+            err.print(unknown_language_text(exc, from_option=True), markup=False)
+            raise typer.Exit(EXIT_INVALID) from None
 
 
 def _load(path: Path) -> Scenario:
@@ -77,20 +134,28 @@ def _load(path: Path) -> Scenario:
         raise typer.Exit(EXIT_INVALID) from None
 
 
-@app.command()
+@app.command(help=N_("Check a scenario (and optionally a plan) and report every problem."))
 @no_traceback
 def validate(
     scenario: ScenarioArg,
     plan: Annotated[
-        Path | None, typer.Option(help="Also check this deliveries.csv against the rules.")
+        Path | None, typer.Option(help=N_("Also check this deliveries.csv against the rules."))
     ] = None,
 ) -> None:
     """Check a scenario (and optionally a plan) and report every problem."""
     s = _load(scenario)
     out.print(
-        f"{scenario}: valid scenario '{s.name}': {len(s.committees)} committees, "
-        f"{len(s.resource_units)} resource units, {len(s.demand)} demand lines, "
-        f"{s.season.weeks} weeks",
+        _(
+            "{path}: valid scenario '{name}': {committees} committees, {units} resource "
+            "units, {lines} demand lines, {weeks} weeks"
+        ).format(
+            path=scenario,
+            name=s.name,
+            committees=len(s.committees),
+            units=len(s.resource_units),
+            lines=len(s.demand),
+            weeks=s.season.weeks,
+        ),
         markup=False,
     )
     if plan is None:
@@ -99,33 +164,62 @@ def validate(
     p = plan_file.plan
     violations = check_plan(s, p)
     if violations:
-        err.print(f"{plan}: {len(violations)} broken rule(s)", markup=False)
+        err.print(
+            _("{path}: {count} broken rule(s)").format(path=plan, count=len(violations)),
+            markup=False,
+        )
         # Each with the file's rows of the deliveries involved.
         for line in cli_report.violation_lines(violations, plan_file):
             err.print(f"  {line}", markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID)
-    out.print(f"{plan}: {len(p)} deliveries keep every hard rule", markup=False)
+    out.print(
+        _("{path}: {count} deliveries keep every hard rule").format(path=plan, count=len(p)),
+        markup=False,
+    )
 
 
-@app.command()
+@app.command(
+    short_help=N_("Solve a scenario, print its KPIs beside the baselines, and write the outputs."),
+    help=N_(
+        "Solve a scenario, print its KPIs beside the baselines, and write the outputs. "
+        "Ctrl-C stops the search and keeps the best plan found so far (checked, printed "
+        "and written like any other, exit 0); a second Ctrl-C abandons the solve (exit 130)."
+    ),
+)
 @no_traceback
 def solve(
     scenario: ScenarioArg,
     time_limit: Annotated[
-        float, typer.Option(help="Seconds for the whole command (reading to writing).")
-    ] = 30.0,
-    seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
-    workers: Annotated[int, typer.Option(help="CP-SAT workers (1 is deterministic).")] = 2,
-    gap: Annotated[float, typer.Option(help="Stop at this relative gap.")] = 0.005,
+        float,
+        typer.Option(help=N_("Seconds for the whole command (reading to writing), up to a day.")),
+    ] = _DEFAULTS.time_limit,
+    seed: Annotated[int, typer.Option(help=N_("CP-SAT random seed (0 or more)."))] = _DEFAULTS.seed,
+    workers: Annotated[
+        int, typer.Option(help=N_("CP-SAT workers, 1 to 64 (1 is deterministic)."))
+    ] = _DEFAULTS.workers,
+    gap: Annotated[
+        float,
+        typer.Option(
+            help=N_(
+                "Stop once the plan is within this PERCENTAGE of the best possible plan "
+                "(0.5 means 0.5 %; 0 asks for a proven optimal plan)."
+            )
+        ),
+    ] = 100 * _DEFAULTS.relative_gap,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Write the plan, KPIs and calendars here.")
+        Path | None,
+        typer.Option(
+            "--out",
+            help=N_("Write the plan, KPIs and calendars into this folder (not a file)."),
+        ),
     ] = None,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: Annotated[bool, typer.Option(help=N_("No progress line."))] = False,
     force: Annotated[
-        bool, typer.Option(help="Replace a deliveries.csv in --out edited since it was written.")
+        bool,
+        typer.Option(help=N_("Replace a deliveries.csv in --out edited since it was written.")),
     ] = False,
 ) -> None:
-    """Solve a scenario, print its KPIs beside the baseline, and write the outputs.
+    """Solve a scenario, print its KPIs beside the baselines, and write the outputs.
 
     Ctrl-C stops the search and keeps the best plan found so far (printed and
     written like any other); a second Ctrl-C abandons the solve. (Longer than most
@@ -136,25 +230,18 @@ def solve(
     # reading, building, the baseline, the search, the report and the files. (Python's
     # own start and the command line's imports, 1-2 s, come before.)
     started = time.perf_counter()
+    problems = solve_option_problems(time_limit, seed, workers, gap)
+    if out_dir is not None and (taken := out_folder_problem(out_dir)):
+        problems.append(taken)
+    if problems:
+        for problem in problems:
+            err.print(problem, markup=False, highlight=False)
+        raise typer.Exit(EXIT_INVALID)
+    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, relative_gap=gap / 100)
     from planner.solver import solve as run_solve
 
     s = _load(scenario)
     read_seconds = time.perf_counter() - started
-    try:
-        params = SolveParams.from_dict(
-            {"time_limit": time_limit, "seed": seed, "workers": workers, "relative_gap": gap},
-            "cultplan solve",
-        )
-    except ValueError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(EXIT_INVALID) from None
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        err.print(message("out_exists", path=out_dir), markup=False)
-        raise typer.Exit(EXIT_INVALID)
-    blocking = _file_above(out_dir)
-    if out_dir is not None and blocking is not None:
-        err.print(message("out_under_file", path=out_dir, file=blocking), markup=False)
-        raise typer.Exit(EXIT_INVALID)
     if not force:
         cli_report.refuse_edited_plan(out_dir)  # before the search, not after it
     # Reading is behind us; the report and the files after the search get a reserve.
@@ -164,19 +251,23 @@ def solve(
     # From here until the outputs are written, Ctrl-C asks for the best plan so far
     # (it sets the stop event) instead of ending the command half-way.
     with _first_ctrl_c_stops(stop):
-        result = _solve_with_progress(run_solve, s, params, quiet, stop, deadline)
+        result = solve_with_progress(run_solve, s, params, quiet, stop, err, deadline)
         if result.status == SolveStatus.INFEASIBLE:
-            err.print(f"infeasible: {result.message}", markup=False, highlight=False)
+            err.print(
+                _("infeasible: {reason}").format(reason=result.message),
+                markup=False,
+                highlight=False,
+            )
             raise typer.Exit(EXIT_INFEASIBLE)
         if not result.status.has_plan or result.plan is None:
             text = result.message
             if result.model_size is None and result.stop_reason == StopReason.TIME_LIMIT:
                 # What else took the time: reading, and the report's reserve.
-                text += (
-                    f" (reading the scenario took {read_seconds:.1f} s; "
-                    f"{reserve:.1f} s are kept for the report and the files)"
-                )
-            err.print(f"{result.status.value}: {text}", markup=False)
+                text += _(
+                    " (reading the scenario took {read} s; {reserve} s are kept for the "
+                    "report and the files)"
+                ).format(read=f"{read_seconds:.1f}", reserve=f"{reserve:.1f}")
+            err.print(_("no plan: {reason}").format(reason=text), markup=False)
             raise typer.Exit(EXIT_NO_PLAN)
         distances = Distances(s)
         baseline = plan_baseline(s)  # planned once per scenario; the solve planned it
@@ -184,9 +275,11 @@ def solve(
         plan_kpis = compute_kpis(s, result.plan, distances, baseline=base_kpis)
         report = solve_report(s, result, plan_kpis, base_kpis, run=run_settings(params, scenario))
         if report["violations"]:
+            count = len(report["violations"])
             err.print(
-                f"bug: the plan found breaks {len(report['violations'])} hard rule(s); "
-                "nothing written",
+                _("bug: the plan found breaks {count} hard rule(s); nothing written").format(
+                    count=count
+                ),
                 markup=False,
             )
             for v in report["violations"]:
@@ -203,19 +296,15 @@ def solve(
                 err.print(cli_report.edited_text(exc), markup=False, highlight=False)
                 raise typer.Exit(EXIT_INVALID) from None
             except OSError as exc:
-                err.print(f"--out {out_dir}: could not write: {exc}", markup=False)
+                err.print(
+                    _("--out {path}: could not write: {error}").format(path=out_dir, error=exc),
+                    markup=False,
+                )
                 raise typer.Exit(EXIT_WRITE_FAILED) from None
-            out.print(f"wrote {out_dir}/ ({', '.join(OUTPUT_FILES)})", markup=False)
-
-
-def _file_above(out_dir: Path | None) -> Path | None:
-    """The file among ``out_dir``'s ancestors that would stop it being made, if any."""
-    if out_dir is None:
-        return None
-    for parent in out_dir.absolute().parents:
-        if parent.exists():
-            return None if parent.is_dir() else parent
-    return None
+            out.print(
+                _("wrote {path}/ ({files})").format(path=out_dir, files=", ".join(OUTPUT_FILES)),
+                markup=False,
+            )
 
 
 @contextmanager
@@ -237,9 +326,9 @@ def _first_ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
         if not first:
             first.append(now)
             stop.set()
-            err.print("stopping: keeping the best plan found so far", markup=False)
+            err.print(_("stopping: keeping the best plan found so far"), markup=False)
         elif now - first[0] > SIGINT_REPEAT_SECONDS:
-            err.print("abandoned", markup=False)
+            err.print(_("abandoned"), markup=False)
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(EXIT_INTERRUPTED)
@@ -251,11 +340,13 @@ def _first_ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-@app.command()
+@app.command(help=N_("Print the KPIs of a plan (for example one edited by hand) as JSON."))
 @no_traceback
 def kpis(
     scenario: ScenarioArg,
-    plan: Annotated[Path, typer.Argument(help="A deliveries.csv to evaluate.")],
+    plan: Annotated[
+        Path, typer.Argument(help=N_("A deliveries.csv to evaluate."), metavar=N_("PLAN"))
+    ],
 ) -> None:
     """Print the KPIs of a plan (for example one edited by hand) as JSON."""
     s = _load(scenario)
@@ -267,22 +358,30 @@ def kpis(
     out.print_json(json.dumps(summary, ensure_ascii=False))
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Generate a seeded scenario of a scale tier (an existing file is kept unless "
+        "--force is given)."
+    )
+)
 @no_traceback
 def generate(
-    tier: Annotated[str, typer.Option(help="subdistrict, district or city.")] = "subdistrict",
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
-    weeks: Annotated[int | None, typer.Option(help="Season weeks (tier default).")] = None,
-    output: Annotated[Path, typer.Option("--out", help="Scenario YAML to write.")] = Path(
+    tier: Annotated[
+        str, typer.Option(help=N_("Scale tier: subdistrict, district or city."))
+    ] = "subdistrict",
+    seed: Annotated[int, typer.Option(help=N_("Random seed."))] = 1,
+    weeks: Annotated[
+        int | None, typer.Option(help=N_("Season weeks (the tier's default if not given)."))
+    ] = None,
+    output: Annotated[Path, typer.Option("--out", help=N_("Scenario YAML file to write."))] = Path(
         "scenario.yaml"
     ),
+    force: Annotated[bool, typer.Option(help=N_("Write over an existing file."))] = False,
 ) -> None:
-    """Generate a seeded scenario of a scale tier (never over an existing file)."""
-    if output.exists():
-        err.print(message("out_file_exists", path=output), markup=False)
-        raise typer.Exit(EXIT_INVALID)
-    if not output.parent.is_dir():
-        err.print(message("out_no_folder", path=output, folder=output.parent), markup=False)
+    """Generate a seeded scenario of a scale tier (never over an existing file without
+    ``--force``)."""
+    if problem := out_file_problem(output, force):
+        err.print(problem, markup=False)
         raise typer.Exit(EXIT_INVALID)
     try:
         s = generate_scenario(tier, seed, weeks)
@@ -291,86 +390,25 @@ def generate(
         raise typer.Exit(EXIT_INVALID) from None
     write_scenario(s, output, header=f"Generated by cultplan generate --tier {tier} --seed {seed}")
     out.print(
-        f"wrote {output}: {len(s.committees)} committees, {len(s.resource_units)} resource "
-        f"units, {len(s.demand)} demand lines, {s.season.weeks} weeks",
+        _(
+            "wrote {path}: {committees} committees, {units} resource units, {lines} demand "
+            "lines, {weeks} weeks"
+        ).format(
+            path=output,
+            committees=len(s.committees),
+            units=len(s.resource_units),
+            lines=len(s.demand),
+            weeks=s.season.weeks,
+        ),
         markup=False,
     )
 
 
-@app.command()
+@app.command(help=N_("Print the JSON Schema of the scenario format."))
 @no_traceback
 def schema() -> None:
     """Print the JSON Schema of the scenario format."""
     sys.stdout.write(scenario_schema() + "\n")
-
-
-def _solve_with_progress(
-    run_solve: Any,
-    s: Scenario,
-    params: SolveParams,
-    quiet: bool,
-    stop: threading.Event,
-    deadline: float | None = None,
-) -> Result:
-    """Solve in a worker thread while the main thread shows progress.
-
-    The main thread stays free for Ctrl-C (see :func:`_first_ctrl_c_stops`), which sets
-    ``stop``: the solve then returns its best plan so far.
-    """
-    state: dict[str, Any] = {}
-    on_progress = None
-    bar: Progress | None = None
-    if not quiet:
-        bar = Progress(
-            TextColumn("[bold]{task.fields[stage]}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            TextColumn("best {task.fields[best]}  gap {task.fields[gap]}"),
-            console=err,
-            transient=False,
-        )
-        task = bar.add_task("solve", total=params.time_limit, stage="building", best="-", gap="-")
-
-        def on_progress(p: SolveProgress) -> None:
-            assert bar is not None
-            best = "-" if p.objective is None else f"{p.objective:,.1f}"
-            if p.stage == "fairness" and p.objective is not None:
-                best = f"min coverage {p.objective:.2f}%"
-            gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
-            bar.update(task, stage=p.stage, best=best, gap=gap)
-
-    finished = threading.Event()
-
-    def work() -> None:
-        try:
-            state["result"] = run_solve(
-                s, params, on_progress=on_progress, stop=stop, deadline=deadline
-            )
-        except BaseException as exc:  # handed to the main thread, which re-raises it
-            state["error"] = exc
-        finally:
-            finished.set()
-
-    thread = threading.Thread(target=work, name="solve", daemon=True)
-    started = time.perf_counter()
-    try:
-        if bar is not None:
-            bar.start()
-        thread.start()
-        # Waiting on an event, not Thread.join: a signal handler that raises while
-        # join() waits can leave is_alive() wrong in CPython 3.11.
-        while not finished.wait(0.1):
-            if bar is not None:
-                elapsed = time.perf_counter() - started
-                bar.update(task, completed=min(params.time_limit, elapsed))
-    finally:
-        if bar is not None:
-            bar.update(task, completed=params.time_limit, stage="done")
-            bar.stop()
-    if "error" in state:
-        raise state["error"]
-    result: Result = state["result"]
-    return result
 
 
 def _read_plan(path: Path, s: Scenario) -> Plan:
@@ -378,9 +416,20 @@ def _read_plan(path: Path, s: Scenario) -> Plan:
 
 
 # The hand-edit loop: rebuild every output from an edited plan (planner/cli_report.py).
-app.command(name="report")(no_traceback(cli_report.report))
+app.command(
+    name="report",
+    short_help=N_("Rebuild every output (KPIs, tables, calendars) from a plan edited by hand."),
+    help=N_(
+        "Rebuild every output (KPIs, tables, calendars) from a plan edited by hand. The plan "
+        "is checked first: a plan that cannot be read or breaks a hard rule exits 2 and "
+        "writes nothing."
+    ),
+)(no_traceback(cli_report.report))
 
 # `cultplan init` lives in its own module; registered here, after the other commands.
 from planner.cli_init import init as _init  # noqa: E402
 
-app.command(name="init")(no_traceback(_init))
+app.command(
+    name="init",
+    help=N_("Write a small, commented starter scenario that validates and solves."),
+)(no_traceback(_init))

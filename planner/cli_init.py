@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from planner.i18n import N_
 from planner.io.starter import write_starter
 from planner.scenario.messages import message
 
@@ -17,9 +18,9 @@ EXIT_EXISTS = 2
 
 def init(
     path: Annotated[
-        Path, typer.Argument(help="Scenario YAML file to write.", show_default=True)
+        Path, typer.Argument(help=N_("Scenario YAML file to write."), show_default=True)
     ] = Path("scenario.yaml"),
-    force: Annotated[bool, typer.Option(help="Write over an existing file.")] = False,
+    force: Annotated[bool, typer.Option(help=N_("Write over an existing file."))] = False,
 ) -> None:
     """Write a small, commented starter scenario that validates and solves."""
     if not write_starter(path, force=force):

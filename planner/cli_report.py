@@ -30,7 +30,8 @@ import typer
 from rich.console import Console
 
 from planner.baseline import plan_baseline
-from planner.i18n import _, ngettext
+from planner.cli_support import out_folder_problem
+from planner.i18n import N_, _, ngettext
 from planner.io import read_scenario
 from planner.io.deliveries_csv import PlanFile, read_plan_file
 from planner.io.edits import EditedPlanError, edited_plan, file_sha256, fresh_sibling
@@ -41,7 +42,6 @@ from planner.network import Distances
 from planner.report import solve_report
 from planner.result import Result, SolveStatus, Term
 from planner.scenario import Scenario, ScenarioError
-from planner.scenario.messages import message
 from planner.score import score_plan
 from planner.validate import Violation, check_plan
 
@@ -126,15 +126,19 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def report(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)],
+    scenario: Annotated[Path, typer.Argument(help=N_("Scenario YAML file."), show_default=False)],
     plan: Annotated[
-        Path, typer.Argument(help="The plan (a deliveries.csv, edited).", show_default=False)
+        Path, typer.Argument(help=N_("The plan (a deliveries.csv, edited)."), show_default=False)
     ],
     out_dir: Annotated[
-        Path, typer.Option("--out", help="Write the plan, KPIs and calendars here.")
+        Path,
+        typer.Option(
+            "--out", help=N_("Write the plan, KPIs and calendars into this folder (not a file).")
+        ),
     ],
     force: Annotated[
-        bool, typer.Option(help="Replace a deliveries.csv in --out edited since it was written.")
+        bool,
+        typer.Option(help=N_("Replace a deliveries.csv in --out edited since it was written.")),
     ] = False,
 ) -> None:
     """Rebuild every output (KPIs, tables, calendars) from a plan edited by hand.
@@ -148,8 +152,8 @@ def report(
     except ScenarioError as exc:
         _err.print(exc.report(), markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID) from None
-    if out_dir.exists() and not out_dir.is_dir():
-        _err.print(message("out_exists", path=out_dir), markup=False)
+    if taken := out_folder_problem(out_dir):
+        _err.print(taken, markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID)
     plan_file = read_plan(plan, s)
     violations = check_plan(s, plan_file.plan)

@@ -12,57 +12,110 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from planner import wording
+from planner.i18n import N_, _, ngettext
 from planner.kpis import Kpis
 from planner.result import Result
 from planner.scenario import Scenario
 
+#: How a solve ended, by status, as the summary's title says it.
+STATUS_NAMES: dict[str, str] = {
+    "optimal": N_("proven optimal"),
+    "feasible": N_("feasible"),
+    "infeasible": N_("infeasible"),
+    "no_solution": N_("no plan"),
+    "error": N_("error"),
+}
+
+#: Why the search stopped, by stop reason.
+STOP_REASON_NAMES: dict[str, str] = {
+    "proven": N_("proven"),
+    "gap_limit": N_("within the gap limit"),
+    "time_limit": N_("time limit reached"),
+    "stopped": N_("stopped on request"),
+    "error": N_("error"),
+}
+
+#: The rows of the KPI table: label, key of the report, format.
+KPI_ROWS: tuple[tuple[str, str, str], ...] = (
+    (N_("coverage (population-weighted)"), "coverage", "{:.1%}"),
+    (N_("minimum committee coverage"), "min_coverage", "{:.1%}"),
+    (N_("Jain's index"), "jain_index", "{:.3f}"),
+    (N_("Gini"), "gini", "{:.3f}"),
+    (N_("travel km"), "travel_km", "{:,.1f}"),
+    (N_("deliveries"), "num_deliveries", "{}"),
+    (N_("unmet demand lines"), "num_unmet_lines", "{}"),
+)
+
+
+def _name(table: dict[str, str], key: str) -> str:
+    return _(table[key]) if key in table else key
+
 
 def print_summary(out: Console, s: Scenario, result: Result, report: dict[str, Any]) -> None:
+    """Print the KPI table of a solve beside both baselines, and what it gains."""
     baselines = report["baselines"]
-    gap = "-" if result.gap is None else f"{100 * result.gap:.2f}%"
-    reason = f" ({result.stop_reason.value})" if result.stop_reason is not None else ""
-    table = Table(title=f"{s.name}: {result.status.value}{reason}, gap {gap}")
-    table.add_column("KPI")
-    table.add_column("optimised", justify="right")
+    status = _name(STATUS_NAMES, result.status.value)
+    if result.stop_reason is not None and result.status.value != "optimal":
+        status = _("{status} ({reason})").format(
+            status=status, reason=_name(STOP_REASON_NAMES, result.stop_reason.value)
+        )
+    title = _("{scenario}: {status}; {closeness}").format(
+        scenario=s.name, status=status, closeness=wording.gap_text(result.gap)
+    )
+    table = Table(title=title)
+    table.add_column(_("KPI"))
+    table.add_column(_("optimised"), justify="right")
     for name in baselines:
-        table.add_column(f"{name} baseline", justify="right")
-    rows = [
-        ("coverage (population-weighted)", "coverage", "{:.1%}"),
-        ("minimum committee coverage", "min_coverage", "{:.1%}"),
-        ("Jain's index", "jain_index", "{:.3f}"),
-        ("Gini", "gini", "{:.3f}"),
-        ("travel km", "travel_km", "{:,.1f}"),
-        ("deliveries", "num_deliveries", "{}"),
-        ("unmet demand lines", "num_unmet_lines", "{}"),
-    ]
-    for label, key, fmt in rows:
+        table.add_column(
+            _("{baseline} baseline").format(baseline=_name(wording.BASELINE_NAMES, name)),
+            justify="right",
+        )
+    for label, key, fmt in KPI_ROWS:
         cells = [fmt.format(b[key]) for b in baselines.values()]
-        table.add_row(label, fmt.format(report[key]), *cells)
+        table.add_row(_(label), fmt.format(report[key]), *cells)
     points = "-" if result.objective is None else f"{result.objective:,.1f}"
     table.add_row(
-        "objective points", points, *(f"{b['objective']:,.1f}" for b in baselines.values())
+        _("objective points"), points, *(f"{b['objective']:,.1f}" for b in baselines.values())
     )
     out.print(table)
     # The bound is None when the plan is the baseline's fallback (nothing proven).
     bound = "-" if result.best_bound is None else f"{result.best_bound:,.1f}"
     objective = "-" if result.objective is None else f"{result.objective:,.1f}"
     out.print(
-        f"worst served: {report['worst_committee_name']} ({report['worst_committee']}); "
-        f"objective {objective}, bound {bound}, {result.wall_seconds:.2f} s",
+        _(
+            "worst served: {name} ({committee}); objective {objective}, bound {bound}, {seconds} s"
+        ).format(
+            name=report["worst_committee_name"],
+            committee=report["worst_committee"],
+            objective=objective,
+            bound=bound,
+            seconds=f"{result.wall_seconds:.2f}",
+        ),
         markup=False,
     )
     gains = report["gains"]
     out.print(
-        f"against the better baseline ({gains['baseline']}, by objective points): "
-        f"{gains['objective']:+,.1f} points, coverage {100 * gains['coverage']:+.1f} pp, "
-        f"minimum {100 * gains['min_coverage']:+.1f} pp, Jain {gains['jain_index']:+.3f}, "
-        f"Gini {gains['gini']:+.3f}, travel {gains['travel_km']:+,.1f} km",
+        _(
+            "against the better baseline ({baseline}, by objective points): {points} points, "
+            "coverage {coverage} pp, minimum {minimum} pp, Jain {jain}, Gini {gini}, "
+            "travel {travel} km"
+        ).format(
+            baseline=_name(wording.BASELINE_NAMES, gains["baseline"]),
+            points=f"{gains['objective']:+,.1f}",
+            coverage=f"{100 * gains['coverage']:+.1f}",
+            minimum=f"{100 * gains['min_coverage']:+.1f}",
+            jain=f"{gains['jain_index']:+.3f}",
+            gini=f"{gains['gini']:+.3f}",
+            travel=f"{gains['travel_km']:+,.1f}",
+        ),
         markup=False,
     )
     below = report["below_baseline"]
     out.print(
-        f"below their baseline coverage: {below['num_committees']} committees "
-        f"({below['num_residents']:,} residents)",
+        _("below their baseline coverage: {committees} committees ({residents} residents)").format(
+            committees=below["num_committees"], residents=f"{below['num_residents']:,}"
+        ),
         markup=False,
     )
     if result.message:
@@ -79,9 +132,10 @@ def print_committees(out: Console, kpis: Kpis) -> None:
     """Each committee's coverage beside its baseline coverage, the lowest first."""
     rows = kpis.by_committee.sort_values(["coverage", "committee_id"], kind="stable")
     shown = rows if len(rows) <= SUMMARY_COMMITTEES_ALL else rows.head(SUMMARY_COMMITTEES_SHOWN)
-    table = Table(title="coverage by committee, lowest first")
-    table.add_column("committee")
-    for name in ("optimised", "spreadsheet baseline", "change"):
+    table = Table(title=_("coverage by committee, lowest first"))
+    table.add_column(_("committee"))
+    spreadsheet = _("{baseline} baseline").format(baseline=_(wording.BASELINE_NAMES["spreadsheet"]))
+    for name in (_("optimised"), spreadsheet, _("change")):
         table.add_column(name, justify="right")
     columns = ["committee_id", "committee_name", "coverage", "baseline_coverage"]
     for cid, name, cov, base in shown[columns].itertuples(index=False, name=None):
@@ -89,13 +143,18 @@ def print_committees(out: Console, kpis: Kpis) -> None:
         if math.isnan(before):  # KPIs computed without a baseline
             table.add_row(f"{cid} {name}", f"{now:.1%}", "-", "-")
             continue
-        table.add_row(
-            f"{cid} {name}", f"{now:.1%}", f"{before:.1%}", f"{100 * (now - before):+.1f} pp"
-        )
+        change = _("{change} pp").format(change=f"{100 * (now - before):+.1f}")
+        table.add_row(f"{cid} {name}", f"{now:.1%}", f"{before:.1%}", change)
     out.print(table)
     if len(shown) < len(rows):
+        hidden = len(rows) - len(shown)
         out.print(
-            f"{len(rows) - len(shown)} more committees not shown; --out writes every "
-            "committee's coverage and baseline coverage to coverage.csv",
+            ngettext(
+                "{count} more committee not shown; --out writes every committee's coverage "
+                "and baseline coverage to coverage.csv",
+                "{count} more committees not shown; --out writes every committee's coverage "
+                "and baseline coverage to coverage.csv",
+                hidden,
+            ).format(count=hidden),
             markup=False,
         )

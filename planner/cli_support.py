@@ -1,21 +1,25 @@
-"""The command line's clock and its guard against tracebacks.
+"""The command line's clock, its checks of option values and its guard against tracebacks.
 
 ``cultplan solve`` keeps its time limit for the whole command: it counts from the start
 of the command (reading the scenario included) and keeps back a reserve for the report
-and the files after the search (:func:`report_reserve`). Every command reports an
+and the files after the search (:func:`report_reserve`). Its option values are checked
+before anything is read (:func:`solve_option_problems`). Every command reports an
 unexpected error in one line (:func:`no_traceback`).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
 
+from planner.i18n import _
 from planner.scenario import Scenario
 
 #: Exit code of an unexpected error (a bug).
@@ -29,6 +33,15 @@ EXIT_BUG = 1
 REPORT_SECONDS_PER_LINE = 0.006
 REPORT_READ_RATIO = 4.0
 REPORT_SECONDS_MIN = 0.5
+
+#: The longest time limit ``solve`` accepts (seconds): a day. A longer one is a typo
+#: (minutes or milliseconds read as seconds) more often than a wish.
+MAX_TIME_LIMIT = 86_400.0
+#: The most CP-SAT workers ``solve`` accepts (CP-SAT gains nothing beyond its portfolio
+#: of about 64 subsolvers).
+MAX_WORKERS = 64
+#: The largest seed: CP-SAT's random seed is a signed 32-bit number.
+MAX_SEED = 2**31 - 1
 
 _err = Console(stderr=True, soft_wrap=True)
 
@@ -50,15 +63,21 @@ def no_traceback(command: F) -> F:
         except Exception as exc:
             if os.environ.get("CULTPLAN_TRACEBACK") == "1":
                 raise
-            _err.print(
-                f"internal error (a bug): {type(exc).__name__}: {exc}; "
-                "set CULTPLAN_TRACEBACK=1 to see where",
-                markup=False,
-                highlight=False,
-            )
+            report_bug(exc)
             raise typer.Exit(EXIT_BUG) from None
 
     return guarded  # type: ignore[return-value]
+
+
+def report_bug(exc: Exception) -> None:
+    """Print an unexpected error in one line (see :func:`no_traceback`)."""
+    _err.print(
+        _(
+            "internal error (a bug): {error}: {message}; set CULTPLAN_TRACEBACK=1 to see where"
+        ).format(error=type(exc).__name__, message=exc),
+        markup=False,
+        highlight=False,
+    )
 
 
 def report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:
@@ -71,3 +90,68 @@ def report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:
     """
     estimate = min(REPORT_SECONDS_PER_LINE * len(s.demand_lines), REPORT_READ_RATIO * read_seconds)
     return max(REPORT_SECONDS_MIN, estimate * (1.0 if writes else 0.7))
+
+
+def solve_option_problems(time_limit: float, seed: int, workers: int, gap: float) -> list[str]:
+    """What is wrong with the option values of ``cultplan solve``, one text each.
+
+    ``gap`` is a percentage (0.5 means 0.5 %), from 0 to 100.
+    """
+    problems = []
+    if not (math.isfinite(time_limit) and 0 < time_limit <= MAX_TIME_LIMIT):
+        problems.append(
+            _("--time-limit {value}: give seconds above 0 and at most {most:g}").format(
+                value=f"{time_limit:g}", most=MAX_TIME_LIMIT
+            )
+        )
+    if not 0 <= seed <= MAX_SEED:
+        problems.append(
+            _("--seed {value}: give a whole number from 0 to {most}").format(
+                value=seed, most=MAX_SEED
+            )
+        )
+    if not 1 <= workers <= MAX_WORKERS:
+        problems.append(
+            _("--workers {value}: give a whole number from 1 to {most}").format(
+                value=workers, most=MAX_WORKERS
+            )
+        )
+    if not 0 <= gap <= 100:
+        problems.append(
+            _(
+                "--gap {value}: give a percentage from 0 to 100 (0.5 means 0.5 %, "
+                "0 asks for a proven optimal plan)"
+            ).format(value=f"{gap:g}")
+        )
+    return problems
+
+
+def out_folder_problem(out_dir: Path) -> str | None:
+    """Why ``solve --out`` cannot write into ``out_dir`` (None when it can try): it names
+    a file, or a folder under a file."""
+    if out_dir.exists() and not out_dir.is_dir():
+        return _("--out {path}: exists and is not a folder").format(path=out_dir)
+    for parent in out_dir.absolute().parents:
+        if parent.exists():
+            if parent.is_dir():
+                return None
+            return _("--out {path}: {file} is a file, so no folder can be made under it").format(
+                path=out_dir, file=parent
+            )
+    return None
+
+
+def out_file_problem(output: Path, force: bool) -> str | None:
+    """Why ``generate --out`` may not write ``output`` (None when it may): it exists (and
+    ``force`` is not given), it is a folder, or its folder does not exist."""
+    if output.is_dir():
+        return _("--out {path}: is a folder; name the scenario file to write").format(path=output)
+    if output.exists() and not force:
+        return _(
+            "--out {path}: the file exists; remove it, choose another name or add --force"
+        ).format(path=output)
+    if not output.parent.is_dir():
+        return _("--out {path}: the folder {folder} does not exist").format(
+            path=output, folder=output.parent
+        )
+    return None

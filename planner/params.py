@@ -117,18 +117,26 @@ class Progress:
     Attributes
     ----------
     stage
-        The stage being solved (``fairness``, ``primary``, ``secondary``).
+        What the solve is doing: ``building`` (the model), ``baselines`` (planning
+        the baselines, the first plan), then the stage being solved (``leximin``,
+        ``fairness``, ``primary``, ``secondary``; see :func:`planner.solve`).
     elapsed
         Seconds since the solve started.
     objective, bound
-        The best plan's objective and the best proven bound so far, in points
+        The stage's best plan's objective and the best proven bound so far, in points
         (None before the first plan or bound).
+    coverage, min_coverage
+        The headline coverage and the lowest recipient coverage (fractions, as in
+        :class:`planner.kpis.Kpis`) of the best plan so far, the baseline's until the
+        search finds one (None before any plan, or when nobody listens for progress).
     """
 
     stage: str
     elapsed: float
     objective: float | None
     bound: float | None
+    coverage: float | None = None
+    min_coverage: float | None = None
 
     @property
     def gap(self) -> float | None:

@@ -34,6 +34,8 @@ FLOORS: dict[str, int] = {
             "cli",
             "cli_init",
             "cli_report",
+            "cli_language",
+            "cli_progress",
             "cli_summary",
             "cli_support",
             "generate",

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
+from planner.i18n import _
 from planner.scenario import Fixture, Product, Season
 
 #: Monday 2027-03-01, week 1 of every generated season.
@@ -82,7 +83,9 @@ def _fixtures(weeks: int, festival_reserves: Sequence[str], local: bool) -> list
 def _check_weeks(weeks: int) -> None:
     if weeks not in WEEKS_RANGE:
         raise ValueError(
-            f"weeks must be within {WEEKS_RANGE.start}..{WEEKS_RANGE.stop - 1}, got {weeks}"
+            _("weeks must be within {first}..{last}, got {weeks}").format(
+                first=WEEKS_RANGE.start, last=WEEKS_RANGE.stop - 1, weeks=weeks
+            )
         )
 
 

@@ -20,6 +20,7 @@ from planner.generate.vocab import (
     _TROUPE_SUFFIX,
     _Names,
 )
+from planner.i18n import _
 from planner.scenario import (
     Demand,
     Grid,
@@ -99,7 +100,11 @@ def generate(tier: str, seed: int, weeks: int | None = None) -> Scenario:
         For an unknown tier, or ``weeks`` not within :data:`WEEKS_RANGE`.
     """
     if tier not in _TIER_SHAPE:
-        raise ValueError(f"unknown tier {tier!r}; expected one of {', '.join(TIERS)}")
+        raise ValueError(
+            _("unknown tier {tier!r}; expected one of {tiers}").format(
+                tier=tier, tiers=", ".join(TIERS)
+            )
+        )
     shape = _TIER_SHAPE[tier]
     weeks = shape.weeks if weeks is None else weeks
     _check_weeks(weeks)
@@ -137,7 +142,7 @@ def _subdistricts(
     for k in range(num_subdistricts):
         sub_name = names.subdistrict()
         n = rng.randint(low, high)
-        committee_names = [names.committee() for _ in range(n)]
+        committee_names = [names.committee() for _k in range(n)]
         prefix = "" if single else f"SD{k + 1:0{len(str(num_subdistricts))}d}-"
         key = f"{seed}/{tier}/{k}"
         blocks.append(

@@ -115,10 +115,6 @@ MESSAGES: dict[str, str] = {
     "reach_lecturer_home": N_("the home {ident!r} of lecturer {lecturer!r}"),
     "unreachable": N_("{what} cannot be reached from the centre {centre!r} by the network's roads"),
     # -- the command line -------------------------------------------------------------
-    "out_exists": N_("--out {path}: exists and is not a folder"),
-    "out_file_exists": N_("--out {path}: the file exists; remove it or choose another name"),
-    "out_no_folder": N_("--out {path}: the folder {folder} does not exist"),
-    "out_under_file": N_("--out {path}: {file} is a file, so no folder can be made under it"),
     "init_exists": N_("{path}: the file exists; add --force to write over it"),
     "init_wrote": N_("wrote {path}: a starter scenario; check it with: cultplan validate {path}"),
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from ortools.sat.python import cp_model
@@ -77,6 +77,10 @@ class SolveControl:
         # The best objective reported in each stage, so that a report without one (a
         # new bound, or a search that has not found its first plan) keeps showing it.
         self._best: dict[str, float] = {}
+        # The coverage and minimum coverage of the best plan so far, and how to measure
+        # them from a solution (set once the model is built; see CoverageMeter).
+        self._coverage: tuple[float, float] | None = None
+        self.meter: Callable[[Sequence[int]], tuple[float, float]] | None = None
         self._watcher: threading.Thread | None = None
         if stop is not None:
             self._watcher = threading.Thread(target=self._watch, name="solve-stop", daemon=True)
@@ -155,11 +159,24 @@ class SolveControl:
                 self._closed.wait(STOP_POLL_SECONDS)
 
     # -- progress ----------------------------------------------------------------------
-    def report(self, stage: str, objective: float | None, bound: float | None) -> None:
+    @property
+    def wants_progress(self) -> bool:
+        """Whether the caller listens for progress (so that measuring a plan is worth it)."""
+        return self.on_progress is not None
+
+    def report(
+        self,
+        stage: str,
+        objective: float | None,
+        bound: float | None,
+        values: Sequence[int] | None = None,
+    ) -> None:
         """Send a progress report (objective and bound in points, None if unknown).
 
         The objective reported is the best of the stage so far: searches run one after
         another and side by side, and a later one may not have reached it yet.
+        ``values`` (a solution of the model) is the plan the objective belongs to; its
+        coverage is reported with every later report until a better plan comes.
         """
         if self.on_progress is None:
             return
@@ -167,8 +184,12 @@ class SolveControl:
             bound = None
         with self._report_lock:
             best = self._best.get(stage)
+            improves = best is None or (objective is not None and objective >= best)
+            if values is not None and self.meter is not None and improves:
+                self._coverage = self.meter(values)
             if objective is None or (best is not None and best > objective):
                 objective = best
             if objective is not None:
                 self._best[stage] = objective
-            self.on_progress(Progress(stage, self.elapsed(), objective, bound))
+            coverage, lowest = self._coverage or (None, None)
+            self.on_progress(Progress(stage, self.elapsed(), objective, bound, coverage, lowest))

@@ -30,6 +30,7 @@ from planner.solver.fallback import (
 )
 from planner.solver.leximin import leximin_stage
 from planner.solver.model import BuiltModel, build_model
+from planner.solver.progress import CoverageMeter
 from planner.solver.search import complete, hint
 from planner.solver.stages import StageRun, plan_stages, run_stage
 
@@ -78,8 +79,9 @@ def solve(
         with ``no_solution``, and the baseline's plan is returned without the
         model's values when there is no time to complete it.
     on_progress
-        Called with a :class:`~planner.params.Progress` on every improving plan and
-        bound (never concurrently).
+        Called with a :class:`~planner.params.Progress` as building and the baselines
+        begin, and on every improving plan and bound, with the best plan's coverage
+        (never concurrently).
     stop
         An event the caller may set (from any thread) to end the search: within about
         a second the solve returns the best plan found so far, as ``feasible`` with
@@ -123,6 +125,7 @@ class _Search:
 def _solve(scenario: Scenario, control: SolveControl) -> Result:
     # Building and the baseline end at the deadline or on a stop (see bounded.py).
     time_left = not control.expired
+    control.report("building", None, None)
     built_ok, built = run_bounded(lambda: build_model(scenario), control, "build-model")
     if not built_ok or built is None:
         if control.stopped:
@@ -137,11 +140,16 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     if built.unmatched_pins:
         return _without_plan(SolveStatus.INFEASIBLE, control, unmatched_pins(built), built)
     ctx = built.ctx
+    if control.wants_progress:
+        control.meter = CoverageMeter(ctx)
+    control.report("baselines", None, None)
     # The better baseline's plan is the fallback should the search find nothing better
     # in time. It is not a hint: on the reference scenarios hints slowed the first stage.
     baseline = _baseline(built, control)
     if baseline is not None:
         add_guarantees(ctx, baseline)
+        # Until the search finds a plan, the baseline's is the best so far.
+        control.report("baselines", None, None, baseline.values)
     search = _run_stages(built, control, baseline.values if baseline else None)
     if search.failed == cp_model.INFEASIBLE:
         message = conflicting_pins(built, control)

@@ -1,13 +1,17 @@
-"""Progress of a CP-SAT search: improving plans and bounds, in the stage's points."""
+"""Progress of a CP-SAT search: improving plans and bounds, in the stage's points, and the
+coverage of the best plan so far."""
 
 from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Sequence
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from planner.params import relative_gap
+from planner.solver.context import ModelContext
 from planner.solver.control import SolveControl
 
 
@@ -101,7 +105,7 @@ class Reporter(cp_model.CpSolverSolutionCallback):
             with self.shared.lock:
                 value = self.shared.best = max(value, self.shared.best)
         self.objective = value / self.scale + self.offset[0]
-        self.on_bound(self.best_objective_bound)
+        self.on_bound(self.best_objective_bound, self._values())
         if self.shared is not None and self.shared.done.is_set():
             self.stop_search()
         elif within_gap(value, self.stop_bound, self.control.params.relative_gap):
@@ -110,9 +114,63 @@ class Reporter(cp_model.CpSolverSolutionCallback):
             else:
                 self.shared.stop()
 
-    def on_bound(self, bound: float) -> None:
-        """Report a new bound (model units)."""
+    def on_bound(self, bound: float, values: Sequence[int] | None = None) -> None:
+        """Report a new bound (model units), with the plan just found if any."""
         if self.fixed_bound:
             bound = self.stop_bound
         self.bound = min(bound, self.stop_bound) / self.scale + self.offset[1]
-        self.control.report(self.stage, self.objective, self.bound)
+        self.control.report(self.stage, self.objective, self.bound, values)
+
+    def _values(self) -> Sequence[int] | None:
+        """The plan just found as a solution of the model, when progress is listened to
+        (copying it costs about a millisecond per 10,000 variables)."""
+        if not self.control.wants_progress:
+            return None
+        return self.response_proto.solution
+
+
+class CoverageMeter:
+    """The coverage and minimum coverage of a solution of the model, for progress reports.
+
+    The same figures as :func:`planner.kpis.compute_kpis` (``coverage`` and
+    ``min_coverage``, see ``docs/domain.md``) counted from the option variables of a
+    solution instead of from a plan: each option delivers once for its demand line.
+
+    Parameters
+    ----------
+    ctx
+        The model (its options and their variables).
+    """
+
+    def __init__(self, ctx: ModelContext) -> None:
+        scenario = ctx.scenario
+        lines = scenario.demand_lines
+        line_at = {line.id: k for k, line in enumerate(lines)}
+        recipient_at = {c.id: k for k, c in enumerate(scenario.committees)}
+        self._x = np.array([x.index for x in ctx.x], dtype=np.int64)
+        self._line_of_option = np.array([line_at[o.line_id] for o in ctx.options], dtype=np.int64)
+        self._count = np.array([line.demand.count for line in lines], dtype=float)
+        self._priority = np.array([line.demand.priority for line in lines], dtype=float)
+        self._recipient_of_line = np.array([recipient_at[line.committee] for line in lines])
+        n = len(scenario.committees)
+        asked = np.bincount(
+            self._recipient_of_line, weights=self._priority * self._count, minlength=n
+        )
+        self._asked = asked
+        self._population = np.array([c.population for c in scenario.committees], dtype=float)
+
+    def __call__(self, values: Sequence[int]) -> tuple[float, float]:
+        """Return ``(coverage, min_coverage)`` of a solution (one value per variable)."""
+        chosen = np.asarray(values, dtype=float)[self._x]
+        delivered = np.bincount(self._line_of_option, weights=chosen, minlength=len(self._count))
+        got = self._priority * np.minimum(delivered, self._count)
+        n = len(self._asked)
+        got_by_recipient = np.bincount(self._recipient_of_line, weights=got, minlength=n)
+        # A recipient that asked for nothing is at coverage 1.
+        asked = np.where(self._asked > 0, self._asked, 1.0)
+        covs = np.where(self._asked > 0, got_by_recipient / asked, 1.0)
+        if len(covs) == 0:
+            return 1.0, 1.0
+        total = self._population.sum()
+        headline = (covs * self._population).sum() / total if total > 0 else covs.mean()
+        return float(headline), float(covs.min())

@@ -1,0 +1,42 @@
+"""Progress reports: the stages in order, and the coverage of the best plan so far."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner import SolveParams, read_scenario, solve
+from planner.kpis import compute_kpis
+from planner.params import Progress
+from planner.validate import check_plan
+from tests.factories import REFERENCE
+
+
+def test_reports_name_building_and_the_baselines_then_carry_the_plans_coverage() -> None:
+    """A solve of the reference reports building, then the baselines (with the
+    baseline's coverage), then the search; the last report's coverage and minimum
+    coverage are those :func:`compute_kpis` gives the plan returned."""
+    scenario = read_scenario(REFERENCE)
+    reports: list[Progress] = []
+    result = solve(
+        scenario,
+        SolveParams(time_limit=20, seed=0, workers=1, relative_gap=0.005),
+        on_progress=reports.append,
+    )
+    assert result.plan is not None and check_plan(scenario, result.plan) == []
+    assert [p.stage for p in reports[:2]] == ["building", "baselines"]
+    assert reports[0].coverage is None
+    baseline = next(p for p in reports if p.coverage is not None)
+    assert baseline.stage == "baselines"
+    # The search beat the baseline here, so the last plan reported is the one returned.
+    assert "baseline" not in result.message
+    kpis = compute_kpis(scenario, result.plan)
+    last = reports[-1]
+    assert last.coverage == pytest.approx(kpis.coverage)
+    assert last.min_coverage == pytest.approx(kpis.min_coverage)
+
+
+def test_a_progress_built_the_old_way_has_no_coverage() -> None:
+    """Progress keeps its four positional fields; the coverage fields default to None."""
+    p = Progress("primary", 1.0, 2.0, 3.0)
+    assert (p.coverage, p.min_coverage) == (None, None)
+    assert p.gap == pytest.approx(0.5)

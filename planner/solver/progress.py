@@ -151,7 +151,9 @@ class CoverageMeter:
         self._line_of_option = np.array([line_at[o.line_id] for o in ctx.options], dtype=np.int64)
         self._count = np.array([line.demand.count for line in lines], dtype=float)
         self._priority = np.array([line.demand.priority for line in lines], dtype=float)
-        self._recipient_of_line = np.array([recipient_at[line.committee] for line in lines])
+        self._recipient_of_line = np.array(
+            [recipient_at[line.committee] for line in lines], dtype=np.int64
+        )
         n = len(scenario.committees)
         asked = np.bincount(
             self._recipient_of_line, weights=self._priority * self._count, minlength=n

@@ -8,7 +8,7 @@ from planner import SolveParams, read_scenario, solve
 from planner.kpis import compute_kpis
 from planner.params import Progress
 from planner.validate import check_plan
-from tests.factories import REFERENCE
+from tests.factories import REFERENCE, ask, base_data, build, troupe
 
 
 def test_reports_name_building_and_the_baselines_then_carry_the_plans_coverage() -> None:
@@ -40,3 +40,25 @@ def test_a_progress_built_the_old_way_has_no_coverage() -> None:
     p = Progress("primary", 1.0, 2.0, 3.0)
     assert (p.coverage, p.min_coverage) == (None, None)
     assert p.gap == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("with_demand", [False, True])
+def test_coverage_in_progress_matches_the_kpis_on_tiny_scenarios(with_demand: bool) -> None:
+    """A listened-to solve of a tiny scenario, with no demand line at all or with one
+    show, reports the coverage compute_kpis gives its plan (an empty demand list once
+    broke the meter's bookkeeping)."""
+    data = base_data()
+    data["resources"] = {"troupes": [troupe()]}
+    data["demand"] = [ask("C1", "performance")] if with_demand else []
+    scenario = build(data)
+    reports: list[Progress] = []
+    result = solve(
+        scenario,
+        SolveParams(time_limit=10, seed=0, workers=1, relative_gap=0.0),
+        on_progress=reports.append,
+    )
+    assert result.plan is not None and check_plan(scenario, result.plan) == []
+    kpis = compute_kpis(scenario, result.plan)
+    last = next(p for p in reversed(reports) if p.coverage is not None)
+    assert last.coverage == pytest.approx(kpis.coverage)
+    assert last.min_coverage == pytest.approx(kpis.min_coverage)

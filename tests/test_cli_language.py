@@ -349,3 +349,19 @@ def test_ctrl_c_once_the_progress_shows_a_plan_writes_that_plan(
     report = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
     assert report["stop_reason"] == "stopped"
     assert check_plan(reference, read_deliveries(out / "deliveries.csv", reference)) == []
+
+
+@pytest.mark.parametrize(
+    ("env_lang", "flag", "cjk_expected"), [(None, "en", False), ("en", "zh_CN", True)]
+)
+def test_lang_reaches_the_solve_and_its_outputs(
+    tiny_file: Path, tmp_path: Path, env_lang: str | None, flag: str, cjk_expected: bool
+) -> None:
+    """``--lang`` wins over the environment in everything a solve writes, also what the
+    solve thread words: the outcome message in kpis.json is in the chosen language."""
+    out = tmp_path / "out"
+    proc = run("--lang", flag, "solve", tiny_file, "--out", out, "--quiet", lang=env_lang)
+    assert proc.returncode == 0, both(proc)
+    message = json.loads((out / "kpis.json").read_text(encoding="utf-8"))["message"]
+    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in message)
+    assert has_cjk == cjk_expected, message

@@ -144,3 +144,24 @@ def test_a_bounded_step_speaks_the_callers_language() -> None:
     with use_language("zh_CN"):
         done, text = run_bounded(lambda: _("proven optimal"), control, "test")
     assert done and text == "已证明最优"
+
+
+def test_a_commands_language_reaches_every_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """set_language (the command line's --lang) is the language of threads started in
+    fresh contexts too, such as the thread a command solves in; use_language still wins
+    inside its block."""
+    import threading
+
+    monkeypatch.setattr(i18n, "_process_language", None)
+    seen: list[str] = []
+    thread = threading.Thread(target=lambda: seen.append(_("proven optimal")))
+    i18n.set_language("zh_CN")
+    try:
+        thread.start()
+        thread.join()
+        with use_language("en"):
+            assert _("proven optimal") == "proven optimal"
+    finally:
+        monkeypatch.setattr(i18n, "_process_language", None)
+        i18n._chosen.set(None)
+    assert seen == ["已证明最优"]

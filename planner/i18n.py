@@ -64,6 +64,8 @@ _ALIASES: dict[str, str] = {
 }
 
 _chosen: ContextVar[str | None] = ContextVar("cultplan_language", default=None)
+# The language a command chose for its whole process (set_language), below a context's own.
+_process_language: str | None = None
 
 
 class UnknownLanguageError(ValueError):
@@ -122,27 +124,35 @@ def language_from_env() -> str:
 def current_language() -> str:
     """Return the language texts are given in now.
 
-    The language chosen by :func:`use_language` or :func:`set_language` in this context,
-    else ``CULTPLAN_LANG``, else :data:`DEFAULT_LANGUAGE`. An unknown value of the
+    The language chosen by :func:`use_language` in this context, else the one
+    :func:`set_language` chose for the process, else ``CULTPLAN_LANG``, else :data:`DEFAULT_LANGUAGE`. An unknown value of the
     variable reads as the default here, so that a library call never fails on it; the
     command line refuses it with a message.
     """
     chosen = _chosen.get()
     if chosen is not None:
         return chosen
+    if _process_language is not None:
+        return _process_language
     value = os.environ.get(LANGUAGE_ENV, "").strip()
     return (_lookup(value) if value else None) or DEFAULT_LANGUAGE
 
 
 def set_language(language: str) -> str:
-    """Choose the language of this context (for a whole command) and return its name.
+    """Choose the language of the whole process (a command) and return its name.
+
+    Every thread speaks it unless a :func:`use_language` block around it chooses
+    another: a solve's helper threads start in fresh contexts, so a command's choice
+    must not live only in the context variable.
 
     Raises
     ------
     UnknownLanguageError
         When ``language`` has no catalogue.
     """
+    global _process_language
     name = normalize_language(language)
+    _process_language = name
     _chosen.set(name)
     return name
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from planner.cli import EXIT_INVALID, app
@@ -62,3 +63,16 @@ def test_init_refuses_to_write_over_a_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["init", str(path), "--force"])
     assert result.exit_code == 0, result.output
     assert read_scenario(path).name
+
+
+@pytest.mark.parametrize("where", ["folder", "missing_parent"])
+def test_init_refuses_a_path_it_cannot_write(tmp_path: Path, where: str) -> None:
+    """``cultplan init`` naming a folder, or a file in a folder that does not exist, is
+    refused with exit code 2 and a message naming the path; nothing is written (no
+    internal error)."""
+    path = tmp_path if where == "folder" else tmp_path / "nodir" / "x.yaml"
+    before = sorted(tmp_path.rglob("*"))
+    result = CliRunner().invoke(app, ["init", str(path), "--force"])
+    assert result.exit_code == 2, result.output
+    assert str(path) in result.output
+    assert sorted(tmp_path.rglob("*")) == before

@@ -125,9 +125,10 @@ def current_language() -> str:
     """Return the language texts are given in now.
 
     The language chosen by :func:`use_language` in this context, else the one
-    :func:`set_language` chose for the process, else ``CULTPLAN_LANG``, else :data:`DEFAULT_LANGUAGE`. An unknown value of the
-    variable reads as the default here, so that a library call never fails on it; the
-    command line refuses it with a message.
+    :func:`set_language` chose for the process, else ``CULTPLAN_LANG``, else
+    :data:`DEFAULT_LANGUAGE`. An unknown value of the variable reads as the default
+    here, so that a library call never fails on it; the command line refuses it with a
+    message.
     """
     chosen = _chosen.get()
     if chosen is not None:

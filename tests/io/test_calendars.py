@@ -99,19 +99,42 @@ def test_committee_calendar_lists_deliveries_sessions_fixtures_and_closed_weeks(
         ("delivery", "fitness_course", 6, 6),
     ]
     books = cal[cal["product"] == "book_set"].iloc[0]
-    assert (books["start_date"], books["end_date"]) == ("2027-03-08", "2027-03-21")
+    assert (books["start_date"], books["end_date"]) == (
+        pd.Timestamp("2027-03-08"),
+        pd.Timestamp("2027-03-21"),
+    )
     assert books["resource_name"] == "红色经典"
     assert books["delivery_id"] == "C1:book_set:BK1:w02"
     assert books["during"] == "读书月"
     course = cal[cal["product"] == "fitness_course"]
     assert course["session"].tolist() == [1, 2]
     assert course["sessions"].tolist() == [2, 2]
-    assert course["start_date"].tolist() == ["2027-03-29", "2027-04-05"]
+    assert course["start_date"].tolist() == [pd.Timestamp("2027-03-29"), pd.Timestamp("2027-04-05")]
     assert course["during"].tolist() == ["", "文化节"]
     assert set(course["delivery_id"]) == {"C1:fitness_course:N1:w05"}
     assert committee_calendar(scenario, plan, "C2")["kind"].tolist() == ["fixture", "fixture"]
     with pytest.raises(KeyError):
         committee_calendar(scenario, plan, "C9")
+
+
+def test_committee_calendar_dates_are_dates_and_sessions_nullable() -> None:
+    """The analysts' frame has datetime64 dates, as planner.frames, and nullable integer
+    sessions: a course's session and count, missing for every other entry (also for a
+    calendar with no entry at all)."""
+    scenario, plan = calendar_scenario()
+    cal = committee_calendar(scenario, plan, "C1")
+    assert str(cal["start_date"].dtype) == str(cal["end_date"].dtype) == "datetime64[ns]"
+    assert str(cal["session"].dtype) == str(cal["sessions"].dtype) == "Int64"
+    course = cal["product"] == "fitness_course"
+    assert cal.loc[course, "session"].tolist() == [1, 2]
+    assert cal.loc[~course, "session"].isna().all()
+    assert cal.loc[~course, "sessions"].isna().all()
+    data = scenario.model_dump(mode="json")
+    data["season"]["fixtures"] = []
+    empty = committee_calendar(build(data, number_lines=False), Plan.of([]), "C2")
+    assert empty.empty
+    assert str(empty["start_date"].dtype) == "datetime64[ns]"
+    assert str(empty["session"].dtype) == "Int64"
 
 
 def test_calendar_says_who_brings_what_and_what_the_venue_prepares() -> None:

@@ -308,11 +308,13 @@ def session_text(entry: CalendarEntry) -> str:
 
     The course is named by its weeks: a committee may have two courses of the same
     trainer and theme whose weeks overlap, and the session alone (``第1/4次`` twice in
-    one week) would not tell them apart.
+    one week) would not tell them apart. English reads ``weeks 8–11, 2/4``.
     """
     if not entry.sessions:
         return ""
-    return _("session {session}/{sessions} of {weeks}").format(
+    # TRANSLATORS: a course session by its course's weeks and its number: "weeks 8–11, 2/4".
+    # Short: it shares a narrow column of the one-page calendar with the theme.
+    return _("{weeks}, {session}/{sessions}").format(
         session=entry.session,
         sessions=entry.sessions,
         weeks=week_span(entry.course_first_week, entry.course_last_week),

@@ -226,7 +226,7 @@ def test_english_calendar_with_the_language_switch(tmp_path: Path) -> None:
     books = back[back["what"] == "books"].iloc[0]
     assert books["when"] == "arrives Mar 8, collected Mar 21"
     assert books["brought by"] == "文化中心"
-    assert "fitness course, session 2/2 of weeks 5–6" in back["what"].tolist()
+    assert "fitness course, weeks 5–6, 2/2" in back["what"].tolist()
     html = paths[1].read_text(encoding="utf-8")
     assert '<html lang="en">' in html
     assert "测试1居委会: deliveries this season" in html
@@ -266,10 +266,10 @@ def test_overlapping_courses_of_one_trainer_are_told_apart(tmp_path: Path) -> No
         paths = write_calendars(scenario, plan, tmp_path / "en")
     english = pd.read_csv(paths[0], encoding="utf-8-sig", keep_default_na=False)
     assert sorted(english[english["weeks"] == "week 3"]["what"]) == [
-        "fitness course, session 1/4 of weeks 3–6",
-        "fitness course, session 3/4 of weeks 1–4",
+        "fitness course, weeks 1–4, 3/4",
+        "fitness course, weeks 3–6, 1/4",
     ]
-    assert "session 1/4 of weeks 1–4" in paths[1].read_text(encoding="utf-8")
+    assert "weeks 1–4, 1/4" in paths[1].read_text(encoding="utf-8")
 
 
 def test_a_committee_without_deliveries_gets_a_page_that_says_so(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from babel.dates import format_interval, format_skeleton
 from planner.i18n import N_, _, current_language, pgettext
 from planner.plan import Delivery
 from planner.scenario import STAY_PRODUCTS, Product, ResourceUnit, Scenario
-from planner.wording import product_name
+from planner.wording import product_name, week_span
 
 #: The kinds of entries, in the order they are listed within a week, with their names.
 ENTRY_KINDS: dict[str, str] = {
@@ -62,6 +62,9 @@ class CalendarEntry:
     session, sessions
         A fitness course's session (its week within the course) and how many it has;
         0 for everything else.
+    course_first_week, course_last_week
+        A fitness course's first and last week, which tell apart two courses of the same
+        trainer and theme whose weeks overlap; 0 for everything else.
     brought_by
         Who brings it: the centre (book sets), the centre's van (board sets), the
         troupe, the lecturer (with their institution) or the trainer.
@@ -84,6 +87,8 @@ class CalendarEntry:
     theme: str = ""
     session: int = 0
     sessions: int = 0
+    course_first_week: int = 0
+    course_last_week: int = 0
     brought_by: str = ""
     venue_needs: str = ""
     during: tuple[str, ...] = ()
@@ -155,7 +160,8 @@ def _delivery_entries(scenario: Scenario, d: Delivery) -> list[CalendarEntry]:
     )
     if stay:
         return [whole]
-    sessions = d.duration if d.product == Product.FITNESS_COURSE else 0
+    course = d.product == Product.FITNESS_COURSE
+    sessions = d.duration if course else 0
     return [
         replace(
             whole,
@@ -168,6 +174,8 @@ def _delivery_entries(scenario: Scenario, d: Delivery) -> list[CalendarEntry]:
             ),
             session=k if sessions else 0,
             sessions=sessions,
+            course_first_week=d.first_week if course else 0,
+            course_last_week=d.last_week if course else 0,
             during=_fixtures_in(scenario, [w]),
         )
         for k, w in enumerate(d.weeks, start=1)
@@ -296,15 +304,26 @@ def kind_name(kind: str) -> str:
 
 
 def session_text(entry: CalendarEntry) -> str:
-    """Return which session of its course an entry is (``第2/4次``), or ``""``."""
+    """Return which session of which course an entry is (``第8–11周第2/4次``), or ``""``.
+
+    The course is named by its weeks: a committee may have two courses of the same
+    trainer and theme whose weeks overlap, and the session alone (``第1/4次`` twice in
+    one week) would not tell them apart. English reads ``weeks 8–11, 2/4``.
+    """
     if not entry.sessions:
         return ""
-    return _("session {session}/{sessions}").format(session=entry.session, sessions=entry.sessions)
+    # TRANSLATORS: a course session by its course's weeks and its number: "weeks 8–11, 2/4".
+    # Short: it shares a narrow column of the one-page calendar with the theme.
+    return _("{weeks}, {session}/{sessions}").format(
+        session=entry.session,
+        sessions=entry.sessions,
+        weeks=week_span(entry.course_first_week, entry.course_last_week),
+    )
 
 
 def entry_product(entry: CalendarEntry) -> str:
     """Return an entry's product as committees read it (the kind for a fixture or closed
-    week), with the session of a fitness course: ``健身课程（第2/4次）``."""
+    week), with the session of a fitness course: ``健身课程（第8–11周第2/4次）``."""
     if entry.product is None:
         return kind_name(entry.kind)
     if entry.sessions:

@@ -96,10 +96,11 @@ def committee_calendar(scenario: Scenario, plan: Plan, committee_id: str) -> pd.
     -------
     pandas.DataFrame
         :data:`CALENDAR_COLUMNS`, in date order: ``kind`` (``delivery``, ``fixture`` or
-        ``closed``), ``first_week, last_week``, ``start_date, end_date`` (ISO dates: a
-        stay's arrival Monday and collection Sunday, an event's or session's week, a
-        fixture's or closed run's weeks), ``product`` (its key) and ``product_name``,
-        ``session, sessions`` (a fitness course's session and count, else 0),
+        ``closed``), ``first_week, last_week``, ``start_date, end_date`` (``datetime64``,
+        as in :mod:`planner.frames`: a stay's arrival Monday and collection Sunday, an
+        event's or session's week, a fixture's or closed run's weeks), ``product`` (its
+        key) and ``product_name``, ``session, sessions`` (a fitness course's session and
+        count as nullable integers, ``Int64``; missing, ``pd.NA``, for other entries),
         ``resource_id, resource_name, theme, brought_by, venue_needs``, ``during`` (the
         fixtures in its weeks, joined) and ``delivery_id``. Texts are in the current
         language.
@@ -110,7 +111,14 @@ def committee_calendar(scenario: Scenario, plan: Plan, committee_id: str) -> pd.
         If the committee is unknown.
     """
     entries = calendar_entries(scenario, plan.for_committee(committee_id), committee_id)
-    return pd.DataFrame([_analyst_row(e) for e in entries], columns=CALENDAR_COLUMNS)
+    frame = pd.DataFrame([_analyst_row(e) for e in entries], columns=CALENDAR_COLUMNS)
+    # Dates as dates, as in planner.frames (also when empty); a session number only for
+    # a course's sessions, so that a nullable integer says "not a session" as missing.
+    for column in ("start_date", "end_date"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    for column in ("session", "sessions"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def _analyst_row(e: CalendarEntry) -> dict[str, Any]:
@@ -118,12 +126,12 @@ def _analyst_row(e: CalendarEntry) -> dict[str, Any]:
         "kind": e.kind,
         "first_week": e.first_week,
         "last_week": e.last_week,
-        "start_date": e.start.isoformat(),
-        "end_date": e.end.isoformat(),
+        "start_date": e.start,
+        "end_date": e.end,
         "product": e.product.value if e.product else "",
         "product_name": product_name(e.product) if e.product else "",
-        "session": e.session,
-        "sessions": e.sessions,
+        "session": e.session if e.sessions else pd.NA,
+        "sessions": e.sessions if e.sessions else pd.NA,
         "resource_id": e.resource_id,
         "resource_name": e.name,
         "theme": e.theme,

@@ -124,6 +124,19 @@ def test_busiest_calendars_print_on_one_page_in_chinese(
         )
 
 
+def test_busiest_calendar_prints_on_one_page_in_english(
+    reference: Scenario, reference_plan: Plan, tmp_path: Path
+) -> None:
+    """The busiest committee's page prints on one page in English too, whose texts run
+    longer than the Chinese (its fitness sessions name their course's weeks)."""
+    top = busiest(reference, reference_plan, 1)[0]
+    with use_language("en"):
+        write_calendars(reference, reference_plan, tmp_path)
+    print_to_pdf(tmp_path / f"{calendar_stem(top)}.html", tmp_path / "en.pdf")
+    pages = len(PdfReader(tmp_path / "en.pdf").pages)
+    assert pages == 1, f"{top.id}'s English calendar prints on {pages} pages"
+
+
 @pytest.mark.slow
 def test_every_calendar_prints_on_one_page(
     reference: Scenario, reference_plan: Plan, printed: Path, tmp_path: Path

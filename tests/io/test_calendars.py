@@ -99,19 +99,42 @@ def test_committee_calendar_lists_deliveries_sessions_fixtures_and_closed_weeks(
         ("delivery", "fitness_course", 6, 6),
     ]
     books = cal[cal["product"] == "book_set"].iloc[0]
-    assert (books["start_date"], books["end_date"]) == ("2027-03-08", "2027-03-21")
+    assert (books["start_date"], books["end_date"]) == (
+        pd.Timestamp("2027-03-08"),
+        pd.Timestamp("2027-03-21"),
+    )
     assert books["resource_name"] == "红色经典"
     assert books["delivery_id"] == "C1:book_set:BK1:w02"
     assert books["during"] == "读书月"
     course = cal[cal["product"] == "fitness_course"]
     assert course["session"].tolist() == [1, 2]
     assert course["sessions"].tolist() == [2, 2]
-    assert course["start_date"].tolist() == ["2027-03-29", "2027-04-05"]
+    assert course["start_date"].tolist() == [pd.Timestamp("2027-03-29"), pd.Timestamp("2027-04-05")]
     assert course["during"].tolist() == ["", "文化节"]
     assert set(course["delivery_id"]) == {"C1:fitness_course:N1:w05"}
     assert committee_calendar(scenario, plan, "C2")["kind"].tolist() == ["fixture", "fixture"]
     with pytest.raises(KeyError):
         committee_calendar(scenario, plan, "C9")
+
+
+def test_committee_calendar_dates_are_dates_and_sessions_nullable() -> None:
+    """The analysts' frame has datetime64 dates, as planner.frames, and nullable integer
+    sessions: a course's session and count, missing for every other entry (also for a
+    calendar with no entry at all)."""
+    scenario, plan = calendar_scenario()
+    cal = committee_calendar(scenario, plan, "C1")
+    assert str(cal["start_date"].dtype) == str(cal["end_date"].dtype) == "datetime64[ns]"
+    assert str(cal["session"].dtype) == str(cal["sessions"].dtype) == "Int64"
+    course = cal["product"] == "fitness_course"
+    assert cal.loc[course, "session"].tolist() == [1, 2]
+    assert cal.loc[~course, "session"].isna().all()
+    assert cal.loc[~course, "sessions"].isna().all()
+    data = scenario.model_dump(mode="json")
+    data["season"]["fixtures"] = []
+    empty = committee_calendar(build(data, number_lines=False), Plan.of([]), "C2")
+    assert empty.empty
+    assert str(empty["start_date"].dtype) == "datetime64[ns]"
+    assert str(empty["session"].dtype) == "Int64"
 
 
 def test_calendar_says_who_brings_what_and_what_the_venue_prepares() -> None:
@@ -164,7 +187,7 @@ def test_write_calendars_names_files_by_id_and_name(tmp_path: Path) -> None:
     books = back[back["项目"] == "图书"].iloc[0]
     assert books["时间"] == "3月8日送达，3月21日收回"
     assert (books["周次"], books["名称"], books["主题"]) == ("第2–3周", "红色经典", "党史")
-    assert back["项目"].tolist().count("健身课程（第1/2次）") == 1
+    assert back["项目"].tolist().count("健身课程（第5–6周第1/2次）") == 1
     assert back[back["项目"] == "文艺演出"].iloc[0]["时间"] == "3月15日至21日这一周内"
     closed = back[back["类别"] == "闭馆周"].iloc[0]
     assert (closed["周次"], closed["名称"]) == ("第4周", "闭馆，不安排配送")
@@ -184,7 +207,8 @@ def test_calendar_page_is_chinese_and_escapes_names(tmp_path: Path) -> None:
     assert '<html lang="zh-CN">' in html
     assert "&lt;b&gt;东&lt;/b&gt;居委会本季配送日历" in html
     assert "<b>东" not in html
-    for text in ("第2–3周", "3月8日送达，3月21日收回", "红色经典", "文化中心货车", "第2/2次"):
+    expected = ("第2–3周", "3月8日送达，3月21日收回", "红色经典", "文化中心货车", "第5–6周第2/2次")
+    for text in expected:
         assert text in html
     assert "舞台、80个观众座位" in html
     assert "闭馆，不安排配送" in html
@@ -202,10 +226,50 @@ def test_english_calendar_with_the_language_switch(tmp_path: Path) -> None:
     books = back[back["what"] == "books"].iloc[0]
     assert books["when"] == "arrives Mar 8, collected Mar 21"
     assert books["brought by"] == "文化中心"
-    assert "fitness course, session 2/2" in back["what"].tolist()
+    assert "fitness course, weeks 5–6, 2/2" in back["what"].tolist()
     html = paths[1].read_text(encoding="utf-8")
     assert '<html lang="en">' in html
     assert "测试1居委会: deliveries this season" in html
+
+
+def overlapping_courses() -> tuple[Scenario, Plan]:
+    """C1 gets two four-week 太极 courses of the same trainer, weeks 1–4 and 3–6."""
+    data = base_data(weeks=6)
+    data["resources"] = {"trainers": [trainer(course_weeks=4)]}
+    data["demand"] = [ask("C1", "fitness_course", 2)]
+    plan = Plan.of(
+        [
+            Delivery("C1", P.FITNESS_COURSE, "N1", 1, 4, "C1/fitness_course/1", "太极"),
+            Delivery("C1", P.FITNESS_COURSE, "N1", 3, 6, "C1/fitness_course/2", "太极"),
+        ]
+    )
+    return build(data), plan
+
+
+def test_overlapping_courses_of_one_trainer_are_told_apart(tmp_path: Path) -> None:
+    """Two courses of the same trainer and theme whose weeks overlap name their sessions
+    by the course's weeks, in the CSV file and on the page, in Chinese and English: in
+    week 3 one course's third session is not mistaken for the other's first."""
+    scenario, plan = overlapping_courses()
+    back = pd.read_csv(
+        write_calendars(scenario, plan, tmp_path / "zh")[0],
+        encoding="utf-8-sig",
+        keep_default_na=False,
+    )
+    week3 = back[back["周次"] == "第3周"]["项目"].tolist()
+    assert sorted(week3) == ["健身课程（第1–4周第3/4次）", "健身课程（第3–6周第1/4次）"]
+    assert back["项目"].nunique() == 8
+    html = (tmp_path / "zh" / "C1-测试1居委会.html").read_text(encoding="utf-8")
+    assert html.count("第1–4周第1/4次") == 1
+    assert html.count("第3–6周第1/4次") == 1
+    with use_language("en"):
+        paths = write_calendars(scenario, plan, tmp_path / "en")
+    english = pd.read_csv(paths[0], encoding="utf-8-sig", keep_default_na=False)
+    assert sorted(english[english["weeks"] == "week 3"]["what"]) == [
+        "fitness course, weeks 1–4, 3/4",
+        "fitness course, weeks 3–6, 1/4",
+    ]
+    assert "weeks 1–4, 1/4" in paths[1].read_text(encoding="utf-8")
 
 
 def test_a_committee_without_deliveries_gets_a_page_that_says_so(tmp_path: Path) -> None:

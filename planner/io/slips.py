@@ -101,6 +101,18 @@ def line_slips(text: str, lines: Iterable[int]) -> list[Problem]:
     return out
 
 
+def tab_slips(text: str) -> list[Problem]:
+    """A problem for each line of ``text`` with a tab in its indentation.
+
+    A parse stops at the first one; naming them all lets the planner fix them at once.
+    """
+    out: list[Problem] = []
+    for number, row in enumerate(text.split("\n"), start=1):
+        if "\t" in row[: len(row) - len(row.lstrip(" \t\u3000"))]:
+            out.append(Problem((), message("tab_on_line", line=number), number))
+    return out
+
+
 def explained(problems: Sequence[Problem], text: str) -> list[Problem]:
     """The problems, each whose value shows a full-width character of its line told
     what to write instead.
@@ -130,4 +142,4 @@ def explained(problems: Sequence[Problem], text: str) -> list[Problem]:
     return out
 
 
-__all__ = ["FULLWIDTH", "explained", "hint", "hints", "line_slips", "slips_on_line"]
+__all__ = ["FULLWIDTH", "explained", "hint", "hints", "line_slips", "slips_on_line", "tab_slips"]

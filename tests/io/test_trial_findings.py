@@ -1,0 +1,69 @@
+"""Findings of a new-user trial: every lexical slip named at once, every out-of-season
+week of a list, a missing section without a misleading line, full-width commas in a list
+of names."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.io.scenario_yaml import parse_scenario
+from planner.scenario import ScenarioError
+
+#: A small valid scenario, with a comment header so that the top level starts late.
+BASE = """\
+# 测试情景
+# 第二行注释
+name: 测试情景
+season:
+  start: 2027-03-01
+  weeks: 13
+centre: {id: centre, name: 文化中心, location: {lat: 31.30, lon: 121.51}}
+grids:
+  - id: G1
+    name: 第一网格
+    subcentre: {id: S1, name: 第一分中心, location: {lat: 31.305, lon: 121.51}}
+committees:
+  - {id: C1, name: 测试1居委会, grid: G1, population: 1000, location: {lat: 31.3045, lon: 121.515}}
+  - {id: C2, name: 测试2居委会, grid: G1, population: 1000, location: {lat: 31.309, lon: 121.515}}
+resources:
+  troupes:
+    - {id: T1, name: 越剧团, genre: 越剧, home_grid: G1}
+demand:
+  - {committee: C1, product: performance, count: 1}
+  - {committee: C2, product: performance, count: 1}
+"""
+
+
+def _problems(text: str) -> list[tuple[int | None, str]]:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text)
+    return [(p.line, p.message) for p in info.value.problems]
+
+
+def test_base_is_valid() -> None:
+    """The base text of these tests reads without a problem."""
+    assert parse_scenario(BASE).name == "测试情景"
+
+
+def test_every_tab_and_fullwidth_colon_is_named_at_once() -> None:
+    """A tab and two full-width colons further down are named together, each with its
+    line."""
+    rows = BASE.split("\n")
+    rows[4] = "\tstart: 2027-03-01"
+    rows[8] = "  - id：G1"
+    rows[9] = "    name：第一网格"
+    found = _problems("\n".join(rows))
+    lines = [line for line, _msg in found]
+    assert 5 in lines and 9 in lines and 10 in lines
+    assert any("tab" in m for line, m in found if line == 5)
+    assert any("'id'" in m for line, m in found if line == 9)
+    assert any("'name'" in m for line, m in found if line == 10)
+
+
+def test_two_tabs_are_named_at_once() -> None:
+    """Two lines indented with tabs are both named."""
+    rows = BASE.split("\n")
+    rows[4] = "\tstart: 2027-03-01"
+    rows[5] = "\tweeks: 13"
+    lines = [line for line, m in _problems("\n".join(rows)) if "tab" in m]
+    assert lines == [5, 6]

@@ -153,6 +153,7 @@ def _line(node: yaml.Node | None, loc: Loc) -> int | None:
     """Return the 1-based line of the deepest key or item that ``loc`` reaches.
 
     A field's line is its key's (a list written under its key starts a line later).
+    A top-level key that is not in the file has no line (``None``).
     """
     if node is None:
         return None
@@ -173,6 +174,10 @@ def _line(node: yaml.Node | None, loc: Loc) -> int | None:
             nxt = best.value[part]
             line = nxt.start_mark.line
         if nxt is None:
+            if best is node:
+                # A missing top-level section has no line of its own; the line of the
+                # first key would point at an unrelated field.
+                return None
             break
         best = nxt
     return line + 1

@@ -67,3 +67,12 @@ def test_two_tabs_are_named_at_once() -> None:
     rows[5] = "\tweeks: 13"
     lines = [line for line, m in _problems("\n".join(rows)) if "tab" in m]
     assert lines == [5, 6]
+
+
+def test_missing_section_has_no_misleading_line() -> None:
+    """A missing top-level section is named without the line of an unrelated key."""
+    start = BASE.index("committees:")
+    text = BASE[:start] + BASE[BASE.index("resources:") :]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text)
+    assert [(p.loc, p.line) for p in info.value.problems] == [(("committees",), None)]

@@ -8,6 +8,7 @@ import pytest
 
 from planner.io.scenario_yaml import parse_scenario
 from planner.scenario import ScenarioError
+from planner.scenario.messages import message
 
 #: A small valid scenario, with a comment header so that the top level starts late.
 BASE = """\
@@ -76,3 +77,14 @@ def test_missing_section_has_no_misleading_line() -> None:
     with pytest.raises(ScenarioError) as info:
         parse_scenario(text)
     assert [(p.loc, p.line) for p in info.value.problems] == [(("committees",), None)]
+
+
+def test_every_week_outside_the_season_is_named() -> None:
+    """Of ``[0, 9, 20]`` in a 13-week season both 0 and 20 are named; 9 is not."""
+    text = BASE.replace("count: 1}", "count: 1, preferred_weeks: [0, 9, 20]}", 1)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text)
+    found = [(p.loc, p.line) for p in info.value.problems]
+    weeks = ("demand", 0, "preferred_weeks")
+    assert found == [((*weeks, 0), 19), (weeks, 19)]
+    assert info.value.problems[1].message == message("outside_season", week=20, weeks=13)

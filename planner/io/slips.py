@@ -101,6 +101,12 @@ def line_slips(text: str, lines: Iterable[int]) -> list[Problem]:
     return out
 
 
+def _names(text: str, char: str) -> bool:
+    """Whether a problem's text names the character alone (``'，'``, ``“，”``): it then
+    already says what to write instead."""
+    return f"'{char}'" in text or f"“{char}”" in text
+
+
 def tab_slips(text: str) -> list[Problem]:
     """A problem for each line of ``text`` with a tab in its indentation.
 
@@ -130,7 +136,7 @@ def explained(problems: Sequence[Problem], text: str) -> list[Problem]:
         shown = [
             ch
             for ch in slips_on_line(rows[p.line - 1])
-            if ch in p.message or ascii(ch)[1:-1] in p.message
+            if (ch in p.message or ascii(ch)[1:-1] in p.message) and not _names(p.message, ch)
         ]
         if not shown:
             out.append(p)

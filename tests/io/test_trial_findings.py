@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from planner.i18n import use_language
 from planner.io.scenario_yaml import parse_scenario
 from planner.scenario import ScenarioError
 from planner.scenario.messages import message
@@ -88,3 +89,49 @@ def test_every_week_outside_the_season_is_named() -> None:
     weeks = ("demand", 0, "preferred_weeks")
     assert found == [((*weeks, 0), 19), (weeks, 19)]
     assert info.value.problems[1].message == message("outside_season", week=20, weeks=13)
+
+
+@pytest.mark.parametrize("char", ["，", "、"])
+def test_chinese_comma_in_a_list_of_names_is_a_problem(char: str) -> None:
+    """``themes: [沪剧，越剧]`` is refused with its line instead of reading as one theme
+    that no troupe offers; a topic or a skill likewise."""
+    text = BASE.replace("count: 1}", f"count: 1, themes: [沪剧{char}越剧]}}", 1)
+    text = text.replace(
+        "  troupes:",
+        f"  lecturers:\n    - {{id: L1, name: 李老师, topics: [书法{char}绘画]}}\n  troupes:",
+    )
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text)
+    found = [(p.loc, p.line) for p in info.value.problems]
+    assert found == [
+        (("resources", "lecturers", 0, "topics", 0), 17),
+        (("demand", 0, "themes", 0), 21),
+    ]
+    theme = info.value.problems[1].message
+    assert theme == message("comma_in_name", item=f"沪剧{char}越剧", char=char)
+
+
+def test_chinese_comma_in_a_list_of_names_is_named_in_chinese() -> None:
+    """The problem reads in Chinese when Chinese is the language."""
+    text = BASE.replace("count: 1}", "count: 1, themes: [沪剧，越剧]}", 1)
+    with use_language("zh_CN"), pytest.raises(ScenarioError) as info:
+        parse_scenario(text)
+    assert "逗号" in info.value.problems[0].message
+
+
+def test_chinese_comma_in_a_name_outside_a_list_is_kept() -> None:
+    """A committee name with a Chinese comma is a name, not a slip."""
+    text = BASE.replace("name: 测试1居委会", "name: 测试1居委会，东片", 1)
+    assert parse_scenario(text).committees[0].name == "测试1居委会，东片"
+
+
+def test_chinese_comma_in_a_list_of_names_gets_no_second_hint() -> None:
+    """The problem already says what to write; the line's full-width comma hint is not
+    added to it, in English or in Chinese."""
+    text = BASE.replace("count: 1}", "count: 1, themes: [沪剧，越剧]}", 1)
+    for language in ("en", "zh_CN"):
+        with use_language(language):
+            with pytest.raises(ScenarioError) as info:
+                parse_scenario(text)
+            expected = message("comma_in_name", item="沪剧，越剧", char="，")
+        assert info.value.problems[0].message == expected

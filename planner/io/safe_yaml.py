@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from yaml import MappingNode, ScalarNode, SequenceNode
 
-from planner.io.slips import line_slips
+from planner.io.slips import hint, line_slips, tab_slips
 from planner.scenario import Loc, Problem, ScenarioError
 from planner.scenario.messages import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, message
 
@@ -160,20 +160,40 @@ def _syntax_problems(exc: yaml.YAMLError, text: str) -> list[Problem]:
     mark = getattr(exc, "problem_mark", None)
     line: int | None = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
-    colons = [p for p in fullwidth_colons(text) if line is None or (p.line or 0) <= line]
-    if colons:
+    colons = fullwidth_colons(text)
+    # Every tab and full-width colon of the file is named at once, not only the first
+    # the parser stumbled on, so that the planner fixes them in one go.
+    found = _dedupe([*colons, *tab_slips(text)])
+    if any(line is None or (p.line or 0) <= line for p in colons):
         # The parser stumbles a line or more after the real slip.
-        return colons
+        return found
     if "maximum nesting depth" in problem:
         return [Problem((), message("limit_depth", limit=MAX_DEPTH), line)]
     malformed = Problem((), message("malformed", problem=problem), line)
     if line is None:
-        return [malformed]
-    slips = line_slips(text, _near(text, line))
+        return [*found, malformed]
+    colon_lines = {p.line for p in colons}
+    near = [
+        p
+        for p in line_slips(text, _near(text, line))
+        if not (p.line in colon_lines and p.message == hint("：", p.line or 0))
+    ]
+    slips = _dedupe([*found, *near])
     if any(p.line == line for p in slips):
         # A slip on the line the parser stopped at is its cause; YAML's words add nothing.
         return slips
     return [*slips, malformed]
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    """The problems in line order, each once."""
+    seen: set[tuple[int | None, str]] = set()
+    out: list[Problem] = []
+    for p in sorted(problems, key=lambda p: p.line or 0):
+        if (p.line, p.message) not in seen:
+            seen.add((p.line, p.message))
+            out.append(p)
+    return out
 
 
 def _near(text: str, line: int) -> list[int]:

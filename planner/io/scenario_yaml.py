@@ -15,6 +15,7 @@ from planner.network import network_problems
 from planner.scenario import Loc, Problem, Scenario, ScenarioError, scenario_problems
 from planner.scenario.field_errors import check_fields
 from planner.scenario.messages import message
+from planner.scenario.name_lists import name_list_problems
 from planner.scenario.repeats import collapse_repeats
 from planner.scenario.salvage import salvage
 
@@ -96,8 +97,9 @@ def scenario_from_dict(
 
 
 def _all_checks(scenario: Scenario) -> list[Problem]:
-    """The cross-reference problems and the road network's of a built scenario."""
-    problems = scenario_problems(scenario)
+    """The cross-reference problems, the lists of names written with a Chinese comma
+    and the road network's problems of a built scenario."""
+    problems = scenario_problems(scenario) + name_list_problems(scenario)
     return problems + network_problems(scenario)
 
 
@@ -153,6 +155,7 @@ def _line(node: yaml.Node | None, loc: Loc) -> int | None:
     """Return the 1-based line of the deepest key or item that ``loc`` reaches.
 
     A field's line is its key's (a list written under its key starts a line later).
+    A top-level key that is not in the file has no line (``None``).
     """
     if node is None:
         return None
@@ -173,6 +176,10 @@ def _line(node: yaml.Node | None, loc: Loc) -> int | None:
             nxt = best.value[part]
             line = nxt.start_mark.line
         if nxt is None:
+            if best is node:
+                # A missing top-level section has no line of its own; the line of the
+                # first key would point at an unrelated field.
+                return None
             break
         best = nxt
     return line + 1

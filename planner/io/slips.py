@@ -101,6 +101,24 @@ def line_slips(text: str, lines: Iterable[int]) -> list[Problem]:
     return out
 
 
+def _names(text: str, char: str) -> bool:
+    """Whether a problem's text names the character alone (``'，'``, ``“，”``): it then
+    already says what to write instead."""
+    return f"'{char}'" in text or f"“{char}”" in text
+
+
+def tab_slips(text: str) -> list[Problem]:
+    """A problem for each line of ``text`` with a tab in its indentation.
+
+    A parse stops at the first one; naming them all lets the planner fix them at once.
+    """
+    out: list[Problem] = []
+    for number, row in enumerate(text.split("\n"), start=1):
+        if "\t" in row[: len(row) - len(row.lstrip(" \t\u3000"))]:
+            out.append(Problem((), message("tab_on_line", line=number), number))
+    return out
+
+
 def explained(problems: Sequence[Problem], text: str) -> list[Problem]:
     """The problems, each whose value shows a full-width character of its line told
     what to write instead.
@@ -118,7 +136,7 @@ def explained(problems: Sequence[Problem], text: str) -> list[Problem]:
         shown = [
             ch
             for ch in slips_on_line(rows[p.line - 1])
-            if ch in p.message or ascii(ch)[1:-1] in p.message
+            if (ch in p.message or ascii(ch)[1:-1] in p.message) and not _names(p.message, ch)
         ]
         if not shown:
             out.append(p)
@@ -130,4 +148,4 @@ def explained(problems: Sequence[Problem], text: str) -> list[Problem]:
     return out
 
 
-__all__ = ["FULLWIDTH", "explained", "hint", "hints", "line_slips", "slips_on_line"]
+__all__ = ["FULLWIDTH", "explained", "hint", "hints", "line_slips", "slips_on_line", "tab_slips"]

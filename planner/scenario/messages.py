@@ -99,6 +99,10 @@ MESSAGES: dict[str, str] = {
     "committee_is_place": N_("id {ident!r} is also a place id"),
     "shared_resource_id": N_("id {ident!r} is used by another kind of resource"),
     "copy_name_clash": N_("id {ident!r} clashes with the name of a copy of another set"),
+    "comma_in_name": N_(
+        "{item!r} reads as one item; separate the items of a list with an ASCII comma and "
+        "a space (', '), not '{char}'"
+    ),
     "outside_season": N_("week {week} is outside the season (1..{weeks})"),
     "stay_too_long": N_("stay of {length} weeks is longer than the season ({weeks})"),
     "course_too_long": N_("course of {length} weeks is longer than the season ({weeks})"),

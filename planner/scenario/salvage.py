@@ -152,7 +152,7 @@ def salvage(data: dict[str, Any], errors: Sequence[Loc]) -> Salvage:
         if not _stub_record(data, loc, out):
             _replace_part(data, loc, out)
     try:
-        out.scenario = Scenario.model_validate(data)
+        out.scenario = Scenario.model_validate(_without_gone(data))
     except ValidationError:
         out.scenario = None
     return out
@@ -246,19 +246,40 @@ def _replace_part(data: dict[str, Any], loc: Loc, out: Salvage) -> None:
 
 
 def _leave_out(data: dict[str, Any], loc: Loc) -> None:
-    """Remove the deepest mapping key on ``loc`` (its default then applies)."""
+    """Remove the deepest mapping key on ``loc`` (its default then applies).
+
+    A bad item of a list of plain values (a week of ``preferred_weeks``) is marked
+    :data:`_GONE` instead, so that the list's other items are still checked (a week
+    outside the season is named too); :func:`_without_gone` then drops the marks.
+    """
     node: Any = data
     last: tuple[dict[str, Any], str] | None = None
-    for part in loc:
+    for depth, part in enumerate(loc):
         if isinstance(node, dict) and isinstance(part, str) and part in node:
             last = (node, part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if depth == len(loc) - 1 and not isinstance(node[part], (dict, list)):
+                node[part] = _GONE
+                return
             node = node[part]
         else:
             break
     if last is not None:
         last[0].pop(last[1])
+
+
+#: The mark of a bad list item that :func:`_leave_out` left out.
+_GONE = object()
+
+
+def _without_gone(node: Any) -> Any:
+    """``node`` with every :data:`_GONE` item of its lists dropped."""
+    if isinstance(node, dict):
+        return {k: _without_gone(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_without_gone(v) for v in node if v is not _GONE]
+    return node
 
 
 def _get(data: Any, path: Loc) -> Any:

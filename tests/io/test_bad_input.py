@@ -49,6 +49,14 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
             "full-width comma '，' on line 17; separate items with an ASCII comma and a space"
         ],
     ),
+    "fullwidth-comma-in-themes.yaml": (
+        2,
+        [
+            "FILE: 1 problem",
+            "FILE:17: demand[0].themes[0]: '沪剧，越剧' reads as one item; separate the items of "
+            "a list with an ASCII comma and a space (', '), not '，'",
+        ],
+    ),
     "fullwidth-comma-between-fields.yaml": (
         2,
         ["FILE: 1 problem", "FILE:17: (top level): full-width comma '，' on line 17"],

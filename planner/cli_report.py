@@ -14,9 +14,9 @@ hard rule, is bad input: exit 2, every problem listed, nothing written (a hand-e
 plan is the planner's input, not a bug of the solver, whose broken plans exit 5).
 
 A solve, and ``report``, never replace a ``deliveries.csv`` edited since cultplan wrote
-it (:mod:`planner.io.edits`): they refuse with exit 2 and name a fresh folder, unless
-given ``--force``. ``report`` may write into the folder of the plan it reads: that plan
-is what it writes.
+it, nor one ``report`` wrote from a plan made by hand (:mod:`planner.io.edits`): they
+refuse with exit 2 and name a fresh folder, unless given ``--force``. ``report`` may
+write into the folder of the plan it reads: that plan is what it writes.
 """
 
 from __future__ import annotations
@@ -104,7 +104,13 @@ def edited_text(error: EditedPlanError) -> str:
     """Why a folder is not written over, and what to do instead."""
     edited = error.edited
     fresh = fresh_sibling(edited.path.parent)
-    if edited.recorded is None:
+    if edited.hand_made:
+        text = _(
+            "{path} is a plan made by hand (cultplan report wrote this folder from it) and "
+            "would be replaced; nothing written. Write into a new folder (--out {fresh}) or "
+            "pass --force to replace it"
+        )
+    elif edited.recorded is None:
         text = _(
             "{path} may hold edits: nothing records that cultplan wrote it (kpis.json is "
             "missing or from an older version); nothing written. Write into a new folder "
@@ -174,7 +180,9 @@ def report(
     )
     keep_edited = not force and not _same_file(out_dir / "deliveries.csv", plan)
     try:
-        write_output_folder(out_dir, s, plan_file.plan, content, kpis, keep_edited=keep_edited)
+        write_output_folder(
+            out_dir, s, plan_file.plan, content, kpis, keep_edited=keep_edited, plan_source="report"
+        )
     except EditedPlanError as exc:
         _err.print(edited_text(exc), markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID) from None

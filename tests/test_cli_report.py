@@ -136,3 +136,33 @@ def test_solve_refuses_an_edited_plan_before_solving(tmp_path: Path) -> None:
     assert code == cli.EXIT_INVALID, output
     assert "may hold edits: nothing records that cultplan wrote it" in output
     assert [p.name for p in bare.iterdir()] == ["deliveries.csv"]
+
+
+def test_readme_loop_keeps_the_hand_made_plan_from_a_later_solve(tmp_path: Path) -> None:
+    """The README's loop: solve into a folder, edit its plan, report it into that folder
+    (kpis.json says plan_source report); a later solve into it exits 2 naming a fresh
+    folder and --force and changes nothing; with --force it writes (plan_source solve)."""
+    out = tmp_path / "edit1"
+    code, output = run("solve", SCENARIO, "--workers", "1", "--quiet", "--out", out)
+    assert code == 0, output
+    assert json.loads((out / "kpis.json").read_text(encoding="utf-8"))["run"]["plan_source"] == (
+        "solve"
+    )
+    drop_last_row(out / "deliveries.csv")
+    code, output = run("report", SCENARIO, out / "deliveries.csv", "--out", out)
+    assert code == 0, output
+    run_section = json.loads((out / "kpis.json").read_text(encoding="utf-8"))["run"]
+    assert run_section["plan_source"] == "report"
+    before = snapshot(out)
+    code, output = run("solve", SCENARIO, "--workers", "1", "--quiet", "--out", out)
+    assert code == cli.EXIT_INVALID, output
+    assert "is a plan made by hand" in output
+    assert f"--out {tmp_path / 'edit1-2'}" in output
+    assert snapshot(out) == before
+    code, output = run("report", SCENARIO, out / "deliveries.csv", "--out", out)
+    assert code == 0, output  # the loop goes on: the plan read is the plan written
+    code, output = run("solve", SCENARIO, "--workers", "1", "--quiet", "--out", out, "--force")
+    assert code == 0, output
+    assert json.loads((out / "kpis.json").read_text(encoding="utf-8"))["run"]["plan_source"] == (
+        "solve"
+    )

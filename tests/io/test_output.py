@@ -148,7 +148,8 @@ def test_a_failed_move_puts_the_old_files_back(
 
 def test_kpis_json_records_the_digest_of_deliveries_csv(tmp_path: Path) -> None:
     """kpis.json's run section records the SHA-256 of the deliveries.csv written beside
-    it, keeping the run settings it was given; the folder then counts as unedited."""
+    it and that a solve made the plan, keeping the run settings it was given; the folder
+    then counts as unedited."""
     scenario = _scenario()
     result = _result(scenario)
     assert result.plan is not None
@@ -157,8 +158,25 @@ def test_kpis_json_records_the_digest_of_deliveries_csv(tmp_path: Path) -> None:
         tmp_path / "out", scenario, result.plan, report, compute_kpis(scenario, result.plan)
     )
     run = json.loads((out / "kpis.json").read_text(encoding="utf-8"))["run"]
-    assert run == {"seed": 7, "deliveries_sha256": file_sha256(out / "deliveries.csv")}
+    digest = file_sha256(out / "deliveries.csv")
+    assert run == {"seed": 7, "deliveries_sha256": digest, "plan_source": "solve"}
     assert edited_plan(out) is None
+
+
+def test_a_folder_written_from_a_hand_made_plan_is_kept(tmp_path: Path) -> None:
+    """A folder written with plan_source report holds a plan made by hand: unchanged, it
+    still counts as one to keep (hand_made), unlike one a solve wrote."""
+    scenario = _scenario()
+    result = _result(scenario)
+    assert result.plan is not None
+    report = solve_report(scenario, result)
+    kpis = compute_kpis(scenario, result.plan)
+    out = write_output_folder(
+        tmp_path / "out", scenario, result.plan, report, kpis, plan_source="report"
+    )
+    edited = edited_plan(out)
+    assert edited is not None and edited.hand_made
+    assert edited.recorded == edited.actual
 
 
 def test_keep_edited_refuses_an_edited_plan_and_writes_nothing(tmp_path: Path) -> None:

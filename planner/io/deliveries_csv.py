@@ -24,7 +24,7 @@ import pandas as pd
 
 from planner.frames import deliveries_frame
 from planner.i18n import _
-from planner.io.columns import header_keys, keyed, neutralise
+from planner.io.columns import header_keys, keyed, neutralise, product_of
 from planner.io.csv_text import read_csv_text
 from planner.io.plan_cells import DateCheck, Mangled
 from planner.options import delivered_theme
@@ -142,7 +142,8 @@ def parse_plan(
 
     The header names the columns by their keys or their Chinese labels, in any order;
     other columns are ignored. Cells are separated by commas, or by tabs when the
-    header has tabs and no commas (Excel's "Unicode text"). Only ``committee_id,
+    header has tabs and no commas (Excel's "Unicode text"). A product is its key
+    (``book_set``) or its name in English or Chinese (``图书``). Only ``committee_id,
     product, resource_id, first_week, last_week`` are required; an empty ``demand_id``
     is the committee's first line for that product whose wished themes the resource
     offers and that has room left (else its first line for that product), and an empty
@@ -244,9 +245,8 @@ class _Reading:
             text = _("unknown committee {committee!r}").format(committee=committee)
             problems.append(Problem((loc, "committee_id"), text))
         product_text = keyed(row, "product")
-        try:
-            product: Product | None = Product(product_text)
-        except ValueError:
+        product = product_of(product_text)  # its key, or its name as cultplan prints it
+        if product is None:
             text = _("unknown product {product!r}").format(product=product_text)
             problems.append(Problem((loc, "product"), text))
             product = None

@@ -220,6 +220,17 @@ def test_each_delivery_keeps_its_rows(scenario: Scenario) -> None:
     assert plan_file.rows_of(["C2:book_set:BK:w01", "C1:performance:T1:w01"]) == [2, 4, 5]
 
 
+def test_products_named_as_cultplan_prints_them_read_as_their_keys(scenario: Scenario) -> None:
+    """A product column holding the names cultplan prints (文艺演出, 图书; performance,
+    books), in either language in force, reads as the product keys do."""
+    keys = parse_deliveries(f"{HEADER}\nC1,performance,T1,1,1\nC2,book_set,BK-1,1,2\n", scenario)
+    for lang in ("zh_CN", "en"):
+        with use_language(lang):
+            for show, books in (("文艺演出", "图书"), ("performance", "Books")):
+                text = f"{HEADER}\nC1,{show},T1,1,1\nC2,{books},BK-1,1,2\n"
+                assert parse_deliveries(text, scenario) == keys
+
+
 def test_chinese_header_reads_like_the_keys(scenario: Scenario) -> None:
     """A header of Chinese labels (in any order, English text in force or not) reads
     the same plan as the keys; a column given twice is a problem."""

@@ -33,7 +33,8 @@ from planner.baseline import plan_baseline
 from planner.cli_support import out_folder_problem
 from planner.i18n import N_, _, ngettext
 from planner.io import read_scenario
-from planner.io.deliveries_csv import PlanFile, read_plan_file
+from planner.io.csv_text import read_csv_text
+from planner.io.deliveries_csv import PlanFile, parse_plan
 from planner.io.edits import EditedPlanError, edited_plan, file_sha256, fresh_sibling
 from planner.io.output import OUTPUT_FILES, write_output_folder
 from planner.io.plan_cells import format_rows
@@ -54,15 +55,17 @@ _err = Console(stderr=True, soft_wrap=True)
 
 
 def read_plan(path: Path, scenario: Scenario, err: Console = _err) -> PlanFile:
-    """Read a plan file, saying in which encoding; on a problem, list all and exit 2."""
+    """Read a plan file, saying in which encoding (before its problems, if any); on a
+    problem, list all and exit 2."""
     try:
-        plan_file = read_plan_file(path, scenario)
+        decoded = read_csv_text(path)
+        # Said before any problem of the rows: a wrong encoding may be their cause.
+        text = _("{path}: read as {encoding}").format(path=path, encoding=decoded.encoding)
+        err.print(text, markup=False, highlight=False)
+        return parse_plan(decoded.text, scenario, str(path), decoded.encoding)
     except ScenarioError as exc:
         err.print(exc.report(), markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID) from None
-    text = _("{path}: read as {encoding}").format(path=path, encoding=plan_file.encoding)
-    err.print(text, markup=False, highlight=False)
-    return plan_file
 
 
 def rows_text(rows: list[int]) -> str:
@@ -81,13 +84,16 @@ def violation_lines(violations: list[Violation], plan_file: PlanFile) -> list[st
     return lines
 
 
-def print_violations(path: Path, violations: list[Violation], plan_file: PlanFile) -> None:
-    """Print a plan's broken rules on stderr, each with its rows."""
+def print_violations(
+    path: Path, violations: list[Violation], plan_file: PlanFile, err: Console = _err
+) -> None:
+    """Print a plan's broken rules on stderr, each with its rows (``validate`` and
+    ``report`` say it in the same words)."""
     count = len(violations)
     head = ngettext("{path}: {count} broken hard rule", "{path}: {count} broken hard rules", count)
-    _err.print(head.format(path=path, count=count), markup=False)
+    err.print(head.format(path=path, count=count), markup=False)
     for line in violation_lines(violations, plan_file):
-        _err.print(f"  {line}", markup=False, highlight=False)
+        err.print(f"  {line}", markup=False, highlight=False)
 
 
 def refuse_edited_plan(out_dir: Path | None, keep: Path | None = None) -> None:

@@ -166,3 +166,30 @@ def test_readme_loop_keeps_the_hand_made_plan_from_a_later_solve(tmp_path: Path)
     assert json.loads((out / "kpis.json").read_text(encoding="utf-8"))["run"]["plan_source"] == (
         "solve"
     )
+
+
+def test_validate_and_report_say_a_broken_rule_in_the_same_words(tmp_path: Path) -> None:
+    """In Chinese, validate --plan and report head a plan's broken rules with the same
+    line (违反 1 条硬性规则), after the encoding it was read in."""
+    heads = []
+    for args in (
+        ("validate", SCENARIO, "--plan", PLANS / "closed-week.csv"),
+        ("report", SCENARIO, PLANS / "closed-week.csv", "--out", tmp_path / "o"),
+    ):
+        code, output = run(*args, lang="zh_CN")
+        assert code == cli.EXIT_INVALID, output
+        (head,) = [line for line in output.splitlines() if "硬性规则" in line]
+        assert output.index("读取编码：UTF-8") < output.index(head)
+        heads.append(head)
+    assert heads[0] == heads[1] == f"{PLANS / 'closed-week.csv'}：违反 1 条硬性规则"
+
+
+def test_the_encoding_is_said_before_the_problems_of_a_plan(tmp_path: Path) -> None:
+    """A plan with bad rows still says the encoding it was read in, before its problems."""
+    plan = tmp_path / "p.csv"
+    plan.write_bytes(
+        "committee_id,product,resource_id,first_week,last_week\nC9,图书,X,1,1\n".encode("gb18030")
+    )
+    code, output = run("validate", SCENARIO, "--plan", plan)
+    assert code == cli.EXIT_INVALID, output
+    assert output.index(f"{plan}: read as GB18030") < output.index("unknown committee 'C9'")

@@ -164,13 +164,8 @@ def validate(
     p = plan_file.plan
     violations = check_plan(s, p)
     if violations:
-        err.print(
-            _("{path}: {count} broken rule(s)").format(path=plan, count=len(violations)),
-            markup=False,
-        )
-        # Each with the file's rows of the deliveries involved.
-        for line in cli_report.violation_lines(violations, plan_file):
-            err.print(f"  {line}", markup=False, highlight=False)
+        # Each with the file's rows of the deliveries involved, as report says it.
+        cli_report.print_violations(plan, violations, plan_file, err)
         raise typer.Exit(EXIT_INVALID)
     out.print(
         _("{path}: {count} deliveries keep every hard rule").format(path=plan, count=len(p)),

@@ -14,9 +14,9 @@ hard rule, is bad input: exit 2, every problem listed, nothing written (a hand-e
 plan is the planner's input, not a bug of the solver, whose broken plans exit 5).
 
 A solve, and ``report``, never replace a ``deliveries.csv`` edited since cultplan wrote
-it (:mod:`planner.io.edits`): they refuse with exit 2 and name a fresh folder, unless
-given ``--force``. ``report`` may write into the folder of the plan it reads: that plan
-is what it writes.
+it, nor one ``report`` wrote from a plan made by hand (:mod:`planner.io.edits`): they
+refuse with exit 2 and name a fresh folder, unless given ``--force``. ``report`` may
+write into the folder of the plan it reads: that plan is what it writes.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from planner.baseline import plan_baseline
 from planner.cli_support import out_folder_problem
 from planner.i18n import N_, _, ngettext
 from planner.io import read_scenario
-from planner.io.deliveries_csv import PlanFile, read_plan_file
+from planner.io.csv_text import read_csv_text
+from planner.io.deliveries_csv import PlanFile, parse_plan
 from planner.io.edits import EditedPlanError, edited_plan, file_sha256, fresh_sibling
 from planner.io.output import OUTPUT_FILES, write_output_folder
 from planner.io.plan_cells import format_rows
@@ -54,15 +55,17 @@ _err = Console(stderr=True, soft_wrap=True)
 
 
 def read_plan(path: Path, scenario: Scenario, err: Console = _err) -> PlanFile:
-    """Read a plan file, saying in which encoding; on a problem, list all and exit 2."""
+    """Read a plan file, saying in which encoding (before its problems, if any); on a
+    problem, list all and exit 2."""
     try:
-        plan_file = read_plan_file(path, scenario)
+        decoded = read_csv_text(path)
+        # Said before any problem of the rows: a wrong encoding may be their cause.
+        text = _("{path}: read as {encoding}").format(path=path, encoding=decoded.encoding)
+        err.print(text, markup=False, highlight=False)
+        return parse_plan(decoded.text, scenario, str(path), decoded.encoding)
     except ScenarioError as exc:
         err.print(exc.report(), markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID) from None
-    text = _("{path}: read as {encoding}").format(path=path, encoding=plan_file.encoding)
-    err.print(text, markup=False, highlight=False)
-    return plan_file
 
 
 def rows_text(rows: list[int]) -> str:
@@ -81,13 +84,16 @@ def violation_lines(violations: list[Violation], plan_file: PlanFile) -> list[st
     return lines
 
 
-def print_violations(path: Path, violations: list[Violation], plan_file: PlanFile) -> None:
-    """Print a plan's broken rules on stderr, each with its rows."""
+def print_violations(
+    path: Path, violations: list[Violation], plan_file: PlanFile, err: Console = _err
+) -> None:
+    """Print a plan's broken rules on stderr, each with its rows (``validate`` and
+    ``report`` say it in the same words)."""
     count = len(violations)
     head = ngettext("{path}: {count} broken hard rule", "{path}: {count} broken hard rules", count)
-    _err.print(head.format(path=path, count=count), markup=False)
+    err.print(head.format(path=path, count=count), markup=False)
     for line in violation_lines(violations, plan_file):
-        _err.print(f"  {line}", markup=False, highlight=False)
+        err.print(f"  {line}", markup=False, highlight=False)
 
 
 def refuse_edited_plan(out_dir: Path | None, keep: Path | None = None) -> None:
@@ -104,7 +110,13 @@ def edited_text(error: EditedPlanError) -> str:
     """Why a folder is not written over, and what to do instead."""
     edited = error.edited
     fresh = fresh_sibling(edited.path.parent)
-    if edited.recorded is None:
+    if edited.hand_made:
+        text = _(
+            "{path} is a plan made by hand (cultplan report wrote this folder from it) and "
+            "would be replaced; nothing written. Write into a new folder (--out {fresh}) or "
+            "pass --force to replace it"
+        )
+    elif edited.recorded is None:
         text = _(
             "{path} may hold edits: nothing records that cultplan wrote it (kpis.json is "
             "missing or from an older version); nothing written. Write into a new folder "
@@ -174,7 +186,9 @@ def report(
     )
     keep_edited = not force and not _same_file(out_dir / "deliveries.csv", plan)
     try:
-        write_output_folder(out_dir, s, plan_file.plan, content, kpis, keep_edited=keep_edited)
+        write_output_folder(
+            out_dir, s, plan_file.plan, content, kpis, keep_edited=keep_edited, plan_source="report"
+        )
     except EditedPlanError as exc:
         _err.print(edited_text(exc), markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID) from None

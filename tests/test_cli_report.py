@@ -136,3 +136,60 @@ def test_solve_refuses_an_edited_plan_before_solving(tmp_path: Path) -> None:
     assert code == cli.EXIT_INVALID, output
     assert "may hold edits: nothing records that cultplan wrote it" in output
     assert [p.name for p in bare.iterdir()] == ["deliveries.csv"]
+
+
+def test_readme_loop_keeps_the_hand_made_plan_from_a_later_solve(tmp_path: Path) -> None:
+    """The README's loop: solve into a folder, edit its plan, report it into that folder
+    (kpis.json says plan_source report); a later solve into it exits 2 naming a fresh
+    folder and --force and changes nothing; with --force it writes (plan_source solve)."""
+    out = tmp_path / "edit1"
+    code, output = run("solve", SCENARIO, "--workers", "1", "--quiet", "--out", out)
+    assert code == 0, output
+    assert json.loads((out / "kpis.json").read_text(encoding="utf-8"))["run"]["plan_source"] == (
+        "solve"
+    )
+    drop_last_row(out / "deliveries.csv")
+    code, output = run("report", SCENARIO, out / "deliveries.csv", "--out", out)
+    assert code == 0, output
+    run_section = json.loads((out / "kpis.json").read_text(encoding="utf-8"))["run"]
+    assert run_section["plan_source"] == "report"
+    before = snapshot(out)
+    code, output = run("solve", SCENARIO, "--workers", "1", "--quiet", "--out", out)
+    assert code == cli.EXIT_INVALID, output
+    assert "is a plan made by hand" in output
+    assert f"--out {tmp_path / 'edit1-2'}" in output
+    assert snapshot(out) == before
+    code, output = run("report", SCENARIO, out / "deliveries.csv", "--out", out)
+    assert code == 0, output  # the loop goes on: the plan read is the plan written
+    code, output = run("solve", SCENARIO, "--workers", "1", "--quiet", "--out", out, "--force")
+    assert code == 0, output
+    assert json.loads((out / "kpis.json").read_text(encoding="utf-8"))["run"]["plan_source"] == (
+        "solve"
+    )
+
+
+def test_validate_and_report_say_a_broken_rule_in_the_same_words(tmp_path: Path) -> None:
+    """In Chinese, validate --plan and report head a plan's broken rules with the same
+    line (违反 1 条硬性规则), after the encoding it was read in."""
+    heads = []
+    for args in (
+        ("validate", SCENARIO, "--plan", PLANS / "closed-week.csv"),
+        ("report", SCENARIO, PLANS / "closed-week.csv", "--out", tmp_path / "o"),
+    ):
+        code, output = run(*args, lang="zh_CN")
+        assert code == cli.EXIT_INVALID, output
+        (head,) = [line for line in output.splitlines() if "硬性规则" in line]
+        assert output.index("读取编码：UTF-8") < output.index(head)
+        heads.append(head)
+    assert heads[0] == heads[1] == f"{PLANS / 'closed-week.csv'}：违反 1 条硬性规则"
+
+
+def test_the_encoding_is_said_before_the_problems_of_a_plan(tmp_path: Path) -> None:
+    """A plan with bad rows still says the encoding it was read in, before its problems."""
+    plan = tmp_path / "p.csv"
+    plan.write_bytes(
+        "committee_id,product,resource_id,first_week,last_week\nC9,图书,X,1,1\n".encode("gb18030")
+    )
+    code, output = run("validate", SCENARIO, "--plan", plan)
+    assert code == cli.EXIT_INVALID, output
+    assert output.index(f"{plan}: read as GB18030") < output.index("unknown committee 'C9'")

@@ -24,11 +24,19 @@ from pathlib import Path
 import pandas as pd
 
 from planner.i18n import pgettext, translations
+from planner.scenario import Product
+from planner.wording import PRODUCT_NAMES, product_name
 
 #: The first characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: What is put before such a text cell (spreadsheets show the rest as text).
 TEXT_MARK = "'"
+#: The column that holds a product: its key in deliveries.csv, its name in the files
+#: planners only read.
+PRODUCT_COLUMN = "product"
+#: Ratio columns, rounded to :data:`RATIO_DECIMALS` in the files planners read.
+RATIO_COLUMNS = ("coverage", "baseline_coverage", "utilisation")
+RATIO_DECIMALS = 4
 
 
 def column_label(key: str) -> str:
@@ -96,12 +104,33 @@ def header_keys(header: Iterable[str], keys: Iterable[str]) -> list[str | None]:
     return [names.get(cell.strip().casefold()) for cell in header]
 
 
+def product_of(text: str) -> Product | None:
+    """The product a cell names, or None: its key (``book_set``, any case) or its name in
+    English or Chinese (``books``, ``图书``), as cultplan prints it in either language."""
+    wanted = text.strip().casefold()
+    chinese = translations("zh_CN")
+    for product in Product:
+        english = PRODUCT_NAMES[product]
+        names = (product.value, english, chinese.gettext(english), product_name(product))
+        if wanted in {name.casefold() for name in names}:
+            return product
+    return None
+
+
 def labelled(frame: pd.DataFrame, text_columns: Iterable[str] = ()) -> pd.DataFrame:
-    """A copy of ``frame`` for a planner: text cells neutralised, headers translated."""
+    """A copy of ``frame`` for a planner: text cells neutralised, products named in the
+    current language, ratios rounded to :data:`RATIO_DECIMALS`, headers translated."""
     out = frame.copy()
     for column in text_columns:
         if column in out.columns:
             out[column] = out[column].map(lambda v: neutralise(v) if isinstance(v, str) else v)
+    if PRODUCT_COLUMN in out.columns:
+        out[PRODUCT_COLUMN] = out[PRODUCT_COLUMN].map(
+            lambda v: product_name(Product(v)) if isinstance(v, str) else v
+        )
+    for column in RATIO_COLUMNS:
+        if column in out.columns:
+            out[column] = out[column].round(RATIO_DECIMALS)
     return out.rename(columns={c: column_label(c) for c in out.columns})
 
 
@@ -110,7 +139,8 @@ def read_output_csv(path: str | Path) -> pd.DataFrame:
 
     ``coverage.csv``, ``unmet.csv`` and ``utilisation.csv`` have Chinese headers when
     written in Chinese; this gives the same DataFrame whatever language wrote them, the
-    apostrophes of :func:`neutralise` taken off text cells.
+    apostrophes of :func:`neutralise` taken off text cells and the products named by
+    their keys (``book_set``) again.
     """
     frame = pd.read_csv(path, encoding="utf-8-sig")
     mapped = header_keys(frame.columns, _labels())
@@ -118,7 +148,15 @@ def read_output_csv(path: str | Path) -> pd.DataFrame:
     for column in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = frame[column].map(lambda v: restore(v) if isinstance(v, str) else v)
+    if PRODUCT_COLUMN in frame.columns:
+        frame[PRODUCT_COLUMN] = frame[PRODUCT_COLUMN].map(_product_key)
     return frame
+
+
+def _product_key(value: object) -> object:
+    """A product name read back as its key; other values as they are."""
+    product = product_of(value) if isinstance(value, str) else None
+    return product.value if product is not None else value
 
 
 def neutralise(text: str) -> str:

@@ -24,9 +24,9 @@ import pandas as pd
 
 from planner.frames import deliveries_frame
 from planner.i18n import _
-from planner.io.columns import header_keys, keyed, neutralise
+from planner.io.columns import header_keys, keyed, neutralise, product_of
 from planner.io.csv_text import read_csv_text
-from planner.io.plan_cells import DateCheck, Mangled
+from planner.io.plan_cells import DateCheck, Mangled, UnknownIds
 from planner.options import delivered_theme
 from planner.plan import Delivery, Plan
 from planner.scenario import Problem, Product, ResourceUnit, Scenario, ScenarioError
@@ -142,14 +142,15 @@ def parse_plan(
 
     The header names the columns by their keys or their Chinese labels, in any order;
     other columns are ignored. Cells are separated by commas, or by tabs when the
-    header has tabs and no commas (Excel's "Unicode text"). Only ``committee_id,
+    header has tabs and no commas (Excel's "Unicode text"). A product is its key
+    (``book_set``) or its name in English or Chinese (``图书``). Only ``committee_id,
     product, resource_id, first_week, last_week`` are required; an empty ``demand_id``
     is the committee's first line for that product whose wished themes the resource
     offers and that has room left (else its first line for that product), and an empty
     ``theme`` the one the resource delivers for that line. Names are not read (they
     follow from the ids); dates must agree with the weeks (or be empty). Text turned
     into ``?`` by a save in an encoding without Chinese characters is one problem
-    naming its rows and columns. Every
+    naming its rows and columns; so is an unknown id named in several rows. Every
     problem is reported at once.
 
     Raises
@@ -181,7 +182,7 @@ def parse_plan(
                 reading.row(row, reader.line_num)
     except csv.Error as exc:
         reading.problems.append(_csv_problem(exc, reader.line_num))
-    problems = reading.problems
+    problems = reading.unknown.collapse(reading.problems, reading.count)
     if mangled.cells:
         problems = [mangled.problem(), *problems]
     if problems:
@@ -225,6 +226,8 @@ class _Reading:
         self.scenario = scenario
         self.mangled = mangled
         self.dates = DateCheck(scenario)
+        self.unknown = UnknownIds()
+        self.count = 0
         self.problems: list[Problem] = []
         self.deliveries: list[Delivery] = []
         self.lines: list[int] = []
@@ -232,6 +235,7 @@ class _Reading:
 
     def row(self, row: dict[str, str], line: int) -> None:
         """Read one row (``line`` is its line in the file), or note its problems."""
+        self.count += 1
         s = self.scenario
         problems = self.problems
         bad = len(problems)
@@ -241,12 +245,10 @@ class _Reading:
         if committee not in known and not self.mangled.check_id(
             line, "committee_id", committee, known
         ):
-            text = _("unknown committee {committee!r}").format(committee=committee)
-            problems.append(Problem((loc, "committee_id"), text))
+            problems.append(self.unknown.problem(loc, line, "committee_id", committee))
         product_text = keyed(row, "product")
-        try:
-            product: Product | None = Product(product_text)
-        except ValueError:
+        product = product_of(product_text)  # its key, or its name as cultplan prints it
+        if product is None:
             text = _("unknown product {product!r}").format(product=product_text)
             problems.append(Problem((loc, "product"), text))
             product = None
@@ -255,8 +257,7 @@ class _Reading:
         if unit_id is None and not self.mangled.check_id(
             line, "resource_id", resource, s.unit_of_copy
         ):
-            text = _("unknown resource {resource!r}").format(resource=resource)
-            problems.append(Problem((loc, "resource_id"), text))
+            problems.append(self.unknown.problem(loc, line, "resource_id", resource))
         weeks = []
         for col in ("first_week", "last_week"):
             value = keyed(row, col)

@@ -37,6 +37,7 @@ def write_output_folder(
     kpis: Kpis,
     *,
     keep_edited: bool = False,
+    plan_source: str = "solve",
 ) -> Path:
     """Write a plan's files into ``out_dir``, all or nothing.
 
@@ -47,7 +48,8 @@ def write_output_folder(
     replaced; other files there are left alone.
 
     ``kpis.json`` records the SHA-256 of the ``deliveries.csv`` written beside it
-    (``run.deliveries_sha256``), so that a later run can tell a plan edited by hand
+    (``run.deliveries_sha256``) and where the plan came from (``run.plan_source``), so
+    that a later run can tell a plan edited or made by hand
     (:func:`planner.io.edits.edited_plan`). ``coverage.csv``, ``unmet.csv`` and
     ``utilisation.csv`` are for planners: their headers are in the current language
     (:func:`planner.io.columns.read_output_csv` reads either) and their names and
@@ -67,7 +69,10 @@ def write_output_folder(
         gives each committee's baseline coverage beside its own.
     keep_edited
         Refuse (:class:`~planner.io.edits.EditedPlanError`, nothing written) when the
-        folder's ``deliveries.csv`` is not the one last written there.
+        folder's ``deliveries.csv`` is not the one last written there, or is a plan made
+        by hand.
+    plan_source
+        ``"solve"``, or ``"report"`` for a plan made by hand (recorded in ``kpis.json``).
 
     Returns
     -------
@@ -91,7 +96,7 @@ def write_output_folder(
     staging = Path(tempfile.mkdtemp(prefix=".cultplan-", dir=out.parent))
     try:
         write_deliveries(plan, scenario, staging / "deliveries.csv")
-        report = with_plan_digest(report, file_sha256(staging / "deliveries.csv"))
+        report = with_plan_digest(report, file_sha256(staging / "deliveries.csv"), plan_source)
         (staging / "kpis.json").write_text(
             json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
         )

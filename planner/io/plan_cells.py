@@ -8,13 +8,16 @@
   character by ``?``. Such a cell is ASCII with a ``?`` where the scenario's value has
   other characters; all of them together are one problem (:class:`Mangled`), not one
   per row and rule.
+* Ids the scenario does not have: one unknown id in many rows is one problem naming
+  them, and a plan whose rows mostly name unknown ids is said to belong perhaps to
+  another scenario (:class:`UnknownIds`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 from planner.i18n import _, ngettext
 from planner.io.columns import keyed
@@ -28,6 +31,9 @@ _DATE = re.compile(
 )
 #: At most this many runs of rows are listed in one message.
 ROWS_SHOWN = 8
+#: A plan with at least this many rows of unknown ids, over half its rows, is said to
+#: belong perhaps to another scenario (fewer are typos).
+OTHER_SCENARIO_MIN_ROWS = 3
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -181,3 +187,66 @@ class Mangled:
             count,
         ).format(count=count, rows=format_rows(rows), columns=", ".join(columns))
         return Problem((), text, min(rows))
+
+
+class UnknownIds:
+    """The committee and resource ids of a plan file that the scenario does not have.
+
+    A plan checked against the wrong scenario names unknown ids in every row; one
+    problem per id (with its rows), not per row, and a hint that the plan may belong to
+    another scenario, say it better than hundreds of lines.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], list[int]] = {}
+        self._keys: dict[int, tuple[str, str]] = {}
+
+    def problem(self, loc: str, line: int, column: str, value: str) -> Problem:
+        """The problem of one unknown ``committee_id`` or ``resource_id`` cell."""
+        if column == "committee_id":
+            text = _("unknown committee {committee!r}").format(committee=value)
+        else:
+            text = _("unknown resource {resource!r}").format(resource=value)
+        problem = Problem((loc, column), text)
+        self.rows.setdefault((column, value), []).append(line)
+        self._keys[id(problem)] = (column, value)
+        return problem
+
+    def collapse(self, problems: Iterable[Problem], total_rows: int) -> list[Problem]:
+        """``problems`` with each id named in several rows as one problem, in the place
+        of its first, and the other-scenario hint first when it applies."""
+        out: list[Problem] = []
+        done: set[tuple[str, str]] = set()
+        for problem in problems:
+            key = self._keys.get(id(problem))
+            if key is None or len(self.rows[key]) == 1:
+                out.append(problem)
+            elif key not in done:
+                done.add(key)
+                out.append(self._repeated(*key))
+        unknown_rows = len({row for rows in self.rows.values() for row in rows})
+        if unknown_rows >= OTHER_SCENARIO_MIN_ROWS and 2 * unknown_rows > total_rows:
+            text = _(
+                "{count} of {total} rows name committees or resources the scenario does not "
+                "have: the plan may belong to another scenario"
+            ).format(count=unknown_rows, total=total_rows)
+            out.insert(0, Problem((), text))
+        return out
+
+    def _repeated(self, column: str, value: str) -> Problem:
+        """One problem for an unknown id in several rows."""
+        rows = self.rows[(column, value)]
+        if column == "committee_id":
+            text = ngettext(
+                "unknown committee {value!r} in {count} row ({rows})",
+                "unknown committee {value!r} in {count} rows ({rows})",
+                len(rows),
+            )
+        else:
+            text = ngettext(
+                "unknown resource {value!r} in {count} row ({rows})",
+                "unknown resource {value!r} in {count} rows ({rows})",
+                len(rows),
+            )
+        message = text.format(value=value, count=len(rows), rows=format_rows(rows))
+        return Problem((column,), message, rows[0])

@@ -65,6 +65,7 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
     "dates-disagree.csv": (
         2,
         [
+            "FILE: read as UTF-8",
             "FILE: 2 problems",
             "row 3.first_date: first_date 2027-03-08 does not agree with first_week 1 "
             f"(2027-03-01): {DATES}",
@@ -82,7 +83,7 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
         2,
         [
             "FILE: read as UTF-8",
-            "FILE: 1 broken rule(s)",
+            "FILE: 1 broken hard rule\n",
             "closed_week: committee 'C1' is closed in week 4 (the committee's closed_weeks), "
             "but receives 'T1' in week 4 (row 4)",
         ],

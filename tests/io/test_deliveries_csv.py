@@ -99,6 +99,24 @@ def test_one_row_with_several_bad_cells(scenario: Scenario) -> None:
     ]
 
 
+def test_an_unknown_id_in_many_rows_is_one_problem(scenario: Scenario) -> None:
+    """An unknown committee or resource named in several rows is one problem with its
+    count and rows; one named once keeps its row; when most rows name unknown ids the
+    plan is said to belong perhaps to another scenario, first."""
+    rows = (
+        ["C04,performance,T1,1,1"] * 4 + ["C1,performance,T7,1,1"] * 2 + ["C05,performance,T1,2,2"]
+    )
+    text = "\n".join([HEADER, *rows, "C1,performance,T1,3,3"])
+    assert report_of(text, scenario) == [
+        "p.csv: 4 problems",
+        "p.csv: (top level): 7 of 8 rows name committees or resources the scenario does not "
+        "have: the plan may belong to another scenario",
+        "p.csv:2: committee_id: unknown committee 'C04' in 4 rows (2–5)",
+        "p.csv:6: resource_id: unknown resource 'T7' in 2 rows (6–7)",
+        "p.csv: row 8.committee_id: unknown committee 'C05'",
+    ]
+
+
 def test_row_numbers_count_blank_lines(scenario: Scenario) -> None:
     """A bad row after a blank line is reported with its own line number in the file."""
     assert report_of(f"{HEADER}\n\nC9,performance,T1,1,1\n", scenario) == [
@@ -218,6 +236,17 @@ def test_each_delivery_keeps_its_rows(scenario: Scenario) -> None:
         "C2:book_set:BK:w01": (4, 5),
     }
     assert plan_file.rows_of(["C2:book_set:BK:w01", "C1:performance:T1:w01"]) == [2, 4, 5]
+
+
+def test_products_named_as_cultplan_prints_them_read_as_their_keys(scenario: Scenario) -> None:
+    """A product column holding the names cultplan prints (文艺演出, 图书; performance,
+    books), in either language in force, reads as the product keys do."""
+    keys = parse_deliveries(f"{HEADER}\nC1,performance,T1,1,1\nC2,book_set,BK-1,1,2\n", scenario)
+    for lang in ("zh_CN", "en"):
+        with use_language(lang):
+            for show, books in (("文艺演出", "图书"), ("performance", "Books")):
+                text = f"{HEADER}\nC1,{show},T1,1,1\nC2,{books},BK-1,1,2\n"
+                assert parse_deliveries(text, scenario) == keys
 
 
 def test_chinese_header_reads_like_the_keys(scenario: Scenario) -> None:

@@ -148,7 +148,8 @@ def test_a_failed_move_puts_the_old_files_back(
 
 def test_kpis_json_records_the_digest_of_deliveries_csv(tmp_path: Path) -> None:
     """kpis.json's run section records the SHA-256 of the deliveries.csv written beside
-    it, keeping the run settings it was given; the folder then counts as unedited."""
+    it and that a solve made the plan, keeping the run settings it was given; the folder
+    then counts as unedited."""
     scenario = _scenario()
     result = _result(scenario)
     assert result.plan is not None
@@ -157,8 +158,25 @@ def test_kpis_json_records_the_digest_of_deliveries_csv(tmp_path: Path) -> None:
         tmp_path / "out", scenario, result.plan, report, compute_kpis(scenario, result.plan)
     )
     run = json.loads((out / "kpis.json").read_text(encoding="utf-8"))["run"]
-    assert run == {"seed": 7, "deliveries_sha256": file_sha256(out / "deliveries.csv")}
+    digest = file_sha256(out / "deliveries.csv")
+    assert run == {"seed": 7, "deliveries_sha256": digest, "plan_source": "solve"}
     assert edited_plan(out) is None
+
+
+def test_a_folder_written_from_a_hand_made_plan_is_kept(tmp_path: Path) -> None:
+    """A folder written with plan_source report holds a plan made by hand: unchanged, it
+    still counts as one to keep (hand_made), unlike one a solve wrote."""
+    scenario = _scenario()
+    result = _result(scenario)
+    assert result.plan is not None
+    report = solve_report(scenario, result)
+    kpis = compute_kpis(scenario, result.plan)
+    out = write_output_folder(
+        tmp_path / "out", scenario, result.plan, report, kpis, plan_source="report"
+    )
+    edited = edited_plan(out)
+    assert edited is not None and edited.hand_made
+    assert edited.recorded == edited.actual
 
 
 def test_keep_edited_refuses_an_edited_plan_and_writes_nothing(tmp_path: Path) -> None:
@@ -208,6 +226,38 @@ def test_tables_for_planners_have_chinese_headers_and_read_back_by_key(tmp_path:
         assert (en / name).read_text(encoding="utf-8-sig").startswith(",".join(frame.columns))
         assert list(read_output_csv(zh / name).columns) == list(frame.columns)
         assert read_output_csv(zh / name).equals(read_output_csv(en / name))
+
+
+def test_human_csvs_name_products_and_round_ratios(tmp_path: Path) -> None:
+    """In Chinese, unmet.csv and utilisation.csv name the product 文艺演出 (not the key),
+    unmet.csv's headers say its reason is a code (原因代码) beside the Chinese
+    explanation, ratios have at most 4 decimals; read_output_csv gives the keys back."""
+    data = base_data(weeks=3, committees=2)
+    data["resources"] = {"troupes": [troupe()]}
+    data["demand"] = [ask("C1", "performance", 3), ask("C2", "performance", 1)]
+    scenario = build(data)
+    plan = Plan.of(list(plan_baseline(scenario))[:1])  # one show in three weeks: 1/3 used
+    kpis = compute_kpis(scenario, plan)
+    report = solve_report(scenario, _result(scenario))
+    report["violations"] = []
+    with use_language("zh_CN"):
+        out = write_output_folder(tmp_path / "out", scenario, plan, report, kpis)
+    unmet = (out / "unmet.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = unmet[0].split(",")
+    assert "原因代码" in header and "说明" in header
+    assert all(",文艺演出," in line for line in unmet[1:]) and len(unmet) > 1
+    reason_at, explanation_at = header.index("原因代码"), header.index("说明")
+    row = unmet[1].split(",")
+    assert row[reason_at].isascii() and not row[explanation_at].isascii()
+    assert ",文艺演出," in (out / "utilisation.csv").read_text(encoding="utf-8-sig")
+    assert "performance" not in (out / "utilisation.csv").read_text(encoding="utf-8-sig")
+    for name in ("coverage.csv", "utilisation.csv"):
+        for line in (out / name).read_text(encoding="utf-8-sig").splitlines()[1:]:
+            decimals = [cell.split(".")[1] for cell in line.split(",") if "." in cell]
+            assert all(len(d) <= 4 for d in decimals if d.isdigit()), line
+    assert ",0.3333" in (out / "utilisation.csv").read_text(encoding="utf-8-sig")
+    assert set(read_output_csv(out / "unmet.csv")["product"]) == {"performance"}
+    assert set(read_output_csv(out / "utilisation.csv")["product"]) == {"performance"}
 
 
 def test_each_files_headers_are_distinct_in_chinese() -> None:

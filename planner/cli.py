@@ -11,7 +11,9 @@ value out of range, an output that exists; nothing written), 3 infeasible (the r
 printed), 4 no plan within the time limit (also when building the model alone takes
 longer), 5 the solve's plan breaks a hard rule (a bug; nothing written), 6 the output
 folder could not be written, 130 a second Ctrl-C abandoned the solve (the first stops
-the search and keeps, checks, prints and writes the best plan so far, exit 0).
+the search and keeps, checks, prints and writes the best plan so far, exit 0). A reader
+of the output that stops early (``cultplan solve … | head -1``) loses the rest of the
+printout but not the output folder, and the exit code stays that of the command.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from planner.cli_language import LANG_OPTION, CultplanApp, unknown_language_text
 from planner.cli_progress import solve_with_progress
 from planner.cli_summary import print_committees, print_summary
 from planner.cli_support import (
+    PipeConsole,
     no_traceback,
     out_file_problem,
     out_folder_problem,
@@ -80,7 +83,7 @@ app = CultplanApp(
 )
 # soft_wrap: one problem stays on one line (FILE:LINE: place: message), for grep and
 # editors, whatever the terminal width.
-out = Console(soft_wrap=True)
+out = PipeConsole(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 ScenarioArg = Annotated[

@@ -10,6 +10,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ from planner.scenario import Scenario
 from tests.factories import ask, base_data, build, only, troupe
 
 runner = CliRunner()
+CULTPLAN = Path(sys.executable).parent / "cultplan"
 
 
 def _scenario(lines: int = 1) -> Scenario:
@@ -198,3 +202,27 @@ def test_the_report_reserve_grows_with_the_lines_and_the_machine_load() -> None:
     assert with_files == pytest.approx(per_line * len(many.demand_lines))
     assert reserve(many, 0.5, True) == pytest.approx(cli_support.REPORT_READ_RATIO * 0.5)
     assert reserve(many, 100.0, False) < with_files
+
+
+def test_a_closed_stdout_still_writes_the_plan(scenario_file: Path, tmp_path: Path) -> None:
+    """``cultplan solve … | head -1``: stdout is a pipe whose reader has gone before the
+    summary is printed; the output folder is still written, exit 0, no error."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader stops before anything is printed: every print fails
+    out = tmp_path / "out"
+    args = [str(scenario_file), "--quiet", "--workers", "1", "--time-limit", "20"]
+    try:
+        proc = subprocess.run(
+            [str(CULTPLAN), "solve", *args, "--out", str(out)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert sorted(p.name for p in out.iterdir()) == sorted(cli.OUTPUT_FILES)

@@ -331,7 +331,7 @@ def percent_text(fraction: float) -> str:
 def gap_text(gap: float | None) -> str:
     """Return how close a plan is to the best possible one, from its relative gap."""
     if gap is None or gap != gap or gap == float("inf"):
-        return _("how close it is to the best possible plan is not known (no bound yet)")
+        return _("how close it is to the best possible plan is not known yet")
     if gap <= 0:
         return _("as good as the best possible plan (it meets the proven bound)")
     percent = percent_text(gap)

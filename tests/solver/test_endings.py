@@ -342,7 +342,7 @@ def test_a_fallback_after_a_bound_without_a_plan_is_measured_against_that_bound(
     assert r.status == SolveStatus.FEASIBLE and r.plan == r.baseline_plan
     assert r.best_bound is not None and r.objective is not None
     assert r.gap == pytest.approx(relative_gap(r.objective, r.best_bound))
-    assert "no bound yet" not in r.message
+    assert "not known yet" not in r.message
 
 
 def test_no_time_left_before_building_says_so() -> None:

@@ -38,6 +38,8 @@ from planner.cli_language import LANG_OPTION, CultplanApp, unknown_language_text
 from planner.cli_progress import solve_with_progress
 from planner.cli_summary import print_committees, print_summary
 from planner.cli_support import (
+    MAX_SEED,
+    PERCENT,
     PipeConsole,
     no_traceback,
     out_file_problem,
@@ -203,10 +205,11 @@ def solve(
     gap: Annotated[
         float,
         typer.Option(
+            parser=PERCENT,
             help=N_(
                 "Stop once the plan is within this PERCENTAGE of the best possible plan "
                 "(0.5 means 0.5 %; 0 asks for a proven optimal plan)."
-            )
+            ),
         ),
     ] = 100 * _DEFAULTS.relative_gap,
     out_dir: Annotated[
@@ -385,6 +388,10 @@ def generate(
     ``--force``)."""
     if problem := out_file_problem(output, force):
         err.print(problem, markup=False)
+        raise typer.Exit(EXIT_INVALID)
+    if not 0 <= seed <= MAX_SEED:  # as solve: CP-SAT's seeds, and one scenario per seed
+        text = _("--seed {value}: give a whole number from 0 to {most}")
+        err.print(text.format(value=seed, most=MAX_SEED), markup=False)
         raise typer.Exit(EXIT_INVALID)
     try:
         s = generate_scenario(tier, seed, weeks)

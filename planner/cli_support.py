@@ -70,6 +70,20 @@ def no_traceback(command: F) -> F:
     return guarded  # type: ignore[return-value]
 
 
+def PERCENT(value: str | float) -> float:
+    """A number of percent, with or without a trailing ``%`` (``--gap 0.5%``)."""
+    if not isinstance(value, str):  # the option's default
+        return float(value)
+    text = value.strip()
+    text = text[:-1].strip() if text.endswith("%") else text
+    try:
+        return float(text)
+    except ValueError:
+        # click's own words for a number it cannot read: it names the option, and the
+        # usage errors translate them (planner.cli_language).
+        raise ValueError(f"{value!r} is not a valid float.") from None
+
+
 class PipeConsole(Console):
     """A console on stdout that outlives its reader (``cultplan solve … | head -1``).
 

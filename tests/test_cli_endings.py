@@ -226,3 +226,22 @@ def test_a_closed_stdout_still_writes_the_plan(scenario_file: Path, tmp_path: Pa
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert sorted(p.name for p in out.iterdir()) == sorted(cli.OUTPUT_FILES)
+
+
+def test_gap_accepts_a_trailing_percent_sign(scenario_file: Path, tmp_path: Path) -> None:
+    """``--gap 0.5%`` is the same as ``--gap 0.5``; a word is still refused, exit 2."""
+    out = tmp_path / "out"
+    res = _solve(scenario_file, out, "--gap", "0.5%", "--time-limit", "20")
+    assert res.exit_code == 0, res.output
+    report = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    assert report["run"]["relative_gap"] == 0.005
+    assert _solve(scenario_file, tmp_path / "other", "--gap", "half").exit_code == 2
+
+
+def test_generate_refuses_a_negative_seed(tmp_path: Path) -> None:
+    """``generate --seed -3`` is refused as solve refuses it: exit 2, nothing written."""
+    target = tmp_path / "s.yaml"
+    res = runner.invoke(cli.app, ["generate", "--seed", "-3", "--out", str(target)])
+    assert res.exit_code == cli.EXIT_INVALID == 2
+    assert "--seed -3" in res.output
+    assert not target.exists()

@@ -374,3 +374,14 @@ def test_the_progress_line_keeps_the_stage_name_whole_at_80_columns() -> None:
             assert longest in text, text
             assert measure in text and "…" not in text, text
             assert not re.search(r"\d:\d\d:\d\d", text), text
+
+
+def test_report_and_init_name_their_arguments_in_chinese() -> None:
+    """The usage lines of ``report`` and ``init`` name their arguments as the other
+    commands do (translated metavars), not by the Python parameter names."""
+    for command, names in (("report", ("{场景文件}", "{方案文件}")), ("init", ("[场景文件路径]",))):
+        proc = run(command, "--help", lang=None)
+        assert proc.returncode == 0, both(proc)
+        for name in names:
+            assert says(proc.stdout, name), proc.stdout
+        assert "{scenario}" not in proc.stdout and "[path]" not in proc.stdout

@@ -245,3 +245,14 @@ def test_generate_refuses_a_negative_seed(tmp_path: Path) -> None:
     assert res.exit_code == cli.EXIT_INVALID == 2
     assert "--seed -3" in res.output
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "option"), [(["--tier", "town"], "--tier town: "), (["--weeks", "0"], "--weeks 0: ")]
+)
+def test_generate_names_the_option_it_refuses(tmp_path: Path, args: list[str], option: str) -> None:
+    """An unknown tier or a season length out of range is refused, exit 2, with the
+    option and its value leading the reason."""
+    res = runner.invoke(cli.app, ["generate", *args, "--out", str(tmp_path / "s.yaml")])
+    assert res.exit_code == cli.EXIT_INVALID
+    assert res.output.startswith(option), res.output

@@ -98,5 +98,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    # Tab completion and dir() show the lazily loaded names before their first use.
-    return sorted(set(globals()) | set(__all__))
+    # Tab completion and dir() show the public names, the lazily loaded ones before
+    # their first use, and not the helpers of this module (Any, importlib, ...).
+    return sorted(__all__)

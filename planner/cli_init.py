@@ -18,7 +18,10 @@ EXIT_EXISTS = 2
 
 def init(
     path: Annotated[
-        Path, typer.Argument(help=N_("Scenario YAML file to write."), show_default=True)
+        Path,
+        typer.Argument(
+            help=N_("Scenario YAML file to write."), metavar=N_("PATH"), show_default=True
+        ),
     ] = Path("scenario.yaml"),
     force: Annotated[bool, typer.Option(help=N_("Write over an existing file."))] = False,
 ) -> None:

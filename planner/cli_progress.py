@@ -14,8 +14,10 @@ import threading
 import time
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Column
 
 from planner import wording
 from planner.i18n import N_, _
@@ -71,6 +73,29 @@ def bar_state(p: SolveProgress | None, elapsed: float, time_limit: float) -> tup
     )
 
 
+def progress_bar(console: Console) -> Progress:
+    """The live progress line: stage, bar, what the bar measures, the best plan so far.
+
+    One clock only (the time used of the time limit, or the closeness to the best
+    possible plan, beside the bar). The stage column is as wide as the longest stage
+    name in the current language and never wraps, so a narrow terminal (80 columns)
+    folds the plan's text, not the stage's name.
+    """
+    widest = max(cell_len(stage_text(stage)) for stage in STAGE_NAMES)
+    return Progress(
+        TextColumn(
+            "[bold]{task.fields[stage]}",
+            table_column=Column(min_width=widest, no_wrap=True),
+        ),
+        BarColumn(bar_width=10),
+        TextColumn("{task.fields[measure]}", table_column=Column(no_wrap=True)),
+        # The plan's text takes what is left and folds onto a second line if need be.
+        TextColumn("{task.fields[plan]}", table_column=Column(ratio=1, overflow="fold")),
+        console=console,
+        transient=False,
+    )
+
+
 def solve_with_progress(
     run_solve: Any,
     s: Scenario,
@@ -90,15 +115,7 @@ def solve_with_progress(
     bar: Progress | None = None
     # Off a terminal (a log, a pipe) a live line cannot be redrawn: one line at the end.
     if not quiet and console.is_terminal:
-        bar = Progress(
-            TextColumn("[bold]{task.fields[stage]}"),
-            BarColumn(),
-            TextColumn("{task.fields[measure]}"),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[plan]}"),
-            console=console,
-            transient=False,
-        )
+        bar = progress_bar(console)
         task = bar.add_task("solve", total=1.0, stage=stage_text("start"), measure="", plan="")
 
     def on_progress(p: SolveProgress) -> None:

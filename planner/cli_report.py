@@ -138,9 +138,15 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def report(
-    scenario: Annotated[Path, typer.Argument(help=N_("Scenario YAML file."), show_default=False)],
+    scenario: Annotated[
+        Path,
+        typer.Argument(help=N_("Scenario YAML file."), metavar=N_("SCENARIO"), show_default=False),
+    ],
     plan: Annotated[
-        Path, typer.Argument(help=N_("The plan (a deliveries.csv, edited)."), show_default=False)
+        Path,
+        typer.Argument(
+            help=N_("The plan (a deliveries.csv, edited)."), metavar=N_("PLAN"), show_default=False
+        ),
     ],
     out_dir: Annotated[
         Path,

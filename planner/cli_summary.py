@@ -27,15 +27,6 @@ STATUS_NAMES: dict[str, str] = {
     "error": N_("error"),
 }
 
-#: Why the search stopped, by stop reason.
-STOP_REASON_NAMES: dict[str, str] = {
-    "proven": N_("proven"),
-    "gap_limit": N_("within the gap limit"),
-    "time_limit": N_("time limit reached"),
-    "stopped": N_("stopped on request"),
-    "error": N_("error"),
-}
-
 #: The rows of the KPI table: label, key of the report, format.
 KPI_ROWS: tuple[tuple[str, str, str], ...] = (
     (N_("coverage (population-weighted)"), "coverage", "{:.1%}"),
@@ -53,17 +44,14 @@ def _name(table: dict[str, str], key: str) -> str:
 
 
 def print_summary(out: Console, s: Scenario, result: Result, report: dict[str, Any]) -> None:
-    """Print the KPI table of a solve beside both baselines, and what it gains."""
+    """Print the KPI table of a solve beside both baselines, and what it gains.
+
+    The title says once, in words, how the solve ended (the result's message); the
+    objective points and the proven bound are details, on the line below the table.
+    """
     baselines = report["baselines"]
-    status = _name(STATUS_NAMES, result.status.value)
-    if result.stop_reason is not None and result.status.value != "optimal":
-        status = _("{status} ({reason})").format(
-            status=status, reason=_name(STOP_REASON_NAMES, result.stop_reason.value)
-        )
-    title = _("{scenario}: {status}; {closeness}").format(
-        scenario=s.name, status=status, closeness=wording.gap_text(result.gap)
-    )
-    table = Table(title=title)
+    outcome = result.message or _name(STATUS_NAMES, result.status.value)
+    table = Table(title=_("{scenario}: {outcome}").format(scenario=s.name, outcome=outcome))
     table.add_column(_("KPI"))
     table.add_column(_("optimised"), justify="right")
     for name in baselines:
@@ -79,27 +67,48 @@ def print_summary(out: Console, s: Scenario, result: Result, report: dict[str, A
         _("objective points"), points, *(f"{b['objective']:,.1f}" for b in baselines.values())
     )
     out.print(table)
-    # The bound is None when the plan is the baseline's fallback (nothing proven).
-    bound = "-" if result.best_bound is None else f"{result.best_bound:,.1f}"
-    objective = "-" if result.objective is None else f"{result.objective:,.1f}"
+    out.print(_details(report, result), markup=False)
+    _print_gains(out, s, report)
+    below = report["below_baseline"]
     out.print(
         _(
-            "worst served: {name} ({committee}); objective {objective}, bound {bound}, {seconds} s"
-        ).format(
-            name=report["worst_committee_name"],
-            committee=report["worst_committee"],
-            objective=objective,
-            bound=bound,
-            seconds=f"{result.wall_seconds:.2f}",
-        ),
+            "below their spreadsheet-baseline coverage: {committees} committees "
+            "({residents} residents)"
+        ).format(committees=below["num_committees"], residents=f"{below['num_residents']:,}"),
         markup=False,
     )
+
+
+def _details(report: dict[str, Any], result: Result) -> str:
+    """The worst-served committee, the plan's objective points and the proven bound."""
+    seconds = f"{result.wall_seconds:.1f}"
+    name, committee = report["worst_committee_name"], report["worst_committee"]
+    # The bound is None when the plan is the baseline's fallback (nothing proven).
+    if result.objective is None or result.best_bound is None:
+        return _("worst served: {name} ({committee}); {seconds} s").format(
+            name=name, committee=committee, seconds=seconds
+        )
+    return _(
+        "worst served: {name} ({committee}); objective points {objective}, at most "
+        "{bound} for the best possible plan; {seconds} s"
+    ).format(
+        name=name,
+        committee=committee,
+        objective=f"{result.objective:,.1f}",
+        bound=f"{result.best_bound:,.1f}",
+        seconds=seconds,
+    )
+
+
+def _print_gains(out: Console, s: Scenario, report: dict[str, Any]) -> None:
+    """What the plan gains over the baseline with more points, and why it may be less
+    fair than the greedy one (which keeps no committee at its spreadsheet coverage)."""
     gains = report["gains"]
     out.print(
         _(
-            "against the better baseline ({baseline}, by objective points): {points} points, "
-            "coverage {coverage} pp, minimum {minimum} pp, Jain {jain}, Gini {gini}, "
-            "travel {travel} km"
+            "against the {baseline} baseline (the baseline with more objective points): "
+            "{points} points, coverage {coverage} pp, minimum {minimum} pp, Jain {jain}, "
+            "Gini {gini}, travel {travel} km"
         ).format(
             baseline=_name(wording.BASELINE_NAMES, gains["baseline"]),
             points=f"{gains['objective']:+,.1f}",
@@ -111,15 +120,16 @@ def print_summary(out: Console, s: Scenario, result: Result, report: dict[str, A
         ),
         markup=False,
     )
-    below = report["below_baseline"]
-    out.print(
-        _("below their baseline coverage: {committees} committees ({residents} residents)").format(
-            committees=below["num_committees"], residents=f"{below['num_residents']:,}"
-        ),
-        markup=False,
-    )
-    if result.message:
-        out.print(result.message, markup=False, highlight=False)
+    less_fair = gains["min_coverage"] < 0 or gains["jain_index"] < 0 or gains["gini"] > 0
+    if gains["baseline"] == "greedy" and less_fair and s.objective.keep_baseline_coverage:
+        out.print(
+            _(
+                "why less fair than the greedy baseline: the plan keeps every committee at "
+                "least at its spreadsheet-baseline coverage (keep_baseline_coverage); the "
+                "greedy baseline may leave some below it"
+            ),
+            markup=False,
+        )
 
 
 #: Up to this many recipients, the summary lists every one; beyond, the lowest
@@ -132,7 +142,7 @@ def print_committees(out: Console, kpis: Kpis) -> None:
     """Each committee's coverage beside its baseline coverage, the lowest first."""
     rows = kpis.by_committee.sort_values(["coverage", "committee_id"], kind="stable")
     shown = rows if len(rows) <= SUMMARY_COMMITTEES_ALL else rows.head(SUMMARY_COMMITTEES_SHOWN)
-    table = Table(title=_("coverage by committee, lowest first"))
+    table = Table(title=_("coverage by committee against the spreadsheet baseline, lowest first"))
     table.add_column(_("committee"))
     spreadsheet = _("{baseline} baseline").format(baseline=_(wording.BASELINE_NAMES["spreadsheet"]))
     for name in (_("optimised"), spreadsheet, _("change")):

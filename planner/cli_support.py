@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -67,6 +68,39 @@ def no_traceback(command: F) -> F:
             raise typer.Exit(EXIT_BUG) from None
 
     return guarded  # type: ignore[return-value]
+
+
+def PERCENT(value: str | float) -> float:
+    """A number of percent, with or without a trailing ``%`` (``--gap 0.5%``)."""
+    if not isinstance(value, str):  # the option's default
+        return float(value)
+    text = value.strip()
+    text = text[:-1].strip() if text.endswith("%") else text
+    try:
+        return float(text)
+    except ValueError:
+        # click's own words for a number it cannot read: it names the option, and the
+        # usage errors translate them (planner.cli_language).
+        raise ValueError(f"{value!r} is not a valid float.") from None
+
+
+class PipeConsole(Console):
+    """A console on stdout that outlives its reader (``cultplan solve … | head -1``).
+
+    rich's own console ends the program with exit code 1 when stdout's pipe closes, in
+    the middle of a command: the output folder of a solve would not be written. This
+    one sends the rest of the printout to the null device, and the command goes on to
+    its end and its own exit code.
+    """
+
+    def on_broken_pipe(self) -> None:
+        """Print nothing more; stdout (the null device from now on) stays usable."""
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
 
 
 def report_bug(exc: Exception) -> None:

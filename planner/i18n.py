@@ -91,7 +91,8 @@ def normalize_language(value: str) -> str:
     """Return the catalogue name of a language as a planner may write it.
 
     ``"zh"``, ``"zh-CN"``, ``"zh_Hans"`` and ``"中文"`` give ``"zh_CN"``; ``"en"``,
-    ``"en-US"`` and ``"English"`` give ``"en"``.
+    ``"en-US"`` and ``"English"`` give ``"en"``; an encoding or a modifier
+    (``"zh_CN.UTF-8"``, ``"en_US.utf8@euro"``) is ignored.
 
     Raises
     ------
@@ -105,7 +106,10 @@ def normalize_language(value: str) -> str:
 
 
 def _lookup(value: str) -> str | None:
-    return _ALIASES.get(value.strip().lower().replace("-", "_"))
+    # A locale as the system writes it (``zh_CN.UTF-8``, ``en_US.utf8@euro``): the
+    # encoding and the modifier say nothing about the language.
+    name = value.strip().split("@", 1)[0].split(".", 1)[0]
+    return _ALIASES.get(name.lower().replace("-", "_"))
 
 
 def language_from_env() -> str:

@@ -18,7 +18,7 @@ use it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from planner.i18n import N_, _
 from planner.scenario import Product, ResourceUnit, Scenario
@@ -331,7 +331,7 @@ def percent_text(fraction: float) -> str:
 def gap_text(gap: float | None) -> str:
     """Return how close a plan is to the best possible one, from its relative gap."""
     if gap is None or gap != gap or gap == float("inf"):
-        return _("how close it is to the best possible plan is not known (no bound yet)")
+        return _("how close it is to the best possible plan is not known yet")
     if gap <= 0:
         return _("as good as the best possible plan (it meets the proven bound)")
     percent = percent_text(gap)
@@ -347,6 +347,20 @@ BASELINE_NAMES: dict[str, str] = {
 }
 
 
+#: Why a baseline with more points is not the fallback, by the reason
+#: :class:`planner.solver.fallback.BaselineStart` records; appended to the outcome.
+PASSED_OVER: dict[str, str] = {
+    "coverage": N_(
+        "; the {baseline} baseline's plan has more points but leaves some committees "
+        "below their spreadsheet-baseline coverage, so it cannot be used"
+    ),
+    "minimum": N_(
+        "; the {baseline} baseline's plan has more points but its lowest committee "
+        "coverage is below the spreadsheet baseline's, so it cannot be used"
+    ),
+}
+
+
 def outcome_text(
     stop_reason: str,
     gap: float | None,
@@ -356,6 +370,7 @@ def outcome_text(
     fallback: bool = False,
     beats_found: bool = False,
     baseline_name: str = "spreadsheet",
+    passed_over: Sequence[tuple[str, str]] = (),
 ) -> str:
     """Return how a solve with a plan ended, in words.
 
@@ -376,6 +391,9 @@ def outcome_text(
         With ``fallback``: the search found a plan, which the baseline's beats.
     baseline_name
         With ``fallback``: which baseline (``spreadsheet`` or ``greedy``).
+    passed_over
+        With ``fallback``: the baselines with more points not taken, each with why
+        (``minimum`` or ``coverage``, see :class:`planner.solver.fallback.BaselineStart`).
     """
     if stop_reason == "proven" and not fallback:
         return _("proven optimal")
@@ -388,9 +406,14 @@ def outcome_text(
         else:
             why = _("the search found nothing better in time")
         name = _(BASELINE_NAMES.get(baseline_name, baseline_name))
-        return _("the {baseline} baseline's plan ({why}); {closeness}").format(
+        text = _("the {baseline} baseline's plan ({why}); {closeness}").format(
             baseline=name, why=why, closeness=closeness
         )
+        for other, reason in passed_over:
+            text += _(PASSED_OVER.get(reason, reason)).format(
+                baseline=_(BASELINE_NAMES.get(other, other))
+            )
+        return text
     if stop_reason == "gap_limit":
         return closeness
     seconds = f"{time_limit:g}"
@@ -411,6 +434,7 @@ __all__ = [
     "BASELINE_NAMES",
     "BLOCKERS",
     "NOT_A_REASON",
+    "PASSED_OVER",
     "PINS_IN_CONFLICT",
     "PINS_IN_CONFLICT_UNNAMED",
     "PINS_WITHOUT_OPTION",

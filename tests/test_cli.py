@@ -227,10 +227,28 @@ def test_summary_and_kpis_json_count_committees_below_their_baseline(
     below = kpis_json["below_baseline"]
     assert below["num_committees"] == len(below["committees"])
     line = (
-        f"below their baseline coverage: {below['num_committees']} committees "
+        f"below their spreadsheet-baseline coverage: {below['num_committees']} committees "
         f"({below['num_residents']:,} residents)"
     )
     assert says(solved[0].stdout, line), solved[0].stdout
+
+
+def test_summary_says_how_the_solve_ended_once_and_which_baseline_it_compares_with(
+    solved: tuple[subprocess.CompletedProcess[str], Path], kpis_json: dict[str, Any]
+) -> None:
+    """The outcome (closeness to the best possible plan) is printed once, in the title;
+    the gains line names its baseline; when that is the greedy baseline and the plan is
+    less fair than it, the summary says why (the spreadsheet-coverage guarantee)."""
+    stdout = solved[0].stdout
+    assert stdout.count(kpis_json["message"]) == 1, stdout
+    assert stdout.count("of the best possible plan") <= 1, stdout
+    assert "within the gap limit" not in stdout
+    gains = kpis_json["gains"]
+    assert says(stdout, f"against the {gains['baseline']} baseline"), stdout
+    less_fair = gains["min_coverage"] < 0 or gains["jain_index"] < 0 or gains["gini"] > 0
+    noted = says(stdout, "why less fair than the greedy baseline")
+    assert noted == (gains["baseline"] == "greedy" and less_fair), stdout
+    assert says(stdout, "coverage by committee against the spreadsheet baseline"), stdout
 
 
 def test_kpis_json_reports_both_baselines_and_the_gains_over_the_better(

@@ -10,6 +10,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ from planner.scenario import Scenario
 from tests.factories import ask, base_data, build, only, troupe
 
 runner = CliRunner()
+CULTPLAN = Path(sys.executable).parent / "cultplan"
 
 
 def _scenario(lines: int = 1) -> Scenario:
@@ -198,3 +202,57 @@ def test_the_report_reserve_grows_with_the_lines_and_the_machine_load() -> None:
     assert with_files == pytest.approx(per_line * len(many.demand_lines))
     assert reserve(many, 0.5, True) == pytest.approx(cli_support.REPORT_READ_RATIO * 0.5)
     assert reserve(many, 100.0, False) < with_files
+
+
+def test_a_closed_stdout_still_writes_the_plan(scenario_file: Path, tmp_path: Path) -> None:
+    """``cultplan solve … | head -1``: stdout is a pipe whose reader has gone before the
+    summary is printed; the output folder is still written, exit 0, no error."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader stops before anything is printed: every print fails
+    out = tmp_path / "out"
+    args = [str(scenario_file), "--quiet", "--workers", "1", "--time-limit", "20"]
+    try:
+        proc = subprocess.run(
+            [str(CULTPLAN), "solve", *args, "--out", str(out)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert sorted(p.name for p in out.iterdir()) == sorted(cli.OUTPUT_FILES)
+
+
+def test_gap_accepts_a_trailing_percent_sign(scenario_file: Path, tmp_path: Path) -> None:
+    """``--gap 0.5%`` is the same as ``--gap 0.5``; a word is still refused, exit 2."""
+    out = tmp_path / "out"
+    res = _solve(scenario_file, out, "--gap", "0.5%", "--time-limit", "20")
+    assert res.exit_code == 0, res.output
+    report = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    assert report["run"]["relative_gap"] == 0.005
+    assert _solve(scenario_file, tmp_path / "other", "--gap", "half").exit_code == 2
+
+
+def test_generate_refuses_a_negative_seed(tmp_path: Path) -> None:
+    """``generate --seed -3`` is refused as solve refuses it: exit 2, nothing written."""
+    target = tmp_path / "s.yaml"
+    res = runner.invoke(cli.app, ["generate", "--seed", "-3", "--out", str(target)])
+    assert res.exit_code == cli.EXIT_INVALID == 2
+    assert "--seed -3" in res.output
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "option"), [(["--tier", "town"], "--tier town: "), (["--weeks", "0"], "--weeks 0: ")]
+)
+def test_generate_names_the_option_it_refuses(tmp_path: Path, args: list[str], option: str) -> None:
+    """An unknown tier or a season length out of range is refused, exit 2, with the
+    option and its value leading the reason."""
+    res = runner.invoke(cli.app, ["generate", *args, "--out", str(tmp_path / "s.yaml")])
+    assert res.exit_code == cli.EXIT_INVALID
+    assert res.output.startswith(option), res.output

@@ -117,6 +117,20 @@ def test_spellings_of_chinese(spelling: str) -> None:
     assert i18n.normalize_language(spelling) == "zh_CN"
 
 
+@pytest.mark.parametrize(
+    ("spelling", "name"),
+    [
+        ("zh_CN.UTF-8", "zh_CN"),
+        ("zh_CN.GB18030", "zh_CN"),
+        ("en_US.UTF-8", "en"),
+        ("en_US.utf8@euro", "en"),
+    ],
+)
+def test_a_system_locale_names_its_language(spelling: str, name: str) -> None:
+    """A locale with an encoding or a modifier (as LANG writes it) names its catalogue."""
+    assert i18n.normalize_language(spelling) == name
+
+
 def test_unknown_language_is_refused_with_the_choices() -> None:
     """An unknown language names itself and the languages there are."""
     with pytest.raises(UnknownLanguageError, match=r"'fr'.*zh_CN, en"):

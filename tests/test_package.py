@@ -33,6 +33,9 @@ def test_dir_and_all_list_the_public_names() -> None:
     name, also those not loaded yet; ``__all__`` names the same."""
     assert set(planner.__all__) >= NEEDED | set(planner._LAZY)
     assert set(planner.__all__) <= set(dir(planner))
+    # Only the public names: not this module's helpers nor its submodules.
+    assert set(dir(planner)) == set(planner.__all__)
+    assert not {"Any", "TYPE_CHECKING", "importlib"} & set(dir(planner))
 
 
 @pytest.mark.parametrize("name", sorted(planner.__all__))

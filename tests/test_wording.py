@@ -96,7 +96,7 @@ def test_how_a_solve_ended_is_said_in_words() -> None:
     )
     assert wording.outcome_text("time_limit", None, time_limit=1, fallback=True) == (
         "the spreadsheet baseline's plan (the search found nothing better in time); "
-        "how close it is to the best possible plan is not known (no bound yet)"
+        "how close it is to the best possible plan is not known yet"
     )
     # A fallback is never "proven optimal", even when every stage was proven.
     assert wording.outcome_text("proven", 0.0, time_limit=1, fallback=True).startswith(

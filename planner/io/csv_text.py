@@ -21,6 +21,7 @@ from pathlib import Path
 
 from planner.i18n import _
 from planner.scenario import Problem, ScenarioError
+from planner.scenario.messages import os_error_text
 
 #: The largest plan file read: a city's season (about 6,000 committees) writes some
 #: 20 MB; a larger file is refused unread.
@@ -76,7 +77,7 @@ def read_csv_text(path: str | Path) -> CsvText:
             raise ScenarioError(source, [Problem((), text.format(size=size, limit=MAX_CSV_BYTES))])
         raw = file.read_bytes()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = os_error_text(exc)
         text = _("cannot read file: {reason}").format(reason=reason)
         raise ScenarioError(source, [Problem((), text)]) from None
     return decode_csv(raw, source)

@@ -23,7 +23,13 @@ from yaml import MappingNode, ScalarNode, SequenceNode
 
 from planner.io.slips import hint, line_slips, tab_slips
 from planner.scenario import Loc, Problem, ScenarioError
-from planner.scenario.messages import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, message
+from planner.scenario.messages import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_NODES,
+    message,
+    os_error_text,
+)
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -52,7 +58,7 @@ def read_text(path: Path) -> str:
             raise ScenarioError(source, [Problem((), text)])
         raw = path.read_bytes()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = os_error_text(exc)
         raise ScenarioError(source, [Problem((), message("unreadable", reason=reason))]) from None
     return decode(raw, source)
 

@@ -11,6 +11,8 @@ command line all use it.
 
 from __future__ import annotations
 
+import errno
+
 from planner.i18n import N_, _
 
 #: Limits of what a scenario file may hold (see :data:`MESSAGES` ``limit_*``). The
@@ -128,3 +130,21 @@ def message(name: str, /, **values: object) -> str:
     """Return the message ``name`` of :data:`MESSAGES` in the current language, filled
     with ``values``."""
     return _(MESSAGES[name]).format(**values)
+
+
+#: Our own words for the operating system's commonest reasons a file cannot be read
+#: (its own text, ``strerror``, is English whatever the language), by ``errno``.
+OS_ERRORS: dict[int, str] = {
+    errno.ENOENT: N_("no such file"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """Why a file could not be read, in the current language for the common reasons
+    (:data:`OS_ERRORS`); the system's own text otherwise."""
+    if exc.errno in OS_ERRORS:
+        return _(OS_ERRORS[exc.errno])
+    return exc.strerror or str(exc)

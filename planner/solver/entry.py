@@ -314,6 +314,7 @@ def _result(
         stopped_at=stopped_at,
         fallback=fallback,
         baseline_name=baseline.name if baseline is not None else "spreadsheet",
+        passed_over=baseline.passed_over if baseline is not None else (),
         beats_found=beats_found,
     )
     if values is None:

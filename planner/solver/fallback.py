@@ -47,6 +47,11 @@ class BaselineStart:
         :class:`~planner.solver.objective.Service` (Σ priority in hundredths × BASIS
         over the lines some option can serve): the floors of
         ``keep_baseline_coverage``; empty when the model refuses the spreadsheet's plan.
+    passed_over
+        The baselines with more points than ``plan`` that were not taken because they
+        break a guarantee, each with why: ``"minimum"`` (its lowest coverage is below
+        the spreadsheet's, ``keep_baseline_minimum``) or ``"coverage"`` (a committee
+        below its spreadsheet coverage, ``keep_baseline_coverage``).
     """
 
     values: list[int] | None
@@ -54,6 +59,7 @@ class BaselineStart:
     name: str
     floor: int | None
     served: dict[str, int] = field(default_factory=dict)
+    passed_over: tuple[tuple[str, str], ...] = ()
 
 
 def plan_start(ctx: ModelContext) -> Baselines:
@@ -112,17 +118,20 @@ def baseline_start(
         floor = model_floor(ctx, baselines.plans["spreadsheet"])
         served = model_served(ctx, baselines.plans["spreadsheet"])
     keep = s.objective.keep_baseline_minimum and ctx.fairness_var is not None
+    passed: list[tuple[str, str]] = []  # said in the outcome: why not the better one
     for name in sorted(completed, key=lambda name: name != baselines.best):
         plan = baselines.plans[name]
         if keep and floor is not None and (model_floor(ctx, plan) or 0) < floor:
+            passed.append((name, "minimum"))
             continue
         if s.objective.keep_baseline_coverage:
             # The fallback must keep every committee at its spreadsheet coverage too.
             mine = model_served(ctx, plan)
             if any(mine.get(c, 0) < x for c, x in served.items()):
+                passed.append((name, "coverage"))
                 continue
-        return BaselineStart(completed[name], plan, name, floor, served)
-    return BaselineStart(None, None, "spreadsheet", floor, served)
+        return BaselineStart(completed[name], plan, name, floor, served, tuple(passed))
+    return BaselineStart(None, None, "spreadsheet", floor, served, tuple(passed))
 
 
 def model_served(ctx: ModelContext, plan: Plan) -> dict[str, int]:

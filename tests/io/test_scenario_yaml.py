@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from planner.i18n import use_language
 from planner.io import read_scenario, scenario_schema, write_scenario
 from planner.scenario import ScenarioError
+from planner.scenario.messages import os_error_text
 from tests.factories import base_data, build
 
 #: A valid two-committee scenario written by hand, so that line numbers are known.
@@ -179,12 +181,27 @@ def test_gbk_bytes_are_refused(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    """A file that does not exist is one problem naming the system's reason."""
+    """A file that does not exist is one problem naming the reason in our own words,
+    in Chinese too (not the system's English text)."""
     with pytest.raises(ScenarioError) as caught:
         read_scenario(tmp_path / "nope.yaml")
     assert [str(p) for p in caught.value.problems] == [
-        "(top level): cannot read file: No such file or directory"
+        "(top level): cannot read file: no such file"
     ]
+    with use_language("zh_CN"), pytest.raises(ScenarioError) as caught:
+        read_scenario(tmp_path / "nope.yaml")
+    assert caught.value.problems[0].message == "无法读取文件：文件不存在"
+
+
+def test_common_os_errors_are_said_in_our_words() -> None:
+    """Permission denied and a folder get catalogue texts; another errno keeps the
+    system's text."""
+    with use_language("zh_CN"):
+        assert os_error_text(PermissionError(errno.EACCES, "Permission denied")) == "没有权限"
+        assert os_error_text(IsADirectoryError(errno.EISDIR, "Is a directory")) == (
+            "这是文件夹，不是文件"
+        )
+        assert os_error_text(OSError(errno.EIO, "Input/output error")) == "Input/output error"
 
 
 def test_yaml_syntax_error_has_its_line(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ validator.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -341,7 +342,7 @@ def test_a_fallback_after_a_bound_without_a_plan_is_measured_against_that_bound(
     assert r.status == SolveStatus.FEASIBLE and r.plan == r.baseline_plan
     assert r.best_bound is not None and r.objective is not None
     assert r.gap == pytest.approx(relative_gap(r.objective, r.best_bound))
-    assert "no bound yet" not in r.message
+    assert "not known yet" not in r.message
 
 
 def test_no_time_left_before_building_says_so() -> None:
@@ -352,3 +353,40 @@ def test_no_time_left_before_building_says_so() -> None:
     assert r.status == SolveStatus.NO_SOLUTION and r.plan is None
     assert r.stop_reason == StopReason.TIME_LIMIT
     assert r.message.startswith("no time was left to build the model")
+
+
+def test_a_better_baseline_that_breaks_the_guarantee_is_named_in_the_outcome(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``keep_baseline_coverage``, a greedy baseline with more points that leaves a
+    committee below its spreadsheet coverage is not the fallback; the outcome says so
+    instead of only "the search found nothing better"."""
+    d = base_data(weeks=3, committees=2)
+    d["resources"] = {
+        "troupes": [troupe("T1", "沪剧", shows_per_week=1), troupe("T2", "越剧", shows_per_week=1)]
+    }
+    d["demand"] = [ask("C1", "performance", 3), ask("C2", "performance", 2)]
+    d["objective"] = {**only(coverage=100), "keep_baseline_coverage": True}
+    scenario = build(d)
+    real_start, real_served = fallback.plan_start, fallback.model_served
+    plans: dict[str, Any] = {}
+
+    def greedy_best(ctx: Any) -> Any:
+        baselines = real_start(ctx)
+        plans.update(baselines.plans)
+        return dataclasses.replace(baselines, best="greedy")
+
+    def greedy_serves_less(ctx: Any, plan: Any) -> dict[str, int]:
+        served = real_served(ctx, plan)
+        if plan is plans["greedy"]:  # one committee less than the spreadsheet serves it
+            served = {c: v - 1 for c, v in served.items()}
+        return served
+
+    _patch_stage(monkeypatch, lambda run, stage: StageRun(cp_model.UNKNOWN))
+    monkeypatch.setattr(entry, "plan_start", greedy_best)
+    monkeypatch.setattr(fallback, "model_served", greedy_serves_less)
+    r = solve(scenario, PARAMS)
+    _valid(scenario, r)
+    assert r.plan == plans["spreadsheet"]
+    assert r.message.startswith("the spreadsheet baseline's plan")
+    assert "the greedy baseline's plan has more points but leaves some committees" in r.message

@@ -14,6 +14,11 @@ folder could not be written, 130 a second Ctrl-C abandoned the solve (the first 
 the search and keeps, checks, prints and writes the best plan so far, exit 0). A reader
 of the output that stops early (``cultplan solve … | head -1``) loses the rest of the
 printout but not the output folder, and the exit code stays that of the command.
+
+Longer than most modules (about 440 lines): it holds every command's options and the
+order of its steps, while the work lives in ``cli_*`` modules (language, progress,
+summary, support, report, init). The scenario commands (``kpis``, ``generate``,
+``schema``) are the part to move out first when it grows.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ phrase is marked for the message catalogue (:mod:`planner.i18n`): tables hold th
 English text marked with ``N_`` and the functions give it in the current language
 (Simplified Chinese unless another is chosen).
 
+Longer than most modules (about 470 lines), on purpose for now: most of it is the
+marked tables, and one voice is easiest to review in one file. The texts of how a solve
+ended (from ``# -- how a solve ended``) are the part to move out first when it grows.
+
 Conventions: ids are quoted (``'T01'``), a unit is named with its kind and name
 (``troupe 'T01' (政通沪剧团)``), and week runs use an en dash (``weeks 1–3, 5``).
 

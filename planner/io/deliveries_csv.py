@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.frames import deliveries_frame
+from planner.frames import DELIVERY_FRAME_COLUMNS, deliveries_frame
 from planner.i18n import _
 from planner.io.columns import header_keys, keyed, neutralise, product_of
 from planner.io.csv_text import read_csv_text
@@ -32,21 +32,7 @@ from planner.plan import Delivery, Plan
 from planner.scenario import Problem, Product, ResourceUnit, Scenario, ScenarioError
 
 #: Columns of ``deliveries.csv``, in order: the stable keys of the exchange format.
-DELIVERY_COLUMNS = [
-    "delivery_id",
-    "committee_id",
-    "committee_name",
-    "grid_id",
-    "product",
-    "resource_id",
-    "resource_name",
-    "theme",
-    "first_week",
-    "last_week",
-    "first_date",
-    "last_date",
-    "demand_id",
-]
+DELIVERY_COLUMNS = list(DELIVERY_FRAME_COLUMNS)
 #: The columns a plan read back must have.
 REQUIRED_COLUMNS = ("committee_id", "product", "resource_id", "first_week", "last_week")
 #: Free-text columns (names and themes from the scenario): neutralised when written.

@@ -27,6 +27,7 @@ from planner.i18n import N_, _, ngettext
 from planner.scenario.messages import message
 from planner.scenario.model import Scenario
 from planner.scenario.problems import Loc, Problem
+from planner.scenario.salvage import value_at
 
 #: The text of each common pydantic error type; ``{value}`` is the value as written,
 #: ``{limit}`` a bound, ``{choices}`` the allowed values.
@@ -214,7 +215,7 @@ def check_fields(data: dict[str, Any]) -> FieldCheck:
             continue
         notes[loc] = Problem(loc, message("extra_did_you_mean", suggestion=guess))
         meant = (*loc[:-1], guess)
-        parent = _get(data, loc[:-1])
+        parent = value_at(data, loc[:-1])
         if isinstance(parent, dict) and guess not in parent and meant not in check.renamed:
             check.renamed[meant] = loc[-1]
     if not check.renamed:
@@ -255,18 +256,6 @@ def _order(data: Any, loc: Loc) -> tuple[int, ...]:
             out.append(len(data) if isinstance(data, dict | list) else 0)
             break
     return tuple(out)
-
-
-def _get(data: Any, loc: Loc) -> Any:
-    """The value at ``loc`` in nested mappings and lists, or None."""
-    for part in loc:
-        if isinstance(data, dict) and isinstance(part, str):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
 
 
 def _renamed(data: dict[str, Any], renamed: dict[Loc, str]) -> dict[str, Any]:

@@ -177,7 +177,7 @@ def _stub_record(data: dict[str, Any], loc: Loc, out: Salvage) -> bool:
         index = loc[n] if len(loc) > n else None
         if loc[:n] != path or not isinstance(index, int):
             continue
-        items = _get(data, path)
+        items = value_at(data, path)
         if not isinstance(items, list) or not 0 <= index < len(items):
             return False
         record = items[index]
@@ -282,7 +282,7 @@ def _without_gone(node: Any) -> Any:
     return node
 
 
-def _get(data: Any, path: Loc) -> Any:
+def value_at(data: Any, path: Loc) -> Any:
     """The value at ``path`` in nested dicts and lists, or None."""
     for part in path:
         if isinstance(data, dict) and isinstance(part, str):

@@ -1,0 +1,1 @@
+"""Persistence: the tables, the engine, the migrations and the repositories."""

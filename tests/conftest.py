@@ -26,6 +26,10 @@ from tests.factories import REFERENCE, base_data
 
 os.environ["CULTPLAN_LANG"] = "en"
 
+#: Fixture modules for the whole suite (pytest reads this only in the root conftest):
+#: a real PostgreSQL server (postgres_server, postgres_url, fresh_postgres_url).
+pytest_plugins = ["tests.api.postgres"]
+
 
 @pytest.fixture(scope="session")
 def reference() -> Scenario:

@@ -1,0 +1,1 @@
+"""Tests of the planning service (api/): in-process, and against real servers."""

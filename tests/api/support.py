@@ -19,11 +19,12 @@ PARAMS = SolveParams(workers=2, seed=1, time_limit=10.0)
 
 
 def small_data(committees: int = 2) -> dict[str, Any]:
-    """A small scenario (4 weeks, committees C1.., a book set and a troupe, some demand)."""
+    """A small scenario: 4 weeks, committees C1.., a book set and a troupe; each committee
+    asks for 3 shows, more than the troupe's one show a week can give."""
     data = base_data(weeks=4, committees=committees)
     data["resources"] = {"book_sets": [book_set()], "troupes": [troupe()]}
     data["demand"] = [
-        ask(f"C{i}", "performance", 2, themes=["越剧"]) for i in range(1, committees + 1)
+        ask(f"C{i}", "performance", 3, themes=["越剧"]) for i in range(1, committees + 1)
     ]
     data["demand"] += [ask("C1", "book_set", 1, themes=["文学"])]
     return data

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 
 from api.db import tokens as token_store
@@ -133,6 +133,22 @@ RULES = {
 
 #: Routes FastAPI adds itself (documentation): public.
 DOC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, frozenset[str], APIRoute]]:
+    """Every path operation of an app: ``(path, methods, route)``, the paths with their
+    routers' prefixes (routers included with ``include_router`` as well)."""
+    found: list[tuple[str, frozenset[str], APIRoute]] = []
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            found.append((route.path, frozenset(route.methods), route))
+        elif hasattr(route, "effective_route_contexts"):  # an included router
+            for context in route.effective_route_contexts():
+                original = context.original_route
+                if isinstance(original, APIRoute):
+                    methods = context.methods or original.methods
+                    found.append((context.path, frozenset(methods), original))
+    return found
 
 
 def access_rule(route: APIRoute) -> str | None:

@@ -143,7 +143,7 @@ def test_a_failing_hook_leaves_no_version(
     app: FastAPI, client: TestClient, planner_token: str, solved: tuple[int, int], hooks: list[Any]
 ) -> None:
     """A hook runs inside the publish transaction: when it fails, no version is left."""
-    sid, plan_id = solved
+    _sid, plan_id = solved
     seen: list[int] = []
 
     def record(conn: sa.Connection, row: Any) -> None:

@@ -141,13 +141,13 @@ def api_routes(app: FastAPI) -> list[tuple[str, frozenset[str], APIRoute]]:
     found: list[tuple[str, frozenset[str], APIRoute]] = []
     for route in app.routes:
         if isinstance(route, APIRoute):
-            found.append((route.path, frozenset(route.methods), route))
+            found.append((route.path, frozenset(route.methods or ()), route))
         elif hasattr(route, "effective_route_contexts"):  # an included router
             for context in route.effective_route_contexts():
                 original = context.original_route
                 if isinstance(original, APIRoute):
                     methods = context.methods or original.methods
-                    found.append((context.path, frozenset(methods), original))
+                    found.append((context.path, frozenset(methods or ()), original))
     return found
 
 

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from planner.i18n import _
+from planner.i18n import N_, _
 from planner.scenario import Problem, ScenarioError
 
 log = logging.getLogger("cultplan.api")
@@ -65,9 +65,19 @@ def problem_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
     return [{"place": p.place, "line": p.line, "message": p.message} for p in problems]
 
 
+#: The nouns of :func:`not_found`, translated where shown.
+NOUNS = {
+    "scenario": N_("scenario"),
+    "revision": N_("revision"),
+    "plan": N_("plan"),
+    "version": N_("version"),
+}
+
+
 def not_found(what: str, ident: object) -> ApiError:
-    """A 404 for an unknown id (``what``: ``scenario``, ``plan``, ...)."""
-    return ApiError(404, "not_found", _("no {what} {id}").format(what=what, id=ident))
+    """A 404 for an unknown id (``what``: ``scenario``, ``revision``, ``plan``, ``version``)."""
+    noun = _(NOUNS.get(what, what))
+    return ApiError(404, "not_found", _("no {what} {id}").format(what=noun, id=ident))
 
 
 def scenario_error(exc: ScenarioError, status: int = 422) -> ApiError:

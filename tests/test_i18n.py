@@ -20,8 +20,8 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)
 
 
 def _source_messages() -> dict[str, str]:
-    """Every marked text in the source of ``planner`` and ``api``, with the file it is in (a plural text
-    is keyed by its singular, as in a catalogue)."""
+    """Every marked text in the source of ``planner`` and ``api``, with the file it is
+    in (a plural text is keyed by its singular, as in a catalogue)."""
     found: dict[str, str] = {}
     for package in ("planner", "api"):
         for filename, _lineno, message, _comments, context in extract_from_dir(

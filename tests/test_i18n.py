@@ -20,14 +20,15 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)
 
 
 def _source_messages() -> dict[str, str]:
-    """Every marked text in the package's source, with the file it is in (a plural text
-    is keyed by its singular, as in a catalogue)."""
+    """Every marked text in the source of ``planner`` and ``api``, with the file it is
+    in (a plural text is keyed by its singular, as in a catalogue)."""
     found: dict[str, str] = {}
-    for filename, _lineno, message, _comments, context in extract_from_dir(
-        str(ROOT / "planner"), keywords=KEYWORDS
-    ):
-        key = message[0] if isinstance(message, tuple) else message
-        found[key if context is None else f"{context}\x04{key}"] = filename
+    for package in ("planner", "api"):
+        for filename, _lineno, message, _comments, context in extract_from_dir(
+            str(ROOT / package), keywords=KEYWORDS
+        ):
+            key = message[0] if isinstance(message, tuple) else message
+            found[key if context is None else f"{context}\x04{key}"] = filename
     return found
 
 

@@ -1,0 +1,92 @@
+"""``cultplan token create|list|revoke`` and the first start's bootstrap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.cli import app as cli_app
+from api.db import tokens as token_store
+from api.db.engine import make_engine
+from api.settings import Settings
+from planner.cli_language import run
+from tests.api.conftest import bearer
+from tests.api.support import small_yaml
+
+
+def _cultplan(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as ended:
+        run(cli_app, args)
+    captured = capsys.readouterr()
+    return int(ended.value.code or 0), captured.out, captured.err
+
+
+def test_token_create_prints_the_secret_once_and_stores_its_hash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``token create`` prints a secret whose SHA-256 is stored (never the secret);
+    ``token list`` shows the token without it; ``token revoke`` makes it invalid."""
+    data = ["--data-dir", str(tmp_path)]
+    code, out, _err = _cultplan(
+        ["token", "create", "--role", "committee", "--committee", "C07", *data], capsys
+    )
+    assert code == 0
+    secret = out.strip()
+    assert len(secret) >= 40
+    engine = make_engine(Settings(data_dir=tmp_path).url)
+    with engine.connect() as conn:
+        row = token_store.find(conn, secret)
+        assert row is not None and row.role == "committee" and row.committee_id == "C07"
+        stored = conn.execute(sa.text("SELECT hash FROM tokens")).scalars().all()
+    assert stored == [token_store.hash_secret(secret)]
+    code, listed, _err = _cultplan(["token", "list", *data], capsys)
+    assert code == 0 and "C07" in listed and secret not in listed
+    code, _out, _err = _cultplan(["token", "revoke", str(row.id), *data], capsys)
+    assert code == 0
+    with engine.connect() as conn:
+        assert token_store.find(conn, secret) is None
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--role", "committee"], ["--role", "analyst", "--committee", "C1"], ["--role", "admin"]],
+)
+def test_token_create_refuses_bad_roles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    """A committee token without its committee, a committee on another role and an
+    unknown role are usage errors (exit 2), and no token is stored."""
+    code, out, err = _cultplan(["token", "create", *args, "--data-dir", str(tmp_path)], capsys)
+    assert code == 2 and out == "" and err
+    assert not (tmp_path / "cultplan.db").exists()
+
+
+def test_first_start_publishes_and_a_later_start_does_not_repeat(tmp_path: Path) -> None:
+    """On an empty database the first start loads, solves and publishes the scenario as
+    version 1; a second start of the same data directory adds nothing."""
+    scenario = tmp_path / "season.yaml"
+    scenario.write_text(small_yaml(), encoding="utf-8")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        bootstrap=True,
+        bootstrap_scenario=scenario,
+        bootstrap_time_limit=5.0,
+        workers=1,
+    )
+    for _start in range(2):
+        app = create_app(settings)
+        with TestClient(app) as client:
+            engine: sa.Engine = app.state.engine
+            with engine.begin() as conn:
+                secret = token_store.create(conn, "analyst").secret
+            scenarios = client.get("/scenarios", headers=bearer(secret)).json()
+            assert len(scenarios) == 1
+            versions = client.get(
+                f"/scenarios/{scenarios[0]['id']}/versions", headers=bearer(secret)
+            )
+            assert [v["number"] for v in versions.json()] == [1]

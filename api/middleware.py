@@ -1,0 +1,111 @@
+"""ASGI middleware: the request size limit and the language of each request."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from planner.i18n import UnknownLanguageError, _, normalize_language, use_language
+
+
+class BodyTooLarge(Exception):
+    """A request body went past the limit while it was read."""
+
+
+class BodyLimit:
+    """Refuse request bodies above ``max_bytes`` with 413 and the error body.
+
+    ``Content-Length`` is checked first; a body sent in chunks is counted as it is
+    read.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await self._refuse(send)
+            return
+        seen = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        text = _("the request is larger than the limit of {n} bytes").format(n=self.max_bytes)
+        body = json.dumps({"error": "too_large", "message": text, "problems": []}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class Language:
+    """Give each request's texts in its ``Accept-Language`` (the first known one), else
+    in the service's default language."""
+
+    def __init__(self, app: ASGIApp, default: str) -> None:
+        self.app = app
+        self.default = default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
+        with use_language(choose_language(header, self.default)):
+            await self.app(scope, receive, send)
+
+
+def choose_language(header: str, default: str) -> str:
+    """The first language of an ``Accept-Language`` header with a catalogue, else
+    ``default`` (quality values are honoured in order of preference)."""
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(header.split(",")):
+        name, _sep, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if name and q > 0:
+            ranked.append((-q, i, name))
+    for _q, _i, name in sorted(ranked):
+        try:
+            return normalize_language(name)
+        except UnknownLanguageError:
+            continue
+    return default

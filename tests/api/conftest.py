@@ -1,0 +1,99 @@
+"""Fixtures of the service's tests: settings on a temporary data directory with a real
+SQLite file, the app, an in-process HTTP client, and a token for each role.
+
+The app's lifespan runs (migrations, the solve pool when installed) inside the
+``client`` fixture; the first start's bootstrap is off unless a test asks for it.
+Texts are asked for in English (``Accept-Language: en``) unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.db import tokens as token_store
+from api.db.engine import make_engine
+from api.db.migrate import upgrade
+from api.settings import Settings
+
+#: The committee of the ``committee_token`` fixture, and another one.
+OWN_COMMITTEE = "C1"
+OTHER_COMMITTEE = "C2"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh data directory: a real SQLite file, one solve worker, short
+    solves, no bootstrap."""
+    return Settings(
+        data_dir=tmp_path / "data",
+        workers=1,
+        solve_time_limit=5.0,
+        bootstrap_time_limit=5.0,
+        bootstrap=False,
+        max_body_bytes=200_000,
+    )
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[sa.Engine]:
+    """An engine on the settings' database, migrated to the head."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.url)
+    upgrade(settings.url, engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    """The service's app on the test settings (its lifespan runs in ``client``)."""
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """An in-process client with the lifespan run (database migrated), asking for English."""
+    with TestClient(app, headers={"Accept-Language": "en"}) as client:
+        yield client
+
+
+def _token(app: FastAPI, role: str, committee_id: str | None = None) -> str:
+    engine: sa.Engine = app.state.engine
+    with engine.begin() as conn:
+        return token_store.create(conn, role, committee_id).secret
+
+
+@pytest.fixture
+def planner_token(app: FastAPI, client: TestClient) -> str:
+    """A planner's secret token."""
+    return _token(app, "planner")
+
+
+@pytest.fixture
+def analyst_token(app: FastAPI, client: TestClient) -> str:
+    """An analyst's secret token."""
+    return _token(app, "analyst")
+
+
+@pytest.fixture
+def committee_token(app: FastAPI, client: TestClient) -> str:
+    """The secret token of committee :data:`OWN_COMMITTEE`."""
+    return _token(app, "committee", OWN_COMMITTEE)
+
+
+@pytest.fixture
+def other_committee_token(app: FastAPI, client: TestClient) -> str:
+    """The secret token of committee :data:`OTHER_COMMITTEE`."""
+    return _token(app, "committee", OTHER_COMMITTEE)
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The ``Authorization`` header of a token."""
+    return {"Authorization": f"Bearer {token}"}

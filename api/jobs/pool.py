@@ -1,7 +1,7 @@
 """The bounded pool of worker processes that runs solve jobs.
 
 :class:`JobPool` keeps the queue in the service's process and starts one worker process
-per job (:func:`api.jobs.worker.run_job`), at most ``settings.workers`` at a time, from a
+per job (:func:`api.jobs.worker.main`), at most ``settings.workers`` at a time, from a
 ``forkserver`` context that has the solver loaded already (``spawn`` where there is no
 fork server). A dispatcher thread starts and reaps the processes, so the event loop
 never waits for a solve. Each worker ends itself when the service's process ends, even
@@ -27,8 +27,9 @@ from typing import Protocol
 
 import sqlalchemy as sa
 
+from api.db.engine import writing
 from api.jobs import store
-from api.jobs.worker import WorkerConfig, run_job
+from api.jobs.worker import WorkerConfig, main
 
 #: Why a job is failed when the service stopped while it ran.
 INTERRUPTED_MESSAGE = "the service stopped while the job was running; retry it"
@@ -42,8 +43,12 @@ class PoolSettings(Protocol):
     """What the pool reads from the service's settings."""
 
     workers: int
-    database_url: str
     language: str
+
+    @property
+    def url(self) -> str:
+        """The database URL."""
+        ...
 
 
 def worker_context() -> BaseContext:
@@ -62,8 +67,8 @@ class JobPool:
     Parameters
     ----------
     settings
-        ``workers`` (the pool's size, at least 1), ``database_url`` (the workers open
-        it themselves) and ``language`` (of the library's texts the jobs store).
+        ``workers`` (the pool's size, at least 1), ``url`` (the database; the workers
+        open it themselves) and ``language`` (of the library's texts the jobs store).
     engine
         The service's engine (the pool reads and writes job rows with it).
     context
@@ -78,7 +83,7 @@ class JobPool:
         self.size = int(settings.workers)
         self.engine = engine
         self.config = WorkerConfig(
-            database_url=str(settings.database_url),
+            database_url=str(settings.url),
             language=str(settings.language),
             parent_pid=os.getpid(),
         )
@@ -98,7 +103,7 @@ class JobPool:
         as ``interrupted``, which ``POST /jobs/{id}/retry`` accepts; ``queued`` jobs are
         queued again, oldest first.
         """
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             failed = store.fail_running(conn, INTERRUPTED_MESSAGE)
             queued = store.queued_ids(conn)
         with self._wake:
@@ -130,7 +135,7 @@ class JobPool:
                 process.kill()
                 process.join(1.0)
         if running:
-            with self.engine.begin() as conn:
+            with writing(self.engine) as conn:
                 store.fail_running(conn, INTERRUPTED_MESSAGE, list(running))
 
     # -- jobs -----------------------------------------------------------------------------
@@ -149,7 +154,7 @@ class JobPool:
         flag within a second, stops the search and keeps the best plan found (the job
         then ends ``cancelled`` with that plan).
         """
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             state = store.request_cancel(conn, job_id)
         if state == store.CANCELLED:
             with self._wake:
@@ -203,13 +208,13 @@ class JobPool:
 
     def _start(self, job_id: int) -> None:
         process = self.context.Process(  # type: ignore[attr-defined]
-            target=run_job, args=(self.config, job_id), name=f"cultplan-job-{job_id}", daemon=True
+            target=main, args=(self.config, job_id), name=f"cultplan-job-{job_id}", daemon=True
         )
         try:
             process.start()
         except Exception as exc:  # the job fails, the pool goes on
             print(f"job {job_id}: worker not started: {exc!r}", file=sys.stderr)
-            with self.engine.begin() as conn:
+            with writing(self.engine) as conn:
                 store.finish(
                     conn,
                     job_id,
@@ -228,7 +233,7 @@ class JobPool:
         process.join()
         code = process.exitcode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             store.finish(
                 conn,
                 job_id,

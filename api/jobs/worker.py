@@ -1,6 +1,6 @@
 """The child process that solves one job.
 
-:func:`run_job` is the target of a worker process (started by :class:`api.jobs.pool.JobPool`
+:func:`main` is the target of a worker process (started by :class:`api.jobs.pool.JobPool`
 with the ``forkserver`` or ``spawn`` context, never by ``fork``). It ties its life to the
 service's process first (:func:`die_with_parent`), then:
 
@@ -37,6 +37,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from api.db.engine import make_engine, writing
 from api.db.tables import plans, scenario_revisions
 from api.jobs import store
 from planner import Plan, Progress, Result, Scenario, ScenarioError, SolveParams, StopReason
@@ -108,22 +109,6 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return True
-
-
-def make_worker_engine(url: str) -> sa.Engine:
-    """Open the worker's own engine (SQLite: foreign keys on, a busy timeout)."""
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
-
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
 
 
 def read_revision(conn: sa.Connection, scenario_id: int, revision: int) -> Scenario:
@@ -254,24 +239,30 @@ class Monitor:
                 self.stop.set()
 
 
+def main(config: WorkerConfig, job_id: int) -> None:
+    """The target of a worker process: tie its life to the service's, then
+    :func:`run_job`."""
+    die_with_parent(config.parent_pid)
+    # Ctrl-C reaches the whole process group: the service ends its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_language(config.language)
+    run_job(config, job_id)
+
+
 def run_job(
     config: WorkerConfig,
     job_id: int,
     solve: Callable[..., Result] | None = None,
     interval: float = PROGRESS_INTERVAL,
 ) -> str:
-    """Solve one job in this process and store its outcome; return its end state.
+    """Solve one job and store its outcome; return its end state.
 
-    The target of a worker process (and callable in-process by tests). ``solve``
-    stands in for :func:`planner.solve` (tests only); ``interval`` is the time between
-    progress writes.
+    Runs in a worker process (:func:`main`); tests also call it in their own process.
+    ``solve`` stands in for :func:`planner.solve` (tests only); ``interval`` is the time
+    between progress writes. An unexpected error fails the job as ``crashed`` with the
+    error's type and message (the traceback goes to stderr, the service's log).
     """
-    die_with_parent(config.parent_pid)
-    # Ctrl-C reaches the whole process group: the service ends its workers itself.
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    set_language(config.language)
-    engine = make_worker_engine(config.database_url)
+    engine = make_engine(config.database_url)
     try:
         return _run(engine, job_id, solve, interval)
     except Exception as exc:  # a crash is the job's end, never the pool's
@@ -297,7 +288,7 @@ def _run(
     solve: Callable[..., Result] | None,
     interval: float,
 ) -> str:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         if not store.claim(conn, job_id):
             row = store.get(conn, job_id)
             return "missing" if row is None else str(row["state"])
@@ -398,7 +389,7 @@ def store_outcome(
     final["coverage"] = kpis.coverage
     final["min_coverage"] = kpis.min_coverage
     state = store.CANCELLED if stopped else store.FINISHED
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         # The end state first: a job no longer running (failed by a restart meanwhile)
         # gets no plan.
         if not store.finish(conn, job_id, state, None, progress=final):

@@ -86,9 +86,7 @@ def job(engine: sa.Engine, job_id: int) -> dict[str, Any]:
     return dict(row)
 
 
-def wait_for(
-    check: Callable[[], Any], timeout: float = 60.0, what: str = "the condition"
-) -> Any:
+def wait_for(check: Callable[[], Any], timeout: float = 60.0, what: str = "the condition") -> Any:
     """Poll ``check`` until it returns something true; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:

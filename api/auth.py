@@ -18,9 +18,10 @@ access matrix test fails for a route without one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 
 from api.db import tokens as token_store
@@ -141,3 +142,9 @@ def access_rule(route: APIRoute) -> str | None:
     if len(found) != 1:
         return None
     return found.pop()
+
+
+#: Route parameters that guard a route (``principal: Reader``).
+Planner = Annotated[Principal, Depends(require_planner)]
+Reader = Annotated[Principal, Depends(require_reader)]
+AnyToken = Annotated[Principal, Depends(require_any)]

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     bootstrap
         Whether the first start on an empty database loads, solves and publishes the
         reference scenario.
+    bootstrap_scenario
+        The scenario file of the first start (default: the bundled reference scenario).
     """
 
     model_config = SettingsConfigDict(env_prefix="CULTPLAN_", extra="ignore")
@@ -55,6 +57,7 @@ class Settings(BaseSettings):
     solve_time_limit: float = Field(default=30.0, gt=0, le=86_400)
     bootstrap_time_limit: float = Field(default=20.0, gt=0, le=86_400)
     bootstrap: bool = True
+    bootstrap_scenario: Path | None = None
 
     @property
     def url(self) -> str:

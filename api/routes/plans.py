@@ -1,0 +1,325 @@
+"""Plans: deliveries (JSON, CSV), KPIs beside both baselines, the objective's named
+terms, unmet demand with reasons, the violations list (empty), and publishing."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+import sqlalchemy as sa
+from fastapi import APIRouter, Body, Query, Request, Response
+
+from api.auth import AnyToken, Planner, Principal, Reader, check_committee, hidden
+from api.db import plans as plan_store
+from api.db import versions as version_store
+from api.db.engine import writing
+from api.db.tables import versions
+from api.deps import engine_of, in_thread, stored_scenario
+from api.errors import ApiError, not_found
+from api.routes.versions import version_out
+from api.schemas import (
+    DeliveryOut,
+    Id,
+    KpisOut,
+    PlanOut,
+    PublishIn,
+    TermsOut,
+    UnmetOut,
+    VersionOut,
+    errors,
+)
+from planner.i18n import current_language
+from planner.io.columns import column_label, neutralise
+from planner.io.deliveries_csv import TEXT_COLUMNS, plan_frame
+from planner.plan import Plan
+from planner.scenario import Scenario
+
+router = APIRouter(prefix="/plans", tags=["plans"])
+
+#: The ``header`` query parameter of the CSV file.
+CsvHeader = Annotated[
+    Literal["keys", "labels"],
+    Query(
+        description="`keys`: the exchange format's English keys (reads back with "
+        "`cultplan report`); `labels`: the headers in the request's language (Chinese "
+        "by default)."
+    ),
+]
+#: The ``committee`` query parameter: only this committee's deliveries.
+CommitteeQuery = Annotated[
+    str | None, Query(max_length=64, description="Only this committee's deliveries.")
+]
+
+#: The report's keys that are not the plan's KPIs.
+NOT_KPIS = frozenset(
+    {
+        "scenario",
+        "status",
+        "stop_reason",
+        "message",
+        "objective",
+        "best_bound",
+        "gap",
+        "wall_seconds",
+        "violations",
+        "terms",
+        "stats",
+        "baseline",
+        "baselines",
+        "gains",
+        "below_baseline",
+        "run",
+        "deliveries_sha256",
+        "plan_source",
+    }
+)
+
+
+def published_numbers(conn: sa.Connection, plan_id: int) -> list[int]:
+    """The version numbers that publish a plan."""
+    rows = conn.execute(
+        sa.select(versions.c.number)
+        .where(versions.c.plan_id == plan_id)
+        .order_by(versions.c.number)
+    )
+    return [int(n) for (n,) in rows]
+
+
+def plan_out(conn: sa.Connection, row: Any) -> PlanOut:
+    """A plan row's summary."""
+    fields = {k: v for k, v in row._mapping.items() if k in PlanOut.model_fields}
+    return PlanOut(**fields, published_versions=published_numbers(conn, row.id))
+
+
+def _plan_row(request: Request, plan_id: int) -> Any:
+    with engine_of(request).connect() as conn:
+        row = plan_store.get(conn, plan_id)
+    if row is None:
+        raise not_found("plan", plan_id)
+    return row
+
+
+def _scenario_and_plan(request: Request, row: Any) -> tuple[Scenario, Plan]:
+    scenario = stored_scenario(engine_of(request), row.scenario_id, row.revision)
+    return scenario, plan_store.plan_of(row.deliveries)
+
+
+@router.get("/{plan_id}", response_model=PlanOut, responses=errors(401, 404, 422))
+def get_plan(plan_id: Id, request: Request, principal: Reader) -> PlanOut:
+    """A plan's summary: status, objective, bound, gap, the versions that publish it."""
+    with engine_of(request).connect() as conn:
+        row = plan_store.get(conn, plan_id)
+        if row is None:
+            raise not_found("plan", plan_id)
+        return plan_out(conn, row)
+
+
+def _committee_rows(
+    request: Request, plan_id: int, principal: Principal, committee: str | None
+) -> tuple[Any, list[dict[str, Any]]]:
+    """The plan row and its deliveries, of one committee when asked; a committee token
+    sees only its own committee's deliveries of a published plan."""
+    check_committee(principal, committee)
+    row = _plan_row(request, plan_id)
+    if principal.role == "committee":
+        with engine_of(request).connect() as conn:
+            if not version_store.is_published(conn, plan_id):
+                raise hidden()
+    deliveries = list(row.deliveries)
+    if committee is not None:
+        deliveries = [d for d in deliveries if d["committee_id"] == committee]
+    return row, deliveries
+
+
+@router.get(
+    "/{plan_id}/deliveries", response_model=list[DeliveryOut], responses=errors(401, 404, 422)
+)
+def get_deliveries(
+    plan_id: Id,
+    request: Request,
+    principal: AnyToken,
+    committee: CommitteeQuery = None,
+) -> list[dict[str, Any]]:
+    """A plan's deliveries (one committee's with `committee=`). A committee token must
+    name its own committee and sees published plans only; anything else is 404."""
+    _row, deliveries = _committee_rows(request, plan_id, principal, committee)
+    return deliveries
+
+
+@router.get(
+    "/{plan_id}/deliveries.csv",
+    response_class=Response,
+    responses={
+        200: {"description": "deliveries.csv", "content": {"text/csv": {}}},
+        **errors(401, 404, 422),
+    },
+)
+def get_deliveries_csv(
+    plan_id: Id,
+    request: Request,
+    principal: AnyToken,
+    committee: CommitteeQuery = None,
+    header: CsvHeader = "keys",
+) -> Response:
+    """The plan as `deliveries.csv` (UTF-8 with a byte-order mark, for Excel and WPS),
+    written as the planner's library writes it."""
+    row, deliveries = _committee_rows(request, plan_id, principal, committee)
+    scenario = stored_scenario(engine_of(request), row.scenario_id, row.revision)
+    frame = plan_frame(plan_store.plan_of(deliveries), scenario)
+    for column in TEXT_COLUMNS:
+        frame[column] = frame[column].map(neutralise)
+    if header == "labels":
+        frame = frame.rename(columns={c: column_label(c) for c in frame.columns})
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    name = f"plan-{plan_id}-deliveries.csv"
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/{plan_id}/kpis", response_model=KpisOut, responses=errors(401, 404, 422))
+def get_kpis(plan_id: Id, request: Request, principal: Reader) -> KpisOut:
+    """The plan's KPIs beside both baselines' (spreadsheet, greedy), and its gains over
+    the better one."""
+    report = _plan_row(request, plan_id).report
+    return KpisOut(
+        plan={k: v for k, v in report.items() if k not in NOT_KPIS},
+        baseline=report.get("baseline") or {},
+        baselines=report.get("baselines") or {},
+        gains=report.get("gains") or {},
+    )
+
+
+@router.get("/{plan_id}/terms", response_model=TermsOut, responses=errors(401, 404, 422))
+def get_terms(plan_id: Id, request: Request, principal: Reader) -> TermsOut:
+    """The objective's named terms (points) of the plan, and of both baselines."""
+    report = _plan_row(request, plan_id).report
+    baselines = {
+        name: {"objective": b.get("objective"), "terms": b.get("terms", {})}
+        for name, b in (report.get("baselines") or {}).items()
+        if isinstance(b, dict)
+    }
+    return TermsOut(
+        objective=report.get("objective"), terms=report.get("terms") or {}, baselines=baselines
+    )
+
+
+class _UnmetCache:
+    """Unmet lines with reasons by (plan, language): finding the reasons takes a while."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[int, str], list[dict[str, Any]]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[int, str], make: Any) -> list[dict[str, Any]]:
+        with self.lock:
+            if key in self.items:
+                return self.items[key]
+        value: list[dict[str, Any]] = make()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+_UNMET = _UnmetCache()
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    frame = frame.astype(object).where(frame.notna(), None)
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
+
+
+@router.get("/{plan_id}/unmet", response_model=list[UnmetOut], responses=errors(401, 404, 422))
+async def get_unmet(plan_id: Id, request: Request, principal: Reader) -> list[dict[str, Any]]:
+    """Every demand line the plan leaves (partly) unmet, with its reason (`reason`: the
+    rule's key; `explanation`: in words, in the request's language)."""
+    from planner.explain import unmet_frame
+
+    row = await in_thread(_plan_row, request, plan_id)
+
+    def make() -> list[dict[str, Any]]:
+        scenario, plan = _scenario_and_plan(request, row)
+        return _records(unmet_frame(scenario, plan))
+
+    result: list[dict[str, Any]] = await in_thread(_UNMET.get, (plan_id, current_language()), make)
+    return result
+
+
+@router.get(
+    "/{plan_id}/violations", response_model=list[dict[str, Any]], responses=errors(401, 404, 422)
+)
+async def get_violations(plan_id: Id, request: Request, principal: Reader) -> list[dict[str, Any]]:
+    """The hard rules the plan breaks, checked now by the solver-free validator: always
+    empty (a stored plan was checked before it was written)."""
+    from planner.validate import check_plan
+
+    row = await in_thread(_plan_row, request, plan_id)
+
+    def check() -> list[dict[str, Any]]:
+        scenario, plan = _scenario_and_plan(request, row)
+        return [
+            {"rule": v.rule, "message": v.message, "delivery_ids": list(v.delivery_ids)}
+            for v in check_plan(scenario, plan)
+        ]
+
+    result: list[dict[str, Any]] = await in_thread(check)
+    return result
+
+
+@router.post(
+    "/{plan_id}/publish",
+    status_code=201,
+    response_model=VersionOut,
+    responses=errors(401, 403, 404, 409, 422),
+)
+def publish_plan(
+    plan_id: Id,
+    request: Request,
+    response: Response,
+    principal: Planner,
+    body: Annotated[PublishIn | None, Body()] = None,
+) -> VersionOut:
+    """Publish the plan as the next numbered version of its scenario (1, 2, 3, ...).
+
+    A version is immutable; whatever is built for it (committee calendars) is built in
+    the same transaction, so a version is there whole or not at all. A plan made from
+    an older revision than the scenario's current one is refused (409).
+    """
+    from api.db import scenarios as scenario_store
+
+    note = body.note if body is not None else None
+    with writing(engine_of(request)) as conn:
+        row = plan_store.get(conn, plan_id)
+        if row is None:
+            raise not_found("plan", plan_id)
+        scenario = scenario_store.get(conn, row.scenario_id)
+        if scenario is None:
+            raise not_found("plan", plan_id)
+        if scenario.current_revision != row.revision:
+            from planner.i18n import _
+
+            raise ApiError(
+                409,
+                "stale_plan",
+                _(
+                    "plan {plan} was made from revision {old} of scenario {id}, which is "
+                    "now at revision {new}: solve it again before publishing"
+                ).format(
+                    plan=plan_id,
+                    old=row.revision,
+                    id=row.scenario_id,
+                    new=scenario.current_revision,
+                ),
+            )
+        version = version_store.publish(conn, row.scenario_id, plan_id, note, principal.token_id)
+    response.headers["Location"] = f"/scenarios/{version.scenario_id}/versions/{version.number}"
+    return version_out(version)

@@ -24,7 +24,6 @@ service's log, never to a client).
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import signal
 import sys
@@ -37,12 +36,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from api.db import plans as plan_store
+from api.db import scenarios as scenario_store
 from api.db.engine import make_engine, writing
-from api.db.tables import plans, scenario_revisions
+from api.documents import parse
+from api.errors import ApiError
 from api.jobs import store
-from planner import Plan, Progress, Result, Scenario, ScenarioError, SolveParams, StopReason
+from planner import Progress, Result, Scenario, SolveParams, StopReason
 from planner.i18n import set_language
-from planner.io import parse_scenario, scenario_from_dict
 
 #: Seconds between two progress writes (and two polls of the cancel flag).
 PROGRESS_INTERVAL = 0.5
@@ -112,54 +113,21 @@ def _alive(pid: int) -> bool:
 
 
 def read_revision(conn: sa.Connection, scenario_id: int, revision: int) -> Scenario:
-    """Read a scenario revision's source through :mod:`planner.io`.
-
-    JSON sources are loaded as JSON and checked with
-    :func:`planner.io.scenario_from_dict`; anything else is read as YAML with
-    :func:`planner.io.parse_scenario`. Both run every check of the library, the road
-    network's included.
+    """Read a scenario revision's source through :mod:`planner.io` (by its media type,
+    as the routes read it: :func:`api.documents.parse`), every check of the library
+    included, the road network's too.
 
     Raises
     ------
-    ScenarioError
-        With the library's located problems.
+    ApiError
+        With the library's located problems (``invalid_scenario``, ``malformed``).
     LookupError
         When the revision does not exist.
     """
-    row = (
-        conn.execute(
-            sa.select(scenario_revisions.c.source, scenario_revisions.c.media_type).where(
-                scenario_revisions.c.scenario_id == scenario_id,
-                scenario_revisions.c.revision == revision,
-            )
-        )
-        .mappings()
-        .first()
-    )
+    row = scenario_store.revision(conn, scenario_id, revision)
     if row is None:
         raise LookupError(f"scenario {scenario_id} has no revision {revision}")
-    source = f"scenario {scenario_id} revision {revision}"
-    if "json" in row["media_type"]:
-        data = json.loads(row["source"])
-        if isinstance(data, dict):
-            return scenario_from_dict(data, source)
-    return parse_scenario(row["source"], source)
-
-
-def deliveries_json(plan: Plan) -> list[dict[str, Any]]:
-    """A plan's deliveries as the JSON the ``plans.deliveries`` column holds."""
-    return [
-        {
-            "committee_id": d.committee_id,
-            "product": d.product.value,
-            "resource_id": d.resource_id,
-            "first_week": d.first_week,
-            "last_week": d.last_week,
-            "demand_id": d.demand_id,
-            "theme": d.theme,
-        }
-        for d in sorted(plan)
-    ]
+    return parse(row.source, row.media_type, f"scenario {scenario_id} revision {revision}")
 
 
 def progress_json(p: Progress) -> dict[str, Any]:
@@ -296,8 +264,8 @@ def _run(
         assert row is not None
         try:
             scenario = read_revision(conn, row["scenario_id"], row["revision"])
-        except ScenarioError as exc:
-            scenario_error: str | None = str(exc)
+        except ApiError as exc:
+            scenario_error: str | None = exc.message
         else:
             scenario_error = None
     if scenario_error is not None:
@@ -395,18 +363,12 @@ def store_outcome(
         if not store.finish(conn, job_id, state, None, progress=final):
             row = store.get(conn, job_id)
             return "missing" if row is None else str(row["state"])
-        conn.execute(
-            sa.insert(plans).values(
-                job_id=job_id,
-                scenario_id=job["scenario_id"],
-                revision=job["revision"],
-                status=result.status.value,
-                stop_reason=None if result.stop_reason is None else result.stop_reason.value,
-                objective=store.json_safe(result.objective),
-                bound=store.json_safe(result.best_bound),
-                gap=store.json_safe(result.gap),
-                deliveries=deliveries_json(result.plan),
-                report=report,
-            )
+        plan_store.insert(
+            conn,
+            scenario_id=job["scenario_id"],
+            revision=job["revision"],
+            plan=result.plan,
+            report=report,
+            job_id=job_id,
         )
     return state

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
         The default language of messages (``zh_CN``; ``Accept-Language`` may switch).
     solve_time_limit
         The default time limit of a solve, in seconds.
+    max_time_limit
+        The longest time limit a solve job may ask for, in seconds.
+    max_solve_workers
+        The most CP-SAT search workers a solve job may ask for.
     bootstrap_time_limit
         The time limit of the first start's solve of the reference scenario.
     bootstrap
@@ -55,6 +59,8 @@ class Settings(BaseSettings):
     public_url: str = ""
     language: str = "zh_CN"
     solve_time_limit: float = Field(default=30.0, gt=0, le=86_400)
+    max_time_limit: float = Field(default=3600.0, gt=0, le=86_400)
+    max_solve_workers: int = Field(default=8, ge=1, le=64)
     bootstrap_time_limit: float = Field(default=20.0, gt=0, le=86_400)
     bootstrap: bool = True
     bootstrap_scenario: Path | None = None

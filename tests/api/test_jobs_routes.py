@@ -1,0 +1,272 @@
+"""Tests of the solve-job routes through the app (in-process HTTP client, the app's
+lifespan with its real pool of worker processes, a real SQLite file)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.db.engine import make_engine
+from api.db.migrate import upgrade
+from api.jobs import store
+from api.settings import Settings
+from tests.api.conftest import bearer
+from tests.api.jobs_support import LONG_PARAMS, QUICK_PARAMS, reference_yaml, tiny_yaml, wait_for
+
+
+def create_scenario(client: TestClient, token: str, text: str) -> int:
+    """Create a scenario from YAML through the API; return its id."""
+    response = client.post(
+        "/scenarios",
+        content=text.encode(),
+        headers={**bearer(token), "Content-Type": "application/yaml"},
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def start(client: TestClient, token: str, scenario_id: int, params: dict[str, Any]) -> Any:
+    """POST a job; return the response."""
+    return client.post(f"/scenarios/{scenario_id}/jobs", json=params, headers=bearer(token))
+
+
+def get_job(client: TestClient, token: str, job_id: int, **headers: str) -> dict[str, Any]:
+    """GET a job's body."""
+    response = client.get(f"/jobs/{job_id}", headers={**bearer(token), **headers})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def ended(client: TestClient, token: str, job_id: int, timeout: float = 60) -> dict[str, Any]:
+    """Poll a job until it ends; return its body."""
+    return wait_for(
+        lambda: (b := get_job(client, token, job_id))["state"] in store.END_STATES and b,
+        timeout,
+        f"job {job_id} to end",
+    )
+
+
+def test_a_job_is_accepted_solved_and_its_plan_readable(
+    client: TestClient, planner_token: str, analyst_token: str
+) -> None:
+    """POST answers 202 with the queued job and its Location; the job finishes with a
+    plan that the plan routes serve; an analyst reads the job."""
+    scenario_id = create_scenario(client, planner_token, tiny_yaml())
+    response = start(client, planner_token, scenario_id, QUICK_PARAMS)
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert response.headers["Location"] == f"/jobs/{body['id']}"
+    assert body["state"] in ("queued", "running")
+    assert (body["scenario_id"], body["revision"], body["params"]) == (scenario_id, 1, QUICK_PARAMS)
+    done = ended(client, analyst_token, body["id"])
+    assert done["state"] == "finished" and done["error"] is None and not done["retryable"]
+    progress = done["progress"]
+    assert progress["stage"] == "done" and progress["phase"] == "done"
+    assert progress["coverage"] > 0 and progress["elapsed"] >= 0
+    deliveries = client.get(f"/plans/{done['plan_id']}/deliveries", headers=bearer(analyst_token))
+    assert deliveries.status_code == 200 and deliveries.json()
+
+
+def test_the_api_answers_while_a_solve_runs_and_a_cancel_keeps_its_plan(
+    client: TestClient, planner_token: str
+) -> None:
+    """While a long solve runs, /healthz and the job's live progress (phase in words,
+    coverage, objective, bound, gap) answer; DELETE asks it to stop (202) and it ends
+    cancelled with its best plan kept and readable."""
+    scenario_id = create_scenario(client, planner_token, reference_yaml())
+    job_id = start(client, planner_token, scenario_id, LONG_PARAMS).json()["id"]
+    live = wait_for(
+        lambda: (
+            (b := get_job(client, planner_token, job_id))["progress"]["objective"] is not None
+            and b["state"] == "running"
+            and b
+        ),
+        60,
+        "live progress",
+    )
+    assert client.get("/healthz").json() == {"status": "ok"}
+    progress = live["progress"]
+    assert progress["stage"] in ("primary", "secondary", "fairness", "leximin")
+    assert progress["phase"] in ("solving", "refining", "solving (fairness first)")
+    assert 0 < progress["coverage"] <= 1 and progress["bound"] is not None
+    assert progress["gap"] is not None and progress["elapsed"] > 0
+    chinese = get_job(client, planner_token, job_id, **{"Accept-Language": "zh-CN"})
+    assert chinese["progress"]["phase"] not in ("solving", "refining")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese["progress"]["phase"])
+    response = client.delete(f"/jobs/{job_id}", headers=bearer(planner_token))
+    assert response.status_code == 202, response.text
+    assert response.json()["cancel_requested"] is True
+    done = ended(client, planner_token, job_id, 45)
+    assert done["state"] == "cancelled" and done["retryable"] and done["plan_id"] is not None
+    plan = client.get(f"/plans/{done['plan_id']}", headers=bearer(planner_token)).json()
+    assert plan["stop_reason"] == "stopped" and plan["job_id"] == job_id
+    again = client.delete(f"/jobs/{job_id}", headers=bearer(planner_token))
+    assert again.status_code == 409 and again.json()["error"] == "ended"
+
+
+def test_a_queued_job_is_cancelled_at_once_and_retried(
+    client: TestClient, planner_token: str
+) -> None:
+    """With the only worker busy, a second job waits: DELETE cancels it at once (200, no
+    plan); its retry is a new queued job naming it, run once the worker is free."""
+    long_id = start(
+        client, planner_token, create_scenario(client, planner_token, reference_yaml()), LONG_PARAMS
+    ).json()["id"]
+    wait_for(lambda: get_job(client, planner_token, long_id)["state"] == "running", 60, "a run")
+    tiny = create_scenario(client, planner_token, tiny_yaml())
+    waiting = start(client, planner_token, tiny, QUICK_PARAMS).json()["id"]
+    assert get_job(client, planner_token, waiting)["state"] == "queued"
+    response = client.delete(f"/jobs/{waiting}", headers=bearer(planner_token))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["state"], body["error"], body["plan_id"]) == ("cancelled", "stopped", None)
+    retried = client.post(f"/jobs/{waiting}/retry", headers=bearer(planner_token))
+    assert retried.status_code == 202
+    new = retried.json()
+    assert retried.headers["Location"] == f"/jobs/{new['id']}"
+    assert (new["state"], new["retry_of"], new["params"]) == ("queued", waiting, QUICK_PARAMS)
+    assert client.delete(f"/jobs/{long_id}", headers=bearer(planner_token)).status_code == 202
+    assert ended(client, planner_token, new["id"])["state"] == "finished"
+
+
+def test_parameters_are_checked_against_the_settings(
+    client: TestClient, planner_token: str
+) -> None:
+    """Parameters beyond the service's bounds, unknown or ill-typed answer 422 with the
+    parameter named; no job is made."""
+    scenario_id = create_scenario(client, planner_token, tiny_yaml())
+    too_long = start(client, planner_token, scenario_id, {"time_limit": 99_999})
+    assert too_long.status_code == 422
+    body = too_long.json()
+    assert body["error"] == "invalid_params"
+    assert [p["place"] for p in body["problems"]] == ["time_limit"]
+    many = start(client, planner_token, scenario_id, {"workers": 64, "time_limit": 7200})
+    assert [p["place"] for p in many.json()["problems"]] == ["time_limit", "workers"]
+    for bad in ({"seed": -1}, {"gap": 0.1}, {"relative_gap": 2}, {"log": True}, {"workers": 0}):
+        response = start(client, planner_token, scenario_id, bad)
+        assert response.status_code == 422, bad
+        assert response.json()["error"] == "invalid_request"
+    listed = client.get("/jobs", headers=bearer(planner_token)).json()
+    assert listed == []
+
+
+def test_a_job_without_a_body_takes_the_services_defaults(
+    client: TestClient, planner_token: str, settings: Settings
+) -> None:
+    """POST without a body queues a job with the service's time limit and the library's
+    other defaults."""
+    scenario_id = create_scenario(client, planner_token, tiny_yaml())
+    response = client.post(f"/scenarios/{scenario_id}/jobs", headers=bearer(planner_token))
+    assert response.status_code == 202, response.text
+    assert response.json()["params"] == {
+        "time_limit": settings.solve_time_limit,
+        "seed": 0,
+        "workers": 2,
+        "relative_gap": 0.005,
+    }
+    assert ended(client, planner_token, response.json()["id"])["state"] == "finished"
+
+
+def test_unknown_ids_answer_404(client: TestClient, planner_token: str) -> None:
+    """An unknown scenario, revision or job answers 404 with the error body."""
+    assert start(client, planner_token, 999, {}).status_code == 404
+    scenario_id = create_scenario(client, planner_token, tiny_yaml())
+    response = client.post(
+        f"/scenarios/{scenario_id}/jobs?revision=7", json={}, headers=bearer(planner_token)
+    )
+    assert response.status_code == 404 and response.json()["error"] == "not_found"
+    for method, path in (
+        ("GET", "/jobs/999"),
+        ("DELETE", "/jobs/999"),
+        ("POST", "/jobs/999/retry"),
+    ):
+        response = client.request(method, path, headers=bearer(planner_token))
+        assert response.status_code == 404, (method, path)
+
+
+def test_who_may_do_what_with_jobs(
+    client: TestClient,
+    planner_token: str,
+    analyst_token: str,
+    committee_token: str,
+) -> None:
+    """Planners start, cancel and retry; analysts read (403 on writes); a committee token
+    gets 403 on writes and 404 on reads (it learns nothing of jobs); no token 401."""
+    scenario_id = create_scenario(client, planner_token, tiny_yaml())
+    job_id = start(client, planner_token, scenario_id, QUICK_PARAMS).json()["id"]
+    writes = (
+        ("POST", f"/scenarios/{scenario_id}/jobs"),
+        ("DELETE", f"/jobs/{job_id}"),
+        ("POST", f"/jobs/{job_id}/retry"),
+    )
+    reads = (("GET", "/jobs"), ("GET", f"/jobs/{job_id}"))
+    for method, path in writes:
+        assert client.request(method, path, headers=bearer(analyst_token)).status_code == 403
+    for method, path in reads:
+        assert client.request(method, path, headers=bearer(analyst_token)).status_code == 200
+    for method, path in writes:
+        assert client.request(method, path, headers=bearer(committee_token)).status_code == 403
+    for method, path in reads:
+        assert client.request(method, path, headers=bearer(committee_token)).status_code == 404
+    for method, path in writes + reads:
+        assert client.request(method, path).status_code == 401
+    ended(client, planner_token, job_id)
+
+
+def test_jobs_are_listed_by_scenario_and_state(client: TestClient, planner_token: str) -> None:
+    """GET /jobs lists newest first and filters by scenario and state."""
+    one = create_scenario(client, planner_token, tiny_yaml())
+    two = create_scenario(client, planner_token, tiny_yaml())
+    a = start(client, planner_token, one, QUICK_PARAMS).json()["id"]
+    b = start(client, planner_token, two, QUICK_PARAMS).json()["id"]
+    ended(client, planner_token, a)
+    ended(client, planner_token, b)
+    listed = client.get("/jobs", headers=bearer(planner_token)).json()
+    assert [j["id"] for j in listed] == [b, a]
+    of_one = client.get(f"/jobs?scenario={one}", headers=bearer(planner_token)).json()
+    assert [j["id"] for j in of_one] == [a]
+    failed = client.get("/jobs?state=failed", headers=bearer(planner_token)).json()
+    assert failed == []
+    assert all(j["plan_id"] is not None for j in listed)
+
+
+def test_after_a_restart_a_running_job_is_failed_and_retryable(settings: Settings) -> None:
+    """A job left running in the database (its server died) reads as failed with the
+    retryable error ``interrupted`` once the service starts; its retry finishes."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.url)
+    upgrade(settings.url, engine)
+    app: FastAPI = create_app(settings)
+    with TestClient(app, headers={"Accept-Language": "en"}) as client:
+        token = _planner(app)
+        scenario_id = create_scenario(client, token, tiny_yaml())
+    with engine.begin() as conn:
+        job_id = store.create(conn, scenario_id, 1, QUICK_PARAMS)
+        store.claim(conn, job_id)
+    engine.dispose()
+    app = create_app(settings)
+    with TestClient(app, headers={"Accept-Language": "en"}) as client:
+        token = _planner(app)
+        body = get_job(client, token, job_id)
+        assert body["state"] == "failed" and body["error"] == "interrupted"
+        assert body["retryable"] is True and "retry" in body["message"]
+        retried = client.post(f"/jobs/{job_id}/retry", headers=bearer(token))
+        assert retried.status_code == 202
+        assert retried.json()["retry_of"] == job_id
+        assert ended(client, token, retried.json()["id"])["state"] == "finished"
+        finished_retry = client.post(f"/jobs/{retried.json()['id']}/retry", headers=bearer(token))
+        assert finished_retry.status_code == 409
+        assert finished_retry.json()["error"] == "not_retryable"
+
+
+def _planner(app: FastAPI) -> str:
+    from api.db import tokens as token_store
+
+    engine: sa.Engine = app.state.engine
+    with engine.begin() as conn:
+        return token_store.create(conn, "planner").secret

@@ -45,9 +45,10 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
-from planner.i18n import _
+from planner.i18n import _, current_language, use_language
 from planner.io.calendar_entries import (
     CalendarEntry,
     calendar_entries,
@@ -366,10 +367,18 @@ def _event(
     )
 
 
+@lru_cache(maxsize=8)
+def _column_names(language: str) -> dict[str, str]:
+    """The calendar's column names in ``language`` (asked once per language: every
+    event's description names its facts with them)."""
+    with use_language(language):
+        return column_names()
+
+
 def _description(entry: CalendarEntry) -> str:
     """An event's description: when, what, who brings it, what the venue prepares, and
     what is still to agree; one fact a line."""
-    names = column_names()
+    names = _column_names(current_language())
     facts: list[tuple[str, str]] = [(names["when"], entry.when)]
     if entry.kind == "delivery" and entry.product is not None:
         facts.append((names["product"], entry_product(entry)))

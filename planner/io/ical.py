@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import icalendar
 
@@ -87,16 +88,20 @@ def feed_ics(feed: CommitteeFeed) -> bytes:
     cal.add("x-wr-timezone", TIMEZONE)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
-    cal.add_component(
-        icalendar.Timezone.from_tzid(
-            TIMEZONE,
-            first_date=dt.date(feed.first_day.year, 1, 1),
-            last_date=dt.date(feed.last_day.year + 1, 1, 1),
-        )
-    )
+    cal.add_component(_timezone(feed.first_day.year, feed.last_day.year + 1))
     for item in feed.items:
         cal.add_component(_vevent(item, feed.published_at))
     return cal.to_ical()
+
+
+@lru_cache(maxsize=16)
+def _timezone(first_year: int, end_year: int) -> icalendar.Timezone:
+    """The VTIMEZONE of :data:`TIMEZONE` from January 1 of ``first_year`` to that of
+    ``end_year``. Generating it scans the zone's transitions (tens of milliseconds), and
+    every committee of a season has the same, so it is made once and only ever read."""
+    return icalendar.Timezone.from_tzid(
+        TIMEZONE, first_date=dt.date(first_year, 1, 1), last_date=dt.date(end_year, 1, 1)
+    )
 
 
 def _vevent(item: FeedItem, stamp: dt.datetime) -> icalendar.Event:

@@ -126,12 +126,13 @@ def calendar_entries(
     entries = [*_fixture_entries(scenario), *_closed_entries(scenario, committee_id)]
     for d in deliveries:
         if d.committee_id == committee_id:
-            entries.extend(_delivery_entries(scenario, d))
+            entries.extend(delivery_entries(scenario, d))
     return sorted(entries, key=CalendarEntry.sort_key)
 
 
-def _delivery_entries(scenario: Scenario, d: Delivery) -> list[CalendarEntry]:
-    """A stay, a show or a lecture as one entry; a fitness course as one per session."""
+def delivery_entries(scenario: Scenario, d: Delivery) -> list[CalendarEntry]:
+    """Return one delivery's entries: a stay, a show or a lecture as one entry, a fitness
+    course as one per session (its week within the course), in week order."""
     season = scenario.season
     unit = scenario.resource_units.get(d.unit_id(scenario))
     start, end = season.week_start(d.first_week), season.week_end(d.last_week)
@@ -363,6 +364,7 @@ __all__: Sequence[str] = [
     "column_names",
     "day_text",
     "days_text",
+    "delivery_entries",
     "entry_product",
     "kind_name",
     "session_text",

@@ -14,8 +14,8 @@ from planner.scenario import Scenario
 #: instance each: there the seed is only the solvers' seed. The generated tiers take
 #: the seed as the instance's seed too (``cultplan generate --tier TIER --seed N``).
 TIERS: dict[str, tuple[Callable[[int], Scenario], float]] = {
-    "reference13": (lambda seed: reference_scenario(13), 10.0),
-    "reference26": (lambda seed: reference_scenario(26), 30.0),
+    "reference13": (lambda seed: reference_scenario(13), 30.0),
+    "reference26": (lambda seed: reference_scenario(26), 60.0),
     "small": (lambda seed: generate("subdistrict", seed, weeks=4), 5.0),
     "subdistrict": (lambda seed: generate("subdistrict", seed), 10.0),
     "district": (lambda seed: generate("district", seed), 60.0),

@@ -44,7 +44,9 @@ def _random_model(seed: int) -> cp_model.CpModel:
 def _exhaustive(model: cp_model.CpModel) -> float | None:
     """The best objective over every assignment that breaks no constraint, by enumeration."""
     proto = model.proto
-    ranges = [range(list(v.domain)[0], list(v.domain)[-1] + 1) for v in proto.variables]
+    # (list(): the proto's repeated fields take no negative index)
+    domains = [list(v.domain) for v in proto.variables]
+    ranges = [range(d[0], d[-1] + 1) for d in domains]
     best = None
     objective = proto.objective
     for values in itertools.product(*ranges):

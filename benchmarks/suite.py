@@ -421,11 +421,11 @@ def _print_ratios(console: Console, rows: list[dict[str, Any]], gap: float) -> N
         return
     for peer in peers:
         console.print(
-            f"  {peer['tier']} seed {peer['seed']}: time to {100 * gap:g} % "
-            f"(own bound) {peer['engine']} {peer['time_to_gap_s'] or '-'} s / cultplan "
+            f"  {peer['tier']} seed {peer['seed']}, {peer['engine']} ÷ cultplan, time to "
+            f"{100 * gap:g} %: own bound {peer['time_to_gap_s'] or '-'} / "
             f"{mine['time_to_gap_s'] or '-'} s = [bold]{peer['ratio_to_gap'] or '-'}[/]; "
-            f"to {100 * gap:g} % of the best bound known ({_fmt(peer['best_bound_known'], 1)}): "
-            f"{peer['time_to_best_gap_s'] or '-'} s / {mine['time_to_best_gap_s'] or '-'} s "
+            f"best bound known ({_fmt(peer['best_bound_known'], 1)}) "
+            f"{peer['time_to_best_gap_s'] or '-'} / {mine['time_to_best_gap_s'] or '-'} s "
             f"= [bold]{peer['ratio_to_best_gap'] or '-'}[/]"
         )
 

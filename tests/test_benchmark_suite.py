@@ -66,7 +66,7 @@ def test_the_benchmark_command_writes_every_column_and_validates_every_plan(
         )
         assert record["valid"] is True and record["phase"] == "done"
     assert all(r["ratio_to_best_gap"] for r in rows[1:])
-    assert "small seed 1: time to 0.5 % (own bound) highs" in done.stdout
+    assert "small seed 1, highs ÷ cultplan, time to 0.5 %: own bound" in done.stdout
 
 
 def test_a_run_past_its_time_is_killed_and_keeps_what_it_wrote(tmp_path: Path) -> None:

@@ -70,7 +70,6 @@ def _run_cultplan(scenario: Scenario, spec: dict[str, Any], record: dict[str, An
         bound=result.best_bound,
         gap=result.gap,
         message=result.message,
-        fallback=result.plan is not None and result.plan is result.baseline_plan,
     )
     if result.model_size is not None:
         record.update(

@@ -98,6 +98,7 @@ class Outcome:
     exit: str
     peak_mib: float
     wall_s: float
+    log_tail: str = ""
 
 
 def run_child(
@@ -146,8 +147,9 @@ def run_child(
     record: dict[str, Any] = {}
     if out_path.exists():
         record = json.loads(out_path.read_text(encoding="utf-8"))
+    lines = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     # ru_maxrss is in KiB on Linux.
-    return Outcome(record, ended, usage.ru_maxrss / 1024, wall)
+    return Outcome(record, ended, usage.ru_maxrss / 1024, wall, lines[-1][-300:] if lines else "")
 
 
 def _rss_mib(pid: int) -> float:
@@ -252,6 +254,12 @@ def _row(
         row["message"] = "killed above the memory cap"
     elif outcome.exit != "0" and not row["status"]:
         row["status"] = "crash"
+    elif outcome.exit != "0":
+        # The run wrote its record, then its process died (at exit, for instance): say so.
+        row["message"] = (
+            f"{row['message']} [process ended with exit {outcome.exit} after its record: "
+            f"{outcome.log_tail}]"
+        ).strip()
     if not row["wall_s"]:
         row["wall_s"] = round(outcome.wall_s, 3)
     if "valid" in rec:

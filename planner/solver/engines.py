@@ -100,7 +100,6 @@ class MipBeside:
         self.bound = math.inf  # HiGHS's best safe bound (model units, maximised objective)
         self.best_found = -math.inf  # CP-SAT's best plan so far (model units)
         self.plan: tuple[list[int], int] | None = None  # HiGHS's checked plan
-        self.closed_by_mip = False
         # The check runs on a copy taken now, since the stage's searches go on with
         # (and may add hints to) ctx.model in other threads.
         self._check_model = ctx.model.clone()
@@ -108,9 +107,6 @@ class MipBeside:
         self._check_model.clear_assumptions()
         self._x = [x.index for x in ctx.x]
         params = control.params
-        # HiGHS takes a core of its own: CP-SAT searches with the others.
-        searches = dataclasses.replace(params, workers=max(1, params.workers - 1))
-        self.control = StageControl(control, self.stop, searches, self.outside_bound, self.found)
         self.process = MipProcess(
             mip.proto,
             budget,
@@ -119,6 +115,9 @@ class MipBeside:
             on_progress=self._on_progress,
             on_outcome=self.take_outcome,
         )
+        # HiGHS takes a core of its own: CP-SAT searches with the others.
+        searches = dataclasses.replace(params, workers=max(1, params.workers - 1))
+        self.control = StageControl(control, self.stop, searches, self.outside_bound, self.found)
 
     # -- what CP-SAT's searches ask --------------------------------------------------
     def outside_bound(self) -> float:
@@ -168,8 +167,7 @@ class MipBeside:
         with self._lock:
             best = max(self.best_found, self.plan[1] if self.plan else -math.inf)
             done = math.isfinite(best) and within_gap(best, self.bound, gap)
-        if done and not self.stop.is_set():
-            self.closed_by_mip = True
+        if done:
             self.stop.set()
 
     def _check(self, values: list[int]) -> tuple[list[int], int] | None:
@@ -223,8 +221,9 @@ def start(
     offset: tuple[float, float],
     budget: float,
 ) -> MipBeside | None:
-    """HiGHS started on the stage's model, or None when it is not wanted or the model
-    has a constraint with no exact linear form (:class:`~planner.solver.mip.NoRow`)."""
+    """HiGHS started on the stage's model, or None when it is not wanted, the model has a
+    constraint with no exact linear form (:class:`~planner.solver.mip.NoRow`), too
+    little time is left, or no child process can be started: CP-SAT then searches alone."""
     if not wanted(ctx, control) or control.should_end():
         return None
     try:
@@ -234,4 +233,7 @@ def start(
     left = min(budget, control.remaining()) - CHILD_MARGIN_SECONDS
     if left <= 0:
         return None
-    return MipBeside(ctx, control, stage, scale, offset, left, mip)
+    try:
+        return MipBeside(ctx, control, stage, scale, offset, left, mip)
+    except OSError:  # no child process here (no Python executable to run, no fork)
+        return None

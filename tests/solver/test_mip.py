@@ -297,6 +297,25 @@ def test_a_stage_report_names_the_engines(tiny_data: dict[str, Any]) -> None:
     assert alone.objective == pytest.approx(result.objective)
 
 
+@pytest.mark.parametrize("failure", ["no row", "no child"])
+def test_without_a_mip_the_stage_runs_cp_sat_alone(
+    failure: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model the translation refuses, or a machine where no child process starts:
+    the two-worker solve goes on with CP-SAT alone and still proves its optimum."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        if failure == "no row":
+            raise NoRow("constraint 0 is lin_max")
+        raise OSError("no child here")
+
+    monkeypatch.setattr(engines, "translate" if failure == "no row" else "MipProcess", refuse)
+    _, s = seed_scenario(2)
+    result = solve(s, PROVE)
+    assert result.status == SolveStatus.OPTIMAL
+    assert all(r.mip_seconds is None and r.plan_engine == "cp-sat" for r in result.stages)
+
+
 class Recorded(highs.MipProcess):
     """A MipProcess that keeps every instance, and may set a stop a while after it starts."""
 

@@ -248,6 +248,9 @@ class MipProcess:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            # Its own process group: a Ctrl-C at the terminal goes to the solve, which
+            # stops and kills the child, not to the child itself.
+            start_new_session=True,
         )
         messages = [model.SerializeToString(), params.SerializeToString()]
         self._talker = threading.Thread(

@@ -238,6 +238,25 @@ def test_a_bound_at_the_time_limit_holds_for_every_plan(reference: Scenario) -> 
     assert solver.best_objective_bound >= solver.objective_value
 
 
+def test_live_bounds_are_read_from_highs_progress_rows_only() -> None:
+    """Rows of HiGHS's progress table give (bound, plan), with or without a source
+    letter and before the first plan (``inf``); headers, the report and other lines
+    give nothing."""
+    row = "         0       0         0   0.00%   -6889469.391807 -6889087           0.01%"
+    assert highs.parse_progress(row + "  13 0 0 12115 26.1s") == (-6889469.391807, -6889087.0)
+    lettered = " L       0       0         0   0.00%   -6889485.19305  -1765287         290.28%"
+    assert highs.parse_progress(lettered) == (-6889485.19305, -1765287.0)
+    first = "         0       0         0   0.00%   -40226317       inf                  inf"
+    assert highs.parse_progress(first) == (-40226317.0, math.inf)
+    for line in (
+        "Src  Proc. InQueue |  Leaves   Expl. | BestBound       BestSol              Gap |",
+        "  Primal bound      -6889087",
+        "5629 rows, 12789 cols, 87552 nonzeros  0s",
+        "",
+    ):
+        assert highs.parse_progress(line) is None
+
+
 # -- in the solve ---------------------------------------------------------------------
 
 

@@ -40,19 +40,25 @@ from planner.solver.progress import within_gap
 #: takes one core of its own (MathOpt's HiGHS is single-threaded), and CP-SAT keeps the
 #: others.
 MIP_MIN_WORKERS = 2
-#: ... and only on models of at most this many variables. The 13-week reference
-#: (12,789) is proven by HiGHS; on the 26-week one (36,257) HiGHS was still 33.9 % from
-#: its bound after 60 s (docs/solving.md), so there its core is worth more to CP-SAT.
-MIP_MAX_VARIABLES = 20_000
+#: ... and only on models of at most this many variables. Measured with
+#: benchmarks/mip_portfolio.py (docs/solving.md): on the 13-week reference (12,789)
+#: HiGHS proves the optimum CP-SAT does not; on the 26-week one (36,257) HiGHS alone
+#: came within 0.002 % of its bound in 60 s where CP-SAT alone ended 0.79 % from its
+#: own. At district scale (231,000 options) HiGHS needed 2.6 GB and 228 s for a first
+#: plan (issue 11), more than a machine of the planning service can give beside CP-SAT.
+MIP_MAX_VARIABLES = 50_000
 #: Seconds a check or completion of HiGHS's plan may take at most.
 CHECK_SECONDS = 2.0
 #: Seconds the stage waits for HiGHS's outcome after CP-SAT ends at the time limit,
 #: before killing it.
 OUTCOME_GRACE_SECONDS = 0.5
-#: Seconds of the stage's time kept back from HiGHS's own limit: the child's start
-#: (about 0.2 s) and the check of its plan, so that its best plan arrives before the
-#: stage's time is up.
+#: Time kept back from HiGHS's own limit, so that its best plan arrives and is checked
+#: before the stage's time is up: this many seconds (the child's start takes about
+#: 0.2 s) ...
 CHILD_MARGIN_SECONDS = 0.5
+#: ... and this share of the stage's time (HiGHS overshoots its limit a little on the
+#: larger models, and the check of a 36,000-variable plan takes a fraction of a second).
+CHILD_MARGIN_SHARE = 0.05
 
 
 def wanted(ctx: ModelContext, control: SolveControl) -> bool:
@@ -230,7 +236,8 @@ def start(
         mip = translate(ctx.model)
     except NoRow:
         return None
-    left = min(budget, control.remaining()) - CHILD_MARGIN_SECONDS
+    budget = min(budget, control.remaining())
+    left = budget * (1 - CHILD_MARGIN_SHARE) - CHILD_MARGIN_SECONDS
     if left <= 0:
         return None
     try:

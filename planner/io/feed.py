@@ -201,7 +201,8 @@ def build_feed(
     ValueError
         If there is no version, or two share a number.
     KeyError
-        If the latest version's scenario has no such committee.
+        If no version's scenario has such a committee (one that only earlier versions
+        know gets its feed, its deliveries cancelled).
     """
     ordered = sorted(versions, key=lambda v: v.number)
     if not ordered:
@@ -209,7 +210,12 @@ def build_feed(
     if len({v.number for v in ordered}) != len(ordered):
         raise ValueError("two published versions share a number")
     latest = ordered[-1]
-    committee = latest.scenario.committee_by_id[committee_id]  # KeyError: unknown
+    # A committee a later version's scenario dropped keeps its feed (every delivery
+    # cancelled), named as the last version that knew it named it.
+    knowing = [v for v in ordered if committee_id in v.scenario.committee_by_id]
+    if not knowing:
+        raise KeyError(committee_id)
+    committee = knowing[-1].scenario.committee_by_id[committee_id]
     groups: dict[str, _Group] = {}
     for version in ordered:
         _walk(groups, _version_events(version, committee_id, uid_domain), version.published_utc)

@@ -94,6 +94,8 @@ def stored_versions(conn: sa.Connection, scenario_id: int) -> list[PublishedVers
         sa.select(
             versions.c.number,
             versions.c.published_at,
+            plans.c.id.label("plan_id"),
+            plans.c.revision,
             plans.c.deliveries,
             scenario_revisions.c.source,
             scenario_revisions.c.media_type,
@@ -118,6 +120,7 @@ def stored_versions(conn: sa.Connection, scenario_id: int) -> list[PublishedVers
                 r.sha256 + r.media_type, r.source, r.media_type, f"scenario {scenario_id}"
             ),
             plan=plan_of(r.deliveries),
+            key=f"{scenario_id}/{r.revision}/{r.plan_id}",
         )
         for r in rows
     ]
@@ -144,6 +147,22 @@ class Built:
     json: bytes
 
 
+class EventMemo(dict[tuple[str, str, str, str], Any]):
+    """Each stored version's events by committee (:func:`planner.io.feed.build_feed`'s
+    ``memo``): a revision and a plan never change, so neither do their events. Bounded:
+    emptied when it holds more than :attr:`size` entries."""
+
+    size = 20_000
+
+    def __setitem__(self, key: tuple[str, str, str, str], value: Any) -> None:
+        with _LOCK:
+            if len(self) >= self.size:
+                self.clear()
+            super().__setitem__(key, value)
+
+
+_EVENTS = EventMemo()
+
 #: The feeds :func:`on_publish` built, by (scenario, language), so that
 #: :func:`complete` writes the feeds without walking the versions again.
 _BUILT: dict[tuple[int, str], dict[str, Built]] = {}
@@ -153,7 +172,7 @@ def build(season: Sequence[PublishedVersion], scenario_id: int) -> dict[str, Bui
     """Every committee's calendar of a scenario's versions, in the current language."""
     out: dict[str, Built] = {}
     for committee_id in committees_of(season):
-        feed = build_feed(season, committee_id, uid_domain=uid_domain(scenario_id))
+        feed = build_feed(season, committee_id, uid_domain=uid_domain(scenario_id), memo=_EVENTS)
         data = json.dumps(feed_json(feed), ensure_ascii=False).encode("utf-8")
         out[committee_id] = Built(feed, data)
     return out
@@ -251,7 +270,9 @@ def complete(engine: sa.Engine, scenario_id: int, committee_id: str | None = Non
             cached = _BUILT.get((scenario_id, language), {}).get(row.committee_id)
         with use_language(language):
             if cached is None or etag_of(cached.json) != row.json_etag:
-                feed = build_feed(season, row.committee_id, uid_domain=uid_domain(scenario_id))
+                feed = build_feed(
+                    season, row.committee_id, uid_domain=uid_domain(scenario_id), memo=_EVENTS
+                )
                 data = json.dumps(feed_json(feed), ensure_ascii=False).encode("utf-8")
                 if etag_of(data) != row.json_etag:
                     continue  # the versions moved on since the row was written

@@ -49,7 +49,8 @@ class VariantResult:
         The plan's objective, the proven bound and their relative gap (None when
         missing).
     wall_seconds
-        The solve's wall time, model building included.
+        The solve's wall time, model building included (not compared: two runs of
+        one variant are equal when all else is).
     threads
         The CP-SAT workers the solve used (the Dask worker's threads).
     kpis
@@ -70,8 +71,8 @@ class VariantResult:
     objective: float | None
     best_bound: float | None
     gap: float | None
-    wall_seconds: float
-    threads: int
+    wall_seconds: float = field(compare=False)
+    threads: int = 1
     kpis: dict[str, Any] = field(default_factory=dict)
     violations: tuple[str, ...] = ()
     plan: Plan | None = field(default=None, repr=False, compare=False)

@@ -47,6 +47,7 @@ FLOORS: dict[str, int] = {
             "io",
             "cli",
             "cli_init",
+            "cli_sweep",
             "cli_report",
             "cli_language",
             "cli_progress",

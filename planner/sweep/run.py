@@ -90,15 +90,19 @@ class VariantResult:
             "sample": self.sample,
             "status": self.status,
             "stop_reason": self.stop_reason,
-            "objective": self.objective,
-            "best_bound": self.best_bound,
-            "gap": self.gap,
+            "objective": _rounded(self.objective),
+            "best_bound": _rounded(self.best_bound),
+            "gap": _rounded(self.gap, 6),
             **{key: self.kpis.get(key) for key in KPI_KEYS},
             "validated": self.validated,
             "violations": len(self.violations),
             "wall_seconds": round(self.wall_seconds, 3),
             "threads": self.threads,
         }
+
+
+def _rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 def solve_variant(

@@ -88,7 +88,6 @@ _MESSAGES = {
     "bad_product": N_("unknown product {value!r}; one of: {products}"),
     "variant_invalid": N_("the changed scenario is not valid: {place}: {problem}"),
     "duplicate_name": N_("another variant has the name '{name}'"),
-    "bad_solve": N_("{problem}"),
 }
 
 
@@ -231,7 +230,7 @@ def _params(raw: Any, out: list[Problem]) -> SolveParams:
     try:
         return SolveParams.from_dict(given)
     except ValueError as exc:
-        out.append(Problem(("solve",), _msg("bad_solve", problem=exc)))
+        out.append(Problem(("solve",), str(exc)))
         return SolveParams()
 
 

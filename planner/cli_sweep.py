@@ -126,8 +126,17 @@ def sweep(
 
 
 def _print_sweep(results: list[VariantResult]) -> None:
-    head = [_("variant"), _("status"), _("objective"), _("gap"), _("coverage"),
-            _("min coverage"), _("Jain"), _("Gini"), _("valid")]
+    head = [
+        _("variant"),
+        _("status"),
+        _("objective"),
+        _("gap"),
+        _("coverage"),
+        _("min coverage"),
+        _("Jain"),
+        _("Gini"),
+        _("valid"),
+    ]
     _out.print("\t".join(head), markup=False)
     for r in results:
         k = r.kpis
@@ -178,8 +187,9 @@ def robust(
     ] = 10.0,
     output: Annotated[
         Path | None,
-        typer.Option("--out", help=N_("Write the chosen plan here (deliveries.csv)."),
-                     show_default=False),
+        typer.Option(
+            "--out", help=N_("Write the chosen plan here (deliveries.csv)."), show_default=False
+        ),
     ] = None,
 ) -> None:
     """Evaluate a plan beside both baselines over sampled seasons of uncertain demand."""
@@ -191,6 +201,7 @@ def robust(
     given = read_plan(plan, s, _err).plan
     plans = {_("this plan"): given, **_baseline_plans(s)}
     if optimise:
+
         def say(name: str) -> None:
             _err.print(_("making candidate plan {name}…").format(name=name), markup=False)
 
@@ -227,8 +238,14 @@ def _print_robust(rows: list[Candidate], samples: int, seed: int) -> None:
         _("{samples} sampled seasons, seed {seed}").format(samples=samples, seed=seed),
         markup=False,
     )
-    head = [_("plan"), _("stated coverage"), _("expected coverage"),
-            _("worst decile (CVaR 10%)"), _("expected min coverage"), _("valid")]
+    head = [
+        _("plan"),
+        _("stated coverage"),
+        _("expected coverage"),
+        _("worst decile (CVaR 10%)"),
+        _("expected min coverage"),
+        _("valid"),
+    ]
     _out.print("\t".join(head), markup=False)
     for c in rows:
         k = c.kpis

@@ -293,10 +293,8 @@ def _coverages(
             cov = np.where(asked_r > 0, met_r / np.where(asked_r > 0, asked_r, 1), 1.0)
         recipients[:, lines.with_lines] = cov
     total = lines.population.sum()
-    if total > 0:
-        headline = recipients @ lines.population / total
-    else:
-        headline = recipients.mean(axis=1)
+    # Nobody lives anywhere: the unweighted mean, as the KPI does.
+    headline = recipients @ lines.population / total if total > 0 else recipients.mean(axis=1)
     return headline, recipients.min(axis=1)
 
 
@@ -313,12 +311,14 @@ def season_coverages(
     See the module's description for the draws; :func:`evaluate_plan` summarises them.
     """
     if samples < 1:
-        raise ValueError(_("samples: a whole number of at least 1, not {value}").format(
-            value=samples))
+        raise ValueError(
+            _("samples: a whole number of at least 1, not {value}").format(value=samples)
+        )
     lines = _lines(scenario, uncertainty or Uncertainty())
     per_line = delivered_per_line(scenario, plan)
-    delivered = np.minimum(np.array([per_line[i] for i in lines.order], dtype=np.int64),
-                           lines.count)
+    delivered = np.minimum(
+        np.array([per_line[i] for i in lines.order], dtype=np.int64), lines.count
+    )
     shape = np.where(lines.cv > 0, 1.0 / np.maximum(lines.cv, 1e-12) ** 2, 1.0)
     scale = lines.count / shape
     in_plan = lines.slot_pos < delivered[lines.slot_line]

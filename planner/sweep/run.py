@@ -245,6 +245,4 @@ def run_sweep(
 
 def _submit(client: Any, v: Variant, params: SolveParams) -> Any:
     # pure=False: two variants with equal data are still two solves.
-    return client.submit(
-        _on_dask_worker, v.index, v.name, v.sample, v.data, params, pure=False
-    )
+    return client.submit(_on_dask_worker, v.index, v.name, v.sample, v.data, params, pure=False)

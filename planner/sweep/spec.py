@@ -77,7 +77,7 @@ _MESSAGES = {
     "not_list": N_("expected a list, not {value!r}"),
     "no_variants": N_("no variants: give at least one"),
     "too_many": N_("{n} variants (Monte Carlo samples counted one by one); at most {limit}"),
-    "base_unreadable": N_("the base scenario cannot be used: {reason}"),
+    "base_unreadable": N_("the base scenario {path} cannot be used: {reason}"),
     "unknown_unit": N_("no resource '{unit}' in the base scenario"),
     "unknown_committee": N_("no committee '{committee}' in the base scenario"),
     "bad_week": N_("week {week!r} is not a week of the season (1 to {weeks})"),
@@ -248,7 +248,7 @@ def _base(raw: Any, folder: Path, out: list[Problem]) -> tuple[Path | None, dict
             raise ScenarioError(str(path), duplicates)
     except ScenarioError as exc:
         reason = "; ".join(str(p) for p in exc.problems[:3])
-        out.append(Problem(("base",), _msg("base_unreadable", reason=reason)))
+        out.append(Problem(("base",), _msg("base_unreadable", path=path, reason=reason)))
         return None, {}
     return path, data
 
@@ -457,7 +457,7 @@ def _monte_carlo(
         return []
     _keys(spec, ("samples", "seed", "demand_cv", "product", "committees"), loc, out)
     samples, seed, cv = spec.get("samples"), spec.get("seed", 0), spec.get("demand_cv")
-    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples:
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         text = _msg("bad_samples", value=samples, limit=MAX_VARIANTS)
         out.append(Problem((*loc, "samples"), text))
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -465,9 +465,9 @@ def _monte_carlo(
     if isinstance(cv, bool) or not isinstance(cv, int | float) or not 0 <= cv <= 10:
         out.append(Problem((*loc, "demand_cv"), _msg("bad_cv", value=cv)))
     selected = {id(d) for d in _lines(data, spec, loc, out)}
-    if out:
+    if out or not isinstance(samples, int) or not isinstance(cv, int | float):
         return []
-    drawn = []
+    drawn: list[tuple[int | None, dict[str, Any]]] = []
     for k in range(1, samples + 1):
         rng = random.Random(f"monte_carlo/{seed}/{k}")
         sample = copy.deepcopy(data)

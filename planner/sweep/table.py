@@ -46,9 +46,7 @@ def write_table(
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
-    details = [
-        {**r.row(), "message": r.message, "violations": list(r.violations)} for r in results
-    ]
+    details = [{**r.row(), "message": r.message, "violations": list(r.violations)} for r in results]
     written[1].write_text(json.dumps(details, ensure_ascii=False, indent=1), encoding="utf-8")
     for r in results:
         if scenarios is not None and r.plan is not None and r.index in scenarios:

@@ -446,3 +446,22 @@ app.command(
     name="init",
     help=N_("Write a small, commented starter scenario that validates and solves."),
 )(no_traceback(_init))
+
+# Many solves (planner/cli_sweep.py): what-if sweeps on Dask, and robust plans.
+from planner import cli_sweep as _cli_sweep  # noqa: E402
+
+app.command(
+    name="sweep",
+    help=N_(
+        "Solve every variant of a sweep file (on Dask workers, or one by one with --local) "
+        "and write the table of variants and KPIs."
+    ),
+)(no_traceback(_cli_sweep.sweep))
+app.command(
+    name="robust",
+    help=N_(
+        "Evaluate a plan beside both baselines over sampled seasons of uncertain demand "
+        "(expected and worst-decile coverage); --optimise N chooses the most robust of "
+        "N candidate plans."
+    ),
+)(no_traceback(_cli_sweep.robust))

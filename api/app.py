@@ -22,6 +22,7 @@ from api import errors
 from api.auth import public
 from api.db.engine import make_engine
 from api.db.migrate import upgrade
+from api.fastpath import FastPath, TokenCache
 from api.middleware import BodyLimit, Language
 from api.settings import Settings
 
@@ -86,9 +87,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.pool = None
+    app.state.tokens = TokenCache(ttl=settings.token_cache_seconds)
     errors.install(app)
     app.add_middleware(Language, default=settings.language)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Outermost: committees' repeated reads answered from memory (api/fastpath.py).
+    app.add_middleware(FastPath, tokens=app.state.tokens)
 
     @app.get("/healthz", tags=["service"], dependencies=[Depends(public)])
     def healthz() -> dict[str, str]:

@@ -63,11 +63,15 @@ class WorkerConfig:
         The language of the library's texts the job stores (errors, reasons).
     parent_pid
         The service's process: the worker ends itself when it is gone.
+    nice
+        The niceness the worker adds to its own (``os.nice``) before it solves, so that
+        the service's process keeps a core while the solver's threads run.
     """
 
     database_url: str
     language: str
     parent_pid: int
+    nice: int = 0
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -211,6 +215,9 @@ def main(config: WorkerConfig, job_id: int) -> None:
     """The target of a worker process: tie its life to the service's, then
     :func:`run_job`."""
     die_with_parent(config.parent_pid)
+    if config.nice:
+        # Before the solver starts its threads: they inherit the niceness.
+        os.nice(config.nice)
     # Ctrl-C reaches the whole process group: the service ends its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_language(config.language)

@@ -9,6 +9,7 @@ its module exists, so that the service runs with or without the solve pool.
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import importlib.util
 import logging
@@ -17,6 +18,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI
+from starlette.types import ASGIApp
 
 from api import errors
 from api.auth import public
@@ -71,6 +73,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 from api.bootstrap import bootstrap
 
                 await asyncio.to_thread(bootstrap, settings, engine, pool)
+            # What the start loaded (the library, pandas, OR-Tools) lives as long as the
+            # process: out of the collector's sight, a full collection stays short.
+            gc.collect()
+            gc.freeze()
             yield
         finally:
             if pool is not None:
@@ -91,8 +97,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(Language, default=settings.language)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    # Outermost: committees' repeated reads answered from memory (api/fastpath.py).
-    app.add_middleware(FastPath, tokens=app.state.tokens)
 
     @app.get("/healthz", tags=["service"], dependencies=[Depends(public)])
     def healthz() -> dict[str, str]:
@@ -103,6 +107,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if _module_exists(name):
             app.include_router(importlib.import_module(name).router)
     return app
+
+
+def served(app: FastAPI) -> ASGIApp:
+    """The application as ``cultplan serve`` runs it: :class:`api.fastpath.FastPath`
+    around the whole app (outside FastAPI's own middleware, which it skips when it
+    answers), sharing the app's token cache."""
+    return FastPath(app, tokens=app.state.tokens, state=app.state)
 
 
 def _version() -> str:

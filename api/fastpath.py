@@ -33,7 +33,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -112,12 +112,15 @@ class FastRequest:
         The holder of the request's (cached) token.
     headers
         The request's headers, names in lower case.
+    state
+        The app's state (``app.state``: its engine, its caches).
     """
 
     params: Mapping[str, str]
     query: Mapping[str, str]
     principal: Principal
     headers: Mapping[bytes, bytes]
+    state: Any
 
 
 @dataclass(frozen=True)
@@ -186,15 +189,22 @@ class FastPath:
         The rest of the application.
     tokens
         The app's token cache.
+    state
+        The app's state, given to the handlers (:attr:`FastRequest.state`).
     routes
         The fast routes (read at each request, so later registrations count).
     """
 
     def __init__(
-        self, app: ASGIApp, tokens: TokenCache, routes: list[FastRoute] | None = None
+        self,
+        app: ASGIApp,
+        tokens: TokenCache,
+        state: Any = None,
+        routes: list[FastRoute] | None = None,
     ) -> None:
         self.app = app
         self.tokens = tokens
+        self.state = state
         self.routes = FAST_ROUTES if routes is None else routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -217,7 +227,8 @@ class FastPath:
         principal = self.tokens.get(secret) if secret else None
         if principal is None:
             return False
-        answer = route.handler(FastRequest(match.groupdict(), query, principal, headers))
+        request = FastRequest(match.groupdict(), query, principal, headers, self.state)
+        answer = route.handler(request)
         if answer is None:
             return False
         extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers]

@@ -58,6 +58,8 @@ CALENDAR_PATHS = {
     "json": "/committees/{committee}/calendar.json?scenario={scenario}",
     "ics": "/committees/{committee}/calendar.ics?scenario={scenario}",
 }
+#: The solve's stages in which CP-SAT searches (its workers take the cores).
+SEARCH_STAGES = ("fairness", "primary", "secondary")
 #: The fallback when the service has no calendar routes.
 DELIVERIES_PATH = "/plans/{plan}/deliveries?committee={committee}"
 
@@ -89,22 +91,25 @@ class Options:
         the option out (the service's default).
     background_solve
         Whether a solve runs during the measurement.
+    scenario
+        The scenario the first start publishes (default: the bundled reference).
     data_dir
         The server's data directory (a temporary one, removed afterwards, by default).
     json_out
         A file for every figure as JSON.
     """
 
-    requests: int = 5000
+    requests: int = 20000
     clients: int = 50
     publishes: int = 10
     solve_limit: float = 900.0
     bootstrap_limit: float = 20.0
     plan_limit: float = 10.0
-    warmup: int = 200
+    warmup: int = 500
     seed: int = 1
     http_workers: int = 0
     background_solve: bool = True
+    scenario: Path | None = None
     data_dir: Path | None = None
     json_out: Path | None = None
 
@@ -269,6 +274,8 @@ class Server:
                 "CULTPLAN_ACCESS_LOG": "false",
             }
         )
+        if options.scenario is not None:
+            env["CULTPLAN_BOOTSTRAP_SCENARIO"] = str(options.scenario.resolve())
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             serve_command(options, self.port),
@@ -331,12 +338,13 @@ def make_tokens(data_dir: Path, committees: list[str]) -> tuple[str, dict[str, s
     return planner, own
 
 
-def reference_committees() -> list[str]:
-    """The reference scenario's committee ids (what the first start publishes)."""
+def scenario_committees(scenario: Path | None) -> list[str]:
+    """The committee ids of the scenario the first start publishes (default: the
+    bundled reference scenario's)."""
     from api.bootstrap import REFERENCE_FILE
     from planner import read_scenario
 
-    return [c.id for c in read_scenario(REFERENCE_FILE).committees]
+    return [c.id for c in read_scenario(scenario or REFERENCE_FILE).committees]
 
 
 class Api:
@@ -400,6 +408,18 @@ def run_client(spec: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def wait_search(api: Api, job: int, timeout: float) -> dict[str, Any]:
+    """Wait until a running job's solve is in its search (past building the model and
+    the baselines, when CP-SAT's workers take the cores); return the job."""
+    deadline = time.monotonic() + timeout
+    while True:
+        row: dict[str, Any] = api.get(f"/jobs/{job}")
+        stage = (row.get("progress") or {}).get("stage")
+        if row["state"] != "running" or stage in SEARCH_STAGES or time.monotonic() > deadline:
+            return row
+        time.sleep(0.25)
+
+
 def has_calendars(api: Api) -> bool:
     """Whether the service serves committee calendars (its OpenAPI paths)."""
     paths = api.get("/openapi.json").get("paths", {})
@@ -417,7 +437,7 @@ def run(options: Options, say: Any = print) -> Figures:
         load_start=os.getloadavg(),
         options={k: str(v) if isinstance(v, Path) else v for k, v in vars(options).items()},
     )
-    committees = reference_committees()
+    committees = scenario_committees(options.scenario)
     with tempfile.TemporaryDirectory(prefix="cultplan-load-") as scratch:
         data_dir = options.data_dir or Path(scratch)
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -447,9 +467,10 @@ def run(options: Options, say: Any = print) -> Figures:
                     {"time_limit": options.solve_limit, "relative_gap": 0, "workers": 2},
                 )
                 row = api.wait_job(background, {"running"}, 60)
-                time.sleep(2.0)  # past the start of the worker, into the search
+                row = wait_search(api, background, 120)
                 say(
-                    f"solve job {background}: {row['state']} "
+                    f"solve job {background}: {row['state']}, stage "
+                    f"{(row.get('progress') or {}).get('stage')} "
                     f"(gap 0, limit {options.solve_limit:g} s)"
                 )
             figures.first_publish_seconds = api.publish(second_plan, "benchmark: first publish")
@@ -603,6 +624,9 @@ def parse_args(argv: list[str] | None) -> Options:
         help="the server's HTTP worker processes (default: the service's)",
     )
     parser.add_argument("--seed", type=int, default=defaults.seed, help="the clients' seed")
+    parser.add_argument(
+        "--scenario", type=Path, default=None, help="the scenario (default: the reference)"
+    )
     parser.add_argument("--data-dir", type=Path, default=None, help="the server's data directory")
     parser.add_argument(
         "--json",

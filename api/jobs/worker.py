@@ -211,13 +211,19 @@ class Monitor:
                 self.stop.set()
 
 
+def lower_priority(nice: int) -> None:
+    """Add ``nice`` to this process's niceness (``os.nice``), so that the service's
+    process keeps a core while the solver runs. Called before the solver starts its
+    threads, which take the niceness of the thread that starts them."""
+    if nice > 0:
+        os.nice(nice)
+
+
 def main(config: WorkerConfig, job_id: int) -> None:
     """The target of a worker process: tie its life to the service's, then
     :func:`run_job`."""
     die_with_parent(config.parent_pid)
-    if config.nice:
-        # Before the solver starts its threads: they inherit the niceness.
-        os.nice(config.nice)
+    lower_priority(config.nice)
     # Ctrl-C reaches the whole process group: the service ends its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_language(config.language)

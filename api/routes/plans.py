@@ -161,7 +161,14 @@ class _DeliveriesCache:
                 self.items.popitem(last=False)
 
 
-_DELIVERIES = _DeliveriesCache()
+def _deliveries_cache(state: Any) -> _DeliveriesCache:
+    """The app's cache of deliveries' bytes (one per app: plan ids are a database's)."""
+    cache: _DeliveriesCache | None = getattr(state, "deliveries_cache", None)
+    if cache is None:
+        cache = state.deliveries_cache = _DeliveriesCache()
+    return cache
+
+
 #: The largest plan id of a path (as ``Id``).
 _MAX_ID = 2**31 - 1
 
@@ -182,7 +189,7 @@ def fast_deliveries(request: FastRequest) -> FastAnswer | None:
     principal = request.principal
     if not principal.reads_all and (committee is None or committee != principal.committee_id):
         return None
-    found = _DELIVERIES.get((plan_id, committee))
+    found = _deliveries_cache(request.state).get((plan_id, committee))
     if found is None or not (found[1] or principal.reads_all):
         return None
     return FastAnswer(found[0], "application/json")
@@ -204,7 +211,8 @@ def get_deliveries(
 ) -> Response:
     """A plan's deliveries (one committee's with `committee=`). A committee token must
     name its own committee and sees published plans only; anything else is 404."""
-    found = _DELIVERIES.get((plan_id, committee))
+    cache = _deliveries_cache(request.app.state)
+    found = cache.get((plan_id, committee))
     if found is not None and (found[1] or principal.reads_all):
         check_committee(principal, committee)
         return Response(found[0], media_type="application/json")
@@ -212,7 +220,7 @@ def get_deliveries(
     with engine_of(request).connect() as conn:
         published = version_store.is_published(conn, plan_id)
     body = _deliveries_bytes(deliveries)
-    _DELIVERIES.put((plan_id, committee), body, published)
+    cache.put((plan_id, committee), body, published)
     return Response(body, media_type="application/json")
 
 

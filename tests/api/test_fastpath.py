@@ -94,9 +94,7 @@ def test_a_committees_repeated_read_is_answered_from_memory(
     assert by_query.status_code == 200 and by_query.content == first.content
 
 
-def test_refusals_are_the_routes_own(
-    app: FastAPI, fast_client: TestClient, published: int
-) -> None:
+def test_refusals_are_the_routes_own(app: FastAPI, fast_client: TestClient, published: int) -> None:
     """With the bytes in memory, another committee's token, a committee token without
     its committee, a wrong token and no token get the route's 404 and 401 error bodies."""
     _id, own = _token(app, "committee", OWN_COMMITTEE)

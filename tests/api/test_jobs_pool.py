@@ -225,9 +225,7 @@ def _niceness(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
-def test_worker_processes_take_the_solve_niceness(
-    two_workers: Settings, engine: sa.Engine
-) -> None:
+def test_worker_processes_take_the_solve_niceness(two_workers: Settings, engine: sa.Engine) -> None:
     """A worker process runs ``solve_nice`` steps nicer than the service's process, so
     that the service keeps a core while the solver's threads run."""
     settings = two_workers.model_copy(update={"solve_nice": 7})

@@ -1,9 +1,11 @@
 """The FastAPI application: :func:`create_app`.
 
 The lifespan migrates the database, starts the solve pool (``api.jobs.pool`` when it is
-installed), runs the first start's bootstrap (:mod:`api.bootstrap`) and shuts the pool
-down at the end. Routers are included from ``api.routes``; the jobs router only when
-its module exists, so that the service runs with or without the solve pool.
+installed), runs the first start's bootstrap (:mod:`api.bootstrap`), gives published
+versions without committee calendars theirs (:func:`api.calendars.backfill`; calendars
+are built at each publish by the hooks installed here) and shuts the pool down at the
+end. Routers are included from ``api.routes``; the jobs router only when its module
+exists, so that the service runs with or without the solve pool.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
-from api import errors
+from api import calendars, errors
 from api.auth import public
 from api.db.engine import make_engine
 from api.db.migrate import upgrade
@@ -31,7 +33,13 @@ from api.settings import Settings
 log = logging.getLogger("cultplan.api")
 
 #: The routers of the service, in the order of the API's description.
-ROUTERS = ("api.routes.scenarios", "api.routes.plans", "api.routes.versions", "api.routes.jobs")
+ROUTERS = (
+    "api.routes.scenarios",
+    "api.routes.plans",
+    "api.routes.versions",
+    "api.routes.jobs",
+    "api.routes.calendars",
+)
 
 
 def _module_exists(name: str) -> bool:
@@ -60,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings if settings is not None else Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.url)
+    calendars.install(settings.language)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -73,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 from api.bootstrap import bootstrap
 
                 await asyncio.to_thread(bootstrap, settings, engine, pool)
+            await asyncio.to_thread(calendars.backfill, engine, settings.language)
             # What the start loaded (the library, pandas, OR-Tools) lives as long as the
             # process: out of the collector's sight, a full collection stays short.
             gc.collect()

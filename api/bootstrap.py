@@ -113,6 +113,7 @@ def bootstrap(settings: Settings, engine: sa.Engine, pool: Any | None = None) ->
             return None
         with writing(engine) as conn:
             version = version_store.publish(conn, scenario_id, plan_id, _("first start"))
+        version_store.after_publish(engine, version)
         log.info(
             _("first start: published version {n} of {name}").format(
                 n=version.number, name=scenario.name

@@ -155,7 +155,28 @@ def token_create(
         ),
         markup=False,
     )
+    if role == "committee" and committee:
+        err.print(_("its calendar, to subscribe to on a phone or open in a browser:"), markup=False)
+        for url in subscription_urls(_settings(), committee, made.secret):
+            err.print(f"  {url}", markup=False, soft_wrap=True)
     out.print(made.secret, markup=False)
+
+
+def subscription_urls(settings: Any, committee: str, secret: str) -> list[str]:
+    """A committee's calendar URLs with its token: the feed (``webcal://`` for a phone's
+    one-tap subscription, and ``https://`` or ``http://``) and the printable page.
+
+    The address is ``settings.public_url`` (``CULTPLAN_PUBLIC_URL``), else the one the
+    service listens on.
+    """
+    from urllib.parse import quote
+
+    base = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    path = f"/committees/{quote(committee, safe='')}/calendar"
+    token = f"token={quote(secret, safe='')}"
+    feed = f"{base}{path}.ics?{token}"
+    _scheme, _sep, rest = feed.partition("://")
+    return [f"webcal://{rest}", feed, f"{base}{path}.html?{token}"]
 
 
 @token_app.command("list", help=N_("List the tokens (never their secrets)."))

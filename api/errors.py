@@ -71,11 +71,13 @@ NOUNS = {
     "revision": N_("revision"),
     "plan": N_("plan"),
     "version": N_("version"),
+    "calendar": N_("calendar"),
 }
 
 
 def not_found(what: str, ident: object) -> ApiError:
-    """A 404 for an unknown id (``what``: ``scenario``, ``revision``, ``plan``, ``version``)."""
+    """A 404 for an unknown id (``what``: ``scenario``, ``revision``, ``plan``,
+    ``version``, ``calendar``)."""
     noun = _(NOUNS.get(what, what))
     return ApiError(404, "not_found", _("no {what} {id}").format(what=noun, id=ident))
 

@@ -114,3 +114,31 @@ tokens = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
     sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
 )
+
+#: Each committee's calendar of a scenario, as of the scenario's latest version: built
+#: inside the publish transaction (the JSON form), its iCalendar and page forms right
+#: after (``NULL`` until then; rebuilt on demand from the stored versions). ``etag``
+#: columns hold the SHA-256 of their bytes; ``language`` the catalogue language of the
+#: texts; ``version`` the number of the scenario's version it reflects.
+committee_calendars = sa.Table(
+    "committee_calendars",
+    metadata,
+    sa.Column(
+        "scenario_id",
+        sa.Integer,
+        sa.ForeignKey("scenarios.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("committee_id", sa.String(64), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("language", sa.String(16), nullable=False),
+    sa.Column("json", sa.LargeBinary, nullable=False),
+    sa.Column("json_etag", sa.String(64), nullable=False),
+    sa.Column("ics", sa.LargeBinary, nullable=True),
+    sa.Column("ics_etag", sa.String(64), nullable=True),
+    sa.Column("html", sa.LargeBinary, nullable=True),
+    sa.Column("html_etag", sa.String(64), nullable=True),
+    sa.Column("built_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
+    sa.Index("ix_committee_calendars_committee_id", "committee_id"),
+)

@@ -14,6 +14,17 @@ from api.db.tables import plans, scenarios, versions
 #: exception in one rolls the whole publish back (committee calendars are built here).
 ON_PUBLISH: list[Callable[[sa.Connection, sa.Row[Any]], None]] = []
 
+#: Called with ``(engine, version_row)`` after the publish transaction committed (the
+#: publish route runs them once its answer is sent): work a version can do without,
+#: for a while (the committee calendars' iCalendar feeds and pages).
+AFTER_PUBLISH: list[Callable[[sa.Engine, sa.Row[Any]], None]] = []
+
+
+def after_publish(engine: sa.Engine, version: sa.Row[Any]) -> None:
+    """Run the :data:`AFTER_PUBLISH` steps of a committed version, in order."""
+    for step in AFTER_PUBLISH:
+        step(engine, version)
+
 
 class PlanNotFound(LookupError):
     """No plan of that id (or not of that scenario)."""

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 import sqlalchemy as sa
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response
 
 from api.auth import AnyToken, Planner, Principal, Reader, check_committee, hidden
 from api.db import plans as plan_store
@@ -361,12 +361,14 @@ def publish_plan(
     request: Request,
     response: Response,
     principal: Planner,
+    background: BackgroundTasks,
     body: Annotated[PublishIn | None, Body()] = None,
 ) -> VersionOut:
     """Publish the plan as the next numbered version of its scenario (1, 2, 3, ...).
 
     A version is immutable; whatever is built for it (committee calendars) is built in
-    the same transaction, so a version is there whole or not at all. A plan made from
+    the same transaction, so a version is there whole or not at all (the calendars'
+    iCalendar feeds and pages are written right after the answer). A plan made from
     an older revision than the scenario's current one is refused (409).
     """
     from api.db import scenarios as scenario_store
@@ -396,5 +398,6 @@ def publish_plan(
                 ),
             )
         version = version_store.publish(conn, row.scenario_id, plan_id, note, principal.token_id)
+    background.add_task(version_store.after_publish, engine_of(request), version)
     response.headers["Location"] = f"/scenarios/{version.scenario_id}/versions/{version.number}"
     return version_out(version)

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -182,8 +182,17 @@ class _Group:
     known: dict[str, FeedEvent]  # every event it ever had, as last seen
 
 
+#: A memo of one version's events of a committee, by ``(version key, committee, language,
+#: UID domain)``; see :func:`build_feed`.
+EventMemo = MutableMapping[tuple[str, str, str, str], dict[str, dict[str, FeedEvent]]]
+
+
 def build_feed(
-    versions: Iterable[PublishedVersion], committee_id: str, *, uid_domain: str = UID_DOMAIN
+    versions: Iterable[PublishedVersion],
+    committee_id: str,
+    *,
+    uid_domain: str = UID_DOMAIN,
+    memo: EventMemo | None = None,
 ) -> CommitteeFeed:
     """Return a committee's calendar over its published versions.
 
@@ -195,13 +204,19 @@ def build_feed(
         The committee.
     uid_domain
         The right-hand side of every UID (``<identity>@<uid_domain>``).
+    memo
+        Where to keep and find each version's events of the committee, for versions
+        with a :attr:`~planner.publish.versions.PublishedVersion.key`: a service that
+        builds the feed again at every publish then makes only the new version's
+        events (the walk over the versions is cheap; making events is not).
 
     Raises
     ------
     ValueError
         If there is no version, or two share a number.
     KeyError
-        If the latest version's scenario has no such committee.
+        If no version's scenario has such a committee (one that only earlier versions
+        know gets its feed, its deliveries cancelled).
     """
     ordered = sorted(versions, key=lambda v: v.number)
     if not ordered:
@@ -209,10 +224,15 @@ def build_feed(
     if len({v.number for v in ordered}) != len(ordered):
         raise ValueError("two published versions share a number")
     latest = ordered[-1]
-    committee = latest.scenario.committee_by_id[committee_id]  # KeyError: unknown
+    # A committee a later version's scenario dropped keeps its feed (every delivery
+    # cancelled), named as the last version that knew it named it.
+    knowing = [v for v in ordered if committee_id in v.scenario.committee_by_id]
+    if not knowing:
+        raise KeyError(committee_id)
+    committee = knowing[-1].scenario.committee_by_id[committee_id]
     groups: dict[str, _Group] = {}
     for version in ordered:
-        _walk(groups, _version_events(version, committee_id, uid_domain), version.published_utc)
+        _walk(groups, _memo_events(memo, version, committee_id, uid_domain), version.published_utc)
     items = [
         FeedItem(
             event=event,
@@ -242,6 +262,18 @@ def build_feed(
         last_day=max(s.week_end(s.weeks) for s in seasons),
         items=tuple(items),
     )
+
+
+def _memo_events(
+    memo: EventMemo | None, version: PublishedVersion, committee_id: str, uid_domain: str
+) -> dict[str, dict[str, FeedEvent]]:
+    if memo is None or not version.key:
+        return _version_events(version, committee_id, uid_domain)
+    key = (version.key, committee_id, current_language(), uid_domain)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _version_events(version, committee_id, uid_domain)
+    return found
 
 
 def _walk(
@@ -478,6 +510,7 @@ __all__: Sequence[str] = [
     "TIMEZONE",
     "UID_DOMAIN",
     "CommitteeFeed",
+    "EventMemo",
     "FeedEvent",
     "FeedItem",
     "build_feed",

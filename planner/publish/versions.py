@@ -29,12 +29,17 @@ class PublishedVersion:
         The scenario revision the plan was solved for (names, weeks, fixtures).
     plan
         The published plan.
+    key
+        The caller's name for the version's content (its scenario revision and plan),
+        ``""`` for none: versions of one key show the same events, so a feed builder
+        may keep them (:func:`planner.io.feed.build_feed`'s ``memo``).
     """
 
     number: int
     published_at: dt.datetime
     scenario: Scenario
     plan: Plan
+    key: str = ""
 
     def __post_init__(self) -> None:
         if self.published_at.tzinfo is None or self.published_at.utcoffset() is None:

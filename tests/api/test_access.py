@@ -154,3 +154,29 @@ def test_token_in_the_query_string(world: dict[str, Any]) -> None:
     secret = world["secrets"]["own_committee"]
     url = f"/plans/{world['plan_id']}/deliveries?committee={OWN_COMMITTEE}&token={secret}"
     assert client.get(url).status_code == 200
+
+
+CALENDAR_FORMS = ("ics", "json", "html")
+
+
+@pytest.mark.parametrize("form", CALENDAR_FORMS)
+def test_every_committee_token_against_every_committees_calendar(
+    world: dict[str, Any], form: str
+) -> None:
+    """Each committee's token reads its own calendar and gets 404 for every other
+    committee's (the scenario's other one, and one that does not exist), by header and
+    by ``?token=``; planners and analysts read both committees' calendars."""
+    client: TestClient = world["client"]
+    secrets = world["secrets"]
+    tokens = {OWN_COMMITTEE: secrets["own_committee"], OTHER_COMMITTEE: secrets["other_committee"]}
+    for holder, secret in tokens.items():
+        for committee in (OWN_COMMITTEE, OTHER_COMMITTEE, "C99"):
+            url = f"/committees/{committee}/calendar.{form}"
+            by_header = client.get(url, headers=bearer(secret)).status_code
+            by_query = client.get(f"{url}?token={secret}").status_code
+            expected = 200 if committee == holder else 404
+            assert by_header == by_query == expected, (holder, committee, by_header, by_query)
+    for role in ("planner", "analyst"):
+        for committee in (OWN_COMMITTEE, OTHER_COMMITTEE):
+            url = f"/committees/{committee}/calendar.{form}"
+            assert client.get(url, headers=bearer(secrets[role])).status_code == 200

@@ -90,3 +90,24 @@ def test_first_start_publishes_and_a_later_start_does_not_repeat(tmp_path: Path)
                 f"/scenarios/{scenarios[0]['id']}/versions", headers=bearer(secret)
             )
             assert [v["number"] for v in versions.json()] == [1]
+
+
+def test_committee_token_prints_its_subscription_urls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A committee token's secret goes to stdout alone; stderr gives its calendar's URLs
+    on the service's public address (``CULTPLAN_PUBLIC_URL``), with the token: the
+    ``webcal://`` feed for a phone, the same over https, and the printable page."""
+    monkeypatch.setenv("CULTPLAN_PUBLIC_URL", "https://plan.example.cn/")
+    data = ["--data-dir", str(tmp_path)]
+    code, out, err = _cultplan(
+        ["token", "create", "--role", "committee", "--committee", "C07", *data], capsys
+    )
+    assert code == 0
+    secret = out.strip()
+    assert "\n" not in secret
+    assert f"webcal://plan.example.cn/committees/C07/calendar.ics?token={secret}" in err
+    assert f"https://plan.example.cn/committees/C07/calendar.ics?token={secret}" in err
+    assert f"https://plan.example.cn/committees/C07/calendar.html?token={secret}" in err
+    code, out, err = _cultplan(["token", "create", "--role", "analyst", *data], capsys)
+    assert code == 0 and "calendar" not in err

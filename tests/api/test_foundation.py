@@ -58,7 +58,7 @@ def test_upgrade_is_idempotent(engine: sa.Engine, settings: Settings) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO tokens (hash, role) VALUES ('h', 'analyst')"))
     upgrade(settings.url, engine)
-    assert current(engine) == head() == "0001"
+    assert current(engine) == head() == "0002"
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM tokens")).scalar() == 1
 

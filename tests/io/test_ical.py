@@ -18,7 +18,8 @@ from planner.io.ical import committee_feed
 from planner.plan import Delivery, Plan
 from planner.publish import PublishedVersion
 from planner.scenario import Product
-from tests.publish.season import first_plan, season, second_plan
+from tests.factories import build
+from tests.publish.season import first_plan, season, season_data, second_plan
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 T1 = dt.datetime(2027, 2, 20, 9, 30, tzinfo=SHANGHAI)
@@ -187,7 +188,7 @@ def test_uid_domain_names_the_scenario() -> None:
 
 
 def test_unknown_committee_no_version_and_naive_times_are_refused() -> None:
-    """A committee the latest scenario lacks is a KeyError; no version, two versions of
+    """A committee no version's scenario has is a KeyError; no version, two versions of
     one number, and a naive publish time are ValueErrors."""
     vs = versions(first_plan())
     with pytest.raises(KeyError):
@@ -198,6 +199,28 @@ def test_unknown_committee_no_version_and_naive_times_are_refused() -> None:
         committee_feed([*vs, *vs], "C1")
     with pytest.raises(ValueError, match="timezone-aware"):
         PublishedVersion(1, dt.datetime(2027, 1, 1), season(), first_plan())
+
+
+def test_a_committee_dropped_later_keeps_its_feed_all_cancelled() -> None:
+    """A committee that a later version's scenario no longer has still gets its feed:
+    every delivery it had is kept, cancelled, its SEQUENCE raised; the calendar keeps
+    the committee's name from the last version that knew it."""
+    first = versions(first_plan())[0]
+    data = season_data()
+    data["committees"] = [c for c in data["committees"] if c["id"] != "C2"]
+    data["demand"] = [a for a in data["demand"] if a["committee"] != "C2"]
+    later = build(data)
+    kept = Plan.of(d for d in first_plan() if d.committee_id != "C2")
+    vs = [first, PublishedVersion(2, T1 + dt.timedelta(days=1), later, kept)]
+    feed = committee_feed(vs, "C2")
+    cal = icalendar.Calendar.from_ical(feed)
+    assert str(cal["X-WR-CALNAME"]) == "测试2居委会 文化配送"
+    got = events(feed)
+    deliveries = {uid: e for uid, e in got.items() if ":C2/" in uid}
+    assert len(deliveries) == 2
+    for e in deliveries.values():
+        assert str(e["STATUS"]) == "CANCELLED" and e["SEQUENCE"] == 1
+        assert str(e["SUMMARY"]).startswith("已取消：")
 
 
 def test_json_form_is_the_same_calendar() -> None:

@@ -3,6 +3,8 @@ hand-built plans that move, change and cancel deliveries between versions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
 from tests.factories import (
@@ -21,6 +23,11 @@ P = Product
 
 
 def season() -> Scenario:
+    """The scenario of :func:`season_data`."""
+    return build(season_data())
+
+
+def season_data() -> dict[str, Any]:
     """Eight weeks from 2027-03-01, committees C1 and C2; a two-copy book set BK1 (two-week
     stays), troupes T1 and T2, lecturers L1 and L2, a trainer N1 (three-week courses);
     C1 asks for a book set, two shows, a lecture and a course; C2 for a show and a
@@ -42,7 +49,7 @@ def season() -> Scenario:
         ask("C2", "performance"),
         ask("C2", "lecture"),
     ]
-    return build(data)
+    return data
 
 
 def first_plan() -> Plan:

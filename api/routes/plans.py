@@ -14,6 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response
 
+from api import fast_calendars
 from api.auth import AnyToken, Planner, Principal, Reader, check_committee, hidden
 from api.db import plans as plan_store
 from api.db import versions as version_store
@@ -398,6 +399,7 @@ def publish_plan(
                 ),
             )
         version = version_store.publish(conn, row.scenario_id, plan_id, note, principal.token_id)
+    fast_calendars.forget()  # committed: no calendar answer of before is served again
     background.add_task(version_store.after_publish, engine_of(request), version)
     response.headers["Location"] = f"/scenarios/{version.scenario_id}/versions/{version.number}"
     return version_out(version)

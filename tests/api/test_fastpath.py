@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api import calendars
 from api.app import served
 from api.auth import Principal
 from api.db import tokens as token_store
@@ -139,3 +140,34 @@ def test_a_revoked_token_is_refused_once_its_cache_time_is_over(
     assert fast_client.get(path, headers=bearer(secret)).status_code == 200
     now[0] += app.state.settings.token_cache_seconds + 1
     assert fast_client.get(path, headers=bearer(secret)).status_code == 401
+
+
+def test_a_calendar_is_kept_until_the_next_publish(
+    app: FastAPI, fast_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A committee's calendar is answered from memory the second time (the database is
+    not asked), with its ETag and 304 on it; a publish drops it, so the next answer is
+    the new version's."""
+    scenario_id, plan_id = stored_plan(app.state.engine)
+    _id, planner = _token(app, "planner")
+    _id, own = _token(app, "committee", OWN_COMMITTEE)
+    assert fast_client.post(f"/plans/{plan_id}/publish", headers=bearer(planner)).is_success
+    path = f"/committees/{OWN_COMMITTEE}/calendar.json?scenario={scenario_id}"
+    first = fast_client.get(path, headers=bearer(own))
+    assert first.status_code == 200 and first.headers["x-cultplan-version"] == "1"
+    real_find = calendars.find
+
+    def unreachable(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the database was asked")
+
+    monkeypatch.setattr(calendars, "find", unreachable)
+    again = fast_client.get(path, headers=bearer(own))
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    unchanged = fast_client.get(
+        path, headers={**bearer(own), "If-None-Match": first.headers["etag"]}
+    )
+    assert unchanged.status_code == 304
+    monkeypatch.setattr(calendars, "find", real_find)
+    assert fast_client.post(f"/plans/{plan_id}/publish", headers=bearer(planner)).is_success
+    after = fast_client.get(path, headers=bearer(own))
+    assert after.status_code == 200 and after.headers["x-cultplan-version"] == "2"

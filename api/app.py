@@ -11,6 +11,7 @@ exists, so that the service runs with or without the solve pool.
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import importlib.util
 import logging
@@ -19,11 +20,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI
+from starlette.types import ASGIApp
 
 from api import calendars, errors
 from api.auth import public
 from api.db.engine import make_engine
 from api.db.migrate import upgrade
+from api.fastpath import FastPath, TokenCache
 from api.middleware import BodyLimit, Language
 from api.settings import Settings
 
@@ -80,6 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
                 await asyncio.to_thread(bootstrap, settings, engine, pool)
             await asyncio.to_thread(calendars.backfill, engine, settings.language)
+            # What the start loaded (the library, pandas, OR-Tools) lives as long as the
+            # process: out of the collector's sight, a full collection stays short.
+            gc.collect()
+            gc.freeze()
             yield
         finally:
             if pool is not None:
@@ -96,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.pool = None
+    app.state.tokens = TokenCache(ttl=settings.token_cache_seconds)
     errors.install(app)
     app.add_middleware(Language, default=settings.language)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
@@ -109,6 +117,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if _module_exists(name):
             app.include_router(importlib.import_module(name).router)
     return app
+
+
+def served(app: FastAPI) -> ASGIApp:
+    """The application as ``cultplan serve`` runs it: :class:`api.fastpath.FastPath`
+    around the whole app (outside FastAPI's own middleware, which it skips when it
+    answers), sharing the app's token cache."""
+    return FastPath(app, tokens=app.state.tokens, state=app.state)
 
 
 def _version() -> str:

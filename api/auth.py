@@ -26,6 +26,7 @@ from fastapi.routing import APIRoute
 
 from api.db import tokens as token_store
 from api.errors import ApiError
+from api.fastpath import TokenCache
 from planner.i18n import _
 
 
@@ -78,16 +79,26 @@ def hidden() -> ApiError:
 
 
 def current_principal(request: Request) -> Principal:
-    """Any valid token's holder; 401 without one."""
+    """Any valid token's holder; 401 without one.
+
+    A token the database confirmed less than a few seconds ago is taken from the app's
+    :class:`api.fastpath.TokenCache` (``app.state.tokens``) without a query.
+    """
     secret = bearer_secret(request)
     if not secret:
         raise unauthorized()
+    cache: TokenCache | None = getattr(request.app.state, "tokens", None)
+    if cache is not None and (known := cache.get(secret)) is not None:
+        return known
     engine: sa.Engine = request.app.state.engine
     with engine.connect() as conn:
         row = token_store.find(conn, secret)
     if row is None:
         raise unauthorized()
-    return Principal(row.id, row.role, row.committee_id)
+    principal = Principal(row.id, row.role, row.committee_id)
+    if cache is not None:
+        cache.put(secret, principal)
+    return principal
 
 
 def require_planner(request: Request) -> Principal:

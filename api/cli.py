@@ -71,7 +71,7 @@ def serve(
     """Start the service with uvicorn."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, served
 
     settings = _settings(
         host=host, port=port, data_dir=data_dir, database_url=database_url, workers=workers
@@ -83,7 +83,13 @@ def serve(
         ),
         markup=False,
     )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        served(create_app(settings)),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=settings.access_log,
+    )
 
 
 def _masked(url: str) -> str:

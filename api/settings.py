@@ -27,6 +27,15 @@ class Settings(BaseSettings):
         (see :attr:`url`).
     workers
         Size of the solve pool (worker processes).
+    solve_nice
+        The niceness a solve's worker process takes (0 to 19; ``os.nice``): the solver
+        yields the cores to the service's answers, so that calendars stay fast while a
+        solve runs; an idle machine gives the solve the cores all the same.
+    access_log
+        Whether uvicorn logs every request (one line each; off for load measurements).
+    token_cache_seconds
+        How long a token the database confirmed is trusted from memory (0: never); a
+        token revoked from the command line is refused at the latest this much later.
     max_body_bytes
         The largest request body accepted (413 above it).
     public_url
@@ -55,6 +64,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""
     workers: int = Field(default=1, ge=1, le=64)
+    solve_nice: int = Field(default=10, ge=0, le=19)
+    access_log: bool = True
+    token_cache_seconds: float = Field(default=5.0, ge=0, le=3600)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
     public_url: str = ""
     language: str = "zh_CN"

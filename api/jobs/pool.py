@@ -44,6 +44,7 @@ class PoolSettings(Protocol):
 
     workers: int
     language: str
+    solve_nice: int
 
     @property
     def url(self) -> str:
@@ -68,7 +69,8 @@ class JobPool:
     ----------
     settings
         ``workers`` (the pool's size, at least 1), ``url`` (the database; the workers
-        open it themselves) and ``language`` (of the library's texts the jobs store).
+        open it themselves), ``language`` (of the library's texts the jobs store) and
+        ``solve_nice`` (the workers' niceness).
     engine
         The service's engine (the pool reads and writes job rows with it).
     context
@@ -86,6 +88,7 @@ class JobPool:
             database_url=str(settings.url),
             language=str(settings.language),
             parent_pid=os.getpid(),
+            nice=int(settings.solve_nice),
         )
         self.context = context if context is not None else worker_context()
         self._queue: collections.deque[int] = collections.deque()

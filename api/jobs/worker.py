@@ -63,11 +63,15 @@ class WorkerConfig:
         The language of the library's texts the job stores (errors, reasons).
     parent_pid
         The service's process: the worker ends itself when it is gone.
+    nice
+        The niceness the worker adds to its own (``os.nice``) before it solves, so that
+        the service's process keeps a core while the solver's threads run.
     """
 
     database_url: str
     language: str
     parent_pid: int
+    nice: int = 0
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -207,10 +211,19 @@ class Monitor:
                 self.stop.set()
 
 
+def lower_priority(nice: int) -> None:
+    """Add ``nice`` to this process's niceness (``os.nice``), so that the service's
+    process keeps a core while the solver runs. Called before the solver starts its
+    threads, which take the niceness of the thread that starts them."""
+    if nice > 0:
+        os.nice(nice)
+
+
 def main(config: WorkerConfig, job_id: int) -> None:
     """The target of a worker process: tie its life to the service's, then
     :func:`run_job`."""
     die_with_parent(config.parent_pid)
+    lower_priority(config.nice)
     # Ctrl-C reaches the whole process group: the service ends its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_language(config.language)

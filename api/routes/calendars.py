@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from api import calendars
+from api import calendars, fast_calendars
 from api.auth import AnyToken, check_committee
 from api.deps import engine_of
 from api.errors import not_found
@@ -74,6 +74,7 @@ def serve(
     client has them, 404 when there is no such calendar."""
     engine = engine_of(request)
     for _attempt in range(3):
+        seen = fast_calendars.generation()
         doc = calendars.find(engine, committee_id, scenario, form)
         if doc is None:
             raise not_found("calendar", committee_id)
@@ -91,6 +92,13 @@ def serve(
             continue  # published in between: find the new one
         if filename:
             headers["Content-Disposition"] = f'inline; filename="{filename}"'
+        kept = fast_calendars.Kept(
+            data,
+            calendars.MEDIA_TYPES[form],
+            headers["ETag"],
+            tuple((k, v) for k, v in headers.items() if k != "ETag"),
+        )
+        fast_calendars.remember((committee_id, scenario, form), seen, kept)
         return Response(data, media_type=calendars.MEDIA_TYPES[form], headers=headers)
     raise not_found("calendar", committee_id)
 

@@ -4,6 +4,8 @@ terms, unmet demand with reasons, the violations list (empty), and publishing.""
 from __future__ import annotations
 
 import io
+import json
+import re
 import threading
 from collections import OrderedDict
 from typing import Annotated, Any, Literal
@@ -12,6 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response
 
+from api import fast_calendars
 from api.auth import AnyToken, Planner, Principal, Reader, check_committee, hidden
 from api.db import plans as plan_store
 from api.db import versions as version_store
@@ -19,6 +22,7 @@ from api.db.engine import writing
 from api.db.tables import versions
 from api.deps import engine_of, in_thread, stored_scenario
 from api.errors import ApiError, not_found
+from api.fastpath import FAST_ROUTES, FastAnswer, FastRequest, FastRoute
 from api.routes.versions import version_out
 from api.schemas import (
     DeliveryOut,
@@ -134,6 +138,69 @@ def _committee_rows(
     return row, deliveries
 
 
+class _DeliveriesCache:
+    """The JSON bytes of a plan's deliveries (all, or one committee's) by ``(plan,
+    committee)``, and whether the plan was published when they were made.
+
+    A plan is written once and never changed, and a published plan is never deleted
+    (its scenario cannot be), so the bytes never go stale; an unpublished plan's entry
+    only lets readers in (a committee's request goes to the route, which looks again).
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[int, str | None], tuple[bytes, bool]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[int, str | None]) -> tuple[bytes, bool] | None:
+        return self.items.get(key)
+
+    def put(self, key: tuple[int, str | None], body: bytes, published: bool) -> None:
+        with self.lock:
+            self.items[key] = (body, published)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+def _deliveries_cache(state: Any) -> _DeliveriesCache:
+    """The app's cache of deliveries' bytes (one per app: plan ids are a database's)."""
+    cache: _DeliveriesCache | None = getattr(state, "deliveries_cache", None)
+    if cache is None:
+        cache = state.deliveries_cache = _DeliveriesCache()
+    return cache
+
+
+#: The largest plan id of a path (as ``Id``).
+_MAX_ID = 2**31 - 1
+
+
+def _deliveries_bytes(deliveries: list[dict[str, Any]]) -> bytes:
+    """The JSON of deliveries, as ``list[DeliveryOut]`` answers it."""
+    items = [DeliveryOut.model_validate(d).model_dump(mode="json") for d in deliveries]
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def fast_deliveries(request: FastRequest) -> FastAnswer | None:
+    """``GET /plans/{id}/deliveries[?committee=]`` from memory, when the route has made
+    these bytes before and the token may read them (see :mod:`api.fastpath`)."""
+    plan_id = int(request.params["plan_id"])
+    committee = request.query.get("committee")
+    if plan_id > _MAX_ID or (committee is not None and len(committee) > 64):
+        return None
+    principal = request.principal
+    if not principal.reads_all and (committee is None or committee != principal.committee_id):
+        return None
+    found = _deliveries_cache(request.state).get((plan_id, committee))
+    if found is None or not (found[1] or principal.reads_all):
+        return None
+    return FastAnswer(found[0], "application/json")
+
+
+FAST_ROUTES.append(
+    FastRoute(re.compile(r"/plans/(?P<plan_id>[1-9][0-9]{0,9})/deliveries"), fast_deliveries)
+)
+
+
 @router.get(
     "/{plan_id}/deliveries", response_model=list[DeliveryOut], responses=errors(401, 404, 422)
 )
@@ -142,11 +209,20 @@ def get_deliveries(
     request: Request,
     principal: AnyToken,
     committee: CommitteeQuery = None,
-) -> list[dict[str, Any]]:
+) -> Response:
     """A plan's deliveries (one committee's with `committee=`). A committee token must
     name its own committee and sees published plans only; anything else is 404."""
+    cache = _deliveries_cache(request.app.state)
+    found = cache.get((plan_id, committee))
+    if found is not None and (found[1] or principal.reads_all):
+        check_committee(principal, committee)
+        return Response(found[0], media_type="application/json")
     _row, deliveries = _committee_rows(request, plan_id, principal, committee)
-    return deliveries
+    with engine_of(request).connect() as conn:
+        published = version_store.is_published(conn, plan_id)
+    body = _deliveries_bytes(deliveries)
+    cache.put((plan_id, committee), body, published)
+    return Response(body, media_type="application/json")
 
 
 @router.get(
@@ -323,6 +399,7 @@ def publish_plan(
                 ),
             )
         version = version_store.publish(conn, row.scenario_id, plan_id, note, principal.token_id)
+    fast_calendars.forget()  # committed: no calendar answer of before is served again
     background.add_task(version_store.after_publish, engine_of(request), version)
     response.headers["Location"] = f"/scenarios/{version.scenario_id}/versions/{version.number}"
     return version_out(version)

@@ -218,3 +218,24 @@ def test_a_server_killed_leaves_no_orphan_solve(settings: Settings, engine: sa.E
         assert store.split_error(job(engine, job_id)["error"])[0] == "interrupted"
     finally:
         pool.shutdown()
+
+
+def _niceness(pid: int) -> int:
+    """A process's niceness (its main thread's, from ``/proc``)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_worker_processes_take_the_solve_niceness(two_workers: Settings, engine: sa.Engine) -> None:
+    """A worker process runs ``solve_nice`` steps nicer than the service's process, so
+    that the service keeps a core while the solver's threads run."""
+    settings = two_workers.model_copy(update={"solve_nice": 7})
+    pool = JobPool(settings, engine)
+    pool.start()
+    try:
+        job_id = add_job(engine, add_scenario(engine, reference_yaml()), LONG_PARAMS)
+        pool.submit(job_id)
+        pid = wait_for(lambda: pool.pids().get(job_id), 30, "the worker to start")
+        expected = min(19, os.nice(0) + 7)
+        wait_for(lambda: alive(pid) and _niceness(pid) == expected, 30, "the worker's niceness")
+    finally:
+        pool.shutdown()

@@ -18,9 +18,8 @@ from api.db import versions as version_store
 from api.db.engine import writing
 from api.db.tables import versions
 from api.solving import solve_revision
-from tests.api.conftest import bearer
+from tests.api.conftest import bearer, both_databases
 from tests.api.support import PARAMS, stored_plan
-from tests.api.conftest import both_databases
 
 
 @pytest.fixture

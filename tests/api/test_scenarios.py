@@ -9,9 +9,8 @@ from fastapi.testclient import TestClient
 
 from api.db import versions as version_store
 from api.db.engine import writing
-from tests.api.conftest import bearer
+from tests.api.conftest import bearer, both_databases
 from tests.api.support import small_json, small_yaml, stored_plan
-from tests.api.conftest import both_databases
 
 YAML = {"Content-Type": "application/yaml"}
 JSON = {"Content-Type": "application/json"}

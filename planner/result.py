@@ -118,6 +118,12 @@ class StageReport:
         The relaxation's bounds and their times (None when not computed).
     neighbourhoods
         The neighbourhood searches, in order.
+    plan_engine, bound_engine
+        Which engine found the stage's plan (``cp-sat`` or ``highs``) and proved its
+        bound (``lp``, ``lagrangian``, ``cp-sat`` or ``highs``); None when none did.
+    mip_bound, mip_seconds
+        HiGHS's bound (stage units, valid for the integer objective) and its wall time,
+        when HiGHS ran beside CP-SAT (docs/solving.md).
     """
 
     name: str
@@ -130,6 +136,10 @@ class StageReport:
     lagrangian_bound: float | None = None
     lagrangian_seconds: float | None = None
     neighbourhoods: tuple[NeighbourhoodReport, ...] = ()
+    plan_engine: str | None = None
+    bound_engine: str | None = None
+    mip_bound: float | None = None
+    mip_seconds: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data, leaving out figures that were not computed."""
@@ -142,6 +152,10 @@ class StageReport:
             "lp_seconds",
             "lagrangian_bound",
             "lagrangian_seconds",
+            "plan_engine",
+            "bound_engine",
+            "mip_bound",
+            "mip_seconds",
         ):
             value = getattr(self, key)
             if value is not None:

@@ -77,6 +77,9 @@ class SolveControl:
         # The best objective reported in each stage, so that a report without one (a
         # new bound, or a search that has not found its first plan) keeps showing it.
         self._best: dict[str, float] = {}
+        # The best bound reported in each stage: engines beside CP-SAT report their own
+        # bounds, which may be looser than the stage's best so far.
+        self._bounds: dict[str, float] = {}
         # The coverage and minimum coverage of the best plan so far, and how to measure
         # them from a solution (set once the model is built; see CoverageMeter).
         self._coverage: tuple[float, float] | None = None
@@ -158,6 +161,16 @@ class SolveControl:
                 # Keep halting: a search registered but not yet started misses one stop.
                 self._closed.wait(STOP_POLL_SECONDS)
 
+    # -- engines beside CP-SAT ---------------------------------------------------------
+    def outside_bound(self) -> float:
+        """The best bound on the stage objective (model units) proven by an engine
+        beside CP-SAT (the MIP of :mod:`planner.solver.engines`); inf when none."""
+        return math.inf
+
+    def found(self, objective: float) -> None:
+        """Tell the engines beside CP-SAT of a plan of the stage (objective in model
+        units), so that one of their bounds can end the stage on it."""
+
     # -- progress ----------------------------------------------------------------------
     @property
     def wants_progress(self) -> bool:
@@ -173,8 +186,9 @@ class SolveControl:
     ) -> None:
         """Send a progress report (objective and bound in points, None if unknown).
 
-        The objective reported is the best of the stage so far: searches run one after
-        another and side by side, and a later one may not have reached it yet.
+        The objective reported is the best of the stage so far, and so is the bound:
+        searches run one after another and side by side, and a later one may not have
+        reached it yet.
         ``values`` (a solution of the model) is the plan the objective belongs to; its
         coverage is reported with every later report until a better plan comes.
         """
@@ -191,5 +205,64 @@ class SolveControl:
                 objective = best
             if objective is not None:
                 self._best[stage] = objective
+            if bound is not None:
+                bound = self._bounds[stage] = min(bound, self._bounds.get(stage, math.inf))
+            elif stage in self._bounds:
+                bound = self._bounds[stage]
             coverage, lowest = self._coverage or (None, None)
             self.on_progress(Progress(stage, self.elapsed(), objective, bound, coverage, lowest))
+
+
+class StageControl(SolveControl):
+    """The control of one stage's CP-SAT searches while another engine runs beside them.
+
+    It keeps the solve's clock, parameters and progress (every report goes to the
+    solve's control), and has a stop of its own, set when the solve is stopped or when
+    the engine beside closes the stage; :meth:`outside_bound` and :meth:`found` are the
+    engine's.
+
+    Parameters
+    ----------
+    parent
+        The solve's control.
+    stop
+        The stage's stop.
+    params
+        The stage searches' parameters (the solve's, maybe with fewer workers).
+    outside_bound, found
+        The engine's bound (model units) and how it hears of CP-SAT's plans.
+    """
+
+    def __init__(
+        self,
+        parent: SolveControl,
+        stop: threading.Event,
+        params: SolveParams,
+        outside_bound: Callable[[], float],
+        found: Callable[[float], None],
+    ) -> None:
+        super().__init__(params, parent.on_progress, stop, parent.deadline)
+        self.start = parent.start
+        self._end = parent.deadline
+        self.parent = parent
+        self.meter = parent.meter
+        self._outside_bound = outside_bound
+        self._found = found
+
+    def outside_bound(self) -> float:
+        """The engine beside's bound (model units)."""
+        return self._outside_bound()
+
+    def found(self, objective: float) -> None:
+        """Tell the engine beside of a plan (model units)."""
+        self._found(objective)
+
+    def report(
+        self,
+        stage: str,
+        objective: float | None,
+        bound: float | None,
+        values: Sequence[int] | None = None,
+    ) -> None:
+        """Report through the solve's control (one best per stage for both engines)."""
+        self.parent.report(stage, objective, bound, values)

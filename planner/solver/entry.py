@@ -255,6 +255,10 @@ def _report(name: str, run: StageRun, scale: float | None) -> StageReport:
         lagrangian_bound=run.lagrangian_bound,
         lagrangian_seconds=run.lagrangian_seconds,
         neighbourhoods=tuple(run.neighbourhoods),
+        plan_engine=run.plan_engine if run.values is not None else None,
+        bound_engine=run.bound_engine if math.isfinite(run.bound) else None,
+        mip_bound=run.mip_bound,
+        mip_seconds=run.mip_seconds,
         **figures,
     )
 

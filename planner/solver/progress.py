@@ -69,7 +69,9 @@ class Reporter(cp_model.CpSolverSolutionCallback):
         secondary stage reports totals comparable with the primary stage's.
     stop_bound
         A proven bound of the whole model (model units): the search stops once a plan
-        is within the gap of it.
+        is within the gap of it, or of the bound of an engine beside CP-SAT
+        (:meth:`~planner.solver.control.SolveControl.outside_bound`), which CP-SAT
+        hears of each plan found.
     fixed_bound
         Report ``stop_bound`` as the bound, for searches of a restricted model whose
         own bound holds for that model only.
@@ -105,10 +107,12 @@ class Reporter(cp_model.CpSolverSolutionCallback):
             with self.shared.lock:
                 value = self.shared.best = max(value, self.shared.best)
         self.objective = value / self.scale + self.offset[0]
+        self.control.found(value)
         self.on_bound(self.best_objective_bound, self._values())
+        stop_bound = min(self.stop_bound, self.control.outside_bound())
         if self.shared is not None and self.shared.done.is_set():
             self.stop_search()
-        elif within_gap(value, self.stop_bound, self.control.params.relative_gap):
+        elif within_gap(value, stop_bound, self.control.params.relative_gap):
             if self.shared is None:
                 self.stop_search()
             else:
@@ -118,7 +122,8 @@ class Reporter(cp_model.CpSolverSolutionCallback):
         """Report a new bound (model units), with the plan just found if any."""
         if self.fixed_bound:
             bound = self.stop_bound
-        self.bound = min(bound, self.stop_bound) / self.scale + self.offset[1]
+        bound = min(bound, self.stop_bound, self.control.outside_bound())
+        self.bound = bound / self.scale + self.offset[1]
         self.control.report(self.stage, self.objective, self.bound, values)
 
     def _values(self) -> Sequence[int] | None:

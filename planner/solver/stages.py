@@ -10,6 +10,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner.result import NeighbourhoodReport
+from planner.solver import engines
 from planner.solver.bounded import run_bounded
 from planner.solver.context import SCALE, GoalTerm, ModelContext
 from planner.solver.control import SolveControl
@@ -90,6 +91,10 @@ class StageRun:
     lagrangian_bound: float | None = None
     lagrangian_seconds: float | None = None
     neighbourhoods: list[NeighbourhoodReport] = field(default_factory=list)
+    plan_engine: str | None = None
+    bound_engine: str | None = None
+    mip_bound: float | None = None
+    mip_seconds: float | None = None
 
     @property
     def proven(self) -> bool:
@@ -107,7 +112,63 @@ def run_stage(
     budget: float,
     offset: tuple[float, float],
 ) -> StageRun:
-    """Search one stage: bounds from the relaxation, its neighbourhood, the full model.
+    """Search one stage with CP-SAT and, on small models, HiGHS's MIP beside it.
+
+    HiGHS runs beside CP-SAT (:mod:`planner.solver.engines`) when the solve has
+    ``MIP_MIN_WORKERS`` workers or more and the model ``MIP_MAX_VARIABLES`` variables
+    or fewer (:func:`planner.solver.engines.wanted`), and the model translates exactly;
+    each engine's bounds end the other's search once a plan is within the gap, and the
+    stage keeps the better plan and the lower bound. Otherwise CP-SAT searches alone
+    (:func:`search_stage`).
+    """
+    beside = engines.start(ctx, control, stage.name, stage.scale, offset, budget)
+    if beside is None:
+        return search_stage(ctx, control, stage, budget, offset)
+    run: StageRun | None = None
+    # A stop of the solve ends the stage's searches (through their own control) and HiGHS.
+    with control.running(beside.stop.set):
+        try:
+            run = search_stage(ctx, beside.control, stage, budget, offset)
+        finally:
+            outcome = beside.finish(_closed(run, beside, control))
+    run.mip_seconds = round(outcome.seconds if outcome else beside.seconds, 3)
+    if math.isfinite(beside.bound):
+        run.mip_bound = beside.bound / stage.scale
+        if beside.bound < run.bound:
+            run.bound, run.bound_engine = beside.bound, "highs"
+    if beside.plan is not None and (run.values is None or beside.plan[1] > run.objective):
+        run.values, run.objective = beside.plan
+        run.plan_engine = "highs"
+        if run.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            run.status = cp_model.FEASIBLE
+    if run.values is not None:
+        within = within_gap(run.objective, run.bound, control.params.relative_gap)
+        run.status = cp_model.OPTIMAL if within else cp_model.FEASIBLE
+    return run
+
+
+def _closed(run: StageRun | None, beside: engines.MipBeside, control: SolveControl) -> bool:
+    """Whether the stage needs nothing more of HiGHS: CP-SAT's plan is within the gap
+    of the best bound, CP-SAT proved the stage has no plan, or its search failed."""
+    if run is None:
+        return True
+    if run.status == cp_model.INFEASIBLE:
+        return True
+    if run.values is None:
+        return False
+    bound = min(run.bound, beside.bound)
+    return within_gap(run.objective, bound, control.params.relative_gap)
+
+
+def search_stage(
+    ctx: ModelContext,
+    control: SolveControl,
+    stage: Stage,
+    budget: float,
+    offset: tuple[float, float],
+) -> StageRun:
+    """Search one stage with CP-SAT: bounds from the relaxation, its neighbourhood, the
+    full model.
 
     1. The LP relaxation (HiGHS) gives a proven bound within seconds
        (:mod:`planner.solver.relaxation`).
@@ -131,9 +192,18 @@ def run_stage(
     found: tuple[list[int], int] | None = None
     if stage.name != "secondary":
         bound, found = _bound_and_neighbourhoods(ctx, control, stage, deadline, run)
-        if found is not None and within_gap(found[1], bound, control.params.relative_gap):
-            run.status, run.values, run.objective = cp_model.OPTIMAL, found[0], found[1]
+        if found is not None:
+            control.found(found[1])
+        if found is not None and (
+            within_gap(found[1], bound, control.params.relative_gap)
+            # The stage's stop: the engine beside CP-SAT closed it.
+            or control.stopped
+        ):
+            run.status, run.values, run.objective = cp_model.FEASIBLE, found[0], found[1]
+            run.plan_engine = "cp-sat"
             run.bound, run.seconds = bound, time.perf_counter() - began
+            if within_gap(found[1], bound, control.params.relative_gap):
+                run.status = cp_model.OPTIMAL
             return run
     if found is not None:
         hint(ctx.model, found[0])
@@ -154,9 +224,13 @@ def run_stage(
         run.values = list(solver.response_proto.solution)
         run.objective = round(solver.objective_value)
         run.bound = solver.best_objective_bound
+        run.plan_engine = "cp-sat"
     if found is not None and (run.values is None or found[1] > run.objective):
         run.values, run.objective = found
         run.status = cp_model.FEASIBLE
+        run.plan_engine = "cp-sat"
+    if run.bound < bound:
+        run.bound_engine = "cp-sat"
     run.bound = min(run.bound, bound)
     if run.values is not None and within_gap(run.objective, run.bound, control.params.relative_gap):
         run.status = cp_model.OPTIMAL
@@ -182,6 +256,7 @@ def _bound_and_neighbourhoods(
         return math.inf, None
     bound = math.floor(relaxation.bound)
     run.lp_bound = bound / stage.scale
+    run.bound_engine = "lp"
     run.lp_seconds = round(relaxation.seconds, 3)
     control.report(stage.name, None, bound / stage.scale)
     # The LP's own neighbourhood first: when its plan is within the gap of the LP
@@ -206,7 +281,9 @@ def _bound_and_neighbourhoods(
         )
 
     found = neighbourhoods(NEIGHBOURHOOD_REACH[:1])
-    if found is not None and within_gap(found[1], bound, gap):
+    if found is not None:
+        control.found(found[1])
+    if found is not None and within_gap(found[1], min(bound, control.outside_bound()), gap):
         return bound, found
     took = time.perf_counter()
     share = LAGRANGIAN_SHARE * (deadline - took)
@@ -228,8 +305,9 @@ def _bound_and_neighbourhoods(
         run.lagrangian_seconds = round(time.perf_counter() - took, 3)
         if lagrangian < bound:
             bound = math.floor(lagrangian)
+            run.bound_engine = "lagrangian"
             control.report(stage.name, None, bound / stage.scale)
-    if found is not None and within_gap(found[1], bound, gap):
+    if found is not None and within_gap(found[1], min(bound, control.outside_bound()), gap):
         return bound, found
     found = neighbourhoods(NEIGHBOURHOOD_REACH[1:], found)
     return bound, found

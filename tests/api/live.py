@@ -3,6 +3,7 @@ thread of the test process, on a port the system chooses."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -51,10 +52,9 @@ def raw_request(base_url: str, request: bytes, timeout: float = 30.0) -> tuple[i
     response's body (the server is asked to close the connection)."""
     host, port = base_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=timeout) as conn:
-        try:
+        # the server may answer and close before the whole body was sent
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             conn.sendall(request)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server answered and closed before the whole body was sent
         chunks = []
         while True:
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from pathlib import Path
 
 import pytest
@@ -13,14 +14,22 @@ from api.cli import app as cli_app
 from api.db import tokens as token_store
 from api.db.engine import make_engine
 from api.settings import Settings
+from planner import i18n
 from planner.cli_language import run
 from tests.api.conftest import bearer
 from tests.api.support import small_yaml
 
 
 def _cultplan(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as ended:
-        run(cli_app, args)
+    # The command line sets its language for the whole process (set_language): run it in
+    # a copied context and put the process's language back, so the language it chose
+    # does not leak into the tests that follow.
+    saved = i18n._process_language
+    try:
+        with pytest.raises(SystemExit) as ended:
+            contextvars.copy_context().run(run, cli_app, args)
+    finally:
+        i18n._process_language = saved
     captured = capsys.readouterr()
     return int(ended.value.code or 0), captured.out, captured.err
 

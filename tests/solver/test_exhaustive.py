@@ -295,22 +295,29 @@ def _pins(rng: random.Random, cands: list[Delivery]) -> list[dict[str, Any]]:
     return out
 
 
-def check_seed(seed: int, *, skip_too_big: bool = False) -> None:
-    """The solver's stage objectives equal the best enumerated plan's, for one seed
-    (a scenario too big to list fails, or is skipped with ``skip_too_big``)."""
+def seed_scenario(seed: int) -> tuple[dict[str, Any], Scenario]:
+    """The tiny scenario of a seed, as data and built; one seed in four has pins."""
     data = tiny_scenario(seed)
     s = build(data)
     rng = random.Random(f"pins {seed}")
     if rng.random() < 0.25:
         data["pins"] = _pins(rng, candidates(data, s))
         s = build(data)
+    return data, s
+
+
+def check_seed(seed: int, *, skip_too_big: bool = False, workers: int = 1) -> None:
+    """The solver's stage objectives equal the best enumerated plan's, for one seed
+    (a scenario too big to list fails, or is skipped with ``skip_too_big``); with
+    ``workers`` >= 2 HiGHS's MIP runs beside CP-SAT."""
+    data, s = seed_scenario(seed)
     try:
         best = best_plan(data, s)
     except TooBig as e:
         if skip_too_big:
             pytest.skip(f"seed {seed}: {e}")
         raise
-    result = solve(s, SolveParams(time_limit=30, seed=0, workers=1, relative_gap=0))
+    result = solve(s, SolveParams(time_limit=30, seed=0, workers=workers, relative_gap=0))
     if best.example is None:
         # Only pins can leave no valid plan (the empty plan keeps every other rule).
         assert s.pins and result.status == SolveStatus.INFEASIBLE, (seed, result.status)

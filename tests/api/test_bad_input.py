@@ -51,7 +51,7 @@ class World:
         """How many scenarios are stored."""
         engine: sa.Engine = self.app.state.engine
         with engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(scenarios)).scalar())
+            return int(conn.execute(sa.select(sa.func.count()).select_from(scenarios)).scalar_one())
 
 
 @pytest.fixture(scope="module")

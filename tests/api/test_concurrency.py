@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import httpx
@@ -132,8 +133,8 @@ def test_a_delete_racing_a_publish_never_leaves_a_version_of_a_deleted_scenario(
         for sid, pid in races:
             publish, delete = at_once(
                 [
-                    lambda pid=pid: client.post(f"/plans/{pid}/publish", headers=headers),
-                    lambda sid=sid: client.delete(f"/scenarios/{sid}", headers=headers),
+                    partial(client.post, f"/plans/{pid}/publish", headers=headers),
+                    partial(client.delete, f"/scenarios/{sid}", headers=headers),
                 ]
             )
             pair = (publish.status_code, delete.status_code)

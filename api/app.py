@@ -105,8 +105,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pool = None
     app.state.tokens = TokenCache(ttl=settings.token_cache_seconds)
     errors.install(app)
-    app.add_middleware(Language, default=settings.language)
+    # the last added runs first: the language is chosen before the size limit may refuse
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Language, default=settings.language)
 
     @app.get("/healthz", tags=["service"], dependencies=[Depends(public)])
     def healthz() -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Scenario documents as the API receives them: YAML or JSON bodies, or an uploaded file,
 read through :mod:`planner.io` so that every problem comes located, all at once.
 
-Malformed input (not UTF-8, a YAML or JSON syntax error, not a mapping) answers 400; a
+Malformed input (not UTF-8, a YAML or JSON syntax error, nesting or aliases over the
+library's limits, not a mapping) answers 400 with the library's located message; a
 well-formed scenario with problems 422; a body of another content type 415.
 """
 
@@ -18,8 +19,12 @@ from starlette.datastructures import UploadFile
 from api.errors import ApiError, problem_dicts
 from planner.i18n import _
 from planner.io import parse_scenario, scenario_from_dict
-from planner.io.safe_yaml import load
+from planner.io.safe_yaml import decode, load
 from planner.scenario import Problem, Scenario, ScenarioError
+from planner.scenario.messages import MAX_DEPTH, message
+
+#: The name of a scenario sent in a request, in located messages.
+SOURCE = "<scenario>"
 
 YAML = "application/yaml"
 JSON = "application/json"
@@ -100,17 +105,48 @@ async def read_document(request: Request) -> tuple[str, str]:
             raise unsupported(media_type)
         raw = await request.body()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ApiError(
-            400,
-            "malformed",
-            _("the scenario is not UTF-8 text (byte {n})").format(n=exc.start),
-        ) from None
+        text = decode(raw, SOURCE)
+    except ScenarioError as exc:
+        # the library's located message: the line of the first bad byte, and whether
+        # the text reads as GBK/GB18030 or is UTF-16
+        raise ApiError(400, "malformed", exc.report(), problem_dicts(exc.problems)) from None
     return text, kind
 
 
-def parse(text: str, kind: str, source: str = "<scenario>") -> Scenario:
+def _not_a_mapping(document: Any, source: str) -> ApiError:
+    """The 400 of a document that is not a mapping, in the library's words."""
+    found = type(document).__name__
+    error = ScenarioError(source, [Problem((), message("not_a_mapping", found=found))])
+    return ApiError(400, "malformed", error.report(), problem_dicts(error.problems))
+
+
+def _depth(document: Any) -> int:
+    """How deeply lists and objects nest in a JSON document (a scalar is 0), counted
+    without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            children = list(value.values())
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _too_deep(source: str) -> ApiError:
+    """The 400 of a JSON document nested deeper than the library's YAML limit."""
+    error = ScenarioError(source, [Problem((), message("limit_depth", limit=MAX_DEPTH))])
+    return ApiError(400, "malformed", error.report(), problem_dicts(error.problems))
+
+
+def parse(text: str, kind: str, source: str = SOURCE) -> Scenario:
     """Read scenario text of a kind through :mod:`planner.io`.
 
     Raises
@@ -127,8 +163,12 @@ def parse(text: str, kind: str, source: str = "<scenario>") -> Scenario:
             raise ApiError(
                 400, "malformed", _("the JSON is not well-formed"), problem_dicts([problem])
             ) from None
+        except RecursionError:  # nesting far beyond the limit
+            raise _too_deep(source) from None
         if not isinstance(document, dict):
-            raise ApiError(400, "malformed", _("a scenario is a JSON object"))
+            raise _not_a_mapping(document, source)
+        if _depth(document) > MAX_DEPTH:
+            raise _too_deep(source)
         try:
             return scenario_from_dict(document, source)
         except ScenarioError as exc:
@@ -140,7 +180,7 @@ def parse(text: str, kind: str, source: str = "<scenario>") -> Scenario:
     except ScenarioError as exc:
         raise ApiError(400, "malformed", exc.report(), problem_dicts(exc.problems)) from None
     if not isinstance(document, dict):
-        raise ApiError(400, "malformed", _("a scenario is a YAML mapping"))
+        raise _not_a_mapping(document, source)
     try:
         return parse_scenario(text, source)
     except ScenarioError as exc:

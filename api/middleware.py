@@ -58,7 +58,9 @@ class BodyLimit:
 
     async def _refuse(self, send: Send) -> None:
         text = _("the request is larger than the limit of {n} bytes").format(n=self.max_bytes)
-        body = json.dumps({"error": "too_large", "message": text, "problems": []}).encode()
+        body = json.dumps(
+            {"error": "too_large", "message": text, "problems": []}, ensure_ascii=False
+        ).encode()
         await send(
             {
                 "type": "http.response.start",

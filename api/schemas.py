@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def as_utc(value: datetime) -> datetime:
+    """A stored time as aware UTC: SQLite gives times back without their zone, and an
+    RFC 3339 ``date-time`` (what the description promises) needs one."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+#: A time in an answer: always with its zone (UTC when the database dropped it).
+Timestamp = Annotated[datetime, AfterValidator(as_utc)]
 
 #: A row id or a number in a path: a positive 32-bit integer.
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -34,7 +44,7 @@ class RevisionOut(BaseModel):
     revision: int
     media_type: str
     sha256: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ScenarioOut(BaseModel):
@@ -43,8 +53,8 @@ class ScenarioOut(BaseModel):
     id: int
     name: str
     current_revision: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
 
 
 class ScenarioDetail(ScenarioOut):
@@ -76,7 +86,7 @@ class PlanOut(BaseModel):
     objective: float | None
     bound: float | None
     gap: float | None
-    created_at: datetime
+    created_at: Timestamp
     published_versions: list[int] = Field(default_factory=list)
 
 
@@ -134,7 +144,7 @@ class VersionOut(BaseModel):
     plan_id: int
     note: str | None
     published_by: int | None
-    published_at: datetime
+    published_at: Timestamp
 
 
 #: The error answers each route may give, for the API's description.

@@ -69,6 +69,14 @@ def add_revision(
     return revision
 
 
+def lock(conn: sa.Connection, scenario_id: int) -> sa.Row[Any] | None:
+    """A scenario's row, locked until the transaction ends (``SELECT ... FOR UPDATE`` on
+    PostgreSQL; SQLite's write transaction holds the whole file), or ``None``."""
+    return conn.execute(
+        sa.select(scenarios).where(scenarios.c.id == scenario_id).with_for_update()
+    ).first()
+
+
 def get(conn: sa.Connection, scenario_id: int) -> sa.Row[Any] | None:
     """A scenario's row, or ``None``."""
     return conn.execute(sa.select(scenarios).where(scenarios.c.id == scenario_id)).first()

@@ -379,7 +379,10 @@ def publish_plan(
         row = plan_store.get(conn, plan_id)
         if row is None:
             raise not_found("plan", plan_id)
-        scenario = scenario_store.get(conn, row.scenario_id)
+        # The scenario's row is locked before anything is checked: an update (a new
+        # revision) or a delete of the scenario waits for this publish, or this publish
+        # for them, and then sees what they did (a deleted scenario: 404).
+        scenario = scenario_store.lock(conn, row.scenario_id)
         if scenario is None:
             raise not_found("plan", plan_id)
         if scenario.current_revision != row.revision:
@@ -398,7 +401,12 @@ def publish_plan(
                     new=scenario.current_revision,
                 ),
             )
-        version = version_store.publish(conn, row.scenario_id, plan_id, note, principal.token_id)
+        try:
+            version = version_store.publish(
+                conn, row.scenario_id, plan_id, note, principal.token_id
+            )
+        except version_store.PlanNotFound:
+            raise not_found("plan", plan_id) from None
     fast_calendars.forget()  # committed: no calendar answer of before is served again
     background.add_task(version_store.after_publish, engine_of(request), version)
     response.headers["Location"] = f"/scenarios/{version.scenario_id}/versions/{version.number}"

@@ -107,7 +107,8 @@ def _located(problems: list[Problem], node: yaml.Node | None) -> list[Problem]:
     """The problems with their lines (when the node tree is known), in file order."""
     if node is None:
         return problems
-    located = [Problem(p.loc, p.message, _line(node, p.loc), p.ref) for p in problems]
+    keys: dict[int, dict[Any, tuple[yaml.Node, int]]] = {}
+    located = [Problem(p.loc, p.message, _line(node, p.loc, keys), p.ref) for p in problems]
     located.sort(key=lambda p: p.line or 0)
     return located
 
@@ -151,12 +152,19 @@ def _translated(node: Any) -> Any:
     return node
 
 
-def _line(node: yaml.Node | None, loc: Loc) -> int | None:
+def _line(
+    node: yaml.Node | None,
+    loc: Loc,
+    keys: dict[int, dict[Any, tuple[yaml.Node, int]]] | None = None,
+) -> int | None:
     """Return the 1-based line of the deepest key or item that ``loc`` reaches.
 
     A field's line is its key's (a list written under its key starts a line later).
-    A top-level key that is not in the file has no line (``None``).
+    A top-level key that is not in the file has no line (``None``). ``keys`` keeps each
+    mapping's keys once looked up (by the node's id), so that locating many problems
+    in a large mapping takes time in proportion to their number, not its square.
     """
+    keys = {} if keys is None else keys
     if node is None:
         return None
     best = node
@@ -164,10 +172,15 @@ def _line(node: yaml.Node | None, loc: Loc) -> int | None:
     for part in loc:
         nxt: yaml.Node | None = None
         if isinstance(best, yaml.MappingNode) and isinstance(part, str):
-            for key, value in best.value:
-                if getattr(key, "value", None) == part:
-                    nxt, line = value, key.start_mark.line
-                    break
+            index = keys.get(id(best))
+            if index is None:
+                index = {}
+                for key, value in best.value:
+                    if isinstance(key, yaml.ScalarNode):  # the first of duplicated keys
+                        index.setdefault(key.value, (value, key.start_mark.line))
+                keys[id(best)] = index
+            if part in index:
+                nxt, line = index[part]
         elif (
             isinstance(best, yaml.SequenceNode)
             and isinstance(part, int)

@@ -1,5 +1,6 @@
 """Fixtures of the service's tests: settings on a temporary data directory with a real
-SQLite file, the app, an in-process HTTP client, and a token for each role.
+SQLite file (or, for tests marked :data:`both_databases`, a fresh database on the real
+PostgreSQL server as well), the app, an in-process HTTP client, and a token for each role.
 
 The app's lifespan runs (migrations, the solve pool when installed) inside the
 ``client`` fixture; the first start's bootstrap is off unless a test asks for it.
@@ -27,12 +28,38 @@ OWN_COMMITTEE = "C1"
 OTHER_COMMITTEE = "C2"
 
 
+#: The databases the service runs on.
+DATABASES = ("sqlite", "postgresql")
+
+#: Run a test (or, as ``pytestmark``, a module) once on a real SQLite file and once on a
+#: fresh database of the real PostgreSQL server.
+both_databases = pytest.mark.parametrize("database", DATABASES, indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings on a fresh data directory: a real SQLite file, one solve worker, short
-    solves, no bootstrap."""
+def database(request: pytest.FixtureRequest) -> str:
+    """The database of the test: ``sqlite`` unless parametrized by :data:`both_databases`."""
+    name = str(getattr(request, "param", "sqlite"))
+    assert name in DATABASES, name
+    return name
+
+
+@pytest.fixture
+def database_url(database: str, request: pytest.FixtureRequest) -> str:
+    """The settings' database URL: empty for the SQLite file in the data directory, a
+    fresh PostgreSQL database's URL (dropped after the test) for ``postgresql``."""
+    if database == "postgresql":
+        return str(request.getfixturevalue("fresh_postgres_url"))
+    return ""
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Settings on a fresh data directory and database (a real SQLite file unless the
+    test runs on PostgreSQL), one solve worker, short solves, no bootstrap."""
     return Settings(
         data_dir=tmp_path / "data",
+        database_url=database_url,
         workers=1,
         solve_time_limit=5.0,
         bootstrap_time_limit=5.0,

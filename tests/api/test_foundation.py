@@ -14,6 +14,7 @@ from api.db.engine import make_engine
 from api.db.migrate import current, head, upgrade
 from api.db.tables import metadata
 from api.settings import Settings
+from tests.api.conftest import both_databases
 
 
 def test_default_database_is_a_sqlite_file_in_the_data_dir(tmp_path: Path) -> None:
@@ -42,6 +43,7 @@ def test_sqlite_engine_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     engine.dispose()
 
 
+@both_databases
 def test_migrations_create_exactly_the_tables_schema(engine: sa.Engine) -> None:
     """After ``upgrade`` the database matches ``api.db.tables`` (autogenerate finds no
     difference: tables, columns, types, indexes, constraints, server defaults)."""
@@ -53,6 +55,7 @@ def test_migrations_create_exactly_the_tables_schema(engine: sa.Engine) -> None:
         assert set(sa.inspect(conn).get_table_names()) == set(metadata.tables) | {"alembic_version"}
 
 
+@both_databases
 def test_upgrade_is_idempotent(engine: sa.Engine, settings: Settings) -> None:
     """A second ``upgrade`` on a migrated database changes nothing and stays at the head."""
     with engine.begin() as conn:

@@ -14,7 +14,7 @@ from api.db.engine import make_engine
 from api.db.migrate import upgrade
 from api.jobs import store
 from api.settings import Settings
-from tests.api.conftest import bearer
+from tests.api.conftest import bearer, both_databases
 from tests.api.jobs_support import LONG_PARAMS, QUICK_PARAMS, reference_yaml, tiny_yaml, wait_for
 
 
@@ -51,6 +51,7 @@ def ended(client: TestClient, token: str, job_id: int, timeout: float = 60) -> d
     )
 
 
+@both_databases
 def test_a_job_is_accepted_solved_and_its_plan_readable(
     client: TestClient, planner_token: str, analyst_token: str
 ) -> None:

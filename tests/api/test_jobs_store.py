@@ -1,4 +1,5 @@
-"""Tests of the job rows (api.jobs.store) on a real, migrated SQLite file."""
+"""Tests of the job rows (api.jobs.store) on a real, migrated SQLite file and on a fresh
+database of the real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from api.jobs import store
+from tests.api.conftest import both_databases
 from tests.api.jobs_support import QUICK_PARAMS, add_job, add_scenario, job, tiny_yaml
 
 
@@ -17,6 +19,7 @@ def scenario_id(engine: sa.Engine) -> int:
     return add_scenario(engine, tiny_yaml())
 
 
+@both_databases
 def test_a_new_job_is_queued_with_its_parameters(engine: sa.Engine, scenario_id: int) -> None:
     """create() stores a queued job of the revision, with its parameters and no progress."""
     job_id = add_job(engine, scenario_id)
@@ -27,6 +30,7 @@ def test_a_new_job_is_queued_with_its_parameters(engine: sa.Engine, scenario_id:
     assert row["created_at"] is not None and row["started_at"] is None
 
 
+@both_databases
 def test_only_a_queued_job_is_claimed_and_only_once(engine: sa.Engine, scenario_id: int) -> None:
     """claim() moves queued to running once; a second claim (another worker) gets nothing."""
     job_id = add_job(engine, scenario_id)
@@ -37,6 +41,7 @@ def test_only_a_queued_job_is_claimed_and_only_once(engine: sa.Engine, scenario_
     assert row["state"] == "running" and row["started_at"] is not None
 
 
+@both_databases
 def test_progress_is_written_only_while_running(engine: sa.Engine, scenario_id: int) -> None:
     """write_progress() writes nothing before the claim or after the end, and stores an
     infinite gap as null (JSON has no infinity)."""
@@ -53,6 +58,7 @@ def test_progress_is_written_only_while_running(engine: sa.Engine, scenario_id: 
     assert job(engine, job_id)["progress"]["stage"] == "primary"
 
 
+@both_databases
 def test_cancelling_a_queued_job_ends_it_at_once(engine: sa.Engine, scenario_id: int) -> None:
     """A queued job asked to stop is cancelled without running, with the reason stored."""
     job_id = add_job(engine, scenario_id)
@@ -63,6 +69,7 @@ def test_cancelling_a_queued_job_ends_it_at_once(engine: sa.Engine, scenario_id:
     assert store.split_error(row["error"])[0] == store.STOPPED
 
 
+@both_databases
 def test_cancelling_a_running_job_raises_its_flag(engine: sa.Engine, scenario_id: int) -> None:
     """A running job stays running with cancel_requested set (its worker stops it)."""
     job_id = add_job(engine, scenario_id)
@@ -73,6 +80,7 @@ def test_cancelling_a_running_job_raises_its_flag(engine: sa.Engine, scenario_id
         assert store.cancel_requested(conn, job_id) is True
 
 
+@both_databases
 def test_cancelling_an_ended_or_unknown_job_changes_nothing(
     engine: sa.Engine, scenario_id: int
 ) -> None:
@@ -86,6 +94,7 @@ def test_cancelling_an_ended_or_unknown_job_changes_nothing(
     assert job(engine, job_id)["error"] is None
 
 
+@both_databases
 def test_retry_makes_a_new_queued_job_of_a_failed_one(engine: sa.Engine, scenario_id: int) -> None:
     """retry() of a failed job queues a new job of the same revision and parameters that
     names the job it retries; a queued, running or finished job is not retried."""
@@ -102,6 +111,7 @@ def test_retry_makes_a_new_queued_job_of_a_failed_one(engine: sa.Engine, scenari
     assert (row["state"], row["retry_of"], row["params"]) == ("queued", job_id, QUICK_PARAMS)
 
 
+@both_databases
 def test_running_jobs_are_failed_as_interrupted(engine: sa.Engine, scenario_id: int) -> None:
     """fail_running() fails the running jobs (all, or the ids given) with the retryable
     code ``interrupted``; queued and ended jobs are left as they are."""
@@ -120,6 +130,7 @@ def test_running_jobs_are_failed_as_interrupted(engine: sa.Engine, scenario_id: 
         assert store.retry(conn, first) is not None
 
 
+@both_databases
 def test_a_job_moves_to_an_end_state_only_from_the_expected_one(
     engine: sa.Engine, scenario_id: int
 ) -> None:
@@ -134,6 +145,7 @@ def test_a_job_moves_to_an_end_state_only_from_the_expected_one(
     assert job(engine, job_id)["state"] == "failed"
 
 
+@both_databases
 def test_jobs_are_listed_newest_first_by_scenario_and_state(engine: sa.Engine) -> None:
     """list_jobs() filters by scenario and state, newest first, and pages."""
     one, two = add_scenario(engine, tiny_yaml()), add_scenario(engine, tiny_yaml())

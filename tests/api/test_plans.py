@@ -18,7 +18,7 @@ from api.db import versions as version_store
 from api.db.engine import writing
 from api.db.tables import versions
 from api.solving import solve_revision
-from tests.api.conftest import bearer
+from tests.api.conftest import bearer, both_databases
 from tests.api.support import PARAMS, stored_plan
 
 
@@ -91,6 +91,7 @@ def test_kpis_terms_unmet_and_violations(
     assert violations.status_code == 200 and violations.json() == []
 
 
+@both_databases
 def test_publish_numbers_versions_per_scenario(
     app: FastAPI, client: TestClient, planner_token: str, solved: tuple[int, int]
 ) -> None:
@@ -115,6 +116,7 @@ def test_publish_numbers_versions_per_scenario(
     ] == [1]
 
 
+@both_databases
 def test_plan_of_an_old_revision_is_not_published(
     client: TestClient, planner_token: str, solved: tuple[int, int]
 ) -> None:
@@ -139,6 +141,7 @@ def hooks() -> Iterator[list[Any]]:
     version_store.ON_PUBLISH[:] = saved
 
 
+@both_databases
 def test_a_failing_hook_leaves_no_version(
     app: FastAPI, client: TestClient, planner_token: str, solved: tuple[int, int], hooks: list[Any]
 ) -> None:
@@ -159,6 +162,7 @@ def test_a_failing_hook_leaves_no_version(
         assert conn.execute(sa.select(sa.func.count()).select_from(versions)).scalar() == 0
 
 
+@both_databases
 def test_concurrent_publishes_get_distinct_numbers(
     app: FastAPI, client: TestClient, solved: tuple[int, int]
 ) -> None:

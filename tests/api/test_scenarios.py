@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.db import versions as version_store
 from api.db.engine import writing
-from tests.api.conftest import bearer
+from tests.api.conftest import bearer, both_databases
 from tests.api.support import small_json, small_yaml, stored_plan
 
 YAML = {"Content-Type": "application/yaml"}
@@ -26,6 +26,7 @@ def _create(
     return response.json()
 
 
+@both_databases
 def test_create_from_yaml_keeps_the_text_verbatim(client: TestClient, planner_token: str) -> None:
     """A YAML body becomes revision 1; its text is served back byte for byte."""
     text = "# 春季试点\n" + small_yaml()
@@ -52,6 +53,7 @@ def test_create_from_json_and_from_an_upload(client: TestClient, planner_token: 
     assert upload.headers["location"] == f"/scenarios/{upload.json()['id']}"
 
 
+@both_databases
 def test_update_adds_a_revision_and_keeps_the_old_one(
     client: TestClient, planner_token: str
 ) -> None:
@@ -177,6 +179,7 @@ def test_unknown_ids_are_404(client: TestClient, planner_token: str) -> None:
     assert huge.status_code == 422
 
 
+@both_databases
 def test_delete_is_refused_while_a_version_is_published(
     app: FastAPI, client: TestClient, planner_token: str
 ) -> None:

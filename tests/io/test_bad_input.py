@@ -124,6 +124,7 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
     ),
     # hostile
     "billion-laughs.yaml": (2, ["more than the limit of 4,000,000 YAML nodes"]),
+    "merge-key-bomb.yaml": (2, ["more than the limit of 4,000,000 YAML nodes"]),
     "recursive-alias.yaml": (2, ["FILE:5: (top level): an alias refers to a list or mapping"]),
     "deep-nesting.yaml": (2, ["FILE:1: (top level): nesting deeper than the limit of 32"]),
     "nesting-over-the-limit.yaml": (2, ["FILE:5: (top level): nesting deeper than the limit"]),
@@ -166,7 +167,12 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
 }
 
 #: Files built to exhaust time or memory: refused well within a second.
-HOSTILE = {"billion-laughs.yaml", "recursive-alias.yaml", "deep-nesting.yaml"}
+HOSTILE = {
+    "billion-laughs.yaml",
+    "merge-key-bomb.yaml",
+    "recursive-alias.yaml",
+    "deep-nesting.yaml",
+}
 
 
 def validate(path: Path) -> tuple[int, str, float]:

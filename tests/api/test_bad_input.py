@@ -1,0 +1,348 @@
+"""Bad input never makes a 500: the library's corpus of bad scenarios, hostile documents
+(alias bombs, deep nesting), bodies over the size limit (also chunked, on a real server),
+mis-encoded and binary bodies, wrong content types, bad ids and bad solve parameters all
+answer 4xx with the error body, scenario problems located in the library's words."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from api.app import create_app
+from api.db import tokens as token_store
+from api.db.tables import scenarios
+from api.settings import Settings
+from tests.api.conftest import bearer
+from tests.api.live import raw_request, serving
+from tests.api.support import small_yaml
+from tests.io.test_bad_input import BAD, CORPUS
+
+#: The request size limit of these tests.
+LIMIT = 200_000
+
+
+class World:
+    """One app for the module: its client, a planner's token, a stored valid scenario."""
+
+    def __init__(self, app: FastAPI, client: TestClient, token: str, scenario_id: int) -> None:
+        self.app = app
+        self.client = client
+        self.token = token
+        self.scenario_id = scenario_id
+
+    def send(
+        self, method: str, path: str, body: bytes | None = None, content_type: str | None = None
+    ) -> Response:
+        """Send a request as the planner."""
+        headers = bearer(self.token)
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        return self.client.request(method, path, content=body, headers=headers)
+
+    def stored(self) -> int:
+        """How many scenarios are stored."""
+        engine: sa.Engine = self.app.state.engine
+        with engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(scenarios)).scalar_one())
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """The service on a fresh SQLite file (size limit :data:`LIMIT`), asked for English."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("bad") / "data",
+        workers=1,
+        bootstrap=False,
+        max_body_bytes=LIMIT,
+        solve_time_limit=5.0,
+    )
+    app = create_app(settings)
+    with TestClient(app, headers={"Accept-Language": "en"}) as client:
+        with app.state.engine.begin() as conn:
+            token = token_store.create(conn, "planner").secret
+        created = client.post(
+            "/scenarios",
+            content=small_yaml().encode(),
+            headers={**bearer(token), "Content-Type": "application/yaml"},
+        )
+        assert created.status_code == 201, created.text
+        yield World(app, client, token, int(created.json()["id"]))
+
+
+def error_of(response: Response, status: int | tuple[int, ...]) -> dict[str, Any]:
+    """The error body of a response of the expected status (or one of them)."""
+    allowed = (status,) if isinstance(status, int) else status
+    assert response.status_code in allowed, (response.status_code, response.text[:500])
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"error", "message", "problems"}
+    assert isinstance(body["message"], str) and body["message"]
+    return body
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_every_bad_file_is_refused_with_the_librarys_located_messages(
+    world: World, name: str
+) -> None:
+    """Each file of the library's corpus of bad scenarios, created and validated, answers
+    400 (malformed) or 422 (invalid) with the library's located messages, the same for
+    both routes, and nothing is stored."""
+    raw = (BAD / name).read_bytes()
+    before = world.stored()
+    created = world.send("POST", "/scenarios", raw, "application/yaml")
+    body = error_of(created, (400, 422))
+    assert body["error"] == ("malformed" if created.status_code == 400 else "invalid_scenario")
+    assert body["problems"], "every problem is listed, located"
+    for fragment in CORPUS[name][1]:
+        assert fragment.replace("FILE", "<scenario>") in body["message"]
+    for problem in body["problems"]:
+        assert problem["message"] and problem["message"] in body["message"]
+    validated = world.send(
+        "POST", f"/scenarios/{world.scenario_id}/validate", raw, "application/yaml"
+    )
+    assert (validated.status_code, validated.json()) == (created.status_code, body)
+    assert world.stored() == before
+
+
+def test_an_upload_of_a_bad_file_is_refused_like_its_body(world: World) -> None:
+    """A bad file uploaded as multipart answers as the same text sent as the body."""
+    raw = (BAD / "many-problems-at-once.yaml").read_bytes()
+    uploaded = world.client.post(
+        "/scenarios",
+        files={"file": ("季度.yaml", raw, "application/yaml")},
+        headers=bearer(world.token),
+    )
+    assert (
+        error_of(uploaded, 422)["problems"]
+        == (world.send("POST", "/scenarios", raw, "application/yaml").json()["problems"])
+    )
+
+
+def alias_bomb(levels: int = 9, width: int = 9) -> bytes:
+    """A YAML document whose aliases expand to ``width ** levels`` scalars."""
+    lines = [f"a0: &a0 [{', '.join(['x'] * width)}]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * width)}]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("label", "body", "content_type", "fragment"),
+    [
+        ("alias bomb", alias_bomb(), "application/yaml", "YAML nodes once aliases"),
+        ("alias bomb in a list", b"- " + alias_bomb().replace(b"\n", b"\n  "), "text/yaml", "YAML"),
+        ("deep YAML", b"a: " + b"[" * 5000 + b"]" * 5000, "application/yaml", "nesting deeper"),
+        ("deep YAML blocks", b"".join(b" " * i + b"k:\n" for i in range(200)), "text/yaml", ""),
+        ("deep JSON", b'{"name": ' + b"[" * 40 + b"]" * 40 + b"}", "application/json", "nesting"),
+        ("JSON beyond recursion", b"[" * 90_000 + b"]" * 90_000, "application/json", "nesting"),
+        ("JSON syntax", b'{"name": "x",}', "application/json", "not well-formed"),
+        ("JSON list", b"[1, 2]", "application/json", "expected a mapping at the top"),
+        ("JSON null", b"null", "application/json", "expected a mapping at the top"),
+        ("YAML scalar", b"just words", "application/yaml", "expected a mapping at the top"),
+        ("GBK", "名称: 测试\n".encode("gbk"), "application/yaml", "reads as GBK/GB18030"),
+        ("GBK JSON", '{"name": "测试"}'.encode("gbk"), "application/json", "GBK/GB18030"),
+        ("UTF-16", "name: 测试\n".encode("utf-16"), "application/yaml", "UTF-16"),
+        ("binary", bytes(range(256)) * 4, "application/yaml", "not UTF-8"),
+        ("NUL bytes", b"name: \x00\x00\n", "application/yaml", "control character"),
+        ("empty", b"", "application/json", "not well-formed"),
+    ],
+)
+def test_hostile_and_mis_encoded_documents_are_400(
+    world: World, label: str, body: bytes, content_type: str, fragment: str
+) -> None:
+    """Alias bombs, nesting beyond the limit (YAML and JSON, even past Python's recursion
+    limit), syntax errors, documents that are not a mapping, GBK, UTF-16 and binary
+    bodies: 400 ``malformed`` with the library's message, on create and on validate."""
+    for path in ("/scenarios", f"/scenarios/{world.scenario_id}/validate"):
+        response = world.send("POST", path, body, content_type)
+        if label == "empty" and path.endswith("validate"):
+            # no body: the current revision is validated
+            assert response.status_code == 200
+            continue
+        error = error_of(response, 400)
+        assert error["error"] == "malformed", label
+        assert fragment in error["message"], (label, error["message"])
+
+
+def test_a_scenario_that_is_well_formed_but_wrong_is_422_in_json_too(world: World) -> None:
+    """A JSON object with wrong fields lists every located problem (422)."""
+    body = json.dumps({"name": float("nan"), "weeks": 10**30}).encode()
+    error = error_of(world.send("POST", "/scenarios", body, "application/json"), 422)
+    assert error["error"] == "invalid_scenario"
+    places = {p["place"] for p in error["problems"]}
+    assert {"name", "season", "committees"} <= places
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "text/csv", "application/xml", "application/octet-stream", "image/png", "text/html"],
+)
+def test_a_wrong_content_type_is_415(world: World, content_type: str | None) -> None:
+    """A scenario in another content type (or none) is refused with 415 on create,
+    update and validate, naming the accepted ones."""
+    text = small_yaml().encode()
+    for method, path in (
+        ("POST", "/scenarios"),
+        ("PUT", f"/scenarios/{world.scenario_id}"),
+        ("POST", f"/scenarios/{world.scenario_id}/validate"),
+    ):
+        error = error_of(world.send(method, path, text, content_type), 415)
+        assert error["error"] == "unsupported_media_type"
+        assert "application/yaml" in error["message"]
+
+
+def test_an_upload_of_another_type_or_without_its_field_is_refused(world: World) -> None:
+    """An uploaded file of another type is 415; an upload without the field ``file`` 400."""
+    wrong = world.client.post(
+        "/scenarios",
+        files={"file": ("plan.exe", b"MZ\x90\x00", "application/octet-stream")},
+        headers=bearer(world.token),
+    )
+    assert error_of(wrong, 415)["error"] == "unsupported_media_type"
+    missing = world.client.post(
+        "/scenarios",
+        files={"other": ("a.yaml", b"name: x", "application/yaml")},
+        headers=bearer(world.token),
+    )
+    assert error_of(missing, 400)["error"] == "bad_request"
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(world: World) -> None:
+    """A body over the limit with its Content-Length answers 413 naming the limit, in the
+    request's language, on every route that takes a body."""
+    body = b"name: x\n" + b"#" * LIMIT
+    for method, path in (
+        ("POST", "/scenarios"),
+        ("PUT", f"/scenarios/{world.scenario_id}"),
+        ("POST", f"/scenarios/{world.scenario_id}/validate"),
+        ("POST", f"/scenarios/{world.scenario_id}/jobs"),
+    ):
+        error = error_of(world.send(method, path, body, "application/yaml"), 413)
+        assert error["error"] == "too_large"
+        assert str(LIMIT) in error["message"] and "limit" in error["message"]
+
+
+def test_a_chunked_body_over_the_limit_is_413_on_a_real_server(
+    tmp_path: Path,
+) -> None:
+    """Sent in chunks without Content-Length to a real server on loopback, a body over
+    the limit is cut off with 413 and nothing is stored; a chunked body within the limit
+    is read whole (201)."""
+    settings = Settings(
+        data_dir=tmp_path / "data", workers=1, bootstrap=False, max_body_bytes=LIMIT
+    )
+    app = create_app(settings)
+    with serving(app) as url:
+        with app.state.engine.begin() as conn:
+            token = token_store.create(conn, "planner").secret
+
+        def chunked(payload: bytes) -> bytes:
+            head = (
+                "POST /scenarios HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+                f"Authorization: Bearer {token}\r\nContent-Type: application/yaml\r\n"
+                "Accept-Language: en\r\nTransfer-Encoding: chunked\r\n\r\n"
+            ).encode()
+            pieces = [payload[i : i + 16_384] for i in range(0, len(payload), 16_384)]
+            body = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces)
+            return head + body + b"0\r\n\r\n"
+
+        status, body = raw_request(url, chunked(b"name: x\n" + b"#" * (3 * LIMIT)))
+        assert status == 413
+        assert json.loads(body)["error"] == "too_large"
+        status, body = raw_request(url, chunked(small_yaml().encode()))
+        assert status == 201, body
+        with app.state.engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(scenarios)).scalar() == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/scenarios/999999", 404),
+        ("PUT", "/scenarios/999999", 404),
+        ("DELETE", "/scenarios/999999", 404),
+        ("POST", "/scenarios/999999/validate", 404),
+        ("GET", "/scenarios/999999/revisions/1", 404),
+        ("GET", "/scenarios/999999/versions", 404),
+        ("GET", "/scenarios/999999/versions/1", 404),
+        ("POST", "/scenarios/999999/jobs", 404),
+        ("GET", "/plans/999999", 404),
+        ("GET", "/plans/999999/deliveries.csv", 404),
+        ("POST", "/plans/999999/publish", 404),
+        ("GET", "/jobs/999999", 404),
+        ("DELETE", "/jobs/999999", 404),
+        ("POST", "/jobs/999999/retry", 404),
+        ("GET", f"/scenarios/{2**70}", 422),
+        ("GET", f"/plans/{2**31}", 422),
+        ("GET", "/jobs/99999999999999999999999999999999", 422),
+        ("GET", "/scenarios/-1", 422),
+        ("GET", "/scenarios/0", 422),
+        ("DELETE", "/jobs/-5", 422),
+        ("GET", "/scenarios/abc", 422),
+        ("GET", "/plans/1.5", 422),
+        ("GET", "/scenarios/1e3", 422),
+        ("GET", "/scenarios/%00", 422),
+        ("GET", "/scenarios/%E5%9C%BA", 422),
+        ("GET", "/scenarios/1/versions/abc", 422),
+        ("GET", "/jobs?scenario=-3", 422),
+        ("GET", "/jobs?limit=100000", 422),
+        ("GET", "/jobs?state=sleeping", 422),
+    ],
+)
+def test_unknown_and_malformed_ids_are_404_or_422(
+    world: World, method: str, path: str, status: int
+) -> None:
+    """An unknown id is 404 ``not_found``; a huge, negative, zero or non-numeric id (or
+    query bound) is 422 naming the parameter, never a 500."""
+    error = error_of(world.send(method, path), status)
+    if status == 404:
+        assert error["error"] == "not_found"
+    else:
+        assert error["error"] == "invalid_request"
+        assert error["problems"] and error["problems"][0]["place"]
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        (b'{"time_limit": -1}', "body.time_limit"),
+        (b'{"time_limit": 0}', "body.time_limit"),
+        (b'{"time_limit": "long"}', "body.time_limit"),
+        (b'{"time_limit": NaN}', "body.time_limit"),
+        (b'{"time_limit": 1e9}', "time_limit"),
+        (b'{"workers": 0}', "body.workers"),
+        (b'{"workers": 1000}', "body.workers"),
+        (b'{"seed": -1}', "body.seed"),
+        (b'{"relative_gap": 2}', "body.relative_gap"),
+        (b'{"bogus": 1}', "body.bogus"),
+        (b"[1]", "body"),
+        (b"nope", "body"),
+    ],
+)
+def test_invalid_solve_parameters_are_422_and_start_nothing(
+    world: World, body: bytes, place: str
+) -> None:
+    """Solve parameters out of range, of the wrong type, unknown or not an object answer
+    422 naming the parameter, and no job is made."""
+    before = world.send("GET", "/jobs").json()
+    error = error_of(
+        world.send("POST", f"/scenarios/{world.scenario_id}/jobs", body, "application/json"), 422
+    )
+    assert error["error"] in ("invalid_request", "invalid_params")
+    assert any(p["place"].startswith(place) for p in error["problems"]), error["problems"]
+    assert world.send("GET", "/jobs").json() == before
+
+
+def test_an_over_long_publish_note_is_422(world: World) -> None:
+    """A publish note above its bound is refused before any plan is looked up."""
+    response = world.send(
+        "POST", "/plans/1/publish", json.dumps({"note": "x" * 5000}).encode(), "application/json"
+    )
+    assert error_of(response, 422)["problems"][0]["place"] == "body.note"

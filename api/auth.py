@@ -1,7 +1,10 @@
 """Who is asking: tokens, roles and the FastAPI dependencies that guard each route.
 
-A request carries its token as ``Authorization: Bearer <secret>`` or ``?token=<secret>``
-(a committee's calendar subscription URL). Roles:
+A request carries its token as ``Authorization: Bearer <secret>``; a committee's
+calendar (``/committees/{id}/calendar.ics|.json|.html``) also as ``?token=<secret>``,
+since a subscription URL cannot carry a header. No other route reads ``?token=``, so
+that secrets stay out of URLs that logs and browsers keep (and the access log masks the
+calendars' ones: :mod:`api.logs`). Roles:
 
 - ``planner`` writes and reads everything;
 - ``analyst`` reads everything;
@@ -26,7 +29,7 @@ from fastapi.routing import APIRoute
 
 from api.db import tokens as token_store
 from api.errors import ApiError
-from api.fastpath import TokenCache
+from api.fastpath import TokenCache, takes_query_token
 from planner.i18n import _
 
 
@@ -55,12 +58,24 @@ class Principal:
 
 
 def bearer_secret(request: Request) -> str | None:
-    """The secret a request carries (``Authorization: Bearer`` first, then ``?token=``)."""
+    """The secret a request carries: ``Authorization: Bearer``, or else ``?token=`` on a
+    committee calendar's path only (:func:`api.fastpath.takes_query_token`)."""
     header = request.headers.get("authorization", "")
     scheme, _sep, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
+    if not takes_query_token(_route_path(request)):
+        return None
     return request.query_params.get("token") or None
+
+
+def _route_path(request: Request) -> str:
+    """The request's path without the app's mount point (``root_path``)."""
+    path: str = request.scope.get("path", "")
+    root: str = request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return path
 
 
 def unauthorized() -> ApiError:

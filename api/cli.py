@@ -72,6 +72,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app, served
+    from api.logs import log_config
 
     settings = _settings(
         host=host, port=port, data_dir=data_dir, database_url=database_url, workers=workers
@@ -88,6 +89,7 @@ def serve(
         host=settings.host,
         port=settings.port,
         log_level="info",
+        log_config=log_config(),
         access_log=settings.access_log,
     )
 

@@ -169,14 +169,26 @@ class FastRoute:
 #: The fast routes, registered by the route modules.
 FAST_ROUTES: list[FastRoute] = []
 
+#: The only paths that take their token as ``?token=``: a committee's calendar, whose
+#: subscription URL cannot carry a header. Everywhere else a secret in the URL would end
+#: up in logs and browser histories, so only ``Authorization: Bearer`` counts there.
+QUERY_TOKEN_PATH = re.compile(r"/committees/[^/]{1,64}/calendar\.(?:ics|json|html)")
 
-def bearer_of(headers: Mapping[bytes, bytes], query: Mapping[str, str]) -> str | None:
-    """The secret of ``Authorization: Bearer`` or else of ``?token=``
-    (as :func:`api.auth.bearer_secret`)."""
+
+def takes_query_token(path: str) -> bool:
+    """Whether a request path may carry its token as ``?token=`` (:data:`QUERY_TOKEN_PATH`)."""
+    return QUERY_TOKEN_PATH.fullmatch(path) is not None
+
+
+def bearer_of(headers: Mapping[bytes, bytes], query: Mapping[str, str], path: str) -> str | None:
+    """The secret of ``Authorization: Bearer``, or else of ``?token=`` on a calendar
+    path (as :func:`api.auth.bearer_secret`)."""
     header = headers.get(b"authorization", b"").decode("latin-1")
     scheme, _sep, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
+    if not takes_query_token(path):
+        return None
     return query.get("token") or None
 
 
@@ -223,7 +235,7 @@ class FastPath:
         headers = dict(scope["headers"])
         raw_query = scope.get("query_string", b"").decode("latin-1")
         query = dict(parse_qsl(raw_query, keep_blank_values=True)) if raw_query else {}
-        secret = bearer_of(headers, query)
+        secret = bearer_of(headers, query, scope["path"])
         principal = self.tokens.get(secret) if secret else None
         if principal is None:
             return False

@@ -148,12 +148,21 @@ def test_committee_sees_only_its_own_deliveries(world: dict[str, Any]) -> None:
     assert client.get(f"{url}?committee={OTHER_COMMITTEE}", headers=token).status_code == 404
 
 
-def test_token_in_the_query_string(world: dict[str, Any]) -> None:
-    """A subscription URL carries its token as ``?token=``."""
+def test_token_in_the_query_string_only_on_calendars(world: dict[str, Any]) -> None:
+    """``?token=`` counts only on a committee's calendar (a subscription URL): on any
+    other route, a planner's and a committee's secret in the query answer 401, while
+    the same secret as a header is accepted."""
     client: TestClient = world["client"]
-    secret = world["secrets"]["own_committee"]
-    url = f"/plans/{world['plan_id']}/deliveries?committee={OWN_COMMITTEE}&token={secret}"
-    assert client.get(url).status_code == 200
+    secrets = world["secrets"]
+    own = secrets["own_committee"]
+    deliveries = f"/plans/{world['plan_id']}/deliveries?committee={OWN_COMMITTEE}"
+    assert client.get(f"{deliveries}&token={own}").status_code == 401
+    assert client.get(deliveries, headers=bearer(own)).status_code == 200
+    for path in ("/scenarios", f"/plans/{world['plan_id']}", "/jobs"):
+        assert client.get(f"{path}?token={secrets['planner']}").status_code == 401, path
+        assert client.get(path, headers=bearer(secrets["planner"])).status_code == 200, path
+    calendar = f"/committees/{OWN_COMMITTEE}/calendar.ics?token={own}"
+    assert client.get(calendar).status_code == 200
 
 
 CALENDAR_FORMS = ("ics", "json", "html")

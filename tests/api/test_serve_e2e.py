@@ -41,6 +41,7 @@ def _env(data_dir: Path, port: int) -> dict[str, str]:
         CULTPLAN_BOOTSTRAP="false",
         CULTPLAN_WORKERS="1",
         CULTPLAN_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        PYTHONUNBUFFERED="1",
     )
     return env
 
@@ -81,7 +82,12 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
             assert process.poll() is None, (tmp_path / "serve.log").read_text()
             assert time.monotonic() < deadline, "the server did not answer within 30 s"
             time.sleep(0.2)
-        yield {"base": base, "planner": planner, "committee": committee}
+        yield {
+            "base": base,
+            "planner": planner,
+            "committee": committee,
+            "log": tmp_path / "serve.log",
+        }
     finally:
         process.terminate()
         try:
@@ -166,3 +172,22 @@ def test_a_committee_follows_its_calendar_over_two_versions(server: dict[str, An
     assert all("新越剧团" in str(after[uid]["SUMMARY"]) for uid in kept)
     for _twice in range(2):
         assert httpx.get(feed, headers={"If-None-Match": new_etag}).status_code == 304
+
+
+def test_the_access_log_never_shows_a_token(server: dict[str, Any]) -> None:
+    """The server's access log prints a calendar request with ``token=***`` instead of
+    the committee's secret, and a planner route ignores ``?token=`` (401)."""
+    secret = server["committee"]
+    calendar = httpx.get(f"{server['base']}/committees/C1/calendar.ics?token={secret}")
+    assert calendar.status_code == 404  # nothing published yet, but the token was read
+    by_query = httpx.get(f"{server['base']}/scenarios?token={server['planner']}")
+    assert by_query.status_code == 401
+    log_path: Path = server["log"]
+    deadline = time.monotonic() + 10
+    while "/scenarios?token=" not in (text := log_path.read_text()):
+        assert time.monotonic() < deadline, text
+        time.sleep(0.1)
+    assert "/committees/C1/calendar.ics?token=***" in text
+    assert "/scenarios?token=***" in text
+    assert secret not in text
+    assert server["planner"] not in text

@@ -125,13 +125,21 @@ def _committee_rows(
     request: Request, plan_id: int, principal: Principal, committee: str | None
 ) -> tuple[Any, list[dict[str, Any]]]:
     """The plan row and its deliveries, of one committee when asked; a committee token
-    sees only its own committee's deliveries of a published plan."""
+    sees only its own committee's deliveries of a published plan.
+
+    For a committee token every failure is the same :func:`api.auth.hidden` 404, and
+    publication is checked before the plan is looked up, so that it cannot tell an
+    unknown plan from an unpublished one."""
     check_committee(principal, committee)
-    row = _plan_row(request, plan_id)
     if principal.role == "committee":
         with engine_of(request).connect() as conn:
             if not version_store.is_published(conn, plan_id):
                 raise hidden()
+            row = plan_store.get(conn, plan_id)
+        if row is None:
+            raise hidden()
+    else:
+        row = _plan_row(request, plan_id)
     deliveries = list(row.deliveries)
     if committee is not None:
         deliveries = [d for d in deliveries if d["committee_id"] == committee]
@@ -243,7 +251,12 @@ def get_deliveries_csv(
     """The plan as `deliveries.csv` (UTF-8 with a byte-order mark, for Excel and WPS),
     written as the planner's library writes it."""
     row, deliveries = _committee_rows(request, plan_id, principal, committee)
-    scenario = stored_scenario(engine_of(request), row.scenario_id, row.revision)
+    try:
+        scenario = stored_scenario(engine_of(request), row.scenario_id, row.revision)
+    except ApiError as refused:
+        if principal.role == "committee" and refused.status == 404:
+            raise hidden() from None
+        raise
     frame = plan_frame(plan_store.plan_of(deliveries), scenario)
     for column in TEXT_COLUMNS:
         frame[column] = frame[column].map(neutralise)

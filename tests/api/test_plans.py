@@ -188,3 +188,20 @@ def test_concurrent_publishes_get_distinct_numbers(
         t.join()
     assert failures == []
     assert sorted(numbers) == list(range(1, 9))
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_committee_cannot_tell_an_unknown_plan_from_an_unpublished_one(
+    client: TestClient, committee_token: str, solved: tuple[int, int], language: str
+) -> None:
+    """A committee token asking for its deliveries (JSON and CSV) of an unpublished plan
+    and of a plan that does not exist gets byte-identical 404 bodies, in either
+    language."""
+    _sid, plan_id = solved
+    headers = {**bearer(committee_token), "Accept-Language": language}
+    for form in ("deliveries", "deliveries.csv"):
+        unpublished = client.get(f"/plans/{plan_id}/{form}?committee=C1", headers=headers)
+        unknown = client.get(f"/plans/{plan_id + 1000}/{form}?committee=C1", headers=headers)
+        assert unpublished.status_code == unknown.status_code == 404
+        assert unpublished.content == unknown.content, (form, unpublished.text, unknown.text)
+        assert unknown.json()["error"] == "not_found"

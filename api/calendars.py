@@ -43,6 +43,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from api.db import scenarios as scenario_store
 from api.db import versions as version_store
 from api.db.engine import writing
 from api.db.plans import plan_of
@@ -296,11 +297,23 @@ def complete(engine: sa.Engine, scenario_id: int, committee_id: str | None = Non
     return written
 
 
-def refresh(engine: sa.Engine, scenario_id: int, language: str) -> None:
-    """Rebuild a scenario's calendars (all forms) from its stored versions."""
+def rebuild(engine: sa.Engine, scenario_id: int, language: str) -> bool:
+    """Rebuild a scenario's JSON calendars in a write transaction that first locks the
+    scenario's row (as a publish does), so that a publish and a rebuild never write the
+    calendars at once: the rebuild waits for the publish and then reads its version, or
+    the publish waits for the rebuild. Return ``False`` when the scenario is gone."""
     with writing(engine) as conn:
+        if scenario_store.lock(conn, scenario_id) is None:
+            return False
         write_rows(conn, scenario_id, language)
-    complete(engine, scenario_id)
+    return True
+
+
+def refresh(engine: sa.Engine, scenario_id: int, language: str) -> None:
+    """Rebuild a scenario's calendars (all forms) from its stored versions
+    (:func:`rebuild`, then :func:`complete`)."""
+    if rebuild(engine, scenario_id, language):
+        complete(engine, scenario_id)
 
 
 def backfill(engine: sa.Engine, language: str | None = None) -> list[int]:
@@ -335,8 +348,8 @@ def backfill(engine: sa.Engine, language: str | None = None) -> list[int]:
     rebuilt = []
     for r in rows:
         if not r.rows or r.oldest < r.latest or r.other_language:
-            with writing(engine) as conn:
-                write_rows(conn, int(r.scenario_id), language)
+            if not rebuild(engine, int(r.scenario_id), language):
+                continue
             rebuilt.append(int(r.scenario_id))
         complete(engine, int(r.scenario_id))
     return rebuilt
@@ -436,6 +449,33 @@ def _state(conn: sa.Connection, committee_id: str, scenario_id: int | None) -> A
     return conn.execute(query).first()
 
 
+class _KnownCommittees:
+    """The committees a scenario's published versions name, by ``(scenario, newest
+    version number)``: versions are immutable and numbered without gaps, so the pair
+    fixes the answer. Bounded: emptied beyond :attr:`size` entries."""
+
+    size = 1024
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[int, int], frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, conn: sa.Connection, scenario_id: int, latest: int) -> frozenset[str]:
+        """The committees of a scenario whose newest version is ``latest``."""
+        key = (scenario_id, latest)
+        found = self._items.get(key)
+        if found is None:
+            found = frozenset(committees_of(stored_versions(conn, scenario_id)))
+            with self._lock:
+                if len(self._items) >= self.size:
+                    self._items.clear()
+                self._items[key] = found
+        return found
+
+
+_KNOWN = _KnownCommittees()
+
+
 def find(
     engine: sa.Engine, committee_id: str, scenario_id: int | None, form: str
 ) -> Document | None:
@@ -444,14 +484,18 @@ def find(
     Without ``scenario_id`` the committee's latest season: the scenario whose newest
     version (among those naming the committee) was published last. A row behind its
     scenario's newest version or in another language is rebuilt first; a form not yet
-    written is written first.
+    written is written first. A committee none of the scenario's versions names gets
+    ``None`` at once: nothing is rebuilt (nor locked) for it.
     """
     language = _language[0]
     for _attempt in range(3):
         with engine.connect() as conn:
             row = _state(conn, committee_id, scenario_id)
             if row is None and scenario_id is not None:
-                if version_store.latest(conn, scenario_id) is None:
+                latest = version_store.latest(conn, scenario_id)
+                if latest is None:
+                    return None
+                if committee_id not in _KNOWN.get(conn, scenario_id, int(latest.number)):
                     return None
                 missing = True
             else:
@@ -511,6 +555,7 @@ __all__: Sequence[str] = [
     "find",
     "install",
     "on_publish",
+    "rebuild",
     "refresh",
     "stored_versions",
     "uid_domain",

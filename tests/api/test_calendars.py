@@ -4,6 +4,8 @@ rebuilt when missing; and the diff of two versions."""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import icalendar
@@ -21,6 +23,7 @@ from api.db import versions as version_store
 from api.db.engine import make_engine, writing
 from api.db.migrate import upgrade
 from api.db.tables import committee_calendars, metadata
+from planner.i18n import use_language
 from tests.api.conftest import OTHER_COMMITTEE, OWN_COMMITTEE, bearer
 from tests.api.support import small_yaml, stored_plan
 
@@ -284,3 +287,76 @@ def test_diff_of_two_versions(app: FastAPI, client: TestClient, planner_token: s
     assert all(c["status"] != "unchanged" for c in by_committee["C1"]["changes"])
     missing = client.get(f"/scenarios/{sid}/versions/1/diff/3", headers=bearer(planner_token))
     assert missing.status_code == 404
+
+
+def test_a_committee_the_scenario_does_not_have_rebuilds_nothing(
+    app: FastAPI, client: TestClient, planner_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asking for a committee none of a scenario's versions names answers 404 at once:
+    no calendar is rebuilt (no write lock taken) and the stored rows stay as they were."""
+    engine: sa.Engine = app.state.engine
+    sid, plan_id = stored_plan(engine)
+    with writing(engine) as conn:
+        version_store.publish(conn, sid, plan_id)
+    before = _rows(engine)
+
+    def no_rebuild(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the calendars were rebuilt")
+
+    monkeypatch.setattr(calendars, "refresh", no_rebuild)
+    monkeypatch.setattr(calendars, "write_rows", no_rebuild)
+    assert calendars.find(engine, "C99", sid, "json") is None
+    url = f"/committees/C99/calendar.ics?scenario={sid}"
+    for _twice in range(2):
+        assert client.get(url, headers=bearer(planner_token)).status_code == 404
+    assert _rows(engine) == before
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_rebuild_waits_for_a_publish_holding_the_scenario(
+    app: FastAPI, client: TestClient
+) -> None:
+    """On PostgreSQL a calendar rebuild takes the scenario's row lock: started while a
+    publish holds it, it waits, then builds from the version that publish committed
+    (every row at version 2, none overwritten with version 1's calendars)."""
+    engine: sa.Engine = app.state.engine
+    sid, plan_id = stored_plan(engine)
+    with writing(engine) as conn:
+        version_store.publish(conn, sid, plan_id)
+    second = _second_plan(engine, sid, plan_id)
+    failures: list[BaseException] = []
+
+    def rebuild() -> None:
+        try:
+            calendars.refresh(engine, sid, "zh_CN")
+        except BaseException as exc:  # reported by the test
+            failures.append(exc)
+
+    with engine.connect() as holder, holder.begin():
+        assert scenario_store.lock(holder, sid) is not None
+        thread = threading.Thread(target=rebuild)
+        thread.start()
+        waiting = sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'"
+        )
+        deadline = time.monotonic() + 120
+        with engine.connect() as watcher:
+            while not watcher.execute(waiting).scalar_one():
+                assert thread.is_alive() and time.monotonic() < deadline, (
+                    "the rebuild did not wait for the scenario's lock"
+                )
+                time.sleep(0.05)
+        version_store.publish(holder, sid, second)
+    thread.join(60)
+    assert not thread.is_alive() and failures == []
+    rows = _rows(engine)
+    assert rows and {r.version for r in rows} == {2}
+    with engine.connect() as conn:
+        season = calendars.stored_versions(conn, sid)
+    with use_language("zh_CN"):
+        built = calendars.build(season, sid)
+    assert {r.committee_id: r.json_etag for r in rows} == {
+        c: calendars.etag_of(b.json) for c, b in built.items()
+    }
+

@@ -152,7 +152,13 @@ class CommitteeFeed:
     version
         The latest version's number.
     published_at
-        Its publish time (UTC): every event's DTSTAMP.
+        Its publish time (UTC).
+    changed_at
+        When the committee's calendar last changed (UTC): the latest LAST-MODIFIED of
+        its events, or the publish time of the first version naming it when it has
+        none. Unlike :attr:`version` and :attr:`published_at` it stays the same when a
+        publish changes nothing of the committee's, and so do the written forms
+        (:func:`feed_json`, :func:`planner.io.ical.feed_ics`) and their ETags.
     first_day, last_day
         The first and last day any version's season covers (the span the time zone
         must describe).
@@ -166,6 +172,7 @@ class CommitteeFeed:
     description: str
     version: int
     published_at: dt.datetime
+    changed_at: dt.datetime
     first_day: dt.date
     last_day: dt.date
     items: tuple[FeedItem, ...]
@@ -258,6 +265,7 @@ def build_feed(
         ),
         version=latest.number,
         published_at=latest.published_utc,
+        changed_at=max((i.last_modified for i in items), default=knowing[0].published_utc),
         first_day=min(s.week_start(1) for s in seasons),
         last_day=max(s.week_end(s.weeks) for s in seasons),
         items=tuple(items),
@@ -445,7 +453,10 @@ def feed_json(feed: CommitteeFeed) -> dict[str, Any]:
     """Return the feed as JSON-ready data: the calendar and its events with their history.
 
     Dates are ISO days (``end`` inclusive), times ISO UTC with ``Z``; each event keeps its
-    calendar entry's facts (weeks, product, name, theme, who brings it, ...).
+    calendar entry's facts (weeks, product, name, theme, who brings it, ...). The
+    calendar's time is ``changed_at`` (:attr:`CommitteeFeed.changed_at`), not the latest
+    version's number or publish time, so that a publish that leaves the committee's
+    deliveries alone leaves these bytes (and their ETag) alone too.
     """
     return {
         "committee_id": feed.committee_id,
@@ -453,8 +464,7 @@ def feed_json(feed: CommitteeFeed) -> dict[str, Any]:
         "name": feed.name,
         "description": feed.description,
         "timezone": TIMEZONE,
-        "version": feed.version,
-        "published_at": _utc_text(feed.published_at),
+        "changed_at": _utc_text(feed.changed_at),
         "events": [_item_json(i) for i in feed.items],
     }
 

@@ -13,7 +13,8 @@ The calendar carries:
   need no zone; the zone tells a client how to show the calendar);
 - ``REFRESH-INTERVAL`` (RFC 7986) and ``X-PUBLISHED-TTL``: how often a subscriber should
   ask again;
-- one ``VEVENT`` per event: ``UID``, ``DTSTAMP`` (the latest version's publish time),
+- one ``VEVENT`` per event: ``UID``, ``DTSTAMP`` (the event's own LAST-MODIFIED, so that
+  a publish that does not touch a committee leaves its feed's bytes alone),
   ``DTSTART``/``DTEND`` as dates (``DTEND`` the day after the last), ``SUMMARY``,
   ``DESCRIPTION``, ``LOCATION``, ``STATUS`` (``CONFIRMED`` or ``CANCELLED``, a cancelled
   summary starting ``已取消：``), ``SEQUENCE``, ``CREATED``, ``LAST-MODIFIED``,
@@ -90,7 +91,7 @@ def feed_ics(feed: CommitteeFeed) -> bytes:
     cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
     cal.add_component(_timezone(feed.first_day.year, feed.last_day.year + 1))
     for item in feed.items:
-        cal.add_component(_vevent(item, feed.published_at))
+        cal.add_component(_vevent(item))
     return cal.to_ical()
 
 
@@ -104,11 +105,11 @@ def _timezone(first_year: int, end_year: int) -> icalendar.Timezone:
     )
 
 
-def _vevent(item: FeedItem, stamp: dt.datetime) -> icalendar.Event:
+def _vevent(item: FeedItem) -> icalendar.Event:
     e = item.event
     event = icalendar.Event()
     event.add("uid", e.uid)
-    event.add("dtstamp", stamp)
+    event.add("dtstamp", item.last_modified)
     event.add("dtstart", e.start)
     event.add("dtend", e.end + dt.timedelta(days=1))
     event.add("summary", item.summary)

@@ -360,3 +360,51 @@ def test_a_rebuild_waits_for_a_publish_holding_the_scenario(
         c: calendars.etag_of(b.json) for c, b in built.items()
     }
 
+
+def test_a_publish_that_leaves_a_committee_alone_keeps_its_etag(
+    app: FastAPI, client: TestClient, planner_token: str
+) -> None:
+    """Version 2 moves only C1's first show: C1's feed gets a new ETag, while C2's feed,
+    JSON and page keep theirs (the same bytes) and their old ETag still answers 304."""
+    engine: sa.Engine = app.state.engine
+    sid, plan_id = stored_plan(engine)
+    _publish(client, planner_token, plan_id)
+    with engine.connect() as conn:
+        row = plan_store.get(conn, plan_id)
+    assert row is not None
+    deliveries = [dict(d) for d in row.deliveries]
+    show = min(
+        (d for d in deliveries if d["committee_id"] == "C1" and d["product"] == "performance"),
+        key=lambda d: d["first_week"],
+    )
+    week = show["first_week"] + 1 if show["first_week"] < 4 else show["first_week"] - 1
+    show.update(first_week=week, last_week=week)
+    with writing(engine) as conn:
+        second = plan_store.insert(
+            conn,
+            scenario_id=sid,
+            revision=1,
+            plan=plan_store.plan_of(deliveries),
+            report={"status": "feasible"},
+        )
+    token = bearer(planner_token)
+    before = {
+        (c, form): client.get(f"/committees/{c}/calendar.{form}?scenario={sid}", headers=token)
+        for c in ("C1", "C2")
+        for form in ("ics", "json", "html")
+    }
+    assert all(r.status_code == 200 for r in before.values())
+    _publish(client, planner_token, second)
+    for (committee, form), old in before.items():
+        url = f"/committees/{committee}/calendar.{form}?scenario={sid}"
+        new = client.get(url, headers=token)
+        assert new.status_code == 200 and new.headers["x-cultplan-version"] == "2"
+        if committee == "C2":
+            assert new.headers["etag"] == old.headers["etag"], form
+            assert new.content == old.content, form
+            again = client.get(url, headers={**token, "If-None-Match": old.headers["etag"]})
+            assert again.status_code == 304, form
+    assert (
+        before[("C1", "ics")].headers["etag"]
+        != client.get(f"/committees/C1/calendar.ics?scenario={sid}", headers=token).headers["etag"]
+    )

@@ -224,7 +224,7 @@ def _located(response: Response, job: JobOut) -> JobOut:
     "/scenarios/{scenario_id}/jobs",
     status_code=202,
     response_model=JobOut,
-    responses=errors(401, 403, 404, 422, 503),
+    responses=errors(400, 401, 403, 404, 413, 422, 503),
 )
 def create_job(
     scenario_id: Id,

@@ -368,7 +368,7 @@ async def get_violations(plan_id: Id, request: Request, principal: Reader) -> li
     "/{plan_id}/publish",
     status_code=201,
     response_model=VersionOut,
-    responses=errors(401, 403, 404, 409, 422),
+    responses=errors(400, 401, 403, 404, 409, 413, 422),
 )
 def publish_plan(
     plan_id: Id,

@@ -340,9 +340,11 @@ def test_a_rebuild_waits_for_a_publish_holding_the_scenario(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock'"
         )
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 60
         with engine.connect() as watcher:
+            # pg_stat_activity is read once per transaction: each look is its own
             while not watcher.execute(waiting).scalar_one():
+                watcher.rollback()
                 assert thread.is_alive() and time.monotonic() < deadline, (
                     "the rebuild did not wait for the scenario's lock"
                 )

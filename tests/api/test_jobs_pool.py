@@ -11,6 +11,7 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -239,3 +240,29 @@ def test_worker_processes_take_the_solve_niceness(two_workers: Settings, engine:
         wait_for(lambda: alive(pid) and _niceness(pid) == expected, 30, "the worker's niceness")
     finally:
         pool.shutdown()
+
+
+def test_the_dispatcher_survives_a_failing_look(
+    pool: JobPool, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database error while reaping a worker does not end the dispatcher: it backs
+    off, reaps the process at a later look and still runs the next job."""
+    failures: list[int] = []
+    reap = pool._reap
+
+    def failing_once(job_id: int, process: Any) -> None:
+        if not failures:
+            failures.append(job_id)
+            raise sa.exc.OperationalError("reap", {}, Exception("database is locked"))
+        reap(job_id, process)
+
+    monkeypatch.setattr(pool, "_reap", failing_once)
+    scenario_id = add_scenario(engine, tiny_yaml())
+    first = add_job(engine, scenario_id)
+    pool.submit(first)
+    assert pool.wait(first, 60) == "finished"
+    wait_for(lambda: bool(failures) and pool.pids() == {}, 30, "the failed reap retried")
+    second = add_job(engine, scenario_id)
+    pool.submit(second)
+    assert pool.wait(second, 60) == "finished"
+    assert failures == [first] and pool.alive()

@@ -90,7 +90,7 @@ def test_the_api_answers_while_a_solve_runs_and_a_cancel_keeps_its_plan(
         60,
         "live progress",
     )
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json() == {"status": "ok", "pool": "alive"}
     progress = live["progress"]
     assert progress["stage"] in ("primary", "secondary", "fairness", "leximin")
     assert progress["phase"] in ("solving", "refining", "solving (fairness first)")

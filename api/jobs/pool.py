@@ -32,8 +32,8 @@ from api.db.engine import writing
 from api.jobs import store
 from api.jobs.worker import WorkerConfig, main
 
-#: Why a job is failed when the service stopped while it ran.
-INTERRUPTED_MESSAGE = "the service stopped while the job was running; retry it"
+#: Why a job is failed when the service stopped while it ran (stored untranslated).
+INTERRUPTED_MESSAGE = store.catalogued(store.INTERRUPTED_MESSAGE)
 #: Seconds between two looks of the dispatcher at its processes (and of wait() at a job).
 POLL = 0.1
 #: The longest pause of the dispatcher after a failing look.
@@ -259,7 +259,9 @@ class JobPool:
                     conn,
                     job_id,
                     store.FAILED,
-                    store.error_text(store.CRASHED, f"worker not started: {exc}"),
+                    store.error_text(
+                        store.CRASHED, store.catalogued(store.WORKER_NOT_STARTED, error=str(exc))
+                    ),
                     expected=(store.QUEUED, store.RUNNING),
                 )
             return
@@ -272,12 +274,15 @@ class JobPool:
         """A worker ended: a job it left unfinished failed with the process."""
         process.join()
         code = process.exitcode
-        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        if code is not None and code < 0:
+            how = store.catalogued(store.WORKER_KILLED, signal=-code)
+        else:
+            how = store.catalogued(store.WORKER_EXITED, code=code)
         with writing(self.engine) as conn:
             store.finish(
                 conn,
                 job_id,
                 store.FAILED,
-                store.error_text(store.CRASHED, f"the worker process ended ({how})"),
+                store.error_text(store.CRASHED, how),
                 expected=(store.QUEUED, store.RUNNING),
             )

@@ -354,8 +354,10 @@ def store_outcome(
         return state
     violations = check_plan(scenario, result.plan)
     if violations:
-        text = "bug: the plan found breaks {n} hard rule(s); it is not stored: {rules}".format(
-            n=len(violations), rules="; ".join(str(v) for v in violations)
+        text = store.catalogued(
+            store.BROKEN_PLAN_MESSAGE,
+            n=len(violations),
+            rules="; ".join(str(v) for v in violations),
         )
         with engine.begin() as conn:
             error = store.error_text(store.BROKEN_PLAN, text)

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from api.jobs import store
 from api.jobs.pool import JobPool
 from api.settings import Settings
+from planner.i18n import use_language
 from tests.api.jobs_support import (
     LONG_PARAMS,
     add_job,
@@ -166,9 +167,13 @@ def test_a_worker_killed_fails_its_job(pool: JobPool, engine: sa.Engine) -> None
     pids = wait_for(pool.pids, 10, "the worker's pid")
     os.kill(pids[job_id], signal.SIGKILL)
     assert pool.wait(job_id, 30) == "failed"
-    assert job(engine, job_id)["error"] == (
-        "crashed: the worker process ended (killed by signal 9)"
-    )
+    code, message = store.split_error(job(engine, job_id)["error"])
+    assert code == "crashed"
+    with use_language("en"):
+        assert store.message_text(message) == "the worker process was killed by signal 9"
+    with use_language("zh_CN"):
+        assert "9" in (store.message_text(message) or "")
+        assert store.message_text(message) != "the worker process was killed by signal 9"
     after = add_job(engine, add_scenario(engine, tiny_yaml()))
     pool.submit(after)
     assert pool.wait(after, 60) == "finished"

@@ -18,6 +18,7 @@ from api.jobs import store
 from api.jobs.worker import Monitor, WorkerConfig, run_job
 from api.settings import Settings
 from planner import Delivery, Plan, Product, Progress, Result, SolveStatus, StopReason, solve
+from planner.i18n import use_language
 from planner.io import parse_scenario
 from planner.validate import check_plan
 from tests.api.jobs_support import (
@@ -150,7 +151,12 @@ def test_a_plan_that_breaks_a_hard_rule_is_never_stored(
     assert run_job(config, job_id, solve=buggy) == "failed"
     code, message = store.split_error(job(engine, job_id)["error"])
     assert code == "broken_plan"
-    assert message is not None and message.startswith("bug: the plan found breaks")
+    with use_language("en"):
+        english = store.message_text(message)
+    with use_language("zh_CN"):
+        chinese = store.message_text(message)
+    assert english is not None and english.startswith("bug: the plan found breaks ")
+    assert chinese is not None and chinese.startswith("程序缺陷")
     assert plan_rows(engine, job_id) == []
 
 

@@ -269,12 +269,15 @@ def _run(
     solve: Callable[..., Result] | None,
     interval: float,
 ) -> str:
+    # The claim is the only write here, kept short: the scenario is read (and its
+    # networks checked) outside the write lock, which other writers need meanwhile.
     with writing(engine) as conn:
         if not store.claim(conn, job_id):
             row = store.get(conn, job_id)
             return "missing" if row is None else str(row["state"])
         row = store.get(conn, job_id)
         assert row is not None
+    with engine.connect() as conn:
         try:
             scenario = read_revision(conn, row["scenario_id"], row["revision"])
         except ApiError as exc:

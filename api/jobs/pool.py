@@ -266,9 +266,24 @@ class JobPool:
                 )
             return
         with self._wake:
-            if self._closing:
-                process.terminate()
-            self._running[job_id] = process
+            closing = self._closing
+            if not closing:
+                self._running[job_id] = process
+        if closing:  # started while the pool shuts down: ended here, its job failed
+            process.terminate()
+            process.join(5.0)
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+            with writing(self.engine) as conn:
+                store.fail_running(conn, INTERRUPTED_MESSAGE, [job_id])
+                store.finish(
+                    conn,
+                    job_id,
+                    store.FAILED,
+                    store.error_text(store.INTERRUPTED, INTERRUPTED_MESSAGE),
+                    expected=(store.QUEUED,),
+                )
 
     def _reap(self, job_id: int, process: BaseProcess) -> None:
         """A worker ended: a job it left unfinished failed with the process."""

@@ -271,3 +271,29 @@ def test_the_dispatcher_survives_a_failing_look(
     pool.submit(second)
     assert pool.wait(second, 60) == "finished"
     assert failures == [first] and pool.alive()
+
+
+def test_a_worker_started_while_the_pool_closes_is_ended_and_its_job_failed(
+    two_workers: Settings, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker process the dispatcher started just as the pool began to close is
+    ended at once (not left running unwatched), and its job fails as interrupted."""
+    pool = JobPool(two_workers, engine)  # not started: the test plays the dispatcher
+    started: list[Any] = []
+    make = pool.context.Process  # type: ignore[attr-defined]
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        process = make(*args, **kwargs)
+        started.append(process)
+        pool._closing = True  # the shutdown begins while the process starts
+        return process
+
+    monkeypatch.setattr(pool.context, "Process", recorded)
+    job_id = add_job(engine, add_scenario(engine, reference_yaml()), LONG_PARAMS)
+    pool._start(job_id)
+    (process,) = started
+    assert not process.is_alive() and process.exitcode is not None
+    assert pool.pids() == {}
+    row = job(engine, job_id)
+    assert row["state"] == "failed"
+    assert store.split_error(row["error"])[0] == store.INTERRUPTED

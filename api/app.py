@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Response
 from starlette.types import ASGIApp
 
 from api import calendars, errors
@@ -110,9 +110,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Language, default=settings.language)
 
     @app.get("/healthz", tags=["service"], dependencies=[Depends(public)])
-    def healthz() -> dict[str, str]:
-        """Whether the service answers (no token needed)."""
-        return {"status": "ok"}
+    def healthz(response: Response) -> dict[str, str]:
+        """Whether the service answers and its solve pool dispatches (no token needed).
+
+        ``pool`` is ``alive`` while the pool's dispatcher thread runs, ``stopped`` when
+        it has ended (the answer is then 503) and ``absent`` without a pool.
+        """
+        pool = app.state.pool
+        if pool is None:
+            return {"status": "ok", "pool": "absent"}
+        if pool.alive():
+            return {"status": "ok", "pool": "alive"}
+        response.status_code = 503
+        return {"status": "degraded", "pool": "stopped"}
 
     for name in ROUTERS:
         if _module_exists(name):

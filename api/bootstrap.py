@@ -1,8 +1,11 @@
 """The first start: on an empty database, load the reference scenario, solve it and
 publish its plan as version 1, so that the service starts with a published season.
 
-A later start finds the scenario and does nothing. Each step is logged in Chinese (the
-service's default language).
+A first start that did not finish (the service killed mid-solve) is taken up again by
+the next start: while the database holds only the bootstrap scenario, unchanged and
+never published, its row is reused (and a plan already found for it published). A start
+that finds anything else does nothing. Each step is logged in Chinese (the service's
+default language).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import sqlalchemy as sa
 from api.db import scenarios as scenario_store
 from api.db import versions as version_store
 from api.db.engine import writing
-from api.db.tables import plans
+from api.db.tables import plans, scenarios, versions
 from api.documents import YAML
 from api.settings import Settings
 from planner.i18n import _, use_language
@@ -84,16 +87,27 @@ def bootstrap(settings: Settings, engine: sa.Engine, pool: Any | None = None) ->
     from api.solving import NoPlan, solve_revision
 
     with use_language(settings.language):
+        text = reference_text(settings)
         with engine.connect() as conn:
-            if scenario_store.count(conn):
+            if scenario_store.count(conn) and _unfinished(conn, text) is None:
                 return None
         log.info(_("first start: loading the reference scenario"))
-        text = reference_text(settings)
         scenario = parse(text, YAML, "reference")
         with writing(engine) as conn:
-            if scenario_store.count(conn):  # another process was first
-                return None
-            scenario_id = scenario_store.create(conn, scenario.name, text, YAML)
+            if scenario_store.count(conn):
+                found = _unfinished(conn, text)
+                if found is None:  # another process was first, or finished it
+                    return None
+                scenario_id = found
+            else:
+                scenario_id = scenario_store.create(conn, scenario.name, text, YAML)
+            plan_id = conn.execute(
+                sa.select(sa.func.max(plans.c.id)).where(
+                    plans.c.scenario_id == scenario_id, plans.c.revision == 1
+                )
+            ).scalar()
+        if plan_id is not None:  # the earlier start solved it but did not publish
+            return _publish(engine, scenario_id, int(plan_id), scenario.name)
         params = SolveParams(time_limit=settings.bootstrap_time_limit, seed=0, workers=2)
         log.info(
             _("first start: solving {name} (at most {seconds:g} s)").format(
@@ -111,12 +125,28 @@ def bootstrap(settings: Settings, engine: sa.Engine, pool: Any | None = None) ->
         if plan_id is None:
             log.error(_("first start: no plan was found: {reason}").format(reason="-"))
             return None
-        with writing(engine) as conn:
-            version = version_store.publish(conn, scenario_id, plan_id, _("first start"))
-        version_store.after_publish(engine, version)
-        log.info(
-            _("first start: published version {n} of {name}").format(
-                n=version.number, name=scenario.name
-            )
-        )
-        return plan_id
+        return _publish(engine, scenario_id, plan_id, scenario.name)
+
+
+def _unfinished(conn: sa.Connection, text: str) -> int | None:
+    """The id of the bootstrap scenario an earlier first start left unpublished: the
+    database's only scenario, at its first revision, holding ``text``, with no version
+    published anywhere; else ``None``."""
+    rows = list(conn.execute(sa.select(scenarios.c.id, scenarios.c.current_revision).limit(2)))
+    if len(rows) != 1 or rows[0].current_revision != 1:
+        return None
+    if conn.execute(sa.select(versions.c.id).limit(1)).first() is not None:
+        return None
+    first = scenario_store.revision(conn, rows[0].id, 1)
+    if first is None or first.sha256 != scenario_store.sha256(text):
+        return None
+    return int(rows[0].id)
+
+
+def _publish(engine: sa.Engine, scenario_id: int, plan_id: int, name: str) -> int:
+    """Publish the bootstrap plan as version 1 and return the plan's id."""
+    with writing(engine) as conn:
+        version = version_store.publish(conn, scenario_id, plan_id, _("first start"))
+    version_store.after_publish(engine, version)
+    log.info(_("first start: published version {n} of {name}").format(n=version.number, name=name))
+    return plan_id

@@ -72,12 +72,13 @@ NOUNS = {
     "plan": N_("plan"),
     "version": N_("version"),
     "calendar": N_("calendar"),
+    "job": N_("job"),
 }
 
 
 def not_found(what: str, ident: object) -> ApiError:
     """A 404 for an unknown id (``what``: ``scenario``, ``revision``, ``plan``,
-    ``version``, ``calendar``)."""
+    ``version``, ``calendar``, ``job``)."""
     noun = _(NOUNS.get(what, what))
     return ApiError(404, "not_found", _("no {what} {id}").format(what=noun, id=ident))
 

@@ -17,7 +17,8 @@ class BodyLimit:
     """Refuse request bodies above ``max_bytes`` with 413 and the error body.
 
     ``Content-Length`` is checked first; a body sent in chunks is counted as it is
-    read.
+    read, and once past the limit the app's answer (whatever it made of the cut-off
+    body, such as FastAPI's 400 for a body it could not parse) is replaced by the 413.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -33,19 +34,29 @@ class BodyLimit:
             await self._refuse(send)
             return
         seen = 0
+        over = False
         started = False
+        replaced = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    over = True
                     raise BodyTooLarge
             return message
 
         async def watched(message: Message) -> None:
-            nonlocal started
+            # Once the body went past the limit, whatever the app answers (FastAPI
+            # turns an error while it parses a body into its own 400) becomes the 413.
+            nonlocal started, replaced
+            if replaced or (over and not started):
+                if not replaced:
+                    replaced = started = True
+                    await self._refuse(send)
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)

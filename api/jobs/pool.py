@@ -16,6 +16,7 @@ On :meth:`JobPool.start` every job left ``running`` by a previous life is failed
 from __future__ import annotations
 
 import collections
+import logging
 import multiprocessing
 import os
 import sys
@@ -31,10 +32,12 @@ from api.db.engine import writing
 from api.jobs import store
 from api.jobs.worker import WorkerConfig, main
 
-#: Why a job is failed when the service stopped while it ran.
-INTERRUPTED_MESSAGE = "the service stopped while the job was running; retry it"
+#: Why a job is failed when the service stopped while it ran (stored untranslated).
+INTERRUPTED_MESSAGE = store.catalogued(store.INTERRUPTED_MESSAGE)
 #: Seconds between two looks of the dispatcher at its processes (and of wait() at a job).
 POLL = 0.1
+#: The longest pause of the dispatcher after a failing look.
+MAX_BACKOFF = 5.0
 #: Modules the fork server loads once, so that a worker starts without importing them.
 PRELOAD = ["api.jobs.worker", "planner.solver", "planner.report"]
 
@@ -50,6 +53,8 @@ class PoolSettings(Protocol):
     def url(self) -> str:
         """The database URL."""
         ...
+
+log = logging.getLogger("cultplan.jobs")
 
 
 def worker_context() -> BaseContext:
@@ -190,24 +195,56 @@ class JobPool:
 
     # -- the dispatcher thread ------------------------------------------------------------
 
+    def alive(self) -> bool:
+        """Whether the dispatcher thread runs (``GET /healthz`` reports it)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def _dispatch(self) -> None:
+        """Start and reap worker processes until the pool closes.
+
+        One failing look (the database locked or gone a moment) is logged and the
+        dispatcher backs off and goes on: a process not reaped stays in the running set
+        and is reaped at the next look, a job not started goes back to the queue's head.
+        """
+        backoff = POLL
         while True:
             with self._wake:
                 if self._closing:
                     return
-                ended = {i: p for i, p in self._running.items() if p.exitcode is not None}
-                for job_id in ended:
-                    del self._running[job_id]
-                starting: list[int] = []
-                while self._queue and len(self._running) + len(starting) < self.size:
-                    starting.append(self._queue.popleft())
-            for job_id, process in ended.items():
-                self._reap(job_id, process)
-            for job_id in starting:
-                self._start(job_id)
+            try:
+                self._dispatch_once()
+                backoff = POLL
+            except Exception:
+                log.exception("job pool: dispatch failed; retrying in %.1f s", backoff)
+                with self._wake:
+                    if not self._closing:
+                        self._wake.wait(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
             with self._wake:
                 if not self._closing:
                     self._wake.wait(POLL)
+
+    def _dispatch_once(self) -> None:
+        """Reap the ended worker processes, then start queued jobs in the free places."""
+        with self._wake:
+            ended = {i: p for i, p in self._running.items() if p.exitcode is not None}
+        for job_id, process in ended.items():
+            self._reap(job_id, process)
+            with self._wake:
+                self._running.pop(job_id, None)
+        while True:
+            with self._wake:
+                if self._closing or not self._queue or len(self._running) >= self.size:
+                    return
+                job_id = self._queue.popleft()
+            try:
+                self._start(job_id)
+            except BaseException:
+                with self._wake:
+                    if job_id not in self._running:
+                        self._queue.appendleft(job_id)
+                raise
 
     def _start(self, job_id: int) -> None:
         process = self.context.Process(  # type: ignore[attr-defined]
@@ -222,25 +259,45 @@ class JobPool:
                     conn,
                     job_id,
                     store.FAILED,
-                    store.error_text(store.CRASHED, f"worker not started: {exc}"),
+                    store.error_text(
+                        store.CRASHED, store.catalogued(store.WORKER_NOT_STARTED, error=str(exc))
+                    ),
                     expected=(store.QUEUED, store.RUNNING),
                 )
             return
         with self._wake:
-            if self._closing:
-                process.terminate()
-            self._running[job_id] = process
+            closing = self._closing
+            if not closing:
+                self._running[job_id] = process
+        if closing:  # started while the pool shuts down: ended here, its job failed
+            process.terminate()
+            process.join(5.0)
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+            with writing(self.engine) as conn:
+                store.fail_running(conn, INTERRUPTED_MESSAGE, [job_id])
+                store.finish(
+                    conn,
+                    job_id,
+                    store.FAILED,
+                    store.error_text(store.INTERRUPTED, INTERRUPTED_MESSAGE),
+                    expected=(store.QUEUED,),
+                )
 
     def _reap(self, job_id: int, process: BaseProcess) -> None:
         """A worker ended: a job it left unfinished failed with the process."""
         process.join()
         code = process.exitcode
-        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        if code is not None and code < 0:
+            how = store.catalogued(store.WORKER_KILLED, signal=-code)
+        else:
+            how = store.catalogued(store.WORKER_EXITED, code=code)
         with writing(self.engine) as conn:
             store.finish(
                 conn,
                 job_id,
                 store.FAILED,
-                store.error_text(store.CRASHED, f"the worker process ended ({how})"),
+                store.error_text(store.CRASHED, how),
                 expected=(store.QUEUED, store.RUNNING),
             )

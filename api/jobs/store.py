@@ -8,12 +8,15 @@ is one ``UPDATE ... WHERE state = <expected>``, so two processes never both move
 
 A failed or cancelled job keeps why in ``jobs.error`` as ``"<code>: <message>"``
 (:func:`error_text`, :func:`split_error`): an English code a client can act on and the
-message, the library's own words where the library said it. Never a traceback.
+message, the library's own words where the library said it. Never a traceback. The
+service's own messages are stored untranslated, as their catalogue text and parameters
+(:func:`catalogued`), and put in the reader's language when read (:func:`message_text`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -22,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from api.db.tables import jobs
+from planner.i18n import N_, _
 
 #: A job's states, in the order a job goes through them.
 QUEUED, RUNNING, FINISHED, FAILED, CANCELLED = (
@@ -57,6 +61,33 @@ def _now() -> dt.datetime:
 def error_text(code: str, message: str) -> str:
     """Return the stored form of an error: ``"<code>: <message>"``."""
     return f"{code}: {message}"
+
+
+#: The service's own job messages (catalogue texts, translated when read).
+INTERRUPTED_MESSAGE = N_("the service stopped while the job was running; retry it")
+CANCELLED_BEFORE_START = N_("cancelled before it started")
+WORKER_KILLED = N_("the worker process was killed by signal {signal}")
+WORKER_EXITED = N_("the worker process ended with exit code {code}")
+WORKER_NOT_STARTED = N_("the worker process did not start: {error}")
+BROKEN_PLAN_MESSAGE = N_("bug: the plan found breaks {n} hard rule(s); it is not stored: {rules}")
+
+
+def catalogued(msgid: str, **params: Any) -> str:
+    """Return the stored form of a catalogue message: its untranslated text and its
+    parameters as JSON, put in the reader's language by :func:`message_text`."""
+    return json.dumps({"msgid": msgid, "params": params}, ensure_ascii=False, sort_keys=True)
+
+
+def message_text(message: str | None) -> str | None:
+    """Return a stored message in the current language: a :func:`catalogued` one
+    translated from the catalogue with its parameters, any other as it was stored."""
+    if message is None or not message.startswith('{"msgid": '):
+        return message
+    try:
+        stored = json.loads(message)
+        return _(str(stored["msgid"])).format(**stored.get("params", {}))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return message
 
 
 def split_error(text: str | None) -> tuple[str | None, str | None]:
@@ -166,7 +197,7 @@ def request_cancel(conn: sa.Connection, job_id: int) -> str | None:
             state=CANCELLED,
             cancel_requested=True,
             finished_at=_now(),
-            error=error_text(STOPPED, "cancelled before it started"),
+            error=error_text(STOPPED, catalogued(CANCELLED_BEFORE_START)),
         )
     )
     conn.execute(

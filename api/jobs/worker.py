@@ -269,12 +269,15 @@ def _run(
     solve: Callable[..., Result] | None,
     interval: float,
 ) -> str:
+    # The claim is the only write here, kept short: the scenario is read (and its
+    # networks checked) outside the write lock, which other writers need meanwhile.
     with writing(engine) as conn:
         if not store.claim(conn, job_id):
             row = store.get(conn, job_id)
             return "missing" if row is None else str(row["state"])
         row = store.get(conn, job_id)
         assert row is not None
+    with engine.connect() as conn:
         try:
             scenario = read_revision(conn, row["scenario_id"], row["revision"])
         except ApiError as exc:
@@ -354,8 +357,10 @@ def store_outcome(
         return state
     violations = check_plan(scenario, result.plan)
     if violations:
-        text = "bug: the plan found breaks {n} hard rule(s); it is not stored: {rules}".format(
-            n=len(violations), rules="; ".join(str(v) for v in violations)
+        text = store.catalogued(
+            store.BROKEN_PLAN_MESSAGE,
+            n=len(violations),
+            rules="; ".join(str(v) for v in violations),
         )
         with engine.begin() as conn:
             error = store.error_text(store.BROKEN_PLAN, text)

@@ -87,7 +87,10 @@ class JobOut(BaseModel):
         "retry it), `invalid_scenario`, `invalid_params`, `no_plan`, `broken_plan` (a "
         "bug), `crashed`, `stopped` (cancelled before a plan)."
     )
-    message: str | None = Field(description="The error in words (the library's where it spoke).")
+    message: str | None = Field(
+        description="The error in words, in the request's language: the service's own "
+        "messages translated when read, the library's in the service's language."
+    )
     retryable: bool = Field(description="Whether `POST /jobs/{id}/retry` accepts it.")
     retry_of: int | None
     plan_id: int | None = Field(description="The plan found (finished, or cancelled with one).")
@@ -144,7 +147,7 @@ def job_out(row: Any, plan_id: int | None) -> JobOut:
         ),
         cancel_requested=bool(row["cancel_requested"]),
         error=code,
-        message=message,
+        message=store.message_text(message),
         retryable=state in store.RETRYABLE_STATES,
         retry_of=row["retry_of"],
         plan_id=plan_id,

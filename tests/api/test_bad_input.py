@@ -346,3 +346,33 @@ def test_an_over_long_publish_note_is_422(world: World) -> None:
         "POST", "/plans/1/publish", json.dumps({"note": "x" * 5000}).encode(), "application/json"
     )
     assert error_of(response, 422)["problems"][0]["place"] == "body.note"
+
+
+def test_a_chunked_json_body_over_the_limit_is_413_in_the_requests_language(
+    client: TestClient, planner_token: str
+) -> None:
+    """A JSON body sent in chunks (no Content-Length) past the limit to a route whose
+    body FastAPI parses (``POST /plans/{id}/publish``) is refused with 413 and the
+    service's error body, not FastAPI's English 400, in the request's language."""
+
+    def pieces() -> Iterator[bytes]:
+        yield b'{"note": "'
+        for _ in range(3 * LIMIT // 16_384 + 1):
+            yield b"x" * 16_384
+        yield b'"}'
+
+    for language, word in (("en", "limit"), ("zh-CN", "上限")):
+        response = client.post(
+            "/plans/1/publish",
+            content=pieces(),
+            headers={
+                **bearer(planner_token),
+                "Content-Type": "application/json",
+                "Accept-Language": language,
+            },
+        )
+        assert "content-length" not in response.request.headers
+        assert response.status_code == 413, response.text
+        body = response.json()
+        assert body["error"] == "too_large" and body["problems"] == []
+        assert str(LIMIT) in body["message"] and word in body["message"]

@@ -10,9 +10,13 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.bootstrap import bootstrap
 from api.cli import app as cli_app
+from api.db import scenarios as scenario_store
 from api.db import tokens as token_store
+from api.db import versions as version_store
 from api.db.engine import make_engine
+from api.db.migrate import upgrade
 from api.settings import Settings
 from planner import i18n
 from planner.cli_language import run
@@ -120,3 +124,28 @@ def test_committee_token_prints_its_subscription_urls(
     assert f"https://plan.example.cn/committees/C07/calendar.html?token={secret}" in err
     code, out, err = _cultplan(["token", "create", "--role", "analyst", *data], capsys)
     assert code == 0 and "calendar" not in err
+
+
+def test_a_first_start_killed_mid_solve_is_taken_up_by_the_next_start(tmp_path: Path) -> None:
+    """A first start that stored the scenario but died before publishing (its row there,
+    no plan, no version) is finished by the next start, on the same scenario row; a
+    start after that adds nothing."""
+    scenario = tmp_path / "season.yaml"
+    scenario.write_text(small_yaml(), encoding="utf-8")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        bootstrap_scenario=scenario,
+        bootstrap_time_limit=5.0,
+        workers=1,
+    )
+    settings.data_dir.mkdir(parents=True)
+    engine = make_engine(settings.url)
+    upgrade(settings.url, engine)
+    with engine.begin() as conn:  # what the killed first start left behind
+        left = scenario_store.create(conn, "季", small_yaml(), "application/yaml")
+    assert bootstrap(settings, engine) is not None
+    assert bootstrap(settings, engine) is None
+    with engine.connect() as conn:
+        assert [row.id for row in scenario_store.list_all(conn)] == [left]
+        assert [v.number for v in version_store.list_for(conn, left)] == [1]
+    engine.dispose()

@@ -70,7 +70,16 @@ def test_health_check_needs_no_token(client: TestClient) -> None:
     """``GET /healthz`` answers 200 without a token."""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "pool": "alive"}
+
+
+def test_health_check_reports_a_stopped_pool(client: TestClient) -> None:
+    """Once the solve pool's dispatcher has ended, ``GET /healthz`` answers 503 and says
+    the pool stopped."""
+    client.app.state.pool.shutdown()  # type: ignore[attr-defined]
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "degraded", "pool": "stopped"}
 
 
 def test_unknown_path_is_a_404_error_body(client: TestClient) -> None:

@@ -11,6 +11,7 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 from api.jobs import store
 from api.jobs.pool import JobPool
 from api.settings import Settings
+from planner.i18n import use_language
 from tests.api.jobs_support import (
     LONG_PARAMS,
     add_job,
@@ -165,9 +167,13 @@ def test_a_worker_killed_fails_its_job(pool: JobPool, engine: sa.Engine) -> None
     pids = wait_for(pool.pids, 10, "the worker's pid")
     os.kill(pids[job_id], signal.SIGKILL)
     assert pool.wait(job_id, 30) == "failed"
-    assert job(engine, job_id)["error"] == (
-        "crashed: the worker process ended (killed by signal 9)"
-    )
+    code, message = store.split_error(job(engine, job_id)["error"])
+    assert code == "crashed"
+    with use_language("en"):
+        assert store.message_text(message) == "the worker process was killed by signal 9"
+    with use_language("zh_CN"):
+        assert "9" in (store.message_text(message) or "")
+        assert store.message_text(message) != "the worker process was killed by signal 9"
     after = add_job(engine, add_scenario(engine, tiny_yaml()))
     pool.submit(after)
     assert pool.wait(after, 60) == "finished"
@@ -239,3 +245,55 @@ def test_worker_processes_take_the_solve_niceness(two_workers: Settings, engine:
         wait_for(lambda: alive(pid) and _niceness(pid) == expected, 30, "the worker's niceness")
     finally:
         pool.shutdown()
+
+
+def test_the_dispatcher_survives_a_failing_look(
+    pool: JobPool, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database error while reaping a worker does not end the dispatcher: it backs
+    off, reaps the process at a later look and still runs the next job."""
+    failures: list[int] = []
+    reap = pool._reap
+
+    def failing_once(job_id: int, process: Any) -> None:
+        if not failures:
+            failures.append(job_id)
+            raise sa.exc.OperationalError("reap", {}, Exception("database is locked"))
+        reap(job_id, process)
+
+    monkeypatch.setattr(pool, "_reap", failing_once)
+    scenario_id = add_scenario(engine, tiny_yaml())
+    first = add_job(engine, scenario_id)
+    pool.submit(first)
+    assert pool.wait(first, 60) == "finished"
+    wait_for(lambda: bool(failures) and pool.pids() == {}, 30, "the failed reap retried")
+    second = add_job(engine, scenario_id)
+    pool.submit(second)
+    assert pool.wait(second, 60) == "finished"
+    assert failures == [first] and pool.alive()
+
+
+def test_a_worker_started_while_the_pool_closes_is_ended_and_its_job_failed(
+    two_workers: Settings, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker process the dispatcher started just as the pool began to close is
+    ended at once (not left running unwatched), and its job fails as interrupted."""
+    pool = JobPool(two_workers, engine)  # not started: the test plays the dispatcher
+    started: list[Any] = []
+    make = pool.context.Process  # type: ignore[attr-defined]
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        process = make(*args, **kwargs)
+        started.append(process)
+        pool._closing = True  # the shutdown begins while the process starts
+        return process
+
+    monkeypatch.setattr(pool.context, "Process", recorded)
+    job_id = add_job(engine, add_scenario(engine, reference_yaml()), LONG_PARAMS)
+    pool._start(job_id)
+    (process,) = started
+    assert not process.is_alive() and process.exitcode is not None
+    assert pool.pids() == {}
+    row = job(engine, job_id)
+    assert row["state"] == "failed"
+    assert store.split_error(row["error"])[0] == store.INTERRUPTED

@@ -14,6 +14,7 @@ from api.db.engine import make_engine
 from api.db.migrate import upgrade
 from api.jobs import store
 from api.settings import Settings
+from planner.i18n import _, use_language
 from tests.api.conftest import bearer, both_databases
 from tests.api.jobs_support import LONG_PARAMS, QUICK_PARAMS, reference_yaml, tiny_yaml, wait_for
 
@@ -90,7 +91,7 @@ def test_the_api_answers_while_a_solve_runs_and_a_cancel_keeps_its_plan(
         60,
         "live progress",
     )
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json() == {"status": "ok", "pool": "alive"}
     progress = live["progress"]
     assert progress["stage"] in ("primary", "secondary", "fairness", "leximin")
     assert progress["phase"] in ("solving", "refining", "solving (fairness first)")
@@ -256,6 +257,9 @@ def test_after_a_restart_a_running_job_is_failed_and_retryable(settings: Setting
         body = get_job(client, token, job_id)
         assert body["state"] == "failed" and body["error"] == "interrupted"
         assert body["retryable"] is True and "retry" in body["message"]
+        chinese = get_job(client, token, job_id, **{"Accept-Language": "zh-CN"})
+        with use_language("zh_CN"):
+            assert chinese["message"] == _(store.INTERRUPTED_MESSAGE) != body["message"]
         retried = client.post(f"/jobs/{job_id}/retry", headers=bearer(token))
         assert retried.status_code == 202
         assert retried.json()["retry_of"] == job_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
 import time
 from typing import Any
@@ -14,10 +15,11 @@ import sqlalchemy as sa
 import yaml
 
 from api.db.tables import plans
-from api.jobs import store
+from api.jobs import store, worker
 from api.jobs.worker import Monitor, WorkerConfig, run_job
 from api.settings import Settings
 from planner import Delivery, Plan, Product, Progress, Result, SolveStatus, StopReason, solve
+from planner.i18n import use_language
 from planner.io import parse_scenario
 from planner.validate import check_plan
 from tests.api.jobs_support import (
@@ -93,6 +95,32 @@ def test_a_json_revision_is_read_as_json(config: WorkerConfig, engine: sa.Engine
     assert len(plan_rows(engine, job_id)) == 1
 
 
+def test_the_scenario_is_read_outside_the_write_lock(
+    config: WorkerConfig, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the worker reads (parses and checks) the scenario, another writer of the
+    SQLite file gets the write lock at once: the claim's write transaction has ended."""
+    path = engine.url.database
+    assert path is not None
+    writes: list[str] = []
+    parse = worker.parse
+
+    def parse_and_write(*args: Any, **kwargs: Any) -> Any:
+        other = sqlite3.connect(path, timeout=0.5)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" while a writer holds it
+            other.execute("ROLLBACK")
+            writes.append("ok")
+        finally:
+            other.close()
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(worker, "parse", parse_and_write)
+    job_id = add_job(engine, add_scenario(engine, tiny_yaml()))
+    assert run_job(config, job_id) == "finished"
+    assert writes == ["ok"]
+
+
 def test_an_invalid_revision_fails_with_the_librarys_located_problems(
     config: WorkerConfig, engine: sa.Engine
 ) -> None:
@@ -150,7 +178,12 @@ def test_a_plan_that_breaks_a_hard_rule_is_never_stored(
     assert run_job(config, job_id, solve=buggy) == "failed"
     code, message = store.split_error(job(engine, job_id)["error"])
     assert code == "broken_plan"
-    assert message is not None and message.startswith("bug: the plan found breaks")
+    with use_language("en"):
+        english = store.message_text(message)
+    with use_language("zh_CN"):
+        chinese = store.message_text(message)
+    assert english is not None and english.startswith("bug: the plan found breaks ")
+    assert chinese is not None and chinese.startswith("程序缺陷")
     assert plan_rows(engine, job_id) == []
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.db import scenarios as scenario_store
 from api.db import versions as version_store
 from api.db.engine import writing
 from api.db.tables import versions
@@ -131,6 +133,34 @@ def test_plan_of_an_old_revision_is_not_published(
     response = client.post(f"/plans/{plan_id}/publish", headers=bearer(planner_token))
     assert response.status_code == 409
     assert response.json()["error"] == "stale_plan"
+
+
+@both_databases
+def test_a_publish_racing_an_update_waits_for_it_and_is_refused_as_stale(
+    app: FastAPI, client: TestClient, planner_token: str, solved: tuple[int, int]
+) -> None:
+    """A publish sent while an update of the scenario (a new revision) is open waits for
+    the scenario's lock and then sees the new revision: 409 ``stale_plan``, no version
+    (on PostgreSQL the row lock of ``SELECT ... FOR UPDATE``, on SQLite the write lock)."""
+    sid, plan_id = solved
+    answers: list[Any] = []
+    publishing = threading.Thread(
+        target=lambda: answers.append(
+            client.post(f"/plans/{plan_id}/publish", headers=bearer(planner_token))
+        )
+    )
+    with writing(app.state.engine) as conn:
+        text = scenario_store.revision(conn, sid, 1)
+        assert text is not None
+        scenario_store.add_revision(conn, sid, "race", "# 改\n" + text.source, text.media_type)
+        publishing.start()
+        time.sleep(1.0)  # the publish reaches the scenario's lock meanwhile
+    publishing.join(60)
+    (response,) = answers
+    assert response.status_code == 409, response.text
+    assert response.json()["error"] == "stale_plan"
+    with app.state.engine.connect() as conn:
+        assert version_store.list_for(conn, sid) == []
 
 
 @pytest.fixture

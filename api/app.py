@@ -27,7 +27,7 @@ from api.auth import public
 from api.db.engine import make_engine
 from api.db.migrate import upgrade
 from api.fastpath import FastPath, TokenCache
-from api.middleware import BodyLimit, Language
+from api.middleware import BodyLimit, HeadAsGet, Language
 from api.settings import Settings
 
 log = logging.getLogger("cultplan.api")
@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the last added runs first: the language is chosen before the size limit may refuse
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Language, default=settings.language)
+    app.add_middleware(HeadAsGet)
 
     @app.get("/healthz", tags=["service"], dependencies=[Depends(public)])
     def healthz(response: Response) -> dict[str, str]:

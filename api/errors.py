@@ -8,7 +8,10 @@ request's language, ``problems`` the located problems (``place``, ``line``,
 
 from __future__ import annotations
 
+import http
 import logging
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -102,6 +105,104 @@ _HTTP_CODES = {
 }
 
 
+#: The sentences of the HTTP statuses Starlette answers itself (an unknown path, a method
+#: a path does not take), translated where shown.
+_HTTP_TEXTS = {
+    404: N_("there is nothing at this address"),
+    405: N_("this address does not take the method {method}"),
+}
+
+#: The request parts a validation error's place starts with (left out of the place).
+_REQUEST_PARTS = frozenset({"body", "query", "path", "header", "cookie"})
+
+#: A validation problem's sentence by pydantic's error type, with the error's ``ctx``
+#: values as placeholders; a type not listed keeps pydantic's English sentence.
+VALIDATION_TEXTS = {
+    "missing": N_("this value is required"),
+    "extra_forbidden": N_("there is no such field"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "finite_number": N_("must be a finite number"),
+    "bool_parsing": N_("must be true or false"),
+    "bool_type": N_("must be true or false"),
+    "string_type": N_("must be a text"),
+    "string_too_short": N_("must be at least {min_length} characters long"),
+    "string_too_long": N_("must be at most {max_length} characters long"),
+    "enum": N_("must be one of {expected}"),
+    "literal_error": N_("must be one of {expected}"),
+    "json_invalid": N_("the body is not valid JSON: {error}"),
+    "json_type": N_("the body is not valid JSON: {error}"),
+    "dict_type": N_("must be a JSON object"),
+    "model_type": N_("must be a JSON object"),
+    "model_attributes_type": N_("must be a JSON object"),
+    "list_type": N_("must be a list"),
+}
+
+
+def validation_place(loc: Sequence[int | str], kind: str = "") -> str:
+    """Where a validation problem is, as planners write places: ``time_limit``,
+    ``items[2].name``, the same for a field of the body and a parameter of the query or
+    the path; the request part (``body``, ``query``, ...) is left out unless it is the
+    whole place (a missing or malformed body, of ``kind`` ``json_invalid``: ``body``)."""
+    parts = list(loc)
+    if kind == "json_invalid" and parts:
+        return str(parts[0])
+    if len(parts) > 1 and parts[0] in ("query", "path", "header", "cookie"):
+        return str(parts[1])  # a parameter's name, also for one of a repeated parameter
+    if len(parts) > 1 and parts[0] in _REQUEST_PARTS:
+        parts = parts[1:]
+    place = ""
+    for part in parts:
+        if isinstance(part, int):
+            place += f"[{part}]"
+        else:
+            place += f".{part}" if place else str(part)
+    return place
+
+
+def _ctx_value(value: object) -> str:
+    """A bound or an expected value as people write it (``0``, not ``0.0``)."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def validation_message(error: dict[str, Any]) -> str:
+    """A validation problem's sentence in the current language: the catalogue's text of
+    its pydantic type with the error's ``ctx`` values, pydantic's English ``msg`` for a
+    type without one (or a text whose values are missing)."""
+    text = VALIDATION_TEXTS.get(str(error.get("type", "")))
+    if text is None:
+        return str(error.get("msg", ""))
+    ctx = {key: _ctx_value(value) for key, value in (error.get("ctx") or {}).items()}
+    if "expected" in ctx:  # pydantic's "'a', 'b' or 'c'": the values, without its English
+        ctx["expected"] = ", ".join(re.findall(r"'[^']*'", ctx["expected"])) or ctx["expected"]
+    try:
+        return _(text).format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return str(error.get("msg", ""))
+
+
+def validation_problems(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Pydantic's errors as located problems (``place``, ``line``, ``message``), all of
+    them, in the current language."""
+    return [
+        {
+            "place": validation_place(error.get("loc", ()), str(error.get("type", ""))),
+            "line": None,
+            "message": validation_message(error),
+        }
+        for error in errors
+    ]
+
+
 def install(app: FastAPI) -> None:
     """Add the exception handlers to ``app``."""
 
@@ -117,20 +218,17 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body(err.code, err.message, err.problems), err.status)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
-        return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
+        message = str(exc.detail)
+        text = _HTTP_TEXTS.get(exc.status_code)
+        if text is not None and message == http.HTTPStatus(exc.status_code).phrase:
+            message = _(text).format(method=request.method)
+        return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            {
-                "place": ".".join(str(p) for p in err.get("loc", ())),
-                "line": None,
-                "message": str(err.get("msg", "")),
-            }
-            for err in exc.errors()
-        ]
+        problems = validation_problems(exc.errors())
         message = _("the request is not valid: {n} problem(s)").format(n=len(problems))
         return JSONResponse(error_body("invalid_request", message, problems), 422)
 

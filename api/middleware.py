@@ -122,3 +122,29 @@ def choose_language(header: str, default: str) -> str:
         except UnknownLanguageError:
             continue
     return default
+
+
+class HeadAsGet:
+    """Answer ``HEAD`` on every ``GET`` route: the ``GET`` answer's status and headers
+    (``Content-Length``, ``ETag``, ``Content-Type`` included), without its body.
+
+    Calendar clients and monitors ask ``HEAD`` to see whether a feed or the service is
+    there; FastAPI's routes take only the methods they declare.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)

@@ -6,6 +6,8 @@ The migrations live in ``api/db/migrations``; ``0001`` creates exactly the table
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,8 +29,36 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@contextmanager
+def foreign_keys_off(conn: sa.Connection) -> Iterator[None]:
+    """Run the block with SQLite's foreign keys off on ``conn`` (no effect elsewhere).
+
+    A migration that recreates a table on SQLite (Alembic's batch mode: copy, drop,
+    rename) must not have the drop of a table cascade to the rows that refer to it.
+    SQLite ignores the setting inside a transaction, so it is set on the driver's
+    connection before the block's transaction begins; after it, any row left without
+    its parent fails the migration, and the setting is back on.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"rows without their parent after migrating: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(url: str, engine: sa.Engine | None = None) -> None:
     """Migrate the database at ``url`` to the newest revision (nothing to do: no change).
+
+    On SQLite the migrations run with foreign keys off (see :func:`foreign_keys_off`),
+    checked after.
 
     Parameters
     ----------
@@ -42,7 +72,7 @@ def upgrade(url: str, engine: sa.Engine | None = None) -> None:
     own = engine is None
     engine = engine if engine is not None else make_engine(url)
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn, foreign_keys_off(conn), conn.begin():
             config = alembic_config(url)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")

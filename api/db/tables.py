@@ -3,6 +3,9 @@
 Alembic migrations in ``api/db/migrations`` create exactly these tables; a test compares
 the migrated schema with this metadata. Times are timezone-aware UTC. JSON columns hold
 what the library already writes (the scenario's source text stays as it was sent).
+
+Ids are never reused, not even after a delete: on SQLite the tables with an ``id`` are
+``AUTOINCREMENT`` (``sqlite_autoincrement``), on PostgreSQL sequences never go back.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ scenarios = sa.Table(
     sa.Column("current_revision", sa.Integer, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
+    sqlite_autoincrement=True,
 )
 
 #: Every text a scenario has had; an update adds a revision, none is ever changed.
@@ -65,6 +69,7 @@ jobs = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+    sqlite_autoincrement=True,
 )
 
 #: A plan a job found (or a hand-made plan later). Written whole, once, after the
@@ -85,6 +90,7 @@ plans = sa.Table(
     sa.Column("deliveries", sa.JSON, nullable=False),
     sa.Column("report", sa.JSON, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
+    sqlite_autoincrement=True,
 )
 
 #: Published versions: immutable, numbered 1, 2, ... within a scenario's season.
@@ -99,6 +105,7 @@ versions = sa.Table(
     sa.Column("published_by", sa.Integer, nullable=True),
     sa.Column("published_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
     sa.UniqueConstraint("scenario_id", "number", name="uq_versions_scenario_number"),
+    sqlite_autoincrement=True,
 )
 
 #: Access tokens, stored as SHA-256 of the secret. ``role``: planner, analyst, committee;
@@ -113,6 +120,7 @@ tokens = sa.Table(
     sa.Column("label", sa.Text, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
     sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+    sqlite_autoincrement=True,
 )
 
 #: Each committee's calendar of a scenario, as of the scenario's latest version: built

@@ -16,14 +16,24 @@ caller's main module again in the child, which breaks a script without a
 standard library), so a child starts in about 0.2 s. Model and parameters go to its
 standard input as length-prefixed protobuf messages; the outcome comes back on its
 standard output, pickled as plain data.
+
+The child dies with its parent, even one killed by ``SIGKILL`` (a server or job worker
+killed mid-solve), instead of running on to its own time limit: on Linux it asks the
+kernel for ``SIGKILL`` when its parent ends (``prctl(PR_SET_PDEATHSIG)``), and on every
+system it watches its standard input, which the parent keeps open until the child ends
+(end of file: the parent is gone), and its parent's process id (changed: it was
+adopted, the parent is gone).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import math
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -46,6 +56,10 @@ from ortools.math_opt.core.python import solver as mathopt_core
 #: Runs this file as the child (``runpy``, so that its folder is not put on ``sys.path``,
 #: where modules named like ``model`` could shadow others).
 _BOOT = "import runpy, sys; runpy.run_path(sys.argv[1], run_name='__main__')"
+#: Linux's ``prctl`` option that sends the child a signal when its parent ends.
+_PR_SET_PDEATHSIG = 1
+#: Seconds between the child's looks at its parent's process id.
+PARENT_POLL_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -178,9 +192,49 @@ def _write_message(stream: IO[bytes], message: bytes) -> None:
     stream.flush()
 
 
+def _die_with_parent(parent: int) -> None:
+    """End this process (the child) when ``parent`` ends, however it ends.
+
+    On Linux the kernel sends ``SIGKILL`` when the parent ends; checked against the
+    parent's id afterwards, since the parent may have ended before the request. On
+    every system a daemon thread looks at the parent's id every
+    :data:`PARENT_POLL_SECONDS` and ends the process when it has changed (the child was
+    adopted by another process).
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _exit_at_end_of(stream: IO[bytes]) -> None:
+    """End this process when ``stream`` (the parent's pipe) reaches its end: the parent
+    closed it or is gone. Runs in a daemon thread of the child."""
+
+    def watch() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while stream.read(4096):
+                pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
+
+
 def _child_main() -> None:
     """The child's work: read the model and parameters, solve, write progress and the
-    outcome (each a pickled dict)."""
+    outcome (each a pickled dict); it ends when its parent does (see
+    :func:`_die_with_parent`)."""
+    if len(sys.argv) > 2:
+        _die_with_parent(int(sys.argv[2]))
     # HiGHS prints a banner on file descriptor 1 whatever its options say: the messages
     # go to a copy of the real standard output, and descriptor 1 to standard error.
     sys.stdout.flush()
@@ -190,6 +244,7 @@ def _child_main() -> None:
     model_bytes, params_bytes = _read_message(stdin), _read_message(stdin)
     if model_bytes is None or params_bytes is None:
         return
+    _exit_at_end_of(stdin)
     model = model_pb2.ModelProto.FromString(model_bytes)
     params = parameters_pb2.SolveParametersProto.FromString(params_bytes)
 
@@ -244,7 +299,7 @@ class MipProcess:
         self._lock = threading.Lock()
         self._killed = False
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _BOOT, __file__],
+            [sys.executable, "-c", _BOOT, __file__, str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -263,9 +318,10 @@ class MipProcess:
         assert self.process.stdin is not None and self.process.stdout is not None
         received: dict[str, Any] = {"error": "the child ended without an outcome"}
         try:
-            with self.process.stdin as stdin:
-                for message in messages:
-                    _write_message(stdin, message)
+            # Standard input stays open while the child runs: its end tells the child
+            # that the parent is gone (closed below once the child has ended).
+            for message in messages:
+                _write_message(self.process.stdin, message)
             while (data := _read_message(self.process.stdout)) is not None:
                 received = pickle.loads(data)
                 if "dual" in received:
@@ -276,6 +332,8 @@ class MipProcess:
         with contextlib.suppress(OSError):
             self.process.stdout.close()
         self.process.wait()
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
         if "outcome" in received:
             self._outcome = MipOutcome(**received["outcome"])
             self._progress(self._outcome.dual, self._outcome.primal)

@@ -23,6 +23,7 @@ from api.settings import Settings
 from tests.api.conftest import bearer
 from tests.api.live import raw_request, serving
 from tests.api.support import small_yaml
+from tests.chinese import assert_chinese
 from tests.io.test_bad_input import BAD, CORPUS
 
 #: The request size limit of these tests.
@@ -312,16 +313,16 @@ def test_unknown_and_malformed_ids_are_404_or_422(
 @pytest.mark.parametrize(
     ("body", "place"),
     [
-        (b'{"time_limit": -1}', "body.time_limit"),
-        (b'{"time_limit": 0}', "body.time_limit"),
-        (b'{"time_limit": "long"}', "body.time_limit"),
-        (b'{"time_limit": NaN}', "body.time_limit"),
+        (b'{"time_limit": -1}', "time_limit"),
+        (b'{"time_limit": 0}', "time_limit"),
+        (b'{"time_limit": "long"}', "time_limit"),
+        (b'{"time_limit": NaN}', "time_limit"),
         (b'{"time_limit": 1e9}', "time_limit"),
-        (b'{"workers": 0}', "body.workers"),
-        (b'{"workers": 1000}', "body.workers"),
-        (b'{"seed": -1}', "body.seed"),
-        (b'{"relative_gap": 2}', "body.relative_gap"),
-        (b'{"bogus": 1}', "body.bogus"),
+        (b'{"workers": 0}', "workers"),
+        (b'{"workers": 1000}', "workers"),
+        (b'{"seed": -1}', "seed"),
+        (b'{"relative_gap": 2}', "relative_gap"),
+        (b'{"bogus": 1}', "bogus"),
         (b"[1]", "body"),
         (b"nope", "body"),
     ],
@@ -345,7 +346,7 @@ def test_an_over_long_publish_note_is_422(world: World) -> None:
     response = world.send(
         "POST", "/plans/1/publish", json.dumps({"note": "x" * 5000}).encode(), "application/json"
     )
-    assert error_of(response, 422)["problems"][0]["place"] == "body.note"
+    assert error_of(response, 422)["problems"][0]["place"] == "note"
 
 
 def test_a_chunked_json_body_over_the_limit_is_413_in_the_requests_language(
@@ -376,3 +377,92 @@ def test_a_chunked_json_body_over_the_limit_is_413_in_the_requests_language(
         body = response.json()
         assert body["error"] == "too_large" and body["problems"] == []
         assert str(LIMIT) in body["message"] and word in body["message"]
+
+
+#: Requests with bad parameters of each common kind, and the places they name.
+CHINESE_CASES = [
+    (
+        "POST",
+        "/scenarios/{id}/jobs",
+        b'{"time_limit": 0, "workers": "many"}',
+        ["time_limit", "workers"],
+    ),
+    (
+        "POST",
+        "/scenarios/{id}/jobs",
+        b'{"seed": 1.5, "relative_gap": 2, "log": true}',
+        ["seed", "relative_gap", "log"],
+    ),
+    ("POST", "/scenarios/{id}/jobs", b"[1]", ["body"]),
+    ("POST", "/scenarios/{id}/jobs", b"{nope", ["body"]),
+    ("GET", "/jobs?limit=0&state=sleeping", None, ["limit", "state"]),
+    ("GET", "/jobs?limit=x", None, ["limit"]),
+    ("GET", "/scenarios/0", None, ["scenario_id"]),
+    ("POST", "/plans/1/publish", b'{"note": "' + b"x" * 5000 + b'"}', ["note"]),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "places"), CHINESE_CASES)
+def test_request_problems_are_in_chinese_and_name_the_parameter(
+    world: World, method: str, path: str, body: bytes | None, places: list[str]
+) -> None:
+    """Asked in Chinese, every problem of a request with bad parameters (out of range, of
+    the wrong type, unknown, not JSON, not an object) says what is wrong in Chinese, with
+    its bound, and names the parameter as the planner wrote it (``time_limit``, not
+    ``body.time_limit``), the same for a body, a query or a path."""
+    headers = {**bearer(world.token), "Accept-Language": "zh-CN"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    response = world.client.request(
+        method, path.format(id=world.scenario_id), content=body, headers=headers
+    )
+    error = error_of(response, 422)
+    assert error["error"] == "invalid_request"
+    assert sorted(p["place"] for p in error["problems"]) == sorted(places)
+    assert_chinese(error["message"])
+    for problem in error["problems"]:
+        assert_chinese(
+            problem["message"],
+            allowed=[
+                "JSON",
+                "Expecting",
+                "value",
+                "property",
+                "name",
+                "enclosed",
+                "in",
+                "double",
+                "quotes",
+            ],
+        )
+        assert "Input should" not in problem["message"]
+
+
+def test_bounds_are_given_in_the_message(world: World) -> None:
+    """A bound a value breaks is in its message, written as people write it (``0``, not
+    ``0.0``); in English the texts are the catalogue's too."""
+    response = world.send(
+        "POST", f"/scenarios/{world.scenario_id}/jobs", b'{"time_limit": 0}', "application/json"
+    )
+    assert error_of(response, 422)["problems"][0]["message"] == "must be greater than 0"
+    headers = {**bearer(world.token), "Accept-Language": "zh-CN"}
+    response = world.client.get("/jobs?limit=100000", headers=headers)
+    assert error_of(response, 422)["problems"][0]["message"] == "不能大于 500"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "code"),
+    [
+        ("GET", "/nothing-here", "not_found"),
+        ("DELETE", "/healthz", "method_not_allowed"),
+    ],
+)
+def test_unknown_routes_and_methods_answer_in_chinese(
+    world: World, method: str, path: str, code: str
+) -> None:
+    """An unknown address (404) and a method an address does not take (405) answer the
+    error body in the request's language, not Starlette's English phrase."""
+    headers = {**bearer(world.token), "Accept-Language": "zh-CN"}
+    error = error_of(world.client.request(method, path, headers=headers), (404, 405))
+    assert error["error"] == code
+    assert_chinese(error["message"], allowed=[method])

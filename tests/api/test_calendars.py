@@ -145,6 +145,27 @@ def test_feed_page_and_json_with_etag_and_304(
     assert "测试1居委会" in page.text
 
 
+def test_head_answers_the_headers_of_get_without_a_body(
+    app: FastAPI, client: TestClient, planner_token: str, committee_token: str
+) -> None:
+    """``HEAD`` on each calendar form (token in the query, as a subscription sends it)
+    and on ``/healthz`` answers 200 with the ``GET`` answer's type, length and ETag and
+    no body; ``HEAD`` on a route without ``GET`` stays refused (405)."""
+    engine: sa.Engine = app.state.engine
+    _, plan_id = stored_plan(engine)
+    _publish(client, planner_token, plan_id)
+    base = f"/committees/{OWN_COMMITTEE}/calendar"
+    for url in (f"{base}.ics", f"{base}.json", f"{base}.html", "/healthz"):
+        url = f"{url}?token={committee_token}" if url.startswith(base) else url
+        got = client.get(url)
+        head = client.head(url)
+        assert (head.status_code, head.content) == (200, b""), url
+        assert got.status_code == 200 and got.content, url
+        for header in ("content-type", "content-length", "etag"):
+            assert head.headers.get(header) == got.headers.get(header), (url, header)
+    assert client.head("/scenarios/1/jobs", headers=bearer(planner_token)).status_code == 405
+
+
 def test_republish_changes_the_feed(
     app: FastAPI, client: TestClient, planner_token: str, committee_token: str
 ) -> None:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
 
 from api.db.engine import make_engine
-from api.db.migrate import current, head, upgrade
+from api.db.migrate import alembic_config, current, foreign_keys_off, head, upgrade
 from api.db.tables import metadata
 from api.settings import Settings
 from tests.api.conftest import both_databases
@@ -61,9 +62,50 @@ def test_upgrade_is_idempotent(engine: sa.Engine, settings: Settings) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO tokens (hash, role) VALUES ('h', 'analyst')"))
     upgrade(settings.url, engine)
-    assert current(engine) == head() == "0002"
+    assert current(engine) == head()
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM tokens")).scalar() == 1
+
+
+def test_sqlite_ids_are_never_reused_and_the_migration_keeps_every_row(tmp_path: Path) -> None:
+    """A SQLite database at ``0002`` with a scenario, its revision, a plan, a version and
+    a token, migrated to the head: every row is still there (none cascaded away while its
+    table was recreated), foreign keys are on again, and after the newest row of each
+    table with an ``id`` is deleted, the next row gets a new id."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    with engine.connect() as conn, foreign_keys_off(conn), conn.begin():
+        config = alembic_config(url)
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    rows = [
+        "INSERT INTO scenarios (id, name, current_revision) VALUES (1, 's', 1)",
+        "INSERT INTO scenario_revisions (scenario_id, revision, source, media_type, sha256)"
+        " VALUES (1, 1, 'x', 'application/yaml', 'h')",
+        "INSERT INTO plans (id, scenario_id, revision, status, deliveries, report)"
+        " VALUES (1, 1, 1, 'optimal', '[]', '{}')",
+        "INSERT INTO versions (id, scenario_id, number, plan_id) VALUES (1, 1, 1, 1)",
+        "INSERT INTO jobs (id, scenario_id, revision, state, params) VALUES (1, 1, 1, 'x', '{}')",
+        "INSERT INTO tokens (id, hash, role) VALUES (1, 'h', 'planner')",
+    ]
+    with engine.begin() as conn:
+        for row in rows:
+            conn.execute(sa.text(row))
+    upgrade(url, engine)
+    tables = ("scenarios", "scenario_revisions", "plans", "versions", "jobs", "tokens")
+    with engine.begin() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        for table in tables:
+            assert conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() == 1, table
+        for table in ("versions", "plans", "jobs", "tokens"):
+            conn.execute(sa.text(f"DELETE FROM {table}"))
+        conn.execute(sa.text("DELETE FROM scenarios"))
+        for row in rows:
+            if "scenario_revisions" not in row and "versions" not in row:
+                conn.execute(sa.text(row.replace("(id, ", "(").replace("VALUES (1, ", "VALUES (")))
+        for table in ("scenarios", "plans", "jobs", "tokens"):
+            assert conn.execute(sa.text(f"SELECT id FROM {table}")).scalar() == 2, table
+    engine.dispose()
 
 
 def test_health_check_needs_no_token(client: TestClient) -> None:

@@ -198,3 +198,18 @@ def test_delete_is_refused_while_a_version_is_published(
         client.delete(f"/scenarios/{other['id']}", headers=bearer(planner_token)).status_code == 204
     )
     assert client.get(f"/scenarios/{other['id']}", headers=bearer(planner_token)).status_code == 404
+
+
+@both_databases
+def test_the_id_of_a_deleted_scenario_is_never_given_again(
+    client: TestClient, planner_token: str
+) -> None:
+    """After the newest scenario is deleted, the next one gets a new id, not the deleted
+    one's (a link or a token naming the old scenario never names another)."""
+    first = _create(client, planner_token, small_yaml())
+    newest = _create(client, planner_token, small_yaml())
+    deleted = client.delete(f"/scenarios/{newest['id']}", headers=bearer(planner_token))
+    assert deleted.status_code == 204
+    following = _create(client, planner_token, small_yaml())
+    assert following["id"] not in (first["id"], newest["id"])
+    assert following["id"] > newest["id"]

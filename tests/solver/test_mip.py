@@ -3,10 +3,16 @@ hold, and a child process that ends when the solve does."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -24,7 +30,7 @@ from planner.solver.model import build_model
 from planner.solver.objective import BASIS, services
 from planner.solver.stages import StageRun, plan_stages
 from planner.validate import assert_valid
-from tests.factories import assert_scored
+from tests.factories import REFERENCE, assert_scored
 from tests.solver.test_exhaustive import check_seed, seed_scenario
 
 #: Tiny scenarios (tests/solver/test_exhaustive.py) with pins (1, 11, 12), fairness
@@ -385,6 +391,92 @@ def test_killing_a_running_child_ends_it_at_once(reference: Scenario) -> None:
     assert time.perf_counter() - began < 2
     assert child.finished and child.killed and child.process.poll() is not None
     assert child.wait(0) is None
+
+
+#: A parent process that runs HiGHS on the reference's primary stage (60 s, gap 0) in a
+#: child, and hands the read end of the child's output pipe to another process (a
+#: ``sleep``, whose id it prints), as a forked process of a server may hold it: the
+#: child's writes do not break when the parent dies, so a broken pipe cannot end it.
+_SOLVING_PARENT = f"""
+import subprocess, time
+from planner.io import read_scenario
+from planner.solver.highs import MipProcess
+from planner.solver.mip import translate
+from planner.solver.model import build_model
+from planner.solver.stages import plan_stages
+built = build_model(read_scenario({str(REFERENCE)!r}))
+stage = next(st for st in plan_stages(built.ctx, built.terms) if st.name == "primary")
+built.ctx.model.maximize(stage.expr)
+child = MipProcess(translate(built.ctx.model).proto, 60.0, 0.0, 0)
+holder = subprocess.Popen(["sleep", "60"], pass_fds=(child.process.stdout.fileno(),))
+print(holder.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def _highs_children(parent: int) -> list[int]:
+    """Process ids of the HiGHS children (``highs.py`` on the command line) of ``parent``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+        except OSError:
+            continue
+        if ppid == parent and b"highs.py" in command:
+            found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_child_dies_with_a_killed_parent() -> None:
+    """A process whose HiGHS child solves the reference (60 s) is killed with SIGKILL
+    once the child runs, while another process holds the child's output pipe: the child,
+    which nobody can kill any more, is gone within two seconds instead of running on to
+    its own time limit."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _SOLVING_PARENT],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert parent.stdout is not None
+    children: list[int] = []
+    holder = None
+    try:
+        holder = int(parent.stdout.readline())
+        deadline = time.monotonic() + 30
+        while not children and parent.poll() is None and time.monotonic() < deadline:
+            children = _highs_children(parent.pid)
+            time.sleep(0.1)
+        assert children, "the parent started no HiGHS child"
+        time.sleep(0.5)  # the child is solving, past its start
+        assert all(_alive(child) for child in children)
+        parent.kill()
+        parent.wait()
+        killed = time.monotonic()
+        while any(_alive(child) for child in children) and time.monotonic() - killed < 2:
+            time.sleep(0.05)
+        assert not any(_alive(child) for child in children)
+    finally:
+        parent.kill()
+        parent.wait()
+        for pid in [*children, *([holder] if holder else [])]:  # left by a failed run
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def _valid_or_baseline(s: Scenario, result: Result) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 
 from api.db.engine import make_engine
+from api.db.migrate import foreign_keys_off
 from api.db.tables import metadata
 
 config = context.config
@@ -35,6 +36,6 @@ else:
     if not url:
         raise SystemExit("no database URL: pass -x url=... or set sqlalchemy.url")
     engine = make_engine(url)
-    with engine.begin() as conn:
+    with engine.connect() as conn, foreign_keys_off(conn), conn.begin():
         _run(conn)
     engine.dispose()

@@ -7,7 +7,7 @@ table: each is recreated (Alembic's batch mode: a copy with the rows, then a ren
 with foreign keys off (:func:`api.db.migrate.foreign_keys_off`), so that dropping the old
 table cascades to nothing. PostgreSQL's sequences never go back: nothing to do there.
 
-Revision ID: 0009
+Revision ID: 0003
 Revises: 0002
 Create Date: 2025-01-09
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0009"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None

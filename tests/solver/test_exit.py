@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: Solves the 26-week reference with a time limit that ends inside its LP (HiGHS needs
 #: about 18 s for it; the LP gets 0.75 of what is left after building and the
-#: baselines), then prints what it saw and exits the ordinary way.
+#: baselines; under load the limit is raised until the LP begins), then prints what it
+#: saw and exits the ordinary way.
 _SCRIPT = textwrap.dedent(
     """
     import json, sys, threading
@@ -39,8 +40,12 @@ _SCRIPT = textwrap.dedent(
 
     lp._run = watched
     scenario = read_scenario(sys.argv[1])
-    params = SolveParams(time_limit=float(sys.argv[2]), seed=0, workers=2)
-    result = solve(scenario, params, stop=stop)
+    # Should a loaded machine reach the limit before the LP, 8 s more, twice at most.
+    for more in (0, 8, 16):
+        params = SolveParams(time_limit=float(sys.argv[2]) + more, seed=0, workers=2)
+        result = solve(scenario, params, stop=stop)
+        if entered:
+            break
     primary = [s for s in result.stages if s.name == "primary"]
     print(json.dumps({
         "status": result.status.value,

@@ -356,10 +356,11 @@ def run(app: typer.Typer, argv: Sequence[str] | None = None) -> NoReturn:
 def _exit(code: int) -> NoReturn:
     """Exit with ``code``; at once if a thread of the solve is still running.
 
-    A solve stopped (Ctrl-C) or timed out while a bounded step was inside CP-SAT leaves
-    that step's daemon thread behind (:mod:`planner.solver.bounded`); the interpreter's
-    shutdown around a running CP-SAT thread ends the process with SIGABRT. By now every
-    output is written and closed, so leaving without that shutdown loses nothing.
+    A solve joins every thread it starts before it returns
+    (:meth:`planner.solver.control.SolveControl.close`); should a thread still run here
+    all the same, the interpreter's shutdown around a solver thread running in native
+    code would end the process with SIGABRT. By now every output is written and closed,
+    so leaving without that shutdown loses nothing.
     """
     if any(t.is_alive() for t in threading.enumerate() if t is not threading.main_thread()):
         sys.stdout.flush()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
-from functools import cache
 
 import networkx as nx
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
 
 from planner.scenario import Loc, Location, Problem, Product, Scenario
 from planner.scenario.messages import message
@@ -118,6 +120,16 @@ def network_problems(scenario: Scenario) -> list[Problem]:
 class Distances:
     """Shortest-path road distances (km) from the places resources start from.
 
+    The distances from every place a resource unit starts from (its
+    :attr:`~planner.scenario.ResourceUnit.home`) are found at the first question, with
+    one run of SciPy's compiled Dijkstra over the road graph for all of them together;
+    any other place asked about gets a run of its own. With non-negative lengths every
+    node's distance is the least of its neighbours' distances plus the road between,
+    summed in ``float64``, whatever the order nodes are settled in: the km are the same
+    numbers, to the last bit, as networkx's Dijkstra gives (``tests/test_network.py``),
+    in a fraction of the time (the city tier's 1,185 homes on a road graph of 836,525
+    roads: networkx took seconds per home).
+
     Parameters
     ----------
     scenario
@@ -127,14 +139,53 @@ class Distances:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.graph = build_network(scenario)
+        self._index = {node: k for k, node in enumerate(self.graph.nodes)}
+        size = len(self._index)
+        heads, tails, lengths = [], [], []
+        for a, b, km in self.graph.edges(data="km"):
+            heads.append(self._index[a])
+            tails.append(self._index[b])
+            lengths.append(float(km))
+        # Explicit zeros stay roads in a csgraph built from coordinates (a road of 0 km).
+        self._roads = csr_array(
+            (np.array(lengths, dtype=np.float64), (np.array(heads), np.array(tails))),
+            shape=(size, size),
+        )
+        self._rows: dict[str, np.ndarray] = {}
+        self._homes_done = False
+        self._delivery: dict[tuple[str, str], float] = {}
 
-    @cache  # noqa: B019 - one instance per solve, bounded by the number of places
-    def _from(self, source: str) -> dict[str, float]:
-        return dict(nx.single_source_dijkstra_path_length(self.graph, source, weight="km"))
+    def _run(self, sources: list[str]) -> None:
+        """Distances from each of ``sources`` (places of the graph) to every node."""
+        sources = [node for node in dict.fromkeys(sources) if node not in self._rows]
+        if not sources:
+            return
+        table = dijkstra(
+            self._roads, directed=False, indices=[self._index[node] for node in sources]
+        )
+        for node, row in zip(sources, table, strict=True):
+            self._rows[node] = row
+
+    def _from(self, source: str) -> np.ndarray:
+        """Distances from ``source`` to every node, in the graph's node order."""
+        row = self._rows.get(source)
+        if row is not None:
+            return row
+        if source not in self._index:
+            raise nx.NodeNotFound(f"Source {source} is not in G")
+        if not self._homes_done:
+            self._homes_done = True
+            homes = {u.home for u in self.scenario.resource_units.values()}
+            self._run([source, *sorted(h for h in homes if h in self._index)])
+        else:
+            self._run([source])
+        return self._rows[source]
 
     def km(self, source: str, target: str) -> float:
         """One-way shortest-path km; ``inf`` when the network does not connect them."""
-        return self._from(source).get(target, math.inf)
+        row = self._from(source)
+        k = self._index.get(target)
+        return math.inf if k is None else float(row[k])
 
     def home_of(self, unit_id: str) -> str:
         """The place a resource unit travels from (a troupe's or trainer's sub-centre,
@@ -155,7 +206,10 @@ class Distances:
 
     def delivery_km(self, unit_id: str, committee_id: str) -> float:
         """Travel km one delivery of a unit to a committee costs (round trips)."""
-        trips = self.trips(unit_id)
-        if trips == 0:
-            return 0.0
-        return 2.0 * trips * self.km(self.home_of(unit_id), committee_id)
+        key = (unit_id, committee_id)
+        km = self._delivery.get(key)
+        if km is None:
+            trips = self.trips(unit_id)
+            km = 0.0 if trips == 0 else 2.0 * trips * self.km(self.home_of(unit_id), committee_id)
+            self._delivery[key] = km
+        return km

@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import networkx as nx
 import pytest
 
+from planner.generate import generate
+from planner.io import read_scenario
 from planner.network import (
     EARTH_RADIUS_KM,
     Distances,
@@ -16,6 +19,7 @@ from planner.network import (
 )
 from planner.scenario import Location, Scenario, ScenarioError
 from tests.factories import (
+    REFERENCE,
     base_data,
     board_set,
     book_set,
@@ -299,3 +303,53 @@ def test_homes_of_resources_must_be_reached() -> None:
 def test_the_default_network_reaches_everything() -> None:
     """Without roads every place is linked, so there is nothing to report."""
     assert network_report(two_grids()) == []
+
+
+# -- the same km as networkx's Dijkstra ---------------------------------------------------
+
+
+def _networkx_km(distances: Distances, sources: list[str]) -> dict[tuple[str, str], float]:
+    """Every (source, node) distance as networkx's Dijkstra finds it (inf if unreached)."""
+    out = {}
+    for source in sources:
+        found = nx.single_source_dijkstra_path_length(distances.graph, source, weight="km")
+        for node in distances.graph.nodes:
+            out[(source, node)] = found.get(node, math.inf)
+    return out
+
+
+def _assert_same_km(scenario: Scenario, sources: list[str]) -> None:
+    distances = Distances(scenario)
+    expected = _networkx_km(distances, sources)
+    got = {key: distances.km(*key) for key in expected}
+    # Equal floats, not approximately: the model's travel coefficients come from them.
+    assert got == expected
+    assert all(type(km) is float for km in got.values())
+
+
+def test_km_equal_networkx_on_explicit_roads_and_unreached_places() -> None:
+    """Explicit roads (one of them 1 m, with lengths whose sums round in float) and a
+    place on no road: from every node, each distance is the very float networkx's
+    Dijkstra gives, inf included."""
+    data = roads_scenario()
+    data["network"]["roads"] += [road("C2", "S2", 0.001), road("S1", "C2", 0.1 + 0.2)]
+    scenario = unchecked(data)
+    _assert_same_km(scenario, list(build_network(scenario).nodes))
+
+
+def test_km_equal_networkx_on_the_reference_and_a_district() -> None:
+    """The default network of the 13-week reference (every node a source) and of district
+    seed 1 (its 71 homes, the sources the model uses): the same floats as networkx."""
+    reference = read_scenario(REFERENCE)
+    _assert_same_km(reference, list(build_network(reference).nodes))
+    district = generate("district", 1)
+    _assert_same_km(district, sorted({u.home for u in district.resource_units.values()}))
+
+
+def test_delivery_km_is_remembered_and_unknown_sources_are_refused() -> None:
+    """Asking twice gives the same km; a source that is no place of the network raises
+    networkx's NodeNotFound, as a networkx Dijkstra from it would."""
+    distances = Distances(unchecked(roads_scenario()))
+    assert distances.km("C1", "centre") == distances.km("C1", "centre") == 3.0
+    with pytest.raises(nx.NodeNotFound):
+        distances.km("nowhere", "C1")

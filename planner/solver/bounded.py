@@ -9,7 +9,8 @@ the time limit runs out or the caller stops the solve, raises :class:`GaveUp` in
 whatever it built is dropped. A step inside a long native call (a CP-SAT search) ends
 only when that call returns, so such calls get their own time limit as well; a step
 that does not end within :data:`ABANDON_SECONDS` of being told is left to finish on its
-own (its thread is a daemon and its result is ignored).
+own (its result is ignored), and the solve's control joins its thread before the solve
+returns (:meth:`~planner.solver.control.SolveControl.close`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def run_bounded(
     context = contextvars.copy_context()
     thread = threading.Thread(target=context.run, args=(work,), name=name, daemon=True)
     thread.start()
+    control.adopt(thread, finished)
     while not finished.wait(POLL_SECONDS):
         if over():
             with lock:

@@ -6,6 +6,12 @@ the Lagrangian blocks) registers how to halt it while it runs; a watcher thread 
 them within a fraction of a second once the event is set, and keeps halting them until
 they return, because a CP-SAT search that has not yet entered ``solve`` would miss a
 single stop. The solve then returns the best plan found so far.
+
+Every thread a solve starts for such work is adopted by its control
+(:meth:`SolveControl.adopt`), and :meth:`SolveControl.close` halts and joins them all
+before the solve returns: a solver thread left running in native code when the
+interpreter exits ends the process with SIGABRT ("terminate called without an active
+exception"), and in a service's worker process it would go on using a core.
 """
 
 from __future__ import annotations
@@ -84,6 +90,9 @@ class SolveControl:
         # them from a solution (set once the model is built; see CoverageMeter).
         self._coverage: tuple[float, float] | None = None
         self.meter: Callable[[Sequence[int]], tuple[float, float]] | None = None
+        # Threads the solve started that must end before it returns (see close()).
+        self._threads: list[tuple[threading.Thread, threading.Event]] = []
+        self._closing = False
         self._watcher: threading.Thread | None = None
         if stop is not None:
             self._watcher = threading.Thread(target=self._watch, name="solve-stop", daemon=True)
@@ -136,18 +145,52 @@ class SolveControl:
             self._next += 1
             self._running[key] = halt
         try:
-            if self.stopped:
+            if self.stopped or self._closing:
                 halt()
             yield
         finally:
             with self._lock:
                 del self._running[key]
 
+    def adopt(self, thread: threading.Thread, done: threading.Event) -> None:
+        """Count ``thread`` among the solve's own: :meth:`close` waits for it to end.
+
+        ``done`` is set by the thread as its last step. :meth:`close` waits on it
+        rather than on ``thread.is_alive()``: in CPython 3.11 an exception raised in a
+        thread while it waits in ``Thread.join`` (as :func:`~planner.solver.bounded.
+        run_bounded` raises one) can mark the joined thread as ended while it still runs.
+        """
+        with self._lock:
+            self._threads = [(t, d) for t, d in self._threads if not d.is_set()]
+            self._threads.append((thread, done))
+
     def close(self) -> None:
-        """End the watcher (the solve is over)."""
+        """End the solve: end the watcher, then halt and join every adopted thread.
+
+        A step given up at the deadline or on a stop may still be inside a solver (an LP
+        the time limit cut short, a completion's CP-SAT search): every search still
+        registered is halted, again and again until the threads end, and one that does
+        not listen (HiGHS through MathOpt ignores interrupts) ends by its own time
+        limit, which never passes the solve's. When this returns, no thread the solve
+        started is running.
+        """
         self._closed.set()
         if self._watcher is not None:
             self._watcher.join()
+        self._closing = True
+        while True:
+            with self._lock:
+                waiting = [d for _, d in self._threads if not d.is_set()]
+                halts = list(self._running.values())
+            if not waiting:
+                break
+            for halt in halts:
+                halt()
+            waiting[0].wait(STOP_POLL_SECONDS)
+        with self._lock:
+            threads, self._threads = self._threads, []
+        for thread, _ in threads:
+            thread.join()
 
     def _watch(self) -> None:
         assert self._stop is not None

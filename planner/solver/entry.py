@@ -225,7 +225,7 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
             ctx.model.add(stage.expr >= run.objective)
             x_values = [run.values[x.index] for x in ctx.x]
             _, completed = run_bounded(
-                functools.partial(complete, ctx, x_values, terms, control.remaining()),
+                functools.partial(complete, ctx, x_values, terms, control.remaining(), control),
                 control,
                 "completion",
             )

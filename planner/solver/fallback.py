@@ -104,7 +104,7 @@ def baseline_start(
         plan = baselines.plans[name]
         try:
             _done, completed[name] = run_bounded(
-                lambda plan=plan: _completed(ctx, terms, plan, control.remaining()),  # type: ignore[misc]
+                lambda plan=plan: _completed(ctx, terms, plan, control),  # type: ignore[misc]
                 control,
                 f"{name}-completion",
             )
@@ -187,10 +187,10 @@ def model_floor(ctx: ModelContext, plan: Plan) -> int | None:
 
 
 def _completed(
-    ctx: ModelContext, terms: list[GoalTerm], plan: Plan, time_limit: float
+    ctx: ModelContext, terms: list[GoalTerm], plan: Plan, control: SolveControl
 ) -> list[int] | None:
     """A plan as a complete solution of the model; None if the completion did not
-    finish within ``time_limit`` seconds; raises :class:`BreaksARule` if it cannot be
+    finish within the solve's remaining time; raises :class:`BreaksARule` if it cannot be
     one (a delivery that is no option, one option twice, or a coupling rule broken)."""
     index = {
         (o.line_id, o.copy_id or o.unit_id, o.first_week, o.theme): i
@@ -209,7 +209,7 @@ def _completed(
             raise BreaksARule
         chosen.add(i)
     x_values = [int(i in chosen) for i in range(len(ctx.x))]
-    return complete_checked(ctx, x_values, terms, time_limit)
+    return complete_checked(ctx, x_values, terms, control.remaining(), control)
 
 
 def stage_key(ctx: ModelContext, terms: list[GoalTerm], values: list[int]) -> tuple[float, ...]:

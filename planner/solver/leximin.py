@@ -98,7 +98,7 @@ def leximin_stage(
     keep_levels(ctx, run.levels)
     x_values = [run.values[x.index] for x in ctx.x]
     _, completed = run_bounded(
-        functools.partial(complete, ctx, x_values, terms, control.remaining()),
+        functools.partial(complete, ctx, x_values, terms, control.remaining(), control),
         control,
         "completion",
     )

@@ -15,6 +15,7 @@ HiGHS's dual simplex is tried first, then GLOP: measured side by side under load
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from ortools.math_opt import (
 from ortools.math_opt.core.python import solver as mathopt_core
 from ortools.util.python import solve_interrupter
 
+from planner.solver.bounded import GaveUp
 from planner.solver.control import SolveControl
 
 #: LP solvers to try, best first (GLOP ships with every OR-Tools build).
@@ -63,25 +65,34 @@ def solve_lp(
     cost
         The objective's coefficient per variable.
     time_limit
-        Seconds the LP solver may use.
+        Seconds this call may take, writing the LP for the solver included (each
+        solver tried gets what is left of them when it starts).
     control
         The solve's control. A stop abandons the LP at once: the solver is asked to
-        interrupt, and whether or not it listens (HiGHS through MathOpt may not), this
-        function returns None within ``_POLL_SECONDS``; the solver's thread then ends
-        on its own by its time limit.
+        interrupt, and whether or not it listens (GLOP does; HiGHS through MathOpt
+        does not), this function returns None within ``_POLL_SECONDS``. The solver's
+        thread is adopted by the control, which joins it before the solve returns
+        (HiGHS's then ends by its time limit).
 
     Returns
     -------
     LpSolution or None
         None when no solver proves an optimum in time or the solve is stopped.
     """
+    began = time.perf_counter()
     model = _model_proto(domains, rows, cost)
     params = parameters_pb2.SolveParametersProto()
     params.enable_output = False
-    params.time_limit.FromNanoseconds(max(1, int(time_limit * 1e9)))
     for solver_type in LP_SOLVERS:
+        # Writing the proto counts: the solver gets what is left, so that it ends in time.
+        left = time_limit - (time.perf_counter() - began)
+        if left <= 0:
+            return None
+        params.time_limit.FromNanoseconds(max(1, int(left * 1e9)))
         try:
             result = _run(model, solver_type, params, control)
+        except GaveUp:  # the step that wants this LP gave up: so does the LP
+            raise
         except Exception:  # a solver missing from this build (StatusNotOk): try the next
             continue
         if result is None:
@@ -165,20 +176,30 @@ def _run(
     if control.stopped:
         return None
     outcome: list[result_pb2.SolveResultProto | BaseException] = []
+    finished = threading.Event()
 
     def work() -> None:
         try:
             outcome.append(call())
         except BaseException as error:  # handed to the caller's thread
             outcome.append(error)
+        finally:
+            finished.set()
 
-    worker = threading.Thread(target=work, daemon=True)
+    worker = threading.Thread(target=work, name="lp", daemon=True)
     with control.running(interrupter.interrupt):
         worker.start()
-        while worker.is_alive():
-            worker.join(_POLL_SECONDS)
-            if control.stopped:
-                return None
+        # The solve joins the LP's thread before it returns (SolveControl.close).
+        control.adopt(worker, finished)
+        try:
+            # An event, not worker.join: see SolveControl.adopt.
+            while not finished.wait(_POLL_SECONDS):
+                if control.stopped:
+                    interrupter.interrupt()
+                    return None
+        except BaseException:  # given up (bounded.GaveUp): the LP is no longer wanted
+            interrupter.interrupt()
+            raise
     if isinstance(outcome[0], BaseException):
         raise outcome[0]
     return outcome[0]

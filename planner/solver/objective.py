@@ -43,12 +43,19 @@ def coverage(ctx: ModelContext) -> GoalTerm:
         return term
     requests = committee_requests(ctx)
     total = s.total_population
-    for i, o in enumerate(ctx.options):
-        line = s.demand_by_id[o.line_id]
+    # Worked out once per line (the same float for every option of the line).
+    points: dict[str, float] = {}
+    for line in s.demand_lines:
         c = s.committee_by_id[line.committee]
         share = c.population / total if total else 1 / len(s.committees)
-        term.add(ctx.x[i], weight * 100 * share * line.demand.priority / requests[c.id])
+        points[line.id] = weight * 100 * share * line.demand.priority / requests[c.id]
+    _add_each(term, ctx, [points[o.line_id] for o in ctx.options])
     return term
+
+
+def _add_each(term: GoalTerm, ctx: ModelContext, points: list[float]) -> None:
+    """``term.add(ctx.x[i], points[i])`` for every option ``i``, in option order."""
+    term.coeffs.extend((x, p) for x, p in zip(ctx.x, points, strict=True) if p)
 
 
 @dataclass(frozen=True)
@@ -183,9 +190,10 @@ def travel(ctx: ModelContext) -> GoalTerm:
     weight = ctx.scenario.objective.travel
     if not weight:
         return term
-    for i, o in enumerate(ctx.options):
-        km = ctx.distances.delivery_km(o.unit_id, ctx.committee(i))
-        term.add(ctx.x[i], -weight * km)
+    committee_of_line = ctx.committee_of_line
+    delivery_km = ctx.distances.delivery_km
+    km = [delivery_km(o.unit_id, committee_of_line[o.line_id]) for o in ctx.options]
+    _add_each(term, ctx, [-weight * k for k in km])
     return term
 
 
@@ -257,16 +265,24 @@ def fixtures(ctx: ModelContext) -> GoalTerm:
     if not weight or not favoured:
         return term
     units = s.resource_units
-    for i, o in enumerate(ctx.options):
+    # The same sum, in the same order, for every option of one product, week and theme.
+    points: dict[tuple[Product, int, str], float] = {}
+    out = []
+    for o in ctx.options:
         product = units[o.unit_id].product
-        bonus = sum(
-            f.bonus
-            for f in favoured
-            if f.product == product
-            and o.first_week in f.weeks
-            and (not f.themes or o.theme in f.themes)
-        )
-        term.add(ctx.x[i], weight * bonus)
+        key = (product, o.first_week, o.theme)
+        p = points.get(key)
+        if p is None:
+            bonus = sum(
+                f.bonus
+                for f in favoured
+                if f.product == product
+                and o.first_week in f.weeks
+                and (not f.themes or o.theme in f.themes)
+            )
+            p = points[key] = weight * bonus
+        out.append(p)
+    _add_each(term, ctx, out)
     return term
 
 

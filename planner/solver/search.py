@@ -88,6 +88,7 @@ def complete_checked(
     x_values: list[int],
     terms: list[GoalTerm],
     time_limit: float = COMPLETE_SECONDS,
+    control: SolveControl | None = None,
 ) -> list[int] | None:
     """Complete a choice of options into a full solution with the best auxiliary values.
 
@@ -97,7 +98,8 @@ def complete_checked(
     within ``time_limit`` seconds (at most COMPLETE_SECONDS); raises
     :class:`BreaksARule` if the choice breaks a rule of the model. The solve runs it
     through :func:`planner.solver.bounded.run_bounded` with its remaining time, so the
-    deadline and a stop end it too.
+    deadline and a stop end it too; given the solve's ``control``, the search registers
+    with it, so that a stop, or the end of the solve, halts it.
     """
     fixed = ctx.model.clone()
     fixed.clear_assumptions()
@@ -115,7 +117,11 @@ def complete_checked(
     solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(0.01, min(COMPLETE_SECONDS, time_limit))
-    status = solver.solve(fixed)
+    if control is None:
+        status = solver.solve(fixed)
+    else:
+        with control.running(solver.stop_search):
+            status = solver.solve(fixed)
     if status == cp_model.INFEASIBLE:
         raise BreaksARule
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -128,9 +134,10 @@ def complete(
     x_values: list[int],
     terms: list[GoalTerm],
     time_limit: float = COMPLETE_SECONDS,
+    control: SolveControl | None = None,
 ) -> list[int] | None:
     """:func:`complete_checked`, with None also when the choice breaks a rule."""
     try:
-        return complete_checked(ctx, x_values, terms, time_limit)
+        return complete_checked(ctx, x_values, terms, time_limit, control)
     except BreaksARule:
         return None

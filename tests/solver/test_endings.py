@@ -175,7 +175,7 @@ def test_a_fallback_that_beats_the_plan_found_gets_its_own_gap(
         return run
 
     _patch_stage(monkeypatch, empty)
-    monkeypatch.setattr(entry, "complete", lambda ctx, x, terms, limit=2.0: None)
+    monkeypatch.setattr(entry, "complete", lambda ctx, x, terms, limit=2.0, control=None: None)
     scenario = _two_stages()
     r = solve(scenario, PARAMS)
     _valid(scenario, r)
@@ -194,7 +194,7 @@ def test_a_baseline_that_cannot_be_completed_in_time_is_still_returned(
     the search finds nothing, the baseline's plan itself comes back (it keeps every
     rule), without a score or terms, ``feasible`` at the time limit."""
     _patch_stage(monkeypatch, lambda run, stage: StageRun(cp_model.UNKNOWN))
-    monkeypatch.setattr(fallback, "complete_checked", lambda ctx, x, terms, limit: None)
+    monkeypatch.setattr(fallback, "complete_checked", lambda ctx, x, terms, limit, control: None)
     scenario = _two_stages()
     r = solve(scenario, PARAMS)
     _valid(scenario, r)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,29 +29,8 @@ from api.fastpath import FAST_ROUTES, FastAnswer, FastRequest, FastRoute
 MAX_ID = 2**31 - 1
 
 
-@dataclass(frozen=True)
-class Kept:
-    """A calendar answer kept in memory.
-
-    Attributes
-    ----------
-    body
-        The bytes.
-    media_type
-        The ``Content-Type``.
-    etag
-        The ``ETag`` header's value (quoted).
-    headers
-        The route's other headers.
-    """
-
-    body: bytes
-    media_type: str
-    etag: str
-    headers: tuple[tuple[str, str], ...]
-
-
-_kept: dict[tuple[str, int | None, str], Kept] = {}
+#: Answers kept, by (committee, scenario or None, form).
+_kept: dict[tuple[str, int | None, str], FastAnswer] = {}
 _generation = [0]
 _lock = threading.Lock()
 
@@ -63,7 +41,7 @@ def generation() -> int:
     return _generation[0]
 
 
-def remember(key: tuple[str, int | None, str], seen: int, kept: Kept) -> None:
+def remember(key: tuple[str, int | None, str], seen: int, kept: FastAnswer) -> None:
     """Keep an answer of ``(committee, scenario or None, form)`` found while the
     generation was ``seen``; nothing is kept when a publish came in between."""
     with _lock:
@@ -92,10 +70,7 @@ def fast_calendar(request: FastRequest) -> FastAnswer | None:
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
             return None
         scenario = int(raw)
-    kept = _kept.get((committee, scenario, request.params["form"]))
-    if kept is None:
-        return None
-    return FastAnswer(kept.body, kept.media_type, kept.etag, kept.headers)
+    return _kept.get((committee, scenario, request.params["form"]))
 
 
 def _after_publish(engine: sa.Engine, version: sa.Row[Any]) -> None:

@@ -26,6 +26,7 @@ from api import calendars, fast_calendars
 from api.auth import AnyToken, check_committee
 from api.deps import engine_of
 from api.errors import not_found
+from api.fastpath import FastAnswer
 from api.schemas import errors
 
 router = APIRouter(prefix="/committees", tags=["calendars"])
@@ -92,7 +93,7 @@ def serve(
             continue  # published in between: find the new one
         if filename:
             headers["Content-Disposition"] = f'inline; filename="{filename}"'
-        kept = fast_calendars.Kept(
+        kept = FastAnswer(
             data,
             calendars.MEDIA_TYPES[form],
             headers["ETag"],

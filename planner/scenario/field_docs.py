@@ -23,7 +23,10 @@ _TITLE = N_("Title shown to planners and committees.")
 _THEME = N_("Theme, matched against the themes a demand line asks for.")
 _COPIES = N_("Number of identical, interchangeable copies of this set.")
 _UNAVAILABLE = N_("Weeks (1-based) in which the resource cannot be planned.")
-_SUBDISTRICT = N_("Serves only committees of grids in this subdistrict; empty serves all.")
+_SUBDISTRICT = N_(
+    "Name of the only subdistrict whose committees the resource serves; empty: a shared "
+    "resource of the upper level (district or city), serving every subdistrict."
+)
 _HOME_GRID = N_("Grid whose sub-centre the resource travels from.")
 _LOCATION = N_("Where it is, in WGS-84 degrees.")
 _SESSIONS = N_("Most sessions a week.")
@@ -38,7 +41,11 @@ MODEL_DOCS: dict[str, str] = {
         "reserve resources in its weeks."
     ),
     "Location": N_("A point in WGS-84 degrees."),
-    "Place": N_("A named place on the network: the centre or a sub-centre."),
+    "Place": N_("A named place: the centre, a sub-centre or a subdistrict's culture centre."),
+    "Subdistrict": N_(
+        "A subdistrict of a district or city scenario, with its culture centre, which takes "
+        "over the shared resources from the upper level and delivers them to its committees."
+    ),
     "Grid": N_("A grid of the subdistrict with its culture sub-centre."),
     "Venue": N_("What a committee's activity room can host."),
     "Committee": N_("A residents' committee or partner site that receives deliveries."),
@@ -66,7 +73,14 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
     "Scenario": {
         "name": N_("Name of the scenario."),
         "season": N_("The planning horizon."),
-        "centre": N_("The culture centre: the place everything starts from."),
+        "centre": N_(
+            "The culture centre: the place everything starts from; with subdistricts, the "
+            "upper level (district or city) that allocates the shared resources."
+        ),
+        "subdistricts": N_(
+            "The subdistricts of a district or city scenario (two levels); empty for one "
+            "subdistrict."
+        ),
         "grids": N_("The grids, each with its sub-centre (at least one)."),
         "committees": N_("The committees that receive deliveries (at least one)."),
         "resources": N_("The book sets, board sets, van, troupes, lecturers and trainers."),
@@ -99,11 +113,23 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "lon": N_("Longitude in degrees (-180 to 180)."),
     },
     "Place": {"id": _ID, "name": _NAME, "location": _LOCATION},
+    "Subdistrict": {
+        "id": _ID,
+        "name": N_(
+            "Name of the subdistrict, as the grids' and resources' subdistrict fields write it."
+        ),
+        "centre": N_(
+            "The subdistrict's culture centre, where the upper level hands shared resources over."
+        ),
+    },
     "Grid": {
         "id": _ID,
         "name": _NAME,
         "subcentre": N_("The grid's culture sub-centre."),
-        "subdistrict": N_("The subdistrict the grid belongs to (district and city scenarios)."),
+        "subdistrict": N_(
+            "Name of the subdistrict the grid belongs to (district and city scenarios); one "
+            "of the subdistricts when they are listed."
+        ),
     },
     "Venue": {
         "audience_capacity": N_("Seats for an audience."),

@@ -41,6 +41,7 @@ FIELD_TEXTS: dict[str, str] = {
     "bool_parsing": N_("Input should be true or false (got {value})"),
     "bool_type": N_("Input should be true or false (got {value})"),
     "string_type": N_("Input should be text (got {value})"),
+    "string_too_short": N_("Input should not be empty (got {value})"),
     "date_parsing": N_("Input should be a date written YYYY-MM-DD (got {value})"),
     "date_type": N_("Input should be a date written YYYY-MM-DD (got {value})"),
     "date_from_datetime_parsing": N_("Input should be a date written YYYY-MM-DD (got {value})"),

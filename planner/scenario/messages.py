@@ -92,12 +92,19 @@ MESSAGES: dict[str, str] = {
     "unknown_place": N_("unknown place {ident!r}"),
     "unknown_resource": N_("unknown resource {ident!r}"),
     "unknown_demand_line": N_("unknown demand line {ident!r}"),
+    "unknown_subdistrict": N_("unknown subdistrict {ident!r}"),
     "not_monday": N_("season must start on a Monday, {date} is a {weekday}"),
     "unknown_did_you_mean": N_("{problem}; did you mean {suggestion!r}?"),
     "unknown_timezone": N_("unknown time zone {zone!r}"),
     "duplicated_id": N_("duplicated id {ident!r} (first at {first})"),
     "duplicated_place": N_("duplicated place id {ident!r}"),
     "duplicated_demand_id": N_("duplicated demand id {ident!r}"),
+    "duplicated_subdistrict_name": N_("duplicated subdistrict name {name!r} (first at {first})"),
+    "grid_without_subdistrict": N_(
+        "the grid names no subdistrict; when the scenario lists its subdistricts, every grid "
+        "belongs to one of them"
+    ),
+    "subdistrict_without_grids": N_("no grid belongs to subdistrict {name!r}"),
     "committee_is_place": N_("id {ident!r} is also a place id"),
     "shared_resource_id": N_("id {ident!r} is used by another kind of resource"),
     "copy_name_clash": N_("id {ident!r} clashes with the name of a copy of another set"),

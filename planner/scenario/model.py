@@ -21,6 +21,7 @@ from planner.scenario.records import (
     Place,
     Resources,
     Season,
+    Subdistrict,
     _Model,
 )
 from planner.scenario.units import DemandLine, ResourceUnit, build_units
@@ -32,6 +33,7 @@ class Scenario(_Model):
     name: str
     season: Season
     centre: Place
+    subdistricts: list[Subdistrict] = Field(default_factory=list)
     grids: list[Grid] = Field(min_length=1)
     committees: list[Committee] = Field(min_length=1)
     resources: Resources = Field(default_factory=Resources)
@@ -50,6 +52,35 @@ class Scenario(_Model):
     def grid_by_id(self) -> dict[str, Grid]:
         """Grids by id."""
         return {g.id: g for g in self.grids}
+
+    @property
+    def has_levels(self) -> bool:
+        """Whether the scenario has two levels: it lists its ``subdistricts``."""
+        return bool(self.subdistricts)
+
+    @cached_property
+    def subdistrict_by_name(self) -> dict[str, Subdistrict]:
+        """Declared subdistricts by name (the first of a duplicated name)."""
+        out: dict[str, Subdistrict] = {}
+        for sd in self.subdistricts:
+            out.setdefault(sd.name, sd)
+        return out
+
+    @cached_property
+    def subdistrict_by_id(self) -> dict[str, Subdistrict]:
+        """Declared subdistricts by id (the first of a duplicated id)."""
+        out: dict[str, Subdistrict] = {}
+        for sd in self.subdistricts:
+            out.setdefault(sd.id, sd)
+        return out
+
+    def subdistrict_of(self, committee_id: str) -> Subdistrict | None:
+        """The declared subdistrict a committee belongs to (through its grid), if any."""
+        c = self.committee_by_id.get(committee_id)
+        grid = self.grid_by_id.get(c.grid) if c is not None else None
+        if grid is None:
+            return None
+        return self.subdistrict_by_name.get(grid.subdistrict)
 
     @cached_property
     def demand_lines(self) -> list[DemandLine]:

@@ -84,8 +84,9 @@ def format_loc(loc: Loc) -> str:
 def scenario_problems(s: Scenario) -> list[Problem]:
     """Return every cross-reference problem of a structurally valid scenario.
 
-    Checks duplicated and unknown ids, weeks outside the season, stays and courses
-    longer than the season, pins that name nothing plannable, and the road network.
+    Checks duplicated and unknown ids, the subdistricts of a two-level scenario, weeks
+    outside the season, stays and courses longer than the season, pins that name
+    nothing plannable, and the road network.
     Each part of the file has its own check in :data:`SCENARIO_CHECKS`; they run in that
     order, so problems are listed in the order of the file's sections.
     """
@@ -99,12 +100,15 @@ def scenario_problems(s: Scenario) -> list[Problem]:
 SEASON_REF = ("season", "")
 #: The ``ref`` of problems of places the road network does not reach.
 NETWORK_REF = ("network", "")
+#: The ``ref`` of problems that rest on every grid's subdistrict (a subdistrict no grid
+#: belongs to).
+GRID_AREAS_REF = ("grid areas", "")
 
 
 def unknown(loc: Loc, noun: str, ident: str) -> Problem:
     """A reference to a record that does not exist (``unknown committee 'C7'``).
 
-    ``noun`` is one of ``committee``, ``grid``, ``place``, ``resource`` and ``demand
+    ``noun`` is one of ``committee``, ``grid``, ``place``, ``resource``, ``demand
     line``; each has its own whole sentence in the catalogue.
     """
     text = message("unknown_" + noun.replace(" ", "_"), ident=ident)
@@ -160,6 +164,75 @@ def _season_problems(s: Scenario, out: list[Problem]) -> None:
             Problem(("season", "timezone"), message("unknown_timezone", zone=s.season.timezone))
         )
     _weeks_in_season(out, s, ("season", "closed_weeks"), s.season.closed_weeks)
+
+
+def _subdistrict_problems(s: Scenario, out: list[Problem]) -> None:
+    """Subdistricts (when listed): ids, names, centres; the subdistrict each grid and
+    resource names.
+
+    A scenario without ``subdistricts`` has one level and none of these checks: its grids
+    and resources may name subdistricts freely, as before the list existed.
+    """
+    if not s.subdistricts:
+        return
+    _duplicates(out, "subdistricts", [sd.id for sd in s.subdistricts])
+    first_of: dict[str, int] = {}
+    for i, sd in enumerate(s.subdistricts):
+        first = first_of.setdefault(sd.name, i)
+        if first != i:
+            out.append(
+                Problem(
+                    ("subdistricts", i, "name"),
+                    message(
+                        "duplicated_subdistrict_name", name=sd.name, first=f"subdistricts[{first}]"
+                    ),
+                )
+            )
+    # A subdistrict's centre is no node of the network, but its id is a place's id all
+    # the same: no other place, committee or subdistrict centre may share it.
+    others = {s.centre.id, *(g.subcentre.id for g in s.grids), *s.committee_by_id}
+    centre_count = Counter(sd.centre.id for sd in s.subdistricts)
+    for i, sd in enumerate(s.subdistricts):
+        if sd.centre.id in others or centre_count[sd.centre.id] > 1:
+            out.append(
+                Problem(
+                    ("subdistricts", i, "centre", "id"),
+                    message("duplicated_place", ident=sd.centre.id),
+                )
+            )
+    named: set[str] = set()
+    for i, g in enumerate(s.grids):
+        loc: Loc = ("grids", i, "subdistrict")
+        if not g.subdistrict:
+            out.append(Problem(loc, message("grid_without_subdistrict")))
+        elif g.subdistrict not in s.subdistrict_by_name:
+            out.append(unknown(loc, "subdistrict", g.subdistrict))
+        named.add(g.subdistrict)
+    for kind, records in _area_records(s):
+        for i, area in enumerate(records):
+            if area and area not in s.subdistrict_by_name:
+                out.append(unknown(("resources", kind, i, "subdistrict"), "subdistrict", area))
+    for i, sd in enumerate(s.subdistricts):
+        if sd.name not in named and first_of[sd.name] == i:
+            out.append(
+                Problem(
+                    ("subdistricts", i, "name"),
+                    message("subdistrict_without_grids", name=sd.name),
+                    ref=GRID_AREAS_REF,
+                )
+            )
+
+
+def _area_records(s: Scenario) -> list[tuple[str, list[str]]]:
+    """Each resource section's records' ``subdistrict`` (service area), in file order."""
+    r = s.resources
+    return [
+        ("book_sets", [b.subdistrict for b in r.book_sets]),
+        ("board_sets", [b.subdistrict for b in r.board_sets]),
+        ("troupes", [t.subdistrict for t in r.troupes]),
+        ("lecturers", [lec.subdistrict for lec in r.lecturers]),
+        ("trainers", [t.subdistrict for t in r.trainers]),
+    ]
 
 
 def _grid_and_committee_problems(s: Scenario, out: list[Problem]) -> None:
@@ -369,6 +442,7 @@ def _road_problems(s: Scenario, out: list[Problem]) -> None:
 #: The checks of :func:`scenario_problems`, one per part of the file, in the order run.
 SCENARIO_CHECKS: tuple[Callable[[Scenario, list[Problem]], None], ...] = (
     _season_problems,
+    _subdistrict_problems,
     _grid_and_committee_problems,
     _resource_id_problems,
     _resource_record_problems,
@@ -380,6 +454,7 @@ SCENARIO_CHECKS: tuple[Callable[[Scenario, list[Problem]], None], ...] = (
 
 
 __all__ = [
+    "GRID_AREAS_REF",
     "NETWORK_REF",
     "SEASON_REF",
     "Problem",

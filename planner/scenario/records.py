@@ -114,11 +114,30 @@ class Season(_Model):
 
 
 class Place(_Model):
-    """A named place on the network (the centre or a sub-centre)."""
+    """A named place: the centre or a sub-centre (nodes of the road network), or a
+    subdistrict's culture centre (:class:`Subdistrict`)."""
 
     id: Id
     name: str
     location: Location
+
+
+class Subdistrict(_Model):
+    """A subdistrict (街道) of a district or city scenario: the lower of its two levels.
+
+    The scenario's ``centre`` is then the upper level (a district culture centre,
+    区文化馆, or the city's, 市群众艺术馆), which allocates the shared resources (those
+    with an empty ``subdistrict``) to the subdistricts; each subdistrict's culture
+    centre (社区文化中心) takes them over and delivers them, with its own resources, to
+    its committees. Grids and resources name their subdistrict by its ``name``.
+    """
+
+    id: Id
+    name: Annotated[str, Field(min_length=1)]
+    centre: Place
+    """The subdistrict's culture centre, where the upper level hands shared resources
+    over. It is not a node of the road network: travel is measured from each resource's
+    own home, as in a one-level scenario."""
 
 
 class Grid(_Model):
@@ -128,7 +147,8 @@ class Grid(_Model):
     name: str
     subcentre: Place
     subdistrict: str = ""
-    """The subdistrict (街道) the grid belongs to, for district and city scenarios."""
+    """The name of the subdistrict (街道) the grid belongs to, for district and city
+    scenarios; one of the ``subdistricts`` when the scenario lists them."""
 
 
 class Venue(_Model):

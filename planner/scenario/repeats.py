@@ -19,7 +19,7 @@ from planner.scenario.problems import Problem, format_loc
 #: How many of the other places of a repeated reference are named.
 SHOWN_PLACES = 3
 #: The nouns of references to records (see :func:`planner.scenario.problems.unknown`).
-NOUNS = ("committee", "grid", "place", "resource", "demand line")
+NOUNS = ("committee", "grid", "place", "resource", "demand line", "subdistrict")
 
 
 def known_ids(s: Scenario, noun: str) -> list[str]:
@@ -31,6 +31,7 @@ def known_ids(s: Scenario, noun: str) -> list[str]:
         "place": [*places, *s.committee_by_id],
         "resource": list(s.unit_of_copy),
         "demand line": list(s.demand_by_id),
+        "subdistrict": list(s.subdistrict_by_name),
     }.get(noun, [])
 
 
@@ -77,6 +78,9 @@ def _merged(group: list[Problem], s: Scenario | None) -> Problem:
     known = [k for k in known_ids(s, noun) if not k.startswith("__unread")] if s else []
     # A close cutoff: ids that differ in one digit of three (T01, T03) are not slips.
     close = difflib.get_close_matches(ident, known, n=1, cutoff=0.75)
+    if noun == "subdistrict" and s is not None and ident in s.subdistrict_by_id:
+        # Grids and resources name a subdistrict by its name; this one wrote its id.
+        close = [s.subdistrict_by_id[ident].name]
     if close:
         text = message("unknown_did_you_mean", problem=text, suggestion=close[0])
     others = group[1:]

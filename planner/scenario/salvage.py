@@ -24,12 +24,21 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.scenario.model import Scenario
-from planner.scenario.problems import NETWORK_REF, SEASON_REF, Loc, Problem
+from planner.scenario.problems import GRID_AREAS_REF, NETWORK_REF, SEASON_REF, Loc, Problem
 
 #: Each list of records: its path, the noun its ids are referred to by, and a stub
 #: record (``{stub}`` is replaced by an id that no file uses).
 _LISTS: tuple[tuple[Loc, str, dict[str, Any]], ...] = (
     (("season", "fixtures"), "", {"id": "{stub}", "name": "-", "weeks": [1]}),
+    (
+        ("subdistricts",),
+        "",
+        {
+            "id": "{stub}",
+            "name": "{stub}",
+            "centre": {"id": "{stub}.c", "name": "-", "location": {"lat": 0, "lon": 0}},
+        },
+    ),
     (
         ("grids",),
         "grid",
@@ -105,6 +114,12 @@ class Salvage:
     demand_read
         Whether every demand line could be read (else pins' demand lines are not looked
         up: lines may be named by their position).
+    subdistricts_read
+        Whether every subdistrict's name could be read (else the subdistricts that grids
+        and resources name are not looked up).
+    grid_areas_read
+        Whether every grid's subdistrict could be read (else no subdistrict is said to
+        have no grid).
     """
 
     scenario: Scenario | None
@@ -113,6 +128,8 @@ class Salvage:
     season_read: bool = True
     network_read: bool = True
     demand_read: bool = True
+    subdistricts_read: bool = True
+    grid_areas_read: bool = True
 
     def keep(self, problems: Iterable[Problem]) -> list[Problem]:
         """The problems of the salvaged scenario that the replaced parts do not explain."""
@@ -129,6 +146,10 @@ class Salvage:
             return not self.season_read
         if p.ref == NETWORK_REF:
             return not self.network_read
+        if p.ref == GRID_AREAS_REF:
+            return not self.grid_areas_read
+        if noun == "subdistrict":
+            return not self.subdistricts_read
         if noun == "demand line":
             return not self.demand_read
         gone = self.dropped.get(noun, set())
@@ -183,7 +204,12 @@ def _stub_record(data: dict[str, Any], loc: Loc, out: Salvage) -> bool:
         record = items[index]
         name = "__unread." + ".".join(map(str, (*path, index)))
         field_name = loc[n + 1] if len(loc) > n + 1 else None
-        if not isinstance(record, dict) or not isinstance(field_name, str):
+        whole = not isinstance(record, dict) or not isinstance(field_name, str)
+        if path == ("subdistricts",) and (whole or field_name == "name"):
+            out.subdistricts_read = False
+        if path == ("grids",) and (whole or field_name == "subdistrict"):
+            out.grid_areas_read = False
+        if whole:
             items[index] = _fill(stub, name)
             out.bad.append((*path, index))
             field_name = "id"

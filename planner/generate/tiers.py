@@ -30,6 +30,7 @@ from planner.scenario import (
     Resources,
     Scenario,
     Season,
+    Subdistrict,
     Troupe,
     Van,
 )
@@ -75,6 +76,11 @@ def generate(tier: str, seed: int, weeks: int | None = None) -> Scenario:
       26 weeks by default.
     - ``city``: 200 subdistricts (≈6,000 committees), 16 city-level troupes; 26 weeks.
 
+    District and city scenarios have two levels: they list their ``subdistricts``
+    (``SD01`` …, named as their grids' ``subdistrict``, each with its culture centre
+    ``SD01-centre`` at the mean of its sub-centres), and the scenario's centre (区文化馆,
+    市群众艺术馆) is the upper level that owns the shared troupes.
+
     Names are generated Chinese names; the season starts on Monday 2027-03-01 with the
     2027 calendar fixtures. The van makes 3 moves a week per subdistrict. Demand is
     generated per subdistrict against its own capacity (and its share of the shared
@@ -109,7 +115,7 @@ def generate(tier: str, seed: int, weeks: int | None = None) -> Scenario:
     weeks = shape.weeks if weeks is None else weeks
     _check_weeks(weeks)
     rng = _rng(seed, f"{tier}/layout")
-    blocks, keys = _subdistricts(rng, tier, seed, shape, weeks)
+    blocks, keys, areas = _subdistricts(rng, tier, seed, shape, weeks)
     # Shared (district- or city-level) troupes serve every subdistrict.
     all_grids = [g for b in blocks for g in b.grids]
     shared = _shared_troupes(rng, tier, shape.num_shared_troupes, all_grids)
@@ -119,17 +125,20 @@ def generate(tier: str, seed: int, weeks: int | None = None) -> Scenario:
         festival = [t.id for t in shared[: max(1, len(shared) // 2)]]
     season = _season(weeks, _fixtures(weeks, festival, local=False))
     demand = _tier_demand(keys, blocks, season, shared)
-    scenario = _assemble(tier, seed, shape, season, blocks, shared, demand)
+    scenario = _assemble(tier, seed, shape, season, blocks, shared, demand, areas)
     return _checked(scenario, f"generate({tier!r}, seed={seed}, weeks={weeks})")
 
 
 def _subdistricts(
     rng: random.Random, tier: str, seed: int, shape: _Shape, weeks: int
-) -> tuple[list[_Block], list[str]]:
-    """The tier's subdistricts, each on its own tile of the tier's bounds, and their keys.
+) -> tuple[list[_Block], list[str], list[Subdistrict]]:
+    """The tier's subdistricts, each on its own tile of the tier's bounds, their keys,
+    and their records (none for a single subdistrict: one level).
 
     Names, committee counts, grid counts and populations come from the layout stream
     ``rng``; every block then draws from its own streams, keyed ``<seed>/<tier>/<k>``.
+    The records draw nothing (:func:`_subdistrict_record`), so the rest of the scenario
+    is what it was before they existed.
     """
     num_subdistricts = shape.num_subdistricts
     low, high = shape.committees
@@ -139,6 +148,7 @@ def _subdistricts(
     tiles = _tiles(rng, num_subdistricts, shape.bounds)
     blocks: list[_Block] = []
     keys: list[str] = []
+    areas: list[Subdistrict] = []
     for k in range(num_subdistricts):
         sub_name = names.subdistrict()
         n = rng.randint(low, high)
@@ -161,7 +171,24 @@ def _subdistricts(
             )
         )
         keys.append(key)
-    return blocks, keys
+        if not single:
+            areas.append(_subdistrict_record(prefix.removesuffix("-"), sub_name, blocks[-1]))
+    return blocks, keys, areas
+
+
+def _subdistrict_record(ident: str, name: str, block: _Block) -> Subdistrict:
+    """A generated subdistrict: its id (``SD01``), its name and its culture centre.
+
+    The centre (``SD01-centre``, ``<name>社区文化中心``) stands at the mean location of the
+    subdistrict's sub-centres, rounded as generated places are; nothing is drawn.
+    """
+    points = [g.subcentre.location for g in block.grids]
+    lat = round(sum(p.lat for p in points) / len(points), 5)
+    lon = round(sum(p.lon for p in points) / len(points), 5)
+    centre = Place(
+        id=f"{ident}-centre", name=f"{name}社区文化中心", location=Location(lat=lat, lon=lon)
+    )
+    return Subdistrict(id=ident, name=name, centre=centre)
 
 
 def _shared_troupes(
@@ -217,8 +244,10 @@ def _assemble(
     blocks: list[_Block],
     shared: list[Troupe],
     demand: list[Demand],
+    areas: list[Subdistrict],
 ) -> Scenario:
-    """The tier's scenario: every block's places and resources, a van of 3 moves each."""
+    """The tier's scenario: every block's places and resources, a van of 3 moves each,
+    and the subdistricts' records (two levels) when there are several."""
     lat0, lat1, lon0, lon1 = shape.bounds
     weeks = season.weeks
     num_subdistricts = len(blocks)
@@ -231,6 +260,7 @@ def _assemble(
             name=centre_name,
             location=Location(lat=round((lat0 + lat1) / 2, 5), lon=round((lon0 + lon1) / 2, 5)),
         ),
+        subdistricts=areas,
         grids=[g for b in blocks for g in b.grids],
         committees=[c for b in blocks for c in b.committees],
         resources=Resources(

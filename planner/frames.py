@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from planner.levels import allocation
 from planner.plan import Plan
 from planner.scenario import Scenario
 
@@ -31,6 +32,19 @@ DELIVERY_FRAME_COLUMNS = [
 ]
 #: Columns of :func:`weeks_frame`.
 WEEK_FRAME_COLUMNS = ["week", "week_start", "week_end", "closed", "fixtures"]
+#: Columns of :func:`allocation_frame` (and of ``allocation.csv``).
+ALLOCATION_FRAME_COLUMNS = [
+    "unit_id",
+    "name",
+    "product",
+    "week",
+    "week_start",
+    "subdistrict_id",
+    "subdistrict_name",
+    "centre_name",
+    "handed_over",
+    "in_use",
+]
 
 
 def _as_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -98,7 +112,11 @@ def weeks_frame(scenario: Scenario) -> pd.DataFrame:
 
 
 def committees_frame(scenario: Scenario) -> pd.DataFrame:
-    """One row per committee: id, name, grid, population, venue and limits."""
+    """One row per committee: id, name, grid, population, venue and limits.
+
+    ``subdistrict`` is the name its grid gives; ``subdistrict_id`` the id of that
+    subdistrict when the scenario lists its subdistricts (empty otherwise).
+    """
     rows = []
     for c in scenario.committees:
         grid = scenario.grid_by_id.get(c.grid)
@@ -110,6 +128,7 @@ def committees_frame(scenario: Scenario) -> pd.DataFrame:
                 "grid_id": c.grid,
                 "grid_name": grid.name if grid else "",
                 "subdistrict": grid.subdistrict if grid else "",
+                "subdistrict_id": sd.id if (sd := scenario.subdistrict_of(c.id)) else "",
                 "population": c.population,
                 "elderly_share": c.elderly_share,
                 "lat": c.location.lat,
@@ -168,3 +187,36 @@ def resources_frame(scenario: Scenario) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def allocation_frame(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    """The upper level's allocation of shared units to subdistricts, week by week.
+
+    One row per shared unit (empty ``subdistrict``), week and subdistrict the unit
+    serves that week (:func:`planner.levels.allocation`): the unit's id, ``name`` and
+    product, the week and its Monday (``week_start``, ``datetime64``), the subdistrict
+    and the name of its centre, which takes the unit over, the deliveries
+    ``handed_over`` that week and what of the unit the subdistrict holds (``in_use``:
+    shows, sessions, course sessions or set copies). Empty (with these columns) for a
+    scenario without ``subdistricts``.
+    """
+    units = scenario.resource_units
+    areas = scenario.subdistrict_by_id
+    rows = [
+        {
+            "unit_id": h.unit_id,
+            "name": units[h.unit_id].name,
+            "product": units[h.unit_id].product.value,
+            "week": h.week,
+            "week_start": scenario.season.week_start(h.week),
+            "subdistrict_id": h.subdistrict_id,
+            "subdistrict_name": areas[h.subdistrict_id].name,
+            "centre_name": areas[h.subdistrict_id].centre.name,
+            "handed_over": h.handed_over,
+            "in_use": h.in_use,
+        }
+        for h in allocation(scenario, plan)
+    ]
+    frame = pd.DataFrame(rows, columns=ALLOCATION_FRAME_COLUMNS)
+    frame = frame.astype({"week": "int64", "handed_over": "int64", "in_use": "int64"})
+    return _as_dates(frame, "week_start")

@@ -157,7 +157,9 @@ def _round(value: Any) -> float | None:
     return round(x, 4)
 
 
-def _weighted_mean(values: Sequence[float], weights: Sequence[float], empty: float) -> float:
+def weighted_mean(values: Sequence[float], weights: Sequence[float], empty: float) -> float:
+    """The weighted mean of some values (coverages by population); their plain mean
+    when the weights sum to 0 (nobody lives anywhere), ``empty`` when there are none."""
     total = sum(weights)
     if total > 0:
         return sum(v * w for v, w in zip(values, weights, strict=True)) / total
@@ -197,6 +199,20 @@ def delivered_per_line(scenario: Scenario, plan: Plan) -> dict[str, int]:
         if line is not None and fits_line(scenario, d, line):
             counts[line.id] += 1
     return counts
+
+
+def committee_coverage(scenario: Scenario, plan: Plan) -> dict[str, float]:
+    """Each recipient's coverage in a plan, by id, in scenario order.
+
+    The coverage of :attr:`Kpis.by_committee`: priority-weighted over the recipient's
+    lines, capped per line, 1.0 for a recipient that asked for nothing; without the
+    rest of :func:`compute_kpis` (travel, utilisation, unmet reasons).
+    """
+    delivered = delivered_per_line(scenario, plan)
+    lines_of: dict[str, list[DemandLine]] = defaultdict(list)
+    for line in scenario.demand_lines:
+        lines_of[line.committee].append(line)
+    return {c.id: _coverage(lines_of.get(c.id, []), delivered) for c in scenario.committees}
 
 
 def compute_kpis(
@@ -244,7 +260,7 @@ def compute_kpis(
     # at coverage 1 (docs/domain.md, "KPI definitions").
     committees = scenario.committees
     covs = [coverage_of[c.id] for c in committees]
-    headline = _weighted_mean(covs, [c.population for c in committees], 1.0)
+    headline = weighted_mean(covs, [c.population for c in committees], 1.0)
     worst = min(committees, key=lambda c: (coverage_of[c.id], c.id))
     travel = _travel(scenario, plan, distances)
 
@@ -305,7 +321,7 @@ def _grid_frame(scenario: Scenario, coverage_of: Mapping[str, float]) -> pd.Data
                 "grid_id": g.id,
                 "grid_name": g.name,
                 "population": sum(c.population for c in members),
-                "coverage": _weighted_mean(covs, [c.population for c in members], 1.0),
+                "coverage": weighted_mean(covs, [c.population for c in members], 1.0),
                 "min_coverage": min(covs, default=1.0),
             }
         )

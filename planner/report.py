@@ -17,6 +17,7 @@ from typing import Any
 from planner.baseline import Baselines, plan_baselines
 from planner.fairness import below_baseline
 from planner.kpis import Kpis, compute_kpis
+from planner.levels import level_kpis
 from planner.params import SolveParams
 from planner.plan import Plan
 from planner.result import Result
@@ -41,19 +42,56 @@ def baselines_report(
         (:meth:`planner.kpis.Kpis.to_dict`) with ``objective`` (its points in all) and
         ``terms`` (points by the objective's named terms), counted as the solver counts
         a plan (:func:`planner.score.score_plan`), so that they stand beside the
-        solve's own figures.
+        solve's own figures; for a scenario with subdistricts, also ``levels``
+        (:func:`levels_report`).
     """
     baselines = baselines if baselines is not None else plan_baselines(scenario)
     scorer = Scorer(scenario)
     out: dict[str, dict[str, Any]] = {}
     for name, plan in baselines.plans.items():
         score = scorer.score(plan)
+        kpis = compute_kpis(scenario, plan, scorer.distances, reasons=False)
         out[name] = {
-            **compute_kpis(scenario, plan, scorer.distances, reasons=False).to_dict(),
+            **kpis.to_dict(),
             "objective": round(score.total, 3),
             "terms": {term: round(p, 3) for term, p in score.term_points().items()},
         }
+        if scenario.has_levels:
+            out[name]["levels"] = levels_report(scenario, plan, kpis)
     return out
+
+
+def levels_report(scenario: Scenario, plan: Plan, kpis: Kpis | None = None) -> dict[str, Any]:
+    """The KPIs of both levels of a plan, for a report (``levels`` of ``kpis.json``).
+
+    Parameters
+    ----------
+    scenario
+        A scenario that lists its ``subdistricts``.
+    plan
+        The plan.
+    kpis
+        The plan's KPIs, when already computed (their committee coverages are used).
+
+    Returns
+    -------
+    dict
+        :meth:`planner.levels.LevelKpis.to_dict`: ``upper`` (the spread between the
+        subdistricts) and ``subdistricts`` (each one's KPIs and shares).
+
+    Raises
+    ------
+    ValueError
+        If the scenario has one level (no ``subdistricts``).
+    """
+    coverage = None
+    if kpis is not None:
+        frame = kpis.by_committee
+        coverage = dict(zip(frame["committee_id"], frame["coverage"], strict=True))
+    levels = level_kpis(scenario, plan, coverage)
+    if levels is None:
+        raise ValueError(f"scenario {scenario.name!r} lists no subdistricts: it has one level")
+    return levels.to_dict()
 
 
 def gains_over(
@@ -111,7 +149,9 @@ def solve_report(
         ``scenario, status, stop_reason, message, objective, best_bound, gap,
         wall_seconds``, the plan's ``violations`` (:func:`planner.validate.check_plan`,
         as text; empty for every plan a solve returns), the plan's KPIs
-        (:meth:`planner.kpis.Kpis.to_dict`), the objective's named ``terms``, the
+        (:meth:`planner.kpis.Kpis.to_dict`), for a scenario with subdistricts the KPIs
+        of both levels under ``levels`` (:func:`levels_report`; each baseline has its
+        own there too), the objective's named ``terms``, the
         model and search ``stats``, the spreadsheet baseline's KPIs under ``baseline``,
         both baselines' KPIs and points under ``baselines`` (:func:`baselines_report`),
         under ``gains`` what the plan gains over the better of them (:func:`gains_over`),
@@ -131,10 +171,13 @@ def solve_report(
     baselines = baselines if baselines is not None else plan_baselines(scenario)
     both = baselines_report(scenario, baselines)
     plan_kpis = kpis.to_dict()
-    spreadsheet = {k: v for k, v in both["spreadsheet"].items() if k not in ("objective", "terms")}
+    spreadsheet = {
+        k: v for k, v in both["spreadsheet"].items() if k not in ("objective", "terms", "levels")
+    }
     spreadsheet_kpis = baseline_kpis or compute_kpis(
         scenario, baselines.plans["spreadsheet"], reasons=False
     )
+    levels = {"levels": levels_report(scenario, result.plan, kpis)} if scenario.has_levels else {}
     return {
         "scenario": scenario.name,
         "status": result.status.value,
@@ -146,6 +189,7 @@ def solve_report(
         "wall_seconds": round(result.wall_seconds, 3),
         "violations": violations,
         **plan_kpis,
+        **levels,
         "terms": result.term_points(),
         "stats": result.stats,
         "baseline": baseline_kpis.to_dict() if baseline_kpis is not None else spreadsheet,

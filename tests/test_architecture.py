@@ -32,6 +32,7 @@ FLOORS: dict[str, int] = {
         (
             "validate",
             "kpis",
+            "levels",
             "fairness",
             "explain",
             "report",

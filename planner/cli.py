@@ -57,12 +57,12 @@ from planner.generate.tiers import TIERS
 from planner.i18n import N_, UnknownLanguageError, _, set_language
 from planner.io import read_scenario, scenario_schema, write_scenario
 from planner.io.edits import EditedPlanError
-from planner.io.output import OUTPUT_FILES, write_output_folder
+from planner.io.output import output_files, write_output_folder
 from planner.kpis import compute_kpis
 from planner.network import Distances
 from planner.params import SolveParams
 from planner.plan import Plan
-from planner.report import baselines_report, run_settings, solve_report
+from planner.report import baselines_report, levels_report, run_settings, solve_report
 from planner.result import SolveStatus, StopReason
 from planner.scenario import Scenario, ScenarioError
 from planner.validate import check_plan
@@ -309,7 +309,7 @@ def solve(
                 )
                 raise typer.Exit(EXIT_WRITE_FAILED) from None
             out.print(
-                _("wrote {path}/ ({files})").format(path=out_dir, files=", ".join(OUTPUT_FILES)),
+                _("wrote {path}/ ({files})").format(path=out_dir, files=", ".join(output_files(s))),
                 markup=False,
             )
 
@@ -358,7 +358,10 @@ def kpis(
     """Print the KPIs of a plan (for example one edited by hand) as JSON."""
     s = _load(scenario)
     p = _read_plan(plan, s)
-    summary = compute_kpis(s, p).to_dict()
+    plan_kpis = compute_kpis(s, p)
+    summary = plan_kpis.to_dict()
+    if s.has_levels:
+        summary["levels"] = levels_report(s, p, plan_kpis)
     summary["violations"] = [str(v) for v in check_plan(s, p)]
     summary["baseline"] = compute_kpis(s, plan_baseline(s)).to_dict()
     summary["baselines"] = baselines_report(s)

@@ -36,7 +36,7 @@ from planner.io import read_scenario
 from planner.io.csv_text import read_csv_text
 from planner.io.deliveries_csv import PlanFile, parse_plan
 from planner.io.edits import EditedPlanError, edited_plan, file_sha256, fresh_sibling
-from planner.io.output import OUTPUT_FILES, write_output_folder
+from planner.io.output import output_files, write_output_folder
 from planner.io.plan_cells import format_rows
 from planner.kpis import compute_kpis
 from planner.network import Distances
@@ -206,7 +206,7 @@ def report(
     _out.print(
         text.format(path=plan, count=len(plan_file.plan), coverage=kpis.coverage), markup=False
     )
-    text = _("wrote {path}/ ({files})").format(path=out_dir, files=", ".join(OUTPUT_FILES))
+    text = _("wrote {path}/ ({files})").format(path=out_dir, files=", ".join(output_files(s)))
     _out.print(text, markup=False)
 
 

@@ -77,6 +77,8 @@ def print_summary(out: Console, s: Scenario, result: Result, report: dict[str, A
         ).format(committees=below["num_committees"], residents=f"{below['num_residents']:,}"),
         markup=False,
     )
+    if "levels" in report:
+        print_levels(out, report)
 
 
 def _details(report: dict[str, Any], result: Result) -> str:
@@ -127,6 +129,82 @@ def _print_gains(out: Console, s: Scenario, report: dict[str, Any]) -> None:
                 "why less fair than the greedy baseline: the plan keeps every committee at "
                 "least at its spreadsheet-baseline coverage (keep_baseline_coverage); the "
                 "greedy baseline may leave some below it"
+            ),
+            markup=False,
+        )
+
+
+#: The rows of the two levels' table: label, key of ``levels.upper``, format.
+LEVEL_ROWS: tuple[tuple[str, str, str], ...] = (
+    (N_("lowest subdistrict coverage"), "min_coverage", "{:.1%}"),
+    (N_("highest subdistrict coverage"), "max_coverage", "{:.1%}"),
+    (N_("Jain's index between subdistricts"), "jain_index", "{:.3f}"),
+    (N_("Gini between subdistricts"), "gini", "{:.3f}"),
+)
+
+
+def _cell(fmt: str, value: Any) -> str:
+    return "-" if value is None else fmt.format(value)
+
+
+def print_levels(out: Console, report: dict[str, Any]) -> None:
+    """The spread between the subdistricts of a two-level plan beside both baselines,
+    and the plan's lowest and highest subdistrict: coverage, lowest committee, and its
+    share of the shared deliveries beside its share of the residents."""
+    levels = report["levels"]
+    upper = levels["upper"]
+    baselines = {name: b["levels"]["upper"] for name, b in report["baselines"].items()}
+    table = Table(
+        title=_(
+            "the two levels: {centre} and its {count} subdistricts ({units} shared units, "
+            "{deliveries} deliveries)"
+        ).format(
+            centre=upper["centre_name"],
+            count=upper["subdistricts"],
+            units=upper["shared_units"],
+            deliveries=upper["shared_deliveries"],
+        )
+    )
+    table.add_column(_("KPI"))
+    table.add_column(_("optimised"), justify="right")
+    for name in baselines:
+        table.add_column(
+            _("{baseline} baseline").format(baseline=_name(wording.BASELINE_NAMES, name)),
+            justify="right",
+        )
+    for label, key, fmt in LEVEL_ROWS:
+        cells = [_cell(fmt, b[key]) for b in baselines.values()]
+        table.add_row(_(label), _cell(fmt, upper[key]), *cells)
+    out.print(table)
+    rows = {row["subdistrict_id"]: row for row in levels["subdistricts"]}
+    texts = (
+        (
+            upper["min_subdistrict"],
+            N_(
+                "lowest subdistrict: {name} ({ident}), coverage {coverage}, lowest committee "
+                "{minimum}; {shared} of the shared deliveries for {population} of the residents"
+            ),
+        ),
+        (
+            upper["max_subdistrict"],
+            N_(
+                "highest subdistrict: {name} ({ident}), coverage {coverage}, lowest committee "
+                "{minimum}; {shared} of the shared deliveries for {population} of the residents"
+            ),
+        ),
+    )
+    for ident, text in texts:
+        row = rows.get(ident)
+        if row is None:
+            continue
+        out.print(
+            _(text).format(
+                name=row["subdistrict_name"],
+                ident=ident,
+                coverage=_cell("{:.1%}", row["coverage"]),
+                minimum=_cell("{:.1%}", row["min_coverage"]),
+                shared=_cell("{:.1%}", row["shared_share"]),
+                population=_cell("{:.1%}", row["population_share"]),
             ),
             markup=False,
         )

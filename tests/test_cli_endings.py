@@ -24,6 +24,7 @@ import planner.solver
 from planner import cli, cli_support
 from planner.baseline import plan_baseline
 from planner.io import write_scenario
+from planner.io.output import OUTPUT_FILES
 from planner.plan import Plan
 from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario
@@ -114,7 +115,7 @@ def test_the_baseline_fallback_without_a_bound_is_printed_and_written(
     assert "Traceback" not in res.output
     report = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
     assert report["best_bound"] is None and report["violations"] == []
-    assert sorted(p.name for p in out.iterdir()) == sorted(cli.OUTPUT_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
 
 
 def test_a_plan_that_breaks_a_rule_exits_5_and_writes_nothing(
@@ -225,7 +226,7 @@ def test_a_closed_stdout_still_writes_the_plan(scenario_file: Path, tmp_path: Pa
         os.close(write_end)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
-    assert sorted(p.name for p in out.iterdir()) == sorted(cli.OUTPUT_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
 
 
 def test_gap_accepts_a_trailing_percent_sign(scenario_file: Path, tmp_path: Path) -> None:

@@ -79,6 +79,13 @@ def _labels() -> dict[str, str]:
         "used": pgettext("column", "used"),
         "available": pgettext("column", "available"),
         "utilisation": pgettext("column", "utilisation"),
+        "week": pgettext("column", "week"),
+        "week_start": pgettext("column", "week_start"),
+        "subdistrict_id": pgettext("column", "subdistrict_id"),
+        "subdistrict_name": pgettext("column", "subdistrict_name"),
+        "centre_name": pgettext("column", "centre_name"),
+        "handed_over": pgettext("column", "handed_over"),
+        "in_use": pgettext("column", "in_use"),
     }
 
 

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from planner.frames import allocation_frame
 from planner.io.calendars import write_calendars
 from planner.io.columns import labelled
 from planner.io.deliveries_csv import write_deliveries
@@ -25,8 +26,23 @@ OUTPUT_FILES = (
     "utilisation.csv",
     "calendars",
 )
+#: The files written only for a scenario with two levels (one that lists its
+#: subdistricts): the upper level's allocation of shared units to subdistricts.
+LEVEL_FILES = ("allocation.csv",)
 #: The free-text columns of the files for planners (names and explanations).
-HUMAN_TEXT_COLUMNS = ("committee_name", "name", "explanation")
+HUMAN_TEXT_COLUMNS = (
+    "committee_name",
+    "name",
+    "explanation",
+    "subdistrict_name",
+    "centre_name",
+)
+
+
+def output_files(scenario: Scenario) -> tuple[str, ...]:
+    """The files and folders :func:`write_output_folder` writes for a scenario:
+    :data:`OUTPUT_FILES`, and :data:`LEVEL_FILES` when it lists its subdistricts."""
+    return OUTPUT_FILES + LEVEL_FILES if scenario.has_levels else OUTPUT_FILES
 
 
 def write_output_folder(
@@ -53,7 +69,11 @@ def write_output_folder(
     (:func:`planner.io.edits.edited_plan`). ``coverage.csv``, ``unmet.csv`` and
     ``utilisation.csv`` are for planners: their headers are in the current language
     (:func:`planner.io.columns.read_output_csv` reads either) and their names and
-    explanations are neutralised against formulas.
+    explanations are neutralised against formulas. A scenario that lists its
+    subdistricts also gets ``allocation.csv``, the upper level's allocation of shared
+    units to subdistricts (:func:`planner.frames.allocation_frame`), written the same
+    way; an ``allocation.csv`` left by an earlier scenario in ``out_dir`` is removed
+    with the other old files when the scenario has one level.
 
     Parameters
     ----------
@@ -107,6 +127,9 @@ def write_output_folder(
         ):
             table = labelled(frame, HUMAN_TEXT_COLUMNS)
             table.to_csv(staging / name, index=False, encoding="utf-8-sig")
+        if scenario.has_levels:
+            table = labelled(allocation_frame(scenario, plan), HUMAN_TEXT_COLUMNS)
+            table.to_csv(staging / "allocation.csv", index=False, encoding="utf-8-sig")
         (staging / "calendars").mkdir()
         write_calendars(scenario, plan, staging / "calendars")
         out.mkdir(exist_ok=True)
@@ -132,13 +155,14 @@ def _swap_in(staging: Path, out: Path) -> None:
     moved_aside: list[str] = []
     moved_in: list[str] = []
     try:
-        for name in OUTPUT_FILES:
+        for name in OUTPUT_FILES + LEVEL_FILES:
             if (out / name).exists():
                 (out / name).replace(old / name)
                 moved_aside.append(name)
-        for name in OUTPUT_FILES:
-            (staging / name).replace(out / name)
-            moved_in.append(name)
+        for name in OUTPUT_FILES + LEVEL_FILES:
+            if name in OUTPUT_FILES or (staging / name).exists():
+                (staging / name).replace(out / name)
+                moved_in.append(name)
     except BaseException:
         for name in moved_in:
             target = out / name

@@ -193,10 +193,12 @@ def print_levels(out: Console, report: dict[str, Any]) -> None:
             ),
         ),
     )
+    shown: set[str] = set()
     for ident, text in texts:
         row = rows.get(ident)
-        if row is None:
+        if row is None or ident in shown:  # one subdistrict, or all alike: said once
             continue
+        shown.add(ident)
         out.print(
             _(text).format(
                 name=row["subdistrict_name"],

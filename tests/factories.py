@@ -125,6 +125,65 @@ def base_data(weeks: int = 4, committees: int = 2) -> dict[str, Any]:
     }
 
 
+def two_level_data(weeks: int = 4) -> dict[str, Any]:
+    """Return a district of two subdistricts as data: the two levels at their smallest.
+
+    The district centre ``centre`` (区文化馆) lists subdistricts ``SA`` 甲街道 (grid
+    ``GA``: ``A1`` with 3000 residents, ``A2`` with 1000) and ``SB`` 乙街道 (grid ``GB``:
+    ``B1`` and ``B2``, 2000 each), each with its culture centre. Shared units (no
+    ``subdistrict``): troupe ``T0`` and book set ``BK`` (one copy, two-week stays); 甲街道
+    has its own troupe ``TA``. Demand: ``A1``, ``A2`` and ``B1`` ask for two shows each,
+    ``B2`` for one show and one book set.
+    """
+    data = base_data(weeks=weeks, committees=0)
+    data["centre"]["name"] = "区文化馆"
+    data["subdistricts"] = [
+        {
+            "id": sid,
+            "name": name,
+            "centre": {"id": f"{sid}-c", "name": f"{name}社区文化中心", "location": location},
+        }
+        for sid, name, location in (
+            ("SA", "甲街道", {"lat": 31.31, "lon": 121.51}),
+            ("SB", "乙街道", {"lat": 31.33, "lon": 121.51}),
+        )
+    ]
+    data["grids"] = [
+        {
+            "id": gid,
+            "name": name,
+            "subdistrict": area,
+            "subcentre": {"id": sub, "name": f"{name}分中心", "location": location},
+        }
+        for gid, name, area, sub, location in (
+            ("GA", "甲一网格", "甲街道", "SA1", {"lat": 31.311, "lon": 121.512}),
+            ("GB", "乙一网格", "乙街道", "SB1", {"lat": 31.331, "lon": 121.512}),
+        )
+    ]
+    data["committees"] = [
+        committee(i, id=cid, name=f"{cid}居委会", grid=grid, population=population)
+        for i, (cid, grid, population) in enumerate(
+            (("A1", "GA", 3000), ("A2", "GA", 1000), ("B1", "GB", 2000), ("B2", "GB", 2000)),
+            start=2,
+        )
+    ]
+    data["resources"] = {
+        "book_sets": [book_set("BK", stay_weeks=2)],
+        "troupes": [
+            troupe("T0", home_grid="GA"),
+            troupe("TA", home_grid="GA", subdistrict="甲街道"),
+        ],
+    }
+    data["demand"] = [
+        ask("A1", "performance", 2),
+        ask("A2", "performance", 2),
+        ask("B1", "performance", 2),
+        ask("B2", "performance", 1),
+        ask("B2", "book_set", 1),
+    ]
+    return data
+
+
 def build(data: dict[str, Any], *, number_lines: bool = True) -> Scenario:
     """Validate scenario data (a deep copy, so the caller may keep editing its dict).
 

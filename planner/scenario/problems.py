@@ -100,9 +100,6 @@ def scenario_problems(s: Scenario) -> list[Problem]:
 SEASON_REF = ("season", "")
 #: The ``ref`` of problems of places the road network does not reach.
 NETWORK_REF = ("network", "")
-#: The ``ref`` of problems that rest on every grid's subdistrict (a subdistrict no grid
-#: belongs to).
-GRID_AREAS_REF = ("grid areas", "")
 
 
 def unknown(loc: Loc, noun: str, ident: str) -> Problem:
@@ -212,13 +209,18 @@ def _subdistrict_problems(s: Scenario, out: list[Problem]) -> None:
         for i, area in enumerate(records):
             if area and area not in s.subdistrict_by_name:
                 out.append(unknown(("resources", kind, i, "subdistrict"), "subdistrict", area))
+    if not named <= set(first_of):
+        # A grid that names no subdistrict, or a misspelt one, likely belongs to the
+        # subdistrict that seems to have no grid: one slip, one problem. (A grid whose
+        # subdistrict could not be read, or a stand-in for an unreadable grid, names
+        # none either.)
+        return
     for i, sd in enumerate(s.subdistricts):
         if sd.name not in named and first_of[sd.name] == i:
             out.append(
                 Problem(
                     ("subdistricts", i, "name"),
                     message("subdistrict_without_grids", name=sd.name),
-                    ref=GRID_AREAS_REF,
                 )
             )
 
@@ -454,7 +456,6 @@ SCENARIO_CHECKS: tuple[Callable[[Scenario, list[Problem]], None], ...] = (
 
 
 __all__ = [
-    "GRID_AREAS_REF",
     "NETWORK_REF",
     "SEASON_REF",
     "Problem",

@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.scenario.model import Scenario
-from planner.scenario.problems import GRID_AREAS_REF, NETWORK_REF, SEASON_REF, Loc, Problem
+from planner.scenario.problems import NETWORK_REF, SEASON_REF, Loc, Problem
 
 #: Each list of records: its path, the noun its ids are referred to by, and a stub
 #: record (``{stub}`` is replaced by an id that no file uses).
@@ -117,9 +117,6 @@ class Salvage:
     subdistricts_read
         Whether every subdistrict's name could be read (else the subdistricts that grids
         and resources name are not looked up).
-    grid_areas_read
-        Whether every grid's subdistrict could be read (else no subdistrict is said to
-        have no grid).
     """
 
     scenario: Scenario | None
@@ -129,7 +126,6 @@ class Salvage:
     network_read: bool = True
     demand_read: bool = True
     subdistricts_read: bool = True
-    grid_areas_read: bool = True
 
     def keep(self, problems: Iterable[Problem]) -> list[Problem]:
         """The problems of the salvaged scenario that the replaced parts do not explain."""
@@ -146,8 +142,6 @@ class Salvage:
             return not self.season_read
         if p.ref == NETWORK_REF:
             return not self.network_read
-        if p.ref == GRID_AREAS_REF:
-            return not self.grid_areas_read
         if noun == "subdistrict":
             return not self.subdistricts_read
         if noun == "demand line":
@@ -207,8 +201,6 @@ def _stub_record(data: dict[str, Any], loc: Loc, out: Salvage) -> bool:
         whole = not isinstance(record, dict) or not isinstance(field_name, str)
         if path == ("subdistricts",) and (whole or field_name == "name"):
             out.subdistricts_read = False
-        if path == ("grids",) and (whole or field_name == "subdistrict"):
-            out.grid_areas_read = False
         if whole:
             items[index] = _fill(stub, name)
             out.bad.append((*path, index))

@@ -164,6 +164,22 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
             "FILE:21: pins[1].resource: unknown resource 'T9'",
         ],
     ),
+    # the subdistricts of a two-level scenario: every problem at once
+    "subdistricts-many-problems.yaml": (
+        2,
+        [
+            "FILE: 6 problems",
+            "FILE:6: subdistricts[1].centre.id: duplicated place id 'SA1'",
+            "FILE:7: subdistricts[2].id: duplicated id 'SB' (first at subdistricts[1])",
+            "FILE:8: subdistricts[3].name: duplicated subdistrict name '甲街道' (first at "
+            "subdistricts[0])",
+            "FILE:11: grids[1].subdistrict: unknown subdistrict '乙街到'",
+            "FILE:12: grids[2].subdistrict: the grid names no subdistrict; when the scenario "
+            "lists its subdistricts, every grid belongs to one of them",
+            "FILE:20: resources.troupes[1].subdistrict: unknown subdistrict 'SA'; did you mean "
+            "'甲街道'? (and 1 more reference to it: resources.troupes[2].subdistrict)",
+        ],
+    ),
 }
 
 #: Files built to exhaust time or memory: refused well within a second.
@@ -257,6 +273,14 @@ CHINESE: dict[str, list[str]] = {
     "tab-indentation.yaml": ["FILE:3: （顶层）: 第 3 行有制表符（Tab）"],
     "mistyped-committee-id.yaml": [
         "FILE:17: demand[0].committee: 未知居委 'C1'；是否应为 'C01'？（另有 4 处引用它：",
+    ],
+    "subdistricts-many-problems.yaml": [
+        "FILE：6 个问题",
+        "FILE:8: subdistricts[3].name: 街道名称 '甲街道' 重复（首次出现在 subdistricts[0]）",
+        "FILE:11: grids[1].subdistrict: 未知街道 '乙街到'",
+        "FILE:12: grids[2].subdistrict: 该网格未指明所属街道；场景列出街道时，"
+        "每个网格都须属于其中之一",
+        "FILE:20: resources.troupes[1].subdistrict: 未知街道 'SA'；是否应为 '甲街道'？",
     ],
 }
 

@@ -306,6 +306,28 @@ def test_district_tier_shape() -> None:
     assert len(s.resources.trainers) >= 80
 
 
+def test_district_and_city_tiers_list_their_subdistricts() -> None:
+    """A district lists its 12 subdistricts (SD01 …, named as their grids name them),
+    each with its culture centre at the mean of its sub-centres, under the district's
+    culture centre; a city its 200 (SD001 …) under the city's; a subdistrict tier none
+    (one level)."""
+    s = generate("district", 3, weeks=4)
+    assert s.has_levels and s.centre.name == "区文化馆"
+    assert [sd.id for sd in s.subdistricts] == [f"SD{k:02d}" for k in range(1, 13)]
+    assert [sd.name for sd in s.subdistricts] == list(dict.fromkeys(g.subdistrict for g in s.grids))
+    for sd in s.subdistricts:
+        grids = [g for g in s.grids if g.subdistrict == sd.name]
+        assert all(g.id.startswith(f"{sd.id}-") for g in grids)
+        assert sd.centre.id == f"{sd.id}-centre"
+        assert sd.centre.name == f"{sd.name}社区文化中心"
+        lats = [g.subcentre.location.lat for g in grids]
+        assert sd.centre.location.lat == pytest.approx(sum(lats) / len(lats), abs=1e-5)
+    city = generate("city", 1, weeks=4)
+    assert city.centre.name == "市群众艺术馆"
+    assert len(city.subdistricts) == 200 and city.subdistricts[-1].id == "SD200"
+    assert not generate("subdistrict", 3).has_levels
+
+
 def test_unknown_tier_is_named() -> None:
     """An unknown tier raises ValueError naming it and the known tiers."""
     with pytest.raises(ValueError, match=r"unknown tier 'province'.*subdistrict"):

@@ -9,18 +9,19 @@ import pytest
 
 from planner.baseline import plan_baseline
 from planner.explain.unmet import UNMET_COLUMNS
+from planner.frames import ALLOCATION_FRAME_COLUMNS
 from planner.i18n import use_language
 from planner.io import output, read_deliveries
 from planner.io.columns import chinese_labels, neutralise, read_output_csv, restore
 from planner.io.deliveries_csv import DELIVERY_COLUMNS
 from planner.io.edits import EditedPlanError, edited_plan, file_sha256, fresh_sibling
-from planner.io.output import OUTPUT_FILES, write_output_folder
+from planner.io.output import OUTPUT_FILES, output_files, write_output_folder
 from planner.kpis import BY_COMMITTEE_COLUMNS, UTILISATION_COLUMNS, compute_kpis
 from planner.plan import Plan
 from planner.report import solve_report
 from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario
-from tests.factories import ask, base_data, build, troupe
+from tests.factories import ask, base_data, build, troupe, two_level_data
 
 
 def _scenario() -> Scenario:
@@ -303,3 +304,33 @@ def test_names_that_look_like_formulas_are_neutralised(tmp_path: Path) -> None:
     calendar_text = calendar.read_text(encoding="utf-8-sig")
     assert "'=1+2" in calendar_text and ",=1+2" not in calendar_text
     assert neutralise("-1") == "'-1" and restore("'-1") == "-1" and restore("'x") == "'x"
+
+
+def test_allocation_csv_is_written_for_two_levels_only(tmp_path: Path) -> None:
+    """A scenario with subdistricts gets allocation.csv beside the other files; a
+    one-level scenario written into the same folder afterwards takes it away with the
+    other old files, so that no allocation of another scenario is left behind."""
+    two = build(two_level_data())
+    plan = plan_baseline(two)
+    result = Result(SolveStatus.FEASIBLE, None, None, None, 0.1, plan)
+    out = tmp_path / "out"
+    write_output_folder(out, two, plan, solve_report(two, result), compute_kpis(two, plan))
+    assert sorted(p.name for p in out.iterdir()) == sorted(output_files(two))
+    assert "allocation.csv" in output_files(two)
+    assert set(read_output_csv(out / "allocation.csv")["subdistrict_id"]) <= {"SA", "SB"}
+    one = _scenario()
+    result = _result(one)
+    assert result.plan is not None
+    kpis = compute_kpis(one, result.plan)
+    write_output_folder(out, one, result.plan, solve_report(one, result), kpis)
+    assert (
+        sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES) == sorted(output_files(one))
+    )
+
+
+def test_allocation_headers_are_distinct_in_chinese() -> None:
+    """allocation.csv's columns have Chinese headers of their own, none shared."""
+    labels = chinese_labels()
+    headers = [labels[c] for c in ALLOCATION_FRAME_COLUMNS]
+    assert len(set(headers)) == len(headers), headers
+    assert all(h != c for h, c in zip(headers, ALLOCATION_FRAME_COLUMNS, strict=True))

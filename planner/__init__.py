@@ -3,8 +3,9 @@
 What a notebook or a service needs is here: read or build a scenario
 (:func:`read_scenario`, :func:`reference_scenario`), solve it (:func:`solve`,
 :class:`SolveParams`), check the plan (:func:`check_plan`), measure it
-(:func:`compute_kpis`, beside :func:`plan_baseline`) and look at it as DataFrames
-(:func:`deliveries_frame`, :func:`committees_frame`, ...). ``dir(planner)`` lists them all.
+(:func:`compute_kpis`, beside :func:`plan_baseline`; a district's or city's two levels
+with :func:`level_kpis`) and look at it as DataFrames (:func:`deliveries_frame`,
+:func:`committees_frame`, :func:`allocation_frame`, ...). ``dir(planner)`` lists them all.
 """
 
 import importlib
@@ -19,6 +20,7 @@ from planner.scenario import Problem, Product, Scenario, ScenarioError
 if TYPE_CHECKING:
     from planner.baseline import plan_baseline
     from planner.frames import (
+        allocation_frame,
         committees_frame,
         deliveries_frame,
         demand_frame,
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from planner.i18n import use_language
     from planner.io import plan_frame
     from planner.kpis import Kpis, compute_kpis
+    from planner.levels import level_kpis
     from planner.solver import solve
     from planner.validate import Violation, check_plan
 
@@ -42,6 +45,8 @@ _LAZY: dict[str, str] = {
     "compute_kpis": "planner.kpis",
     "Kpis": "planner.kpis",
     "plan_baseline": "planner.baseline",
+    "allocation_frame": "planner.frames",
+    "level_kpis": "planner.levels",
     "committees_frame": "planner.frames",
     "deliveries_frame": "planner.frames",
     "demand_frame": "planner.frames",
@@ -69,11 +74,13 @@ __all__ = [
     "StopReason",
     "Term",
     "Violation",
+    "allocation_frame",
     "check_plan",
     "committees_frame",
     "compute_kpis",
     "deliveries_frame",
     "demand_frame",
+    "level_kpis",
     "plan_baseline",
     "plan_frame",
     "read_deliveries",

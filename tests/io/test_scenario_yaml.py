@@ -249,6 +249,7 @@ def test_scenario_schema_is_json_naming_the_top_level_keys() -> None:
         "name",
         "season",
         "centre",
+        "subdistricts",
         "grids",
         "committees",
         "resources",

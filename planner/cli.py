@@ -245,7 +245,7 @@ def solve(
             err.print(problem, markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID)
     params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, relative_gap=gap / 100)
-    from planner.solver import solve as run_solve
+    from planner.decompose import solve as run_solve
 
     s = _load(scenario)
     read_seconds = time.perf_counter() - started

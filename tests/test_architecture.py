@@ -39,6 +39,7 @@ FLOORS: dict[str, int] = {
             "score",
             "publish",
             "robust",
+            "decompose",
         ),
         4,
     ),

@@ -19,6 +19,7 @@ from planner.scenario import Problem, Product, Scenario, ScenarioError
 
 if TYPE_CHECKING:
     from planner.baseline import plan_baseline
+    from planner.decompose import solve
     from planner.frames import (
         allocation_frame,
         committees_frame,
@@ -32,14 +33,13 @@ if TYPE_CHECKING:
     from planner.io import plan_frame
     from planner.kpis import Kpis, compute_kpis
     from planner.levels import level_kpis
-    from planner.solver import solve
     from planner.validate import Violation, check_plan
 
 #: Names loaded on first use, and their modules. The solver (and OR-Tools) loads only
 #: when ``solve`` is first used, so the scenario model, validator, KPIs and I/O stay
 #: importable without it; the others wait so that ``import planner`` stays quick.
 _LAZY: dict[str, str] = {
-    "solve": "planner.solver",
+    "solve": "planner.decompose",
     "check_plan": "planner.validate",
     "Violation": "planner.validate",
     "compute_kpis": "planner.kpis",

@@ -23,13 +23,14 @@ summary, support, report, init). The scenario commands (``kpis``, ``generate``,
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -49,6 +50,7 @@ from planner.cli_support import (
     no_traceback,
     out_file_problem,
     out_folder_problem,
+    parts_option_problems,
     report_reserve,
     solve_option_problems,
 )
@@ -63,7 +65,7 @@ from planner.network import Distances
 from planner.params import SolveParams
 from planner.plan import Plan
 from planner.report import baselines_report, levels_report, run_settings, solve_report
-from planner.result import SolveStatus, StopReason
+from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario, ScenarioError
 from planner.validate import check_plan
 
@@ -184,6 +186,24 @@ def validate(
     )
 
 
+@contextmanager
+def _solver(
+    s: Scenario, params: SolveParams, dask_workers: int | None, scheduler: str | None
+) -> Iterator[Callable[..., Result]]:
+    """The solve to run: :func:`planner.decompose.solve`, its parts on a Dask cluster
+    when one is asked for and the scenario is split (the cluster ends with the block)."""
+    from planner.decompose import should_split, solve_by_parts
+    from planner.decompose import solve as run_solve
+
+    if (dask_workers is None and scheduler is None) or not should_split(s, params):
+        yield run_solve
+        return
+    from planner.sweep.parts import dask_parts
+
+    with dask_parts(scheduler=scheduler, n_workers=dask_workers) as (runner, slots):
+        yield functools.partial(solve_by_parts, runner=runner, slots=slots)
+
+
 @app.command(
     short_help=N_("Solve a scenario, print its KPIs beside the baselines, and write the outputs."),
     help=N_(
@@ -225,6 +245,33 @@ def solve(
         bool,
         typer.Option(help=N_("Replace a deliveries.csv in --out edited since it was written.")),
     ] = False,
+    decompose: Annotated[
+        str,
+        typer.Option(
+            help=N_(
+                "Solve a scenario of several subdistricts one subdistrict at a time: auto "
+                "(when it is large), yes or no."
+            )
+        ),
+    ] = _DEFAULTS.decompose,
+    dask_workers: Annotated[
+        int | None,
+        typer.Option(
+            help=N_(
+                "Solve the subdistricts side by side on a local Dask cluster of this many "
+                "worker processes."
+            )
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help=N_(
+                "Solve the subdistricts side by side on the Dask cluster of this scheduler "
+                "(tcp://HOST:8786)."
+            )
+        ),
+    ] = None,
 ) -> None:
     """Solve a scenario, print its KPIs beside the baselines, and write the outputs.
 
@@ -238,14 +285,20 @@ def solve(
     # own start and the command line's imports, 1-2 s, come before.)
     started = time.perf_counter()
     problems = solve_option_problems(time_limit, seed, workers, gap)
+    problems += parts_option_problems(decompose, dask_workers, scheduler)
     if out_dir is not None and (taken := out_folder_problem(out_dir)):
         problems.append(taken)
     if problems:
         for problem in problems:
             err.print(problem, markup=False, highlight=False)
         raise typer.Exit(EXIT_INVALID)
-    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, relative_gap=gap / 100)
-    from planner.solver import solve as run_solve
+    params = SolveParams(
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        relative_gap=gap / 100,
+        decompose=decompose,
+    )
 
     s = _load(scenario)
     read_seconds = time.perf_counter() - started
@@ -257,7 +310,7 @@ def solve(
     stop = threading.Event()
     # From here until the outputs are written, Ctrl-C asks for the best plan so far
     # (it sets the stop event) instead of ending the command half-way.
-    with _first_ctrl_c_stops(stop):
+    with _first_ctrl_c_stops(stop), _solver(s, params, dask_workers, scheduler) as run_solve:
         result = solve_with_progress(run_solve, s, params, quiet, stop, err, deadline)
         if result.status == SolveStatus.INFEASIBLE:
             err.print(

@@ -31,6 +31,7 @@ STAGE_NAMES: dict[str, str] = {
     "start": N_("starting"),
     "building": N_("building the model"),
     "baselines": N_("planning the baseline"),
+    "parts": N_("solving subdistrict by subdistrict"),
     "leximin": N_("solving (fairness first)"),
     "fairness": N_("solving (fairness first)"),
     "primary": N_("solving"),

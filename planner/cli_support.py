@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 
 from planner.i18n import _
+from planner.params import DECOMPOSE
 from planner.scenario import Scenario
 
 #: Exit code of an unexpected error (a bug).
@@ -124,6 +125,32 @@ def report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:
     """
     estimate = min(REPORT_SECONDS_PER_LINE * len(s.demand_lines), REPORT_READ_RATIO * read_seconds)
     return max(REPORT_SECONDS_MIN, estimate * (1.0 if writes else 0.7))
+
+
+def parts_option_problems(
+    decompose: str, dask_workers: int | None, scheduler: str | None
+) -> list[str]:
+    """What is wrong with ``--decompose``, ``--dask-workers`` and ``--scheduler``."""
+    problems = []
+    if decompose not in DECOMPOSE:
+        problems.append(_("--decompose {value}: give auto, yes or no").format(value=decompose))
+    if dask_workers is not None and not 1 <= dask_workers <= MAX_WORKERS:
+        problems.append(
+            _("--dask-workers {value}: give a whole number from 1 to {most}").format(
+                value=dask_workers, most=MAX_WORKERS
+            )
+        )
+    if dask_workers is not None and scheduler is not None:
+        problems.append(
+            _("--dask-workers and --scheduler: give one of them (a local cluster or a running one)")
+        )
+    if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
+        problems.append(
+            _("--scheduler {value}: give a scheduler address such as tcp://HOST:8786").format(
+                value=scheduler
+            )
+        )
+    return problems
 
 
 def solve_option_problems(time_limit: float, seed: int, workers: int, gap: float) -> list[str]:

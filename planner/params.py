@@ -16,13 +16,17 @@ import yaml
 
 from planner.i18n import _
 
+#: The values of :attr:`SolveParams.decompose`.
+DECOMPOSE = ("auto", "yes", "no")
+
 
 @dataclass(frozen=True)
 class SolveParams:
     """Parameters of a solve.
 
     The defaults are the command line's (``cultplan solve`` reads them from here): 30 s,
-    seed 0, 2 workers, stop at a relative gap of 0.5 %, no search log.
+    seed 0, 2 workers, stop at a relative gap of 0.5 %, no search log, a large scenario of
+    several subdistricts solved by subdistrict.
 
     Attributes
     ----------
@@ -39,6 +43,11 @@ class SolveParams:
         Stop when the relative gap is at most this (0 asks for a proven optimum).
     log
         Print CP-SAT's search log.
+    decompose
+        ``auto`` (the default): a scenario of several subdistricts that is large
+        (:func:`planner.decompose.should_split`) is solved subdistrict by subdistrict,
+        the shared capacity split between them; ``yes``: any scenario of several
+        subdistricts is; ``no``: the whole model is solved at once.
     """
 
     time_limit: float = 30.0
@@ -46,6 +55,7 @@ class SolveParams:
     workers: int = 2
     relative_gap: float = 0.005
     log: bool = False
+    decompose: str = "auto"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str | None = None) -> SolveParams:
@@ -53,7 +63,8 @@ class SolveParams:
 
         Values are checked, not converted: ``time_limit`` a number above 0, ``seed`` a
         whole number, ``workers`` a whole number of at least 1, ``relative_gap`` a number
-        from 0 to 1, ``log`` true or false.
+        from 0 to 1, ``log`` true or false, ``decompose`` one of
+        ``auto``, ``yes``, ``no``.
 
         Raises
         ------
@@ -105,6 +116,8 @@ def _check(key: str, value: Any) -> str:
         text = _("{key}: a number from 0 to 1, not {value}")
     elif key == "log" and not isinstance(value, bool):
         text = _("{key}: true or false, not {value}")
+    elif key == "decompose" and value not in DECOMPOSE:
+        text = _("{key}: one of auto, yes, no, not {value}")
     else:
         return ""
     return text.format(key=key, value=repr(value))

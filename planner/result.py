@@ -124,6 +124,13 @@ class StageReport:
     mip_bound, mip_seconds
         HiGHS's bound (stage units, valid for the integer objective) and its wall time,
         when HiGHS ran beside CP-SAT (docs/solving.md).
+    lp_prices, lp_value, lp_allowance
+        Only in a part of a scenario split by subdistrict, when the stage's LP was
+        solved: the LP's value, in points, of one more unit of each allotment row
+        (by :func:`planner.solver.guide.row_key`), the LP's optimum in points (not
+        rounded down as ``lp_bound`` is), and the points by which the LP's tolerances
+        may overstate a bound worked out from them. The whole scenario's bound is made
+        from them (``planner.decompose``).
     """
 
     name: str
@@ -140,9 +147,13 @@ class StageReport:
     bound_engine: str | None = None
     mip_bound: float | None = None
     mip_seconds: float | None = None
+    lp_prices: dict[str, float] | None = None
+    lp_value: float | None = None
+    lp_allowance: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain data, leaving out figures that were not computed."""
+        """The report as plain data, leaving out figures that were not computed (and
+        the allotment rows' prices)."""
         out: dict[str, Any] = {"status": self.status.value}
         for key in (
             "objective",
@@ -165,6 +176,48 @@ class StageReport:
                 {k: v for k, v in vars(n).items() if v is not None} for n in self.neighbourhoods
             ]
         return out
+
+
+@dataclass(frozen=True)
+class PartReport:
+    """What the solve of one part (a subdistrict) of a split scenario reached.
+
+    Attributes
+    ----------
+    area
+        The subdistrict.
+    committees
+        Its number of committees.
+    status, stop_reason
+        How the part's solve ended (``no_solution`` when it found no plan in time or
+        was never run: the whole scenario's fallback plan, restricted to the part,
+        stands in for it then).
+    objective, bound
+        The part's plan and its proven bound, in the part's own points (its share of
+        the shared capacity as allotted; None without them).
+    seconds
+        Wall time of the part's solve.
+    """
+
+    area: str
+    committees: int
+    status: SolveStatus
+    stop_reason: StopReason | None
+    objective: float | None
+    bound: float | None
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for ``kpis.json``)."""
+        return {
+            "area": self.area,
+            "committees": self.committees,
+            "status": self.status.value,
+            "stop_reason": None if self.stop_reason is None else self.stop_reason.value,
+            "objective": self.objective,
+            "bound": self.bound,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 @dataclass(frozen=True)
@@ -208,6 +261,9 @@ class Result:
         The fallback baseline's plan (the better of the spreadsheet and the greedy
         baseline that keeps the floor; None when none was made before the time limit
         or the stop).
+    parts
+        For a scenario solved subdistrict by subdistrict (``planner.decompose``), one
+        report per part; empty otherwise.
     """
 
     status: SolveStatus
@@ -223,6 +279,7 @@ class Result:
     model_size: ModelSize | None = None
     baseline_objective: float | None = None
     baseline_plan: Plan | None = None
+    parts: tuple[PartReport, ...] = ()
 
     def term_points(self) -> dict[str, float]:
         """Points of each named term."""
@@ -241,4 +298,6 @@ class Result:
         out["stages"] = {s.name: s.to_dict() for s in self.stages}
         if self.baseline_objective is not None:
             out["baseline_objective"] = self.baseline_objective
+        if self.parts:
+            out["parts"] = [p.to_dict() for p in self.parts]
         return out

@@ -434,6 +434,31 @@ def outcome_text(
     )
 
 
+def parts_text(parts: int, missing: int, outcome: str) -> str:
+    """How a solve subdistrict by subdistrict ended, in words.
+
+    ``outcome`` is :func:`outcome_text` for the whole plan against the whole scenario's
+    bound (its gap unknown when there is none).
+    """
+    text = _(
+        "planned subdistrict by subdistrict ({parts} subdistricts, the shared resources "
+        "and the van split between them); {outcome}"
+    ).format(parts=parts, outcome=outcome)
+    if missing:
+        text += _(
+            "; {missing} subdistricts got no plan of their own in time and keep the "
+            "baseline's deliveries"
+        ).format(missing=missing)
+    return text
+
+
+def parts_fallback_text(baseline_name: str) -> str:
+    """The outcome when the parts' plans together failed a check (never expected)."""
+    return _(
+        "the {baseline} baseline's plan: the subdistricts' plans together did not pass the checks"
+    ).format(baseline=_(BASELINE_NAMES.get(baseline_name, baseline_name)))
+
+
 __all__ = [
     "BASELINE_NAMES",
     "BLOCKERS",
@@ -453,6 +478,8 @@ __all__ = [
     "no_time_to_build_text",
     "not_a_reason_text",
     "outcome_text",
+    "parts_fallback_text",
+    "parts_text",
     "percent_text",
     "pin_text",
     "pin_unmet_text",

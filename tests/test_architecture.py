@@ -40,6 +40,7 @@ FLOORS: dict[str, int] = {
             "score",
             "publish",
             "robust",
+            "decompose",
         ),
         4,
     ),
@@ -139,9 +140,9 @@ def test_validator_imports_only_the_scenario_the_plan_and_the_wording() -> None:
 def test_only_the_entry_points_reach_the_solver() -> None:
     """Reading a plan needs no solver: outside planner/solver/ only the package's lazy
     ``planner.solve``, the command line and the rooms that run many solves (sweeps,
-    robust candidates) import it."""
+    robust candidates, the parts of a scenario split by subdistrict) import it."""
     allowed = {"planner/__init__.py", "planner/cli.py"}
-    rooms = ("planner/solver/", "planner/sweep/", "planner/robust/")
+    rooms = ("planner/solver/", "planner/sweep/", "planner/robust/", "planner/decompose/")
     wrong = [
         f"{name} imports {module}"
         for name, imported in _modules(PLANNER)

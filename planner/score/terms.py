@@ -157,7 +157,7 @@ class Scorer:
         self.distances = distances or Distances(scenario)
         self.attainable = attainable_lines(scenario)
         s = scenario
-        # As planner.solver.objective.committee_requests: a float sum in line order.
+        # As planner.solver.objective.coverage_points: a float sum in line order.
         self.requests: dict[str, float] = defaultdict(float)
         for line in s.demand_lines:
             self.requests[line.committee] += line.demand.priority * line.demand.count

@@ -112,6 +112,9 @@ class ModelContext:
         self._week_terms: dict[str, dict[tuple[Hashable, ...], list[cp_model.IntVar]]] = {}
         # The options each sum of starts y stands for, by y's model index.
         self.start_sums: dict[int, list[int]] = {}
+        # A part of a split scenario: its allotment rows by constraint index, each
+        # with its key (planner.solver.guide.row_key).
+        self.allotment_rows: dict[int, str] = {}
         self._index_options()
 
     def _index_options(self) -> None:

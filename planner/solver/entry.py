@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import threading
@@ -12,6 +13,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner import wording
+from planner.baseline import Baselines
 from planner.i18n import _
 from planner.params import Progress, SolveParams, relative_gap
 from planner.result import Result, SolveStatus, StageReport, StopReason, Term
@@ -28,6 +30,7 @@ from planner.solver.fallback import (
     plan_start,
     stage_key,
 )
+from planner.solver.guide import PartGuide, add_allotment
 from planner.solver.leximin import leximin_stage
 from planner.solver.model import BuiltModel, build_model
 from planner.solver.progress import CoverageMeter
@@ -50,6 +53,7 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
     deadline: float | None = None,
+    guide: PartGuide | None = None,
 ) -> Result:
     """Plan a season with CP-SAT.
 
@@ -90,6 +94,10 @@ def solve(
         A ``time.perf_counter()`` value by which the solve must return, should that
         come before the end of ``params.time_limit`` (a caller that reads, reports
         and writes within one overall limit). Messages still name the time limit.
+    guide
+        Only for a part of a scenario split by subdistrict (:mod:`planner.decompose`):
+        its share of the shared capacity and the whole scenario's baselines, floors
+        and fallback (:class:`~planner.solver.guide.PartGuide`).
 
     Returns
     -------
@@ -104,7 +112,7 @@ def solve(
     """
     control = SolveControl(params or SolveParams(), on_progress, stop, deadline)
     try:
-        return _solve(scenario, control)
+        return _solve(scenario, control, guide)
     finally:
         control.close()
 
@@ -122,7 +130,7 @@ class _Search:
     failed_info: str = ""
 
 
-def _solve(scenario: Scenario, control: SolveControl) -> Result:
+def _solve(scenario: Scenario, control: SolveControl, guide: PartGuide | None = None) -> Result:
     # Building and the baseline end at the deadline or on a stop (see bounded.py).
     time_left = not control.expired
     control.report("building", None, None)
@@ -140,12 +148,14 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     if built.unmatched_pins:
         return _without_plan(SolveStatus.INFEASIBLE, control, unmatched_pins(built), built)
     ctx = built.ctx
+    if guide is not None:
+        add_allotment(ctx, guide.allotment)
     if control.wants_progress:
         control.meter = CoverageMeter(ctx)
     control.report("baselines", None, None)
     # The better baseline's plan is the fallback should the search find nothing better
     # in time. It is not a hint: on the reference scenarios hints slowed the first stage.
-    baseline = _baseline(built, control)
+    baseline = _baseline(built, control, guide)
     if baseline is not None:
         add_guarantees(ctx, baseline)
         # Until the search finds a plan, the baseline's is the best so far.
@@ -160,7 +170,9 @@ def _solve(scenario: Scenario, control: SolveControl) -> Result:
     return _result(built, control, search, baseline)
 
 
-def _baseline(built: BuiltModel, control: SolveControl) -> BaselineStart | None:
+def _baseline(
+    built: BuiltModel, control: SolveControl, guide: PartGuide | None = None
+) -> BaselineStart | None:
     """Both baselines, the better one completed into a solution if time allows.
 
     None when the baselines were not planned before the deadline or the stop (planning
@@ -168,12 +180,25 @@ def _baseline(built: BuiltModel, control: SolveControl) -> BaselineStart | None:
     bounded one by one (:func:`~planner.solver.fallback.baseline_start`): should one
     not finish, its plan is still a fallback (without the model's values, so without
     a score).
+
+    With a ``guide`` (a part of a split scenario) the baselines are the whole
+    scenario's plans restricted to the part, and the floors the whole scenario's.
     """
     ctx, terms = built.ctx, built.terms
-    ok, baselines = run_bounded(lambda: plan_start(ctx), control, "baselines")
-    if not ok or baselines is None:
+    if guide is not None:
+        baselines: Baselines | None = Baselines(
+            plans=dict(guide.plans), points={}, best=guide.best, attainable=frozenset()
+        )
+    else:
+        ok, baselines = run_bounded(lambda: plan_start(ctx), control, "baselines")
+        if not ok:
+            return None
+    if baselines is None:
         return None
     start = baseline_start(ctx, terms, baselines, control)
+    if guide is not None:
+        served = start.served if guide.served is None else dict(guide.served)
+        start = dataclasses.replace(start, floor=guide.floor, served=served)
     return start if start.plan is not None else None
 
 
@@ -200,7 +225,7 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
             primary = search.reports[-1]
             assert primary.objective is not None
             offset = (primary.objective, search.bounds["primary"])
-        run = run_stage(ctx, control, stage, budget, offset)
+        run = run_stage(ctx, control, stage, budget, offset, search.values)
         if run.status == cp_model.INFEASIBLE:
             search.failed = run.status
             return search
@@ -259,6 +284,9 @@ def _report(name: str, run: StageRun, scale: float | None) -> StageReport:
         bound_engine=run.bound_engine if math.isfinite(run.bound) else None,
         mip_bound=run.mip_bound,
         mip_seconds=run.mip_seconds,
+        lp_prices=run.lp_prices,
+        lp_value=run.lp_value,
+        lp_allowance=run.lp_allowance,
         **figures,
     )
 

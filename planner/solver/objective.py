@@ -14,19 +14,11 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from planner.i18n import N_
-from planner.scenario import Product
+from planner.scenario import Product, Scenario
 from planner.solver.context import GoalTerm, ModelContext
 
 #: Fairness is measured in basis points of coverage (10000 = every line met).
 BASIS = 10_000
-
-
-def committee_requests(ctx: ModelContext) -> dict[str, float]:
-    """Σ priority × requested over each committee's lines (all lines, served or not)."""
-    out: dict[str, float] = defaultdict(float)
-    for line in ctx.scenario.demand_lines:
-        out[line.committee] += line.demand.priority * line.demand.count
-    return out
 
 
 def coverage(ctx: ModelContext) -> GoalTerm:
@@ -36,21 +28,28 @@ def coverage(ctx: ModelContext) -> GoalTerm:
     committee's Σ priority × requested and ``P`` the total population; the demand limit
     keeps this equal to the headline coverage of docs/domain.md.
     """
-    s = ctx.scenario
     term = GoalTerm("coverage", N_("population- and priority-weighted coverage (per % point)"))
-    weight = s.objective.coverage
-    if not weight:
+    if not ctx.scenario.objective.coverage:
         return term
-    requests = committee_requests(ctx)
-    total = s.total_population
     # Worked out once per line (the same float for every option of the line).
+    points = coverage_points(ctx.scenario)
+    _add_each(term, ctx, [points[o.line_id] for o in ctx.options])
+    return term
+
+
+def coverage_points(s: Scenario) -> dict[str, float]:
+    """The coverage points of one delivery of each demand line (by line id)."""
+    weight = s.objective.coverage
+    requests: dict[str, float] = defaultdict(float)
+    for line in s.demand_lines:
+        requests[line.committee] += line.demand.priority * line.demand.count
+    total = s.total_population
     points: dict[str, float] = {}
     for line in s.demand_lines:
         c = s.committee_by_id[line.committee]
         share = c.population / total if total else 1 / len(s.committees)
         points[line.id] = weight * 100 * share * line.demand.priority / requests[c.id]
-    _add_each(term, ctx, [points[o.line_id] for o in ctx.options])
-    return term
+    return points
 
 
 def _add_each(term: GoalTerm, ctx: ModelContext, points: list[float]) -> None:

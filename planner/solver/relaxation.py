@@ -50,6 +50,8 @@ class Row:
     coeffs: list[float]
     low: float
     high: float
+    source: int = -1
+    """The index of the model's constraint the row comes from."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +312,7 @@ def _rows(proto: Any) -> tuple[list[Row], int] | None:
         merged: dict[int, float] = defaultdict(float)
         for var_index, coeff in zip(vars_, coeffs, strict=True):
             merged[var_index] += coeff
-        rows.append(Row(list(merged), list(merged.values()), low, high))
+        rows.append(Row(list(merged), list(merged.values()), low, high, source))
 
     def literals(lits: list[int], low: float, high: float) -> None:
         # Σ literal ∈ [low, high], where a negative literal -k-1 stands for 1 - x_k.
@@ -322,7 +324,8 @@ def _rows(proto: Any) -> tuple[list[Row], int] | None:
             high - negated,
         )
 
-    for ct in proto.constraints:
+    source = -1
+    for source, ct in enumerate(proto.constraints):  # noqa: B007 - read by row()
         if any(lit not in assumed for lit in ct.enforcement_literal):
             dropped += 1
         elif ct.has_linear():

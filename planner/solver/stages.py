@@ -10,14 +10,14 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner.result import NeighbourhoodReport
-from planner.solver import engines
+from planner.solver import engines, mip
 from planner.solver.bounded import run_bounded
 from planner.solver.context import SCALE, GoalTerm, ModelContext
 from planner.solver.control import SolveControl
 from planner.solver.neighbourhood import NEIGHBOURHOOD_REACH, search_neighbourhoods
 from planner.solver.objective import BASIS
 from planner.solver.progress import Reporter, proven_optimal, within_gap
-from planner.solver.relaxation import lagrangian_bound, relax
+from planner.solver.relaxation import Relaxation, lagrangian_bound, relax
 from planner.solver.search import cp_solve, hint
 
 #: Share of the remaining time the fairness-first stage may use at most.
@@ -95,6 +95,9 @@ class StageRun:
     bound_engine: str | None = None
     mip_bound: float | None = None
     mip_seconds: float | None = None
+    lp_prices: dict[str, float] | None = None
+    lp_value: float | None = None
+    lp_allowance: float = 0.0
 
     @property
     def proven(self) -> bool:
@@ -111,6 +114,7 @@ def run_stage(
     stage: Stage,
     budget: float,
     offset: tuple[float, float],
+    start: list[int] | None = None,
 ) -> StageRun:
     """Search one stage with CP-SAT and, on small models, HiGHS's MIP beside it.
 
@@ -123,12 +127,12 @@ def run_stage(
     """
     beside = engines.start(ctx, control, stage.name, stage.scale, offset, budget)
     if beside is None:
-        return search_stage(ctx, control, stage, budget, offset)
+        return search_stage(ctx, control, stage, budget, offset, start)
     run: StageRun | None = None
     # A stop of the solve ends the stage's searches (through their own control) and HiGHS.
     with control.running(beside.stop.set):
         try:
-            run = search_stage(ctx, beside.control, stage, budget, offset)
+            run = search_stage(ctx, beside.control, stage, budget, offset, start)
         finally:
             outcome = beside.finish(_closed(run, beside, control))
     run.mip_seconds = round(outcome.seconds if outcome else beside.seconds, 3)
@@ -166,6 +170,7 @@ def search_stage(
     stage: Stage,
     budget: float,
     offset: tuple[float, float],
+    start: list[int] | None = None,
 ) -> StageRun:
     """Search one stage with CP-SAT: bounds from the relaxation, its neighbourhood, the
     full model.
@@ -179,7 +184,9 @@ def search_stage(
        LP's duals, may tighten the bound, and a wider neighbourhood is searched; as
        soon as a plan is within the gap of the bound the stage is done.
     3. Otherwise the full model is searched for the rest of the budget, from that
-       plan as a hint, and stops as soon as it is within the gap of the bound.
+       plan as a hint, and stops as soon as it is within the gap of the bound. When
+       steps 1 and 2 gave no plan (the LP did not finish in its share of the time),
+       ``start``, a complete solution (the fallback baseline's), is the hint instead.
 
     The secondary stage, which starts from a complete hint, goes straight to step 3.
     The stage's bound is the best of the relaxation's and the full search's. A stop
@@ -207,6 +214,10 @@ def search_stage(
             return run
     if found is not None:
         hint(ctx.model, found[0])
+    elif start is not None and stage.name != "secondary":
+        # Without the LP's plans the search would start from nothing: the fallback
+        # is a complete solution that keeps every constraint of the stage.
+        hint(ctx.model, start)
     reporter = Reporter(control, stage.name, stage.scale, offset, stop_bound=bound)
     solver, status = cp_solve(
         ctx.model,
@@ -258,6 +269,8 @@ def _bound_and_neighbourhoods(
     run.lp_bound = bound / stage.scale
     run.bound_engine = "lp"
     run.lp_seconds = round(relaxation.seconds, 3)
+    if ctx.allotment_rows:
+        run.lp_prices, run.lp_value, run.lp_allowance = _prices(ctx, relaxation, stage.scale)
     control.report(stage.name, None, bound / stage.scale)
     # The LP's own neighbourhood first: when its plan is within the gap of the LP
     # bound, the Lagrangian bound (seconds on the larger models) is not needed.
@@ -311,3 +324,26 @@ def _bound_and_neighbourhoods(
         return bound, found
     found = neighbourhoods(NEIGHBOURHOOD_REACH[1:], found)
     return bound, found
+
+
+def _prices(
+    ctx: ModelContext, relaxation: Relaxation, scale: float
+) -> tuple[dict[str, float], float, float]:
+    """The LP's prices of a part's allotment rows, its value and its allowance, in points.
+
+    The price of a row is the LP's gain per unit more of its right-hand side: for the
+    minimised sum a row's dual, times the objective's scaling (a maximised objective
+    is minimised negated), in points. The allowance is what the LP's tolerances may
+    add to a bound made from the duals: the dual feasibility tolerance times the
+    range of every variable (as :func:`planner.solver.mip.safe_bound` allows for
+    HiGHS's MIP bound), plus one part in a million of the LP's value.
+    """
+    prices: dict[str, float] = {}
+    for row, dual in zip(relaxation.rows, relaxation.duals, strict=True):
+        key = ctx.allotment_rows.get(row.source)
+        if key is not None:
+            prices[key] = relaxation.scaling * dual / scale
+    box = sum(high - low for low, high in relaxation.domains)
+    value = relaxation.bound / scale
+    allowance = (mip.DUAL_TOLERANCE * box) / scale + 1e-6 * max(1.0, abs(value))
+    return prices, value, allowance

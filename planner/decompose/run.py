@@ -1,0 +1,461 @@
+"""Solving a scenario subdistrict by subdistrict, and putting the parts together.
+
+1. The whole scenario's options and both baselines are planned (the floors of the
+   objective's guarantees and the fallback are the whole scenario's, as in a solve of
+   the whole model).
+2. The scenario is split by subdistrict (:mod:`planner.decompose.split`) and the
+   shared capacity (district or city troupes, lecturers, trainers and set kinds; the
+   van's moves) is allotted to the parts (:mod:`planner.decompose.allot`), at least
+   what the fallback plan uses in each.
+3. Each part is solved by :func:`planner.solver.solve` with its allotment as rows of
+   its model and the whole scenario's baselines restricted to it
+   (:class:`~planner.solver.guide.PartGuide`): one after another here, or side by
+   side on a Dask cluster (``planner.sweep.parts``).
+4. The parts' plans together are the plan: the allotments keep the shared capacity,
+   every other rule is the part's own. Copies of shared set kinds are given again
+   over the whole season. The plan is scored without the solver, checked by the
+   validator and against the guarantees; a plan that fails (never expected) is
+   replaced by the fallback baseline's, and the message says so.
+
+The plan is ``feasible``, never ``optimal``. The parts' own bounds hold for their
+allotments only; the whole scenario's bound is made from the parts' LP values and
+the prices their LPs put on the allotments (:func:`whole_bound`), when every part's
+LP was solved (see docs/solving.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from planner import wording
+from planner.baseline import BASELINE_NAMES, Baselines, plan_baselines
+from planner.decompose.allot import allot
+from planner.decompose.split import Part, split_scenario, splittable
+from planner.i18n import _
+from planner.network import Distances
+from planner.options import line_options
+from planner.params import Progress, SolveParams, relative_gap
+from planner.plan import Delivery, Plan
+from planner.result import PartReport, Result, SolveStatus, StopReason, Term
+from planner.scenario import STAY_PRODUCTS, Scenario
+from planner.score import Guarantees, PlanScore, Scorer
+from planner.solver.context import SCALE
+from planner.solver.extract import colour_stays
+from planner.solver.guide import Allotment, PartGuide, row_key
+from planner.solver.objective import coverage_points
+from planner.validate import check_plan
+
+#: A scenario is split under ``decompose: auto`` from this many demand lines × weeks
+#: (the 26-week reference has 8,320; a district about 90,000).
+SPLIT_FROM = 40_000
+
+
+@dataclass(frozen=True)
+class PartTask:
+    """One part's solve, as shipped to whoever runs it (plain data: it pickles).
+
+    Attributes
+    ----------
+    index
+        The part's position in the split.
+    area
+        Its subdistrict.
+    scenario
+        The part's scenario.
+    params
+        Its solve parameters (its share of the time).
+    guide
+        Its allotment, baselines and floors.
+    """
+
+    index: int
+    area: str
+    scenario: Scenario
+    params: SolveParams
+    guide: PartGuide
+
+
+#: Runs part tasks and yields ``(index, result)`` as each ends, in any order. It is
+#: given the tasks, the solve's stop event and the time by which all must end
+#: (``time.perf_counter()``).
+Runner = Callable[[Sequence[PartTask], threading.Event | None, float], Iterator[tuple[int, Result]]]
+
+
+def should_split(scenario: Scenario, params: SolveParams) -> bool:
+    """Whether :func:`planner.decompose.solve` splits a scenario by subdistrict.
+
+    ``decompose: yes`` splits any scenario of two subdistricts or more;
+    ``auto`` only one whose demand lines × weeks reach :data:`SPLIT_FROM`; ``no`` none.
+    """
+    if params.decompose == "no" or not splittable(scenario):
+        return False
+    if params.decompose == "yes":
+        return True
+    return len(scenario.demand_lines) * scenario.season.weeks >= SPLIT_FROM
+
+
+def solve_part(task: PartTask) -> Result:
+    """Solve one part (what a runner runs, here or on a Dask worker)."""
+    from planner.solver import solve  # the solver where the part is solved
+
+    return solve(task.scenario, task.params, guide=task.guide)
+
+
+def run_in_turn(
+    tasks: Sequence[PartTask], stop: threading.Event | None, deadline: float
+) -> Iterator[tuple[int, Result]]:
+    """Solve the parts one after another in this process.
+
+    Each part gets an equal share of the time left when it starts (so time a part
+    does not use goes to the next), and the solve's stop.
+    """
+    from planner.solver import solve
+
+    for k, task in enumerate(tasks):
+        if stop is not None and stop.is_set():
+            return
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return
+        share = left / (len(tasks) - k)
+        params = dataclasses.replace(task.params, time_limit=share)
+        yield task.index, solve(task.scenario, params, stop=stop, guide=task.guide)
+
+
+def solve_by_parts(
+    scenario: Scenario,
+    params: SolveParams | None = None,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+    deadline: float | None = None,
+    runner: Runner | None = None,
+    slots: int = 1,
+) -> Result:
+    """Plan a scenario of several subdistricts one subdistrict at a time.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario with two subdistricts or more (:func:`splittable`).
+    params
+        The solve's parameters; the time limit covers everything (planning the whole
+        scenario's baselines, the parts, putting them together and checking).
+    on_progress
+        Called as the baselines begin (stage ``baselines``) and after each part
+        (stage ``parts``) with the plan so far: the parts solved, the fallback's
+        deliveries for the rest.
+    stop
+        An event that ends the solve early: parts not yet solved keep the fallback's
+        deliveries.
+    deadline
+        A ``time.perf_counter()`` value by which the solve must return, if sooner than
+        the time limit.
+    runner
+        Runs the part tasks (:data:`Runner`): by default :func:`run_in_turn`;
+        ``planner.sweep.parts.dask_runner`` runs them on a Dask cluster.
+    slots
+        How many parts the runner solves at once: each task's time limit is the time
+        left × ``slots`` / parts (the in-turn runner shares the time out itself).
+
+    Returns
+    -------
+    Result
+        ``feasible`` with the plan of all parts together, its objective and terms as
+        :func:`planner.score.score_plan` counts them for the whole scenario, the
+        whole scenario's bound (:func:`whole_bound`; None when a part's LP was not
+        solved) and its gap, and one :class:`~planner.result.PartReport` per part.
+    """
+    params = params or SolveParams()
+    began = time.perf_counter()
+    end = began + params.time_limit
+    if deadline is not None:
+        end = min(end, deadline)
+
+    def report(stage: str, objective: float | None = None, plan: Plan | None = None) -> None:
+        if on_progress is None:
+            return
+        coverage = minimum = None
+        if plan is not None:
+            from planner.kpis import compute_kpis
+
+            kpis = compute_kpis(scenario, plan)
+            coverage, minimum = kpis.coverage, kpis.min_coverage
+        on_progress(
+            Progress(stage, time.perf_counter() - began, objective, None, coverage, minimum)
+        )
+
+    report("baselines")
+    distances = Distances(scenario)
+    options = {line.id: line_options(scenario, line) for line in scenario.demand_lines}
+    baselines = plan_baselines(scenario, options, distances)
+    scorer = Scorer(scenario, distances)
+    guarantees = Guarantees(scorer)
+    fallback_name, fallback = _fallback(scenario, baselines, guarantees)
+    parts = split_scenario(scenario)
+    part_of = {c: p.area for p in parts for c in p.committees}
+    allotments = allot(scenario, part_of, options, fallback)
+    served = guarantees.baseline_served
+    tasks = []
+    for k, part in enumerate(parts):
+        guide = PartGuide(
+            allotment=allotments[part.area],
+            plans={name: _within(plan, part) for name, plan in baselines.plans.items()},
+            best=fallback_name,
+            floor=guarantees.baseline_floor,
+            served=None
+            if served is None
+            else {c: x for c, x in served.items() if c in part.committees},
+        )
+        left = max(0.0, end - time.perf_counter())
+        share = left * min(slots, len(parts)) / len(parts)
+        task_params = dataclasses.replace(params, time_limit=max(share, 0.001), decompose="no")
+        tasks.append(PartTask(k, part.area, part.scenario, task_params, guide))
+
+    results: dict[int, Result] = {}
+    run = runner or run_in_turn
+    for index, result in run(tasks, stop, end):
+        results[index] = result
+        if result.status == SolveStatus.INFEASIBLE:
+            # Only pins can make a part infeasible (the fallback restricted to the
+            # part keeps its allotment): the whole scenario is infeasible too.
+            return dataclasses.replace(
+                result,
+                message=_("{area}: {message}").format(
+                    area=parts[index].area, message=result.message
+                ),
+                wall_seconds=time.perf_counter() - began,
+                parts=_reports(parts, results),
+            )
+        if on_progress is not None:
+            plan = _together(scenario, parts, results, fallback)
+            report("parts", scorer.score(plan).total, plan)
+
+    plan = _together(scenario, parts, results, fallback)
+    problems = [*check_plan(scenario, plan), *guarantees.problems(plan)]
+    used_fallback = bool(problems)
+    if used_fallback:
+        plan = fallback
+    score = scorer.score(plan)
+    objective = score.total
+    bound = whole_bound(scenario, parts, results, allotments)
+    gap = None if bound is None else relative_gap(objective, bound)
+    stopped = stop is not None and stop.is_set()
+    missing = len(parts) - sum(1 for r in results.values() if r.plan is not None)
+    if stopped:
+        stop_reason = StopReason.STOPPED
+    elif gap is not None and gap <= params.relative_gap:
+        stop_reason = StopReason.GAP_LIMIT
+    elif missing or any(r.stop_reason == StopReason.TIME_LIMIT for r in results.values()):
+        stop_reason = StopReason.TIME_LIMIT
+    else:
+        # Every part ended on its own gap or optimum.
+        stop_reason = StopReason.GAP_LIMIT
+    message = wording.parts_text(
+        len(parts),
+        missing,
+        wording.outcome_text(
+            stop_reason.value,
+            gap,
+            time_limit=params.time_limit,
+            stopped_at=time.perf_counter() - began if stopped else None,
+        ),
+    )
+    if used_fallback:
+        message = wording.parts_fallback_text(fallback_name)
+    return Result(
+        status=SolveStatus.FEASIBLE,
+        objective=objective,
+        best_bound=bound,
+        gap=gap,
+        wall_seconds=time.perf_counter() - began,
+        plan=plan,
+        terms=_terms(score, results.values()),
+        message=message,
+        stop_reason=stop_reason,
+        baseline_objective=scorer.score(fallback).total,
+        baseline_plan=fallback,
+        parts=_reports(parts, results),
+    )
+
+
+def whole_bound(
+    scenario: Scenario,
+    parts: Sequence[Part],
+    results: dict[int, Result],
+    allotments: dict[str, Allotment],
+) -> float | None:
+    """A proven bound on the whole scenario's objective from the parts' LPs, or None.
+
+    Each part's LP at its allotment ``a_p`` has a value ``v_p`` and prices ``y_p`` of
+    its allotment rows. By LP duality, at any other allotment ``a'`` the part's LP is
+    worth at most ``v_p + y_p · (a' − a_p)`` (the duals stay feasible when only the
+    right-hand sides change). The whole scenario's LP relaxation is the best split
+    ``a'`` of the shared capacity, so it is worth at most
+    ``Σ_p (v_p − y_p · a_p) + Σ_k cap_k × max(0, max_p y_pk)``: each capacity goes
+    whole to the part that prices it highest. The parts' objectives add up to at
+    least the whole's (:func:`planner.decompose.split.part_objective`), up to the
+    rounding of coverage points to the model's resolution, which is added, as are the
+    LPs' tolerances (``lp_allowance``). A row a part did not need (its allotment was
+    the whole capacity) has price 0 there.
+
+    None unless every part's primary stage solved its LP, and the objective has only
+    a primary stage (no fairness-first stage, no leximin rounds, no secondary goals:
+    their levels would be kept in a part's LP, which no longer bounds the whole).
+    """
+    objective = scenario.objective
+    if (
+        objective.fairness_mode != "weighted"
+        or (objective.fairness_first and objective.fairness > 0)
+        or objective.spread
+        or objective.variety
+    ):
+        return None
+    capacity = _capacities(scenario, allotments)
+    total = _coverage_rounding(scenario, parts)
+    best: dict[str, float] = defaultdict(float)
+    for k, part in enumerate(parts):
+        result = results.get(k)
+        primary = None if result is None else result.stage("primary")
+        if primary is None or primary.lp_value is None or primary.lp_prices is None:
+            return None
+        amounts = _amounts(allotments[part.area])
+        total += primary.lp_value + primary.lp_allowance
+        for key, price in primary.lp_prices.items():
+            total -= price * amounts[key]
+            best[key] = max(best[key], price)
+    total += sum(capacity[key] * price for key, price in best.items() if price > 0)
+    return total
+
+
+def _amounts(allotment: Allotment) -> dict[str, int]:
+    """An allotment by row key."""
+    out = {row_key("unit", u, w): n for (u, w), n in allotment.unit_weeks.items()}
+    out.update({row_key("season", u): n for u, n in allotment.unit_season.items()})
+    out.update({row_key("van", week=w): n for w, n in allotment.van_weeks.items()})
+    return out
+
+
+def _capacities(scenario: Scenario, allotments: dict[str, Allotment]) -> dict[str, int]:
+    """The whole capacity of every allotment row's key."""
+    units = scenario.resource_units
+    out: dict[str, int] = {}
+    for allotment in allotments.values():
+        for unit_id, week in allotment.unit_weeks:
+            out[row_key("unit", unit_id, week)] = units[unit_id].capacity
+        for unit_id in allotment.unit_season:
+            out[row_key("season", unit_id)] = units[unit_id].season_max or 0
+        for week in allotment.van_weeks:
+            out[row_key("van", week=week)] = scenario.resources.van.moves_per_week
+    return out
+
+
+def _coverage_rounding(scenario: Scenario, parts: Sequence[Part]) -> float:
+    """The most the whole's coverage points can exceed the parts' (in points).
+
+    The model rounds each delivery's points to 1/SCALE; a line's points, worked out
+    from the part's weight and population, may round one unit lower than the whole's.
+    """
+    whole = coverage_points(scenario)
+    extra = 0
+    for part in parts:
+        mine = coverage_points(part.scenario)
+        for line in part.scenario.demand_lines:
+            short = round(whole[line.id] * SCALE) - round(mine[line.id] * SCALE)
+            extra += max(0, short) * line.demand.count
+    return extra / SCALE
+
+
+def _fallback(scenario: Scenario, baselines: Baselines, guarantees: Guarantees) -> tuple[str, Plan]:
+    """The baseline the whole scenario falls back on: the one with more points that
+    meets the guarantees (the spreadsheet's, which meets its own, otherwise), as a
+    solve of the whole model chooses. Both keep every rule (the baselines' own tests);
+    the plan a solve returns is checked by the validator all the same."""
+    for name in sorted(BASELINE_NAMES, key=lambda name: name != baselines.best):
+        plan = baselines.plans[name]
+        if not guarantees.problems(plan):
+            return name, plan
+    return "spreadsheet", baselines.plans["spreadsheet"]
+
+
+def _within(plan: Plan, part: Part) -> Plan:
+    """A plan's deliveries to a part's committees."""
+    return Plan.of(d for d in plan if d.committee_id in part.committees)
+
+
+def _together(
+    scenario: Scenario, parts: Sequence[Part], results: dict[int, Result], fallback: Plan
+) -> Plan:
+    """The parts' plans as one plan (the fallback's deliveries for a part without a plan),
+    with the copies of set kinds used in several parts given again."""
+    deliveries: list[Delivery] = []
+    for k, part in enumerate(parts):
+        result = results.get(k)
+        plan = result.plan if result is not None and result.plan is not None else None
+        deliveries.extend(plan if plan is not None else _within(fallback, part))
+    return Plan.of(_recoloured(scenario, deliveries, parts))
+
+
+def _recoloured(
+    scenario: Scenario, deliveries: Iterable[Delivery], parts: Sequence[Part]
+) -> list[Delivery]:
+    """Give the stays of a set kind delivered in several parts their copies again.
+
+    Each part gave its stays copies of its own; together two parts may put one copy at
+    two sites in a week. The allotments keep every week's stays of a kind within its
+    copies, so colouring the kind's stays over the whole season again always succeeds
+    (:func:`planner.solver.extract.colour_stays`). A kind with a pin on one copy is
+    left as it is (its pinned copy is its own; the validator has the last word).
+    """
+    part_of = {c: p.area for p in parts for c in p.committees}
+    copies = scenario.unit_of_copy
+    stays: dict[str, list[Delivery]] = defaultdict(list)
+    out: list[Delivery] = []
+    for d in deliveries:
+        unit_id = copies.get(d.resource_id)
+        if unit_id is None or d.product not in STAY_PRODUCTS:
+            out.append(d)
+        else:
+            stays[unit_id].append(d)
+    pinned = {copies[p.resource] for p in scenario.pins if p.resource in copies}
+    for unit_id, group in stays.items():
+        if unit_id in pinned or len({part_of[d.committee_id] for d in group}) < 2:
+            out.extend(group)
+            continue
+        colour = colour_stays(
+            [(k, d.weeks) for k, d in enumerate(group)], scenario.copy_ids(unit_id)
+        )
+        out.extend(dataclasses.replace(d, resource_id=colour[k]) for k, d in enumerate(group))
+    return out
+
+
+def _reports(parts: Sequence[Part], results: dict[int, Result]) -> tuple[PartReport, ...]:
+    """One report per part, in split order."""
+    out = []
+    for k, part in enumerate(parts):
+        r = results.get(k)
+        out.append(
+            PartReport(
+                area=part.area,
+                committees=len(part.committees),
+                status=r.status if r is not None else SolveStatus.NO_SOLUTION,
+                stop_reason=r.stop_reason if r is not None else None,
+                objective=r.objective if r is not None else None,
+                bound=r.best_bound if r is not None else None,
+                seconds=r.wall_seconds if r is not None else 0.0,
+            )
+        )
+    return tuple(out)
+
+
+def _terms(score: PlanScore, results: Iterable[Result]) -> tuple[Term, ...]:
+    """The whole plan's named terms, described as the parts' solves describe them."""
+    described = {t.name: t.description for r in results for t in r.terms}
+    return tuple(
+        Term(t.name, round(t.points, 6), described.get(t.name, t.name)) for t in score.terms
+    )

@@ -1,0 +1,104 @@
+"""The subdistricts of a split scenario solved side by side on a Dask cluster.
+
+:func:`dask_parts` opens a :class:`distributed.LocalCluster` of worker processes (one
+thread each) on loopback, or connects to a running scheduler, and gives a runner for
+:func:`planner.decompose.solve_by_parts`: each part's task (its scenario, allotment
+and baselines, all plain data) is shipped to a worker, which builds the part's model
+there (CP-SAT models do not pickle) and solves it with as many CP-SAT workers as the
+Dask worker has threads. Results come back as they end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from planner.decompose import PartTask, Runner, solve_part
+from planner.result import Result
+
+#: How often a runner waiting for parts looks at the solve's stop (seconds).
+POLL_SECONDS = 0.2
+
+
+def part_on_worker(task: PartTask) -> Result:
+    """Solve one part on the Dask worker this runs on, with all its threads."""
+    from distributed import get_worker
+
+    threads = max(1, int(get_worker().state.nthreads))
+    params = dataclasses.replace(task.params, workers=threads)
+    return solve_part(dataclasses.replace(task, params=params))
+
+
+@contextmanager
+def dask_parts(
+    scheduler: str | None = None, n_workers: int | None = None
+) -> Iterator[tuple[Runner, int]]:
+    """A runner of parts on a Dask cluster, and how many parts it solves at once.
+
+    Parameters
+    ----------
+    scheduler
+        The address of a running scheduler (``tcp://HOST:8786``); None starts a local
+        cluster, closed when the block ends.
+    n_workers
+        Worker processes of the local cluster (one thread each); None: Dask's choice
+        (the machine's cores). Ignored with ``scheduler``.
+
+    Yields
+    ------
+    tuple
+        The runner (:data:`planner.decompose.Runner`) and the cluster's threads in all,
+        the ``slots`` of :func:`planner.decompose.solve_by_parts`.
+    """
+    from distributed import Client, LocalCluster
+
+    cluster: Any = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+    try:
+        with Client(cluster if cluster is not None else scheduler) as client:
+            slots = max(1, sum(client.nthreads().values()))
+            yield _runner(client), slots
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _runner(client: Any) -> Runner:
+    """Submit every part at once; yield each result as it ends; on a stop, cancel the
+    parts still waiting or running (their subdistricts keep the fallback's plan)."""
+    from distributed import wait
+
+    def run(
+        tasks: Sequence[PartTask], stop: threading.Event | None, deadline: float
+    ) -> Iterator[tuple[int, Result]]:
+        del deadline  # each task's time limit already ends it in time
+        # pure=False: two parts with equal data are still two solves.
+        futures = {client.submit(part_on_worker, t, pure=False): t.index for t in tasks}
+        pending = set(futures)
+        try:
+            while pending:
+                if stop is not None and stop.is_set():
+                    return
+                try:
+                    done, pending = wait(
+                        pending, timeout=POLL_SECONDS, return_when="FIRST_COMPLETED"
+                    )
+                except TimeoutError:  # none ended yet: look at the stop again
+                    continue
+                for future in done:
+                    yield futures[future], future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    return run

@@ -1,0 +1,115 @@
+"""Solving subdistrict by subdistrict: valid plans, honest bounds, the right dispatch."""
+
+from __future__ import annotations
+
+import random
+import threading
+from typing import Any
+
+import pytest
+
+from planner.decompose import SPLIT_FROM, should_split, solve, solve_by_parts
+from planner.params import SolveParams
+from planner.result import SolveStatus, StopReason
+from planner.score import meets_guarantees, score_plan
+from planner.validate import assert_valid
+from tests.decompose.support import AREAS, two_areas, two_areas_data
+from tests.factories import base_data, build, solve_valid
+
+#: One worker, a fixed seed, proven optima where time allows.
+PARAMS = SolveParams(time_limit=20, workers=1, seed=0, relative_gap=0.0, decompose="yes")
+
+
+def _varied(seed: int) -> dict[str, Any]:
+    """The two-subdistrict scenario with its counts, copies, caps and van drawn by seed."""
+    rng = random.Random(seed)
+    data = two_areas_data(weeks=rng.choice((4, 5, 6)))
+    for line in data["demand"]:
+        line["count"] = rng.randint(1, 3)
+        line["priority"] = rng.choice((1.0, 1.5, 2.0))
+    data["resources"]["board_sets"][0]["copies"] = rng.randint(1, 2)
+    data["resources"]["troupes"][2]["max_shows"] = rng.randint(2, 6)
+    data["resources"]["troupes"][2]["shows_per_week"] = rng.randint(1, 2)
+    data["resources"]["van"]["moves_per_week"] = rng.randint(1, 2)
+    data["objective"] = {"fairness": rng.choice((0.0, 10.0, 30.0)), "shortfall": 20.0}
+    return data
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_parts_plan_is_valid_and_the_whole_bound_holds(seed: int) -> None:
+    """On small scenarios of two subdistricts sharing a troupe, a board set kind and
+    the van, the plan put together from the parts keeps every hard rule and the
+    guarantees, scores (without the solver) what the result says, is at most the
+    whole model's proven optimum, and the bound made from the parts' LP prices is at
+    least that optimum."""
+    scenario = build(_varied(seed))
+    whole = solve_valid(scenario)
+    assert whole.status == SolveStatus.OPTIMAL
+    assert whole.objective is not None
+    result = solve_by_parts(scenario, PARAMS)
+    assert result.status == SolveStatus.FEASIBLE
+    assert result.plan is not None and result.objective is not None
+    assert_valid(scenario, result.plan)
+    assert meets_guarantees(scenario, result.plan)
+    assert score_plan(scenario, result.plan).total == pytest.approx(result.objective, abs=1e-6)
+    assert result.objective <= whole.objective + 1e-6
+    assert result.best_bound is not None
+    assert result.best_bound >= whole.objective - 1e-6
+    assert result.gap is not None and result.gap >= 0
+    assert [p.area for p in result.parts] == list(AREAS)
+    assert all(p.status.has_plan for p in result.parts)
+    # Never worse than the fallback it starts from.
+    assert result.baseline_objective is not None
+    assert result.objective >= result.baseline_objective - 1e-6
+
+
+def test_a_stop_before_the_parts_keeps_the_baselines_plan() -> None:
+    """A stop set before the solve ends it with the fallback baseline's plan for every
+    subdistrict, said so, and stop reason ``stopped``."""
+    scenario = two_areas()
+    stop = threading.Event()
+    stop.set()
+    result = solve_by_parts(scenario, PARAMS, stop=stop)
+    assert result.stop_reason == StopReason.STOPPED
+    assert result.plan == result.baseline_plan
+    assert all(p.status == SolveStatus.NO_SOLUTION for p in result.parts)
+    assert "2" in result.message
+
+
+def test_progress_reports_each_part_with_the_plan_so_far() -> None:
+    """Progress comes as the baselines begin and after each part, with the coverage of
+    the plan so far."""
+    seen: list[tuple[str, float | None]] = []
+    solve_by_parts(two_areas(), PARAMS, on_progress=lambda p: seen.append((p.stage, p.coverage)))
+    assert [stage for stage, _ in seen] == ["baselines", "parts", "parts"]
+    assert all(coverage is not None and coverage > 0 for _, coverage in seen[1:])
+
+
+def test_only_large_scenarios_of_several_subdistricts_are_split_by_default() -> None:
+    """``decompose: auto`` splits a scenario of several subdistricts only from
+    SPLIT_FROM demand lines × weeks; ``yes`` splits any such scenario, ``no`` none,
+    and a scenario of one subdistrict is never split."""
+    small = two_areas()
+    assert not should_split(small, SolveParams())
+    assert should_split(small, SolveParams(decompose="yes"))
+    assert not should_split(small, SolveParams(decompose="no"))
+    assert not should_split(build(base_data()), SolveParams(decompose="yes"))
+    data = two_areas_data(weeks=52)
+    copies = SPLIT_FROM // (52 * len(data["demand"])) + 1
+    data["demand"] = [{**line, "id": f"L{k}"} for k, line in enumerate(data["demand"] * copies)]
+    assert should_split(build(data), SolveParams())
+
+
+def test_solve_dispatches_to_the_parts_or_the_whole_model() -> None:
+    """``planner.decompose.solve`` returns a result with one report per subdistrict when
+    it splits, and none when it solves the whole model."""
+    scenario = two_areas()
+    assert len(solve(scenario, PARAMS).parts) == 2
+    whole = solve(scenario, SolveParams(time_limit=20, workers=1, decompose="no"))
+    assert whole.parts == ()
+
+
+def test_decompose_is_a_checked_solve_parameter() -> None:
+    """A bad ``decompose`` value is named with the values allowed."""
+    with pytest.raises(ValueError, match="decompose: one of auto, yes, no"):
+        SolveParams.from_dict({"decompose": "maybe"})

@@ -1,0 +1,100 @@
+"""Splitting a scenario by subdistrict, and allotting the shared capacity."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from planner.baseline import plan_baselines
+from planner.decompose import allot, shared_units, split_scenario, splittable
+from planner.options import line_options
+from planner.scenario import Product
+from planner.score import Scorer
+from tests.decompose.support import AREAS, two_areas, two_areas_data
+from tests.factories import base_data, build
+
+
+def test_every_committee_line_and_pin_lands_in_one_part_with_its_own_id() -> None:
+    """Each part has its subdistrict's committees, their demand lines under the whole
+    scenario's line ids, its own resources and every shared one, and the whole road
+    network (every grid)."""
+    s = two_areas()
+    parts = split_scenario(s)
+    assert [p.area for p in parts] == list(AREAS)
+    assert sorted(c for p in parts for c in p.committees) == sorted(c.id for c in s.committees)
+    ids = [line.id for p in parts for line in p.scenario.demand_lines]
+    assert sorted(ids) == sorted(line.id for line in s.demand_lines)
+    east, west = parts
+    assert {t.id for t in east.scenario.resources.troupes} == {"T1", "T9"}
+    assert {t.id for t in west.scenario.resources.troupes} == {"T2", "T9"}
+    assert [b.id for b in east.scenario.resources.book_sets] == ["B1"]
+    assert len(east.scenario.grids) == len(s.grids)
+    assert east.population + west.population == s.total_population
+
+
+def test_parts_terms_add_up_to_the_whole_scenarios() -> None:
+    """With the parts' weights, any plan's coverage, shortfall, travel and preference
+    points summed over the parts equal the whole scenario's, and the parts' fairness
+    points add up to at least the whole's (so the parts' objectives bound the whole's)."""
+    s = two_areas()
+    plan = plan_baselines(s).plans["greedy"]
+    whole = {t.name: t.points for t in Scorer(s).score(plan).terms}
+    summed: dict[str, float] = defaultdict(float)
+    for part in split_scenario(s):
+        mine = [d for d in plan if d.committee_id in part.committees]
+        for t in Scorer(part.scenario).score(mine).terms:
+            summed[t.name] += t.points
+    for name in ("coverage", "shortfall", "travel", "preference", "fixtures"):
+        assert summed[name] == pytest.approx(whole[name], abs=1e-9)
+    assert summed["fairness"] >= whole["fairness"] - 1e-9
+    assert whole["coverage"] > 0 and whole["fairness"] > 0
+
+
+def test_a_scenario_of_one_subdistrict_is_not_split() -> None:
+    """One subdistrict, or committees outside any, keep the scenario whole; asking to
+    split it anyway says why."""
+    assert not splittable(build(base_data()))
+    data = two_areas_data()
+    data["grids"][1]["subdistrict"] = ""
+    assert not splittable(build(data))
+    with pytest.raises(ValueError, match="fewer than two subdistricts"):
+        split_scenario(build(base_data()))
+
+
+def test_allotments_of_a_week_never_exceed_the_capacity_and_keep_the_base_plan() -> None:
+    """For every shared unit and week, and for the van's moves, the parts' allotments
+    add up to at most the capacity, each part gets at least what the base plan uses in
+    it, and season caps add up to at most the troupe's ``max_shows``."""
+    s = two_areas(weeks=6)
+    options = {line.id: line_options(s, line) for line in s.demand_lines}
+    part_of = {c: p.area for p in split_scenario(s) for c in p.committees}
+    assert shared_units(s, options, part_of) == {"T9", "E9"}
+    base = plan_baselines(s).plans["spreadsheet"]
+    allotments = allot(s, part_of, options, base)
+    units = s.resource_units
+    keys = {k for a in allotments.values() for k in a.unit_weeks}
+    assert {u for u, _w in keys} == {"T9", "E9"}
+    for unit_id, week in keys:
+        total = sum(a.unit_weeks.get((unit_id, week), 0) for a in allotments.values())
+        assert total <= units[unit_id].capacity
+    for week in range(1, 7):
+        assert sum(a.van_weeks.get(week, 0) for a in allotments.values()) <= 1
+    assert sum(a.unit_season.get("T9", 0) for a in allotments.values()) <= 3
+    for area, a in allotments.items():
+        mine = [d for d in base if part_of[d.committee_id] == area]
+        for d in mine:
+            unit_id = d.unit_id(s)
+            if unit_id in ("T9", "E9"):
+                for w in d.weeks:
+                    used = sum(1 for e in mine if e.unit_id(s) == unit_id and w in e.weeks)
+                    assert a.unit_weeks[(unit_id, w)] >= used
+            if d.product == Product.EXHIBITION:
+                starts = sum(
+                    1
+                    for e in mine
+                    if e.product == Product.EXHIBITION and e.first_week == d.first_week
+                )
+                assert a.van_weeks[d.first_week] >= starts
+        shows = sum(1 for d in mine if d.resource_id == "T9")
+        assert a.unit_season["T9"] >= shows

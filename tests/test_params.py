@@ -35,9 +35,18 @@ def test_relative_gap_is_relative_to_the_objective() -> None:
 def test_solve_params_are_plain_data_that_round_trip() -> None:
     """Parameters turn into a plain mapping (YAML, an API body) and back unchanged, and
     hold no callback: progress and stopping are arguments of ``solve``."""
-    params = SolveParams(time_limit=7.5, seed=3, workers=1, relative_gap=0.01, log=True)
+    params = SolveParams(
+        time_limit=7.5, seed=3, workers=1, relative_gap=0.01, log=True, decompose="no"
+    )
     data = params.to_dict()
-    assert data == {"time_limit": 7.5, "seed": 3, "workers": 1, "relative_gap": 0.01, "log": True}
+    assert data == {
+        "time_limit": 7.5,
+        "seed": 3,
+        "workers": 1,
+        "relative_gap": 0.01,
+        "log": True,
+        "decompose": "no",
+    }
     assert SolveParams.from_dict(data) == params
 
 
@@ -78,11 +87,13 @@ def test_solve_params_problems_are_in_chinese_by_default() -> None:
 
 
 def test_default_solve_params_stop_at_a_half_percent_gap() -> None:
-    """The defaults are the command line's: 30 s, seed 0, 2 workers, a 0.5 % gap."""
+    """The defaults are the command line's: 30 s, seed 0, 2 workers, a 0.5 % gap, a
+    large scenario of several subdistricts split by subdistrict."""
     assert SolveParams().to_dict() == {
         "time_limit": 30.0,
         "seed": 0,
         "workers": 2,
         "relative_gap": 0.005,
         "log": False,
+        "decompose": "auto",
     }

@@ -49,8 +49,10 @@ def _patch_stage(
     """Run every stage as usual, then hand its run to ``change`` (with the stage)."""
     real = entry.run_stage
 
-    def patched(ctx: Any, control: Any, stage: Any, budget: float, offset: Any) -> StageRun:
-        return change(real(ctx, control, stage, budget, offset), stage)
+    def patched(
+        ctx: Any, control: Any, stage: Any, budget: float, offset: Any, start: Any = None
+    ) -> StageRun:
+        return change(real(ctx, control, stage, budget, offset, start), stage)
 
     monkeypatch.setattr(entry, "run_stage", patched)
 
@@ -129,7 +131,7 @@ def test_a_stop_between_stages_returns_the_plan_so_far_as_stopped(
         return run
 
     _patch_stage(monkeypatch, then_stop)
-    monkeypatch.setattr(entry, "_baseline", lambda built, control: None)
+    monkeypatch.setattr(entry, "_baseline", lambda built, control, guide=None: None)
     scenario = _two_stages()
     r = solve(scenario, PARAMS, stop=stop)
     _valid(scenario, r)
@@ -223,7 +225,7 @@ def test_no_plan_at_all_is_no_solution_at_the_time_limit(monkeypatch: pytest.Mon
     """Neither the search nor the baseline gives a plan: ``no_solution``, stop reason
     ``time_limit``, and a message that no plan was found within the limit."""
     _patch_stage(monkeypatch, lambda run, stage: StageRun(cp_model.UNKNOWN))
-    monkeypatch.setattr(entry, "_baseline", lambda built, control: None)
+    monkeypatch.setattr(entry, "_baseline", lambda built, control, guide=None: None)
     r = solve(_two_stages(), PARAMS)
     assert r.status == SolveStatus.NO_SOLUTION and r.plan is None
     assert r.stop_reason == StopReason.TIME_LIMIT

@@ -284,7 +284,14 @@ def test_highs_alone_closes_a_stage_with_a_checked_plan(
     HiGHS: its plan, checked by CP-SAT, is proven optimal, keeps every rule and scores
     what the result says, and equals the best valid plan found by enumeration."""
 
-    def idle(ctx: Any, control: SolveControl, stage: Any, budget: float, offset: Any) -> StageRun:
+    def idle(
+        ctx: Any,
+        control: SolveControl,
+        stage: Any,
+        budget: float,
+        offset: Any,
+        start: Any = None,
+    ) -> StageRun:
         assert isinstance(control, StageControl)
         # Until HiGHS closes the stage (it sets the stage's stop) or the time runs out.
         end = time.perf_counter() + 20

@@ -86,15 +86,9 @@ def _run_cultplan(scenario: Scenario, spec: dict[str, Any], record: dict[str, An
 def _run_peer(
     engine: str, scenario: Scenario, spec: dict[str, Any], record: dict[str, Any]
 ) -> Plan | None:
-    from benchmarks.peers import (
-        Untranslatable,
-        model_violations,
-        peer_model,
-        solve_cpsat,
-        solve_highs,
-        translate,
-    )
+    from benchmarks.peers import model_violations, peer_model, solve_cpsat, solve_highs
     from planner.solver.extract import extract_plan
+    from planner.solver.mip import NoRow, translate
 
     started = time.perf_counter()
     model = peer_model(scenario, seed=spec["seed"])
@@ -107,15 +101,15 @@ def _run_peer(
     scale = model.stage.scale
     if engine == "highs":
         try:
-            mip = translate(proto)
-        except Untranslatable as error:
+            mip = translate(model.ctx.model)
+        except NoRow as error:
             record.update(
                 status="error",
                 message=f"untranslatable: {error}",
                 build_s=time.perf_counter() - started,
             )
             return None
-        record["mip_rows"] = mip.rows
+        record["mip_rows"] = mip.num_rows
     build = time.perf_counter() - started
     left = spec["time_limit"] - build
     record["build_s"] = build

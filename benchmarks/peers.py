@@ -5,11 +5,13 @@ the hard rules, the pins, the goals and the guarantees' floors from the spreadsh
 baseline (:func:`peer_model`), maximising the ``primary`` stage's objective (the whole
 objective when the scenario has no secondary goal, as the benchmark tiers do not).
 
-- ``highs``: the CP-SAT proto translated into a MathOpt MIP (:func:`translate`) and
-  solved by HiGHS (:func:`solve_highs`). The translation is exact or refused: every
-  variable keeps its range and integrality, every constraint becomes linear rows with
-  the same integer solutions, and a constraint kind with no exact linear form here
-  raises :class:`Untranslatable` instead of being left out.
+- ``highs``: the CP-SAT model translated into a MathOpt MIP by the translation a solve
+  uses for its own HiGHS beside CP-SAT (:func:`planner.solver.mip.translate`: exact or
+  refused, every variable keeping its range and integrality, every constraint linear
+  rows with the same integer solutions, and a constraint with no exact linear form
+  raising :class:`~planner.solver.mip.NoRow` instead of being left out), solved by
+  HiGHS (:func:`solve_highs`). Its rounded plan is checked against every constraint
+  of the CP-SAT model (:func:`model_violations`).
 - ``cpsat``: CP-SAT's default search on the same model (:func:`solve_cpsat`), no
   cultplan stage, bound or neighbourhood, no hint.
 
@@ -21,21 +23,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from ortools.math_opt import (
-    callback_pb2,
-    model_parameters_pb2,
-    model_pb2,
-    parameters_pb2,
-    result_pb2,
-)
-from ortools.math_opt.core.python import solver as mathopt_core
 from ortools.sat.python import cp_model
-from ortools.util.python import solve_interrupter
 
 from planner.params import SolveParams
 from planner.result import ModelSize
@@ -43,26 +35,20 @@ from planner.scenario import Scenario
 from planner.solver.context import ModelContext
 from planner.solver.control import SolveControl
 from planner.solver.fallback import add_guarantees, baseline_start, plan_start
+from planner.solver.highs import solve_mip, solve_params
+from planner.solver.mip import MipModel, safe_bound
 from planner.solver.model import BuiltModel, build_model
+from planner.solver.progress import proven_optimal
 from planner.solver.stages import Stage, plan_stages
 
-#: CP-SAT's stand-ins for an unbounded side of a domain (int64's ends, roughly).
-_HUGE = 2**62
-
 __all__ = [
-    "Mip",
     "PeerModel",
     "PeerRun",
-    "Untranslatable",
+    "model_violations",
     "peer_model",
     "solve_cpsat",
     "solve_highs",
-    "translate",
 ]
-
-
-class Untranslatable(ValueError):
-    """A part of the CP-SAT model that has no exact linear form in :func:`translate`."""
 
 
 @dataclass
@@ -125,242 +111,12 @@ def peer_model(scenario: Scenario, seed: int = 0) -> PeerModel:
     return PeerModel(built, stage, time.perf_counter() - started, size)
 
 
-@dataclass
-class Mip:
-    """A CP-SAT model translated into a MathOpt MIP.
-
-    Attributes
-    ----------
-    model
-        The MathOpt model: minimise ``Σ c·x`` (CP-SAT's own objective before scaling).
-    scaling, offset
-        CP-SAT's objective scaling: the CP-SAT objective is ``scaling × (Σ c·x + offset)``.
-    rows
-        Linear rows written (a linear constraint with enforcement literals may take two).
-    kinds
-        How many constraints of each kind were translated.
-    """
-
-    model: model_pb2.ModelProto
-    scaling: float
-    offset: float
-    rows: int
-    kinds: dict[str, int] = field(default_factory=dict)
-
-    def cpsat_objective(self, value: float) -> float:
-        """The CP-SAT objective of a MIP objective value."""
-        return self.scaling * (value + self.offset)
-
-
-class _Rows:
-    """Linear rows in coordinate form, literals resolved into variables."""
-
-    def __init__(self) -> None:
-        self.row_ids: list[np.ndarray] = []
-        self.col_ids: list[np.ndarray] = []
-        self.coeffs: list[np.ndarray] = []
-        self.low: list[float] = []
-        self.high: list[float] = []
-
-    def add(self, cols: list[int], coeffs: list[float], low: float, high: float) -> None:
-        """Add ``low <= Σ coeffs·x[cols] <= high`` (a column may repeat: summed)."""
-        index = len(self.low)
-        col: np.ndarray = np.asarray(cols, dtype=np.int64)
-        coef: np.ndarray = np.asarray(coeffs, dtype=np.float64)
-        if len(np.unique(col)) != len(col):
-            col, inverse = np.unique(col, return_inverse=True)
-            coef = np.bincount(inverse, weights=coef, minlength=len(col))
-        keep = coef != 0
-        self.row_ids.append(np.full(int(keep.sum()), index, dtype=np.int64))
-        self.col_ids.append(col[keep])
-        self.coeffs.append(coef[keep])
-        self.low.append(low)
-        self.high.append(high)
-
-    def literals(self, lits: list[int], low: float, high: float) -> None:
-        """Add ``low <= Σ literal <= high``; literal ``-k-1`` stands for ``1 - x_k``."""
-        negated = sum(1 for lit in lits if lit < 0)
-        self.add(
-            [lit if lit >= 0 else -lit - 1 for lit in lits],
-            [1.0 if lit >= 0 else -1.0 for lit in lits],
-            low - negated,
-            high - negated,
-        )
-
-
-def _literal_terms(lits: list[int]) -> tuple[list[int], list[float], float]:
-    """``Σ literal`` as ``Σ coeff·x + constant``."""
-    cols = [lit if lit >= 0 else -lit - 1 for lit in lits]
-    coeffs = [1.0 if lit >= 0 else -1.0 for lit in lits]
-    return cols, coeffs, float(sum(1 for lit in lits if lit < 0))
-
-
-def translate(proto: Any) -> Mip:
-    """Translate a CP-SAT model proto into the same problem as a MathOpt MIP.
-
-    Every variable becomes an integer column with its range (a domain with holes is
-    refused). Assumption literals are fixed true (CP-SAT solves under them). Each
-    constraint becomes rows with exactly the same integer solutions:
-
-    - ``linear`` with an interval domain; with enforcement literals ``e``, each finite
-      side becomes a big-M row whose M is the expression's range over the variables'
-      bounds (exact for bounded integers: with every ``e`` true the side holds, with
-      any false it is implied by the bounds);
-    - ``bool_or``, ``bool_and`` (with enforcement literals too), ``at_most_one`` and
-      ``exactly_one``.
-
-    Parameters
-    ----------
-    proto
-        The CP-SAT model proto (``CpModel.proto``) with a linear objective.
-
-    Returns
-    -------
-    Mip
-        The MIP, minimising CP-SAT's objective before scaling.
-
-    Raises
-    ------
-    Untranslatable
-        For any other constraint kind, a domain with holes, an unbounded variable in
-        an enforced linear constraint or a floating-point objective: a MIP without
-        the part would be a different problem.
-    """
-    variables = proto.variables
-    n = len(variables)
-    lower = np.empty(n)
-    upper = np.empty(n)
-    for k, var in enumerate(variables):
-        domain = list(var.domain)
-        if len(domain) != 2:
-            raise Untranslatable(f"variable {k} has a domain with holes: {domain}")
-        lower[k] = -math.inf if domain[0] <= -_HUGE else float(domain[0])
-        upper[k] = math.inf if domain[1] >= _HUGE else float(domain[1])
-    for lit in proto.assumptions:
-        if lit >= 0:
-            lower[lit] = max(lower[lit], 1.0)
-        else:
-            upper[-lit - 1] = min(upper[-lit - 1], 0.0)
-    assumed = set(proto.assumptions)
-    rows = _Rows()
-    kinds: dict[str, int] = {}
-
-    def enforced_linear(
-        cols: list[int], coeffs: list[float], low: float, high: float, enforcement: list[int]
-    ) -> None:
-        if not enforcement:
-            rows.add(cols, coeffs, low, high)
-            return
-        c = np.asarray(coeffs)
-        idx = np.asarray(cols, dtype=np.int64)
-        with np.errstate(invalid="ignore"):
-            smin = float(np.sum(np.where(c > 0, c * lower[idx], c * upper[idx])))
-            smax = float(np.sum(np.where(c > 0, c * upper[idx], c * lower[idx])))
-        e_cols, e_coeffs, e_const = _literal_terms(enforcement)
-        k = len(enforcement)
-        # Σ(1 - e) = k - (Σ e_coeffs·e + e_const) counts the false enforcement literals.
-        if math.isfinite(low):
-            if not math.isfinite(smin):
-                raise Untranslatable("an enforced linear constraint over an unbounded sum")
-            big = max(0.0, low - smin)
-            # s + big·(k - Σe) >= low  ->  s - big·Σe >= low - big·(k - e_const)
-            rows.add(
-                cols + e_cols,
-                coeffs + [-big * x for x in e_coeffs],
-                low - big * (k - e_const),
-                math.inf,
-            )
-        if math.isfinite(high):
-            if not math.isfinite(smax):
-                raise Untranslatable("an enforced linear constraint over an unbounded sum")
-            big = max(0.0, smax - high)
-            rows.add(
-                cols + e_cols,
-                coeffs + [big * x for x in e_coeffs],
-                -math.inf,
-                high + big * (k - e_const),
-            )
-
-    for number, ct in enumerate(proto.constraints):
-        enforcement = [lit for lit in ct.enforcement_literal if lit not in assumed]
-        if ct.has_linear():
-            domain = list(ct.linear.domain)
-            if len(domain) != 2:
-                raise Untranslatable(f"constraint {number}: a linear domain with holes")
-            low = -math.inf if domain[0] <= -_HUGE else float(domain[0])
-            high = math.inf if domain[1] >= _HUGE else float(domain[1])
-            enforced_linear(
-                list(ct.linear.vars), [float(c) for c in ct.linear.coeffs], low, high, enforcement
-            )
-            kind = "linear"
-        elif ct.has_bool_or():
-            # (Σ lits) + Σ(1 - e) >= 1
-            lits = list(ct.bool_or.literals) + [-lit - 1 for lit in enforcement]
-            rows.literals(lits, 1, math.inf)
-            kind = "bool_or"
-        elif ct.has_bool_and():
-            for lit in ct.bool_and.literals:
-                rows.literals([lit] + [-e - 1 for e in enforcement], 1, math.inf)
-            kind = "bool_and"
-        elif ct.has_at_most_one() and not enforcement:
-            rows.literals(list(ct.at_most_one.literals), -math.inf, 1)
-            kind = "at_most_one"
-        elif ct.has_exactly_one() and not enforcement:
-            rows.literals(list(ct.exactly_one.literals), 1, 1)
-            kind = "exactly_one"
-        else:
-            raise Untranslatable(f"constraint {number} has no exact linear form here: {ct}")
-        kinds[kind] = kinds.get(kind, 0) + 1
-    if proto.has_floating_point_objective():
-        raise Untranslatable("a floating-point objective")
-    objective = proto.objective
-    cost = np.zeros(n)
-    np.add.at(
-        cost,
-        np.asarray(list(objective.vars), dtype=np.int64),
-        np.asarray(list(objective.coeffs), dtype=np.float64),
-    )
-    domain = list(objective.domain)
-    if domain:
-        if len(domain) != 2:
-            raise Untranslatable("an objective domain with holes")
-        cols = [int(v) for v in np.flatnonzero(cost)]
-        rows.add(
-            cols,
-            [float(cost[v]) for v in cols],
-            -math.inf if domain[0] <= -_HUGE else float(domain[0]),
-            math.inf if domain[1] >= _HUGE else float(domain[1]),
-        )
-    model = model_pb2.ModelProto()
-    model.variables.ids.extend(range(n))
-    model.variables.lower_bounds.extend(lower.tolist())
-    model.variables.upper_bounds.extend(upper.tolist())
-    model.variables.integers.extend([True] * n)
-    ids = np.flatnonzero(cost)
-    model.objective.maximize = False
-    model.objective.linear_coefficients.ids.extend(ids.tolist())
-    model.objective.linear_coefficients.values.extend(cost[ids].tolist())
-    model.linear_constraints.ids.extend(range(len(rows.low)))
-    model.linear_constraints.lower_bounds.extend(rows.low)
-    model.linear_constraints.upper_bounds.extend(rows.high)
-    if rows.row_ids:
-        r = np.concatenate(rows.row_ids)
-        c = np.concatenate(rows.col_ids)
-        v = np.concatenate(rows.coeffs)
-        order = np.lexsort((c, r))
-        matrix = model.linear_constraint_matrix
-        matrix.row_ids.extend(r[order].tolist())
-        matrix.column_ids.extend(c[order].tolist())
-        matrix.coefficients.extend(v[order].tolist())
-    scaling = objective.scaling_factor or 1.0
-    return Mip(model, scaling, float(objective.offset), len(rows.low), kinds)
-
-
 def model_violations(proto: Any, values: list[int]) -> int:
     """How many constraints of ``proto`` an assignment breaks (variable ranges included).
 
-    Only the constraint kinds :func:`translate` accepts are checked; used on a MIP
-    solution rounded to integers, to make sure it is a solution of the CP-SAT model.
+    Only the constraint kinds :func:`planner.solver.mip.translate` accepts are checked
+    (any other counts as broken); used on a MIP solution rounded to integers, to make
+    sure it is a solution of the CP-SAT model.
     """
     broken = 0
     for var, value in zip(proto.variables, values, strict=True):
@@ -426,29 +182,16 @@ class PeerRun:
     info: str = ""
 
 
-def _highs_line(line: str) -> tuple[float, float] | None:
-    """Best bound and best plan of a HiGHS MIP log line (its own minimisation), or None."""
-    tokens = line.split()
-    # "... <Expl.>% <BestBound> <BestSol> <Gap> | ..." : the B&B progress lines.
-    for k, token in enumerate(tokens[:-3]):
-        if token.endswith("%") and k + 2 < len(tokens):
-            try:
-                float(token[:-1])
-                return float(tokens[k + 1]), float(tokens[k + 2])
-            except ValueError:
-                return None
-    return None
+def solve_highs(mip: MipModel, time_limit: float, relative_gap: float, seed: int = 0) -> PeerRun:
+    """Solve the MIP with HiGHS through MathOpt, in this process.
 
-
-def solve_highs(
-    mip: Mip, time_limit: float, relative_gap: float, on_line: Callable[[str], None] | None = None
-) -> PeerRun:
-    """Solve the MIP with HiGHS through MathOpt.
-
-    HiGHS's log lines (read through MathOpt's message callback, time-stamped as they
-    come) give the trace of its best plan and bound. MathOpt's HiGHS interface neither
-    takes a thread count nor listens to interrupters: run it in a process of its own
-    to stop it early.
+    The MIP is cultplan's own translation (:func:`planner.solver.mip.translate`), solved
+    as a solve's HiGHS child solves it (:func:`planner.solver.highs.solve_mip`, with
+    :func:`~planner.solver.highs.solve_params`): the rows of HiGHS's progress table,
+    time-stamped as they come, give the trace of its best plan and bound, and every
+    bound is made a bound on the integer objective (:func:`planner.solver.mip.
+    safe_bound`). MathOpt's HiGHS interface neither takes a thread count nor listens to
+    interrupters: run it in a process of its own to stop it early.
 
     Parameters
     ----------
@@ -458,78 +201,53 @@ def solve_highs(
         Seconds HiGHS may search.
     relative_gap
         HiGHS stops once within this relative gap (0: a proven optimum).
-    on_line
-        Called with each log line.
+    seed
+        HiGHS's random seed (the benchmark keeps HiGHS's default, 0, for every run).
 
     Returns
     -------
     PeerRun
-        The best solution rounded to integers, objective and bound in CP-SAT units.
+        The best solution rounded to integers, its objective and the bound in CP-SAT
+        units.
     """
-    params = parameters_pb2.SolveParametersProto()
-    params.enable_output = False
-    params.relative_gap_tolerance = relative_gap
-    params.absolute_gap_tolerance = 0.0 if relative_gap == 0 else 1e-9
-    params.time_limit.FromNanoseconds(max(1, int(time_limit * 1e9)))
+    params = solve_params(time_limit, relative_gap, seed)
+    # The log is what the trace is read from; it goes through the message callback.
+    params.enable_output = True
     started = time.perf_counter()
     trace: list[tuple[float, float | None, float | None]] = []
 
-    def messages(lines: list[str]) -> None:
+    def progress(dual: float, primal: float) -> None:
         now = time.perf_counter() - started
-        for line in lines:
-            if on_line is not None:
-                on_line(line)
-            parsed = _highs_line(line)
-            if parsed is None:
-                continue
-            bound, best = (mip.cpsat_objective(x) if math.isfinite(x) else None for x in parsed)
-            if not trace or trace[-1][1:] != (best, bound):
-                trace.append((now, best, bound))
+        bound = _finite(safe_bound(mip, dual))
+        best = mip.model_units(primal) if math.isfinite(primal) else None
+        if not trace or trace[-1][1:] != (best, bound):
+            trace.append((now, best, bound))
 
-    result = mathopt_core.solve(
-        mip.model,
-        parameters_pb2.SOLVER_TYPE_HIGHS,
-        parameters_pb2.SolverInitializerProto(),
-        params,
-        model_parameters_pb2.ModelSolveParametersProto(),
-        messages,
-        callback_pb2.CallbackRegistrationProto(),
-        None,
-        solve_interrupter.SolveInterrupter().pybind_interrupter,
-    )
+    outcome = solve_mip(mip.proto, params, progress)
     seconds = time.perf_counter() - started
-    reason = result.termination.reason
-    bounds = result.termination.objective_bounds
-    bound = mip.cpsat_objective(bounds.dual_bound) if math.isfinite(bounds.dual_bound) else None
-    values: list[int] | None = None
+    bound = _finite(safe_bound(mip, outcome.dual))
     objective: float | None = None
-    if result.solutions and result.solutions[0].HasField("primal_solution"):
-        primal = result.solutions[0].primal_solution.variable_values
-        values = [0] * len(mip.model.variables.ids)
-        for var_index, value in zip(primal.ids, primal.values, strict=True):
-            values[var_index] = round(value)
-        objective = mip.cpsat_objective(
-            float(np.dot(_objective_vector(mip), np.asarray(values, dtype=np.float64)))
-        )
-    if reason == result_pb2.TERMINATION_REASON_OPTIMAL and values is not None:
-        # HiGHS says "optimal" within its gap tolerance too: proven only at a zero gap.
-        proven = bound is not None and objective is not None and bound - objective < 1e-6
-        status = "optimal" if proven else "feasible"
-    elif reason == result_pb2.TERMINATION_REASON_INFEASIBLE:
+    if outcome.values is not None:
+        # The rounded plan's own objective, not HiGHS's (of the unrounded values).
+        cost = np.zeros(mip.num_variables)
+        coefficients = mip.proto.objective.linear_coefficients
+        cost[np.asarray(coefficients.ids, dtype=np.int64)] = list(coefficients.values)
+        objective = mip.model_units(float(np.dot(cost, np.asarray(outcome.values))))
+    if outcome.proven and objective is not None:
+        # HiGHS says "optimal" within its gap tolerance too: proven only at the bound.
+        status = "optimal" if bound is not None and proven_optimal(objective, bound) else "feasible"
+    elif outcome.termination == "TERMINATION_REASON_INFEASIBLE":
         status = "infeasible"
     else:
-        status = "feasible" if values is not None else "no_solution"
+        status = "feasible" if objective is not None else "no_solution"
     if objective is not None or bound is not None:
         trace.append((seconds, objective, bound))
-    name = result_pb2.TerminationReasonProto.Name(reason)
-    return PeerRun(status, values, objective, bound, seconds, trace, name)
+    return PeerRun(status, outcome.values, objective, bound, seconds, trace, outcome.termination)
 
 
-def _objective_vector(mip: Mip) -> np.ndarray:
-    cost = np.zeros(len(mip.model.variables.ids))
-    coefficients = mip.model.objective.linear_coefficients
-    cost[np.asarray(list(coefficients.ids), dtype=np.int64)] = list(coefficients.values)
-    return cost
+def _finite(value: float) -> float | None:
+    """The value, or None when it is infinite (nothing proven)."""
+    return value if math.isfinite(value) else None
 
 
 def solve_cpsat(

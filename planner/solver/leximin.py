@@ -180,15 +180,7 @@ def _round(
     that hints the round, if any.
     """
     n = len(free)
-    z = work.new_int_var(floor, BASIS, f"leximin_level_{floor}")
-    raised = []
-    for v in free:
-        served = _served(work, ctx, v)
-        work.add(z * v.request <= served)
-        b = work.new_bool_var(f"leximin_above_{v.committee_id}_{floor}")
-        work.add(served >= (z + 1) * v.request).only_enforce_if(b)
-        raised.append(b)
-    work.maximize((n + 1) * z + cp_model.LinearExpr.sum(raised))
+    z, raised = round_rows(work, ctx, free, floor)
     if hinted is not None:
         # Complete the hint with the round's own variables, so that CP-SAT can take
         # the hinted plan as its first solution.
@@ -208,6 +200,33 @@ def _round(
     # it is pinned to the level reached (which the fixed floors imply anyway).
     work.add(z == level)
     return level, up, status == cp_model.OPTIMAL, list(solver.response_proto.solution)
+
+
+def round_rows(
+    work: cp_model.CpModel, ctx: ModelContext, free: list[Service], floor: int
+) -> tuple[cp_model.IntVar, list[cp_model.IntVar]]:
+    """Add a round's level, indicators, rows and objective to ``work``.
+
+    Every free committee is served at least at level ``z`` (``floor`` to ``BASIS``), and
+    its indicator, when true, lifts it to ``z + 1`` (a linear row enforced by one
+    literal); ``work`` maximises ``(n + 1)·z + Σ indicators``: the highest common level
+    first, then as many committees above it as possible.
+
+    Returns
+    -------
+    tuple
+        The level ``z`` and the indicators, one per free committee, in order.
+    """
+    z = work.new_int_var(floor, BASIS, f"leximin_level_{floor}")
+    raised = []
+    for v in free:
+        served = _served(work, ctx, v)
+        work.add(z * v.request <= served)
+        b = work.new_bool_var(f"leximin_above_{v.committee_id}_{floor}")
+        work.add(served >= (z + 1) * v.request).only_enforce_if(b)
+        raised.append(b)
+    work.maximize((len(free) + 1) * z + cp_model.LinearExpr.sum(raised))
+    return z, raised
 
 
 def _served(model: cp_model.CpModel, ctx: ModelContext, v: Service) -> cp_model.LinearExprT:

@@ -16,12 +16,24 @@ from planner.solver.control import SolveControl
 
 
 def within_gap(objective: float, bound: float, relative: float) -> bool:
-    """Whether a plan is proven good enough: at the bound, or within the gap limit."""
-    return objective >= bound or relative_gap(objective, bound) <= relative
+    """Whether a plan is proven good enough: at the bound, or within the gap limit.
+
+    "At the bound" is :func:`proven_optimal`'s: stage objectives are integers in model
+    units, so a bound with float noise above the plan (CP-SAT reports, say, 7165953 and
+    7165953.000000001) still proves it. A plain ``objective >= bound`` read such a stage
+    as merely feasible, with a gap limit of 0, whenever no integer bound (HiGHS's)
+    came in before CP-SAT closed it.
+    """
+    return (
+        objective >= bound
+        or proven_optimal(objective, bound)
+        or relative_gap(objective, bound) <= relative
+    )
 
 
-def proven_optimal(objective: int, bound: float) -> bool:
-    """Whether an integer objective (model units) is proven optimal by ``bound``.
+def proven_optimal(objective: float, bound: float) -> bool:
+    """Whether an integer objective (model units, an ``int`` or CP-SAT's float of an
+    integer value) is proven optimal by ``bound``.
 
     Every stage objective has integer coefficients on integer variables, so no plan
     scores above the bound rounded down (the small tolerance absorbs the float noise of

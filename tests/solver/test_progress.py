@@ -1,12 +1,16 @@
-"""Progress reports: the stages in order, and the coverage of the best plan so far."""
+"""Progress reports: the stages in order, and the coverage of the best plan so far; when
+a plan is within the gap of a bound."""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
 from planner import SolveParams, read_scenario, solve
 from planner.kpis import compute_kpis
 from planner.params import Progress
+from planner.solver.progress import proven_optimal, within_gap
 from planner.validate import check_plan
 from tests.factories import REFERENCE, ask, base_data, build, troupe
 
@@ -62,3 +66,15 @@ def test_coverage_in_progress_matches_the_kpis_on_tiny_scenarios(with_demand: bo
     last = next(p for p in reversed(reports) if p.coverage is not None)
     assert last.coverage == pytest.approx(kpis.coverage)
     assert last.min_coverage == pytest.approx(kpis.min_coverage)
+
+
+def test_a_bound_with_float_noise_above_an_integer_plan_proves_it() -> None:
+    """An integer plan meets a bound that is the same integer plus float noise (as CP-SAT
+    reports it) with a gap limit of 0; a bound a whole unit above does not prove it, and
+    the gap limit still applies to it."""
+    assert within_gap(7165953, 7165953.000000001, 0.0)
+    assert within_gap(7165953.0, 7165953.9, 0.0)  # no integer plan between them
+    assert proven_optimal(7165953.0, 7165953.000000001)
+    assert not within_gap(7165953, 7165954.0, 0.0)
+    assert within_gap(7165953, 7165954.0, 1e-6)
+    assert not within_gap(7165953, math.inf, 0.5)

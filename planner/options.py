@@ -13,7 +13,7 @@ uses it to give reasons for unmet demand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from planner.scenario import (
@@ -178,6 +178,12 @@ def option_themes(scenario: Scenario, line: DemandLine, unit: ResourceUnit) -> l
 def line_options(scenario: Scenario, line: DemandLine) -> list[Option]:
     """Every option of one demand line, in unit, then theme, then week order."""
     return _OptionLister(scenario).of_line(line)
+
+
+def options_lister(scenario: Scenario) -> Callable[[DemandLine], list[Option]]:
+    """:func:`line_options` for many lines of one scenario, faster: what lines share
+    (a unit's checks per committee, start weeks) is worked out once."""
+    return _OptionLister(scenario).of_line
 
 
 def all_options(scenario: Scenario) -> list[Option]:

@@ -35,10 +35,10 @@ from dataclasses import dataclass
 from planner import wording
 from planner.baseline import BASELINE_NAMES, Baselines, plan_baselines
 from planner.decompose.allot import allot
-from planner.decompose.split import Part, split_scenario, splittable
+from planner.decompose.split import Part, PinsAcrossParts, split_scenario, splittable
 from planner.i18n import _
 from planner.network import Distances
-from planner.options import line_options
+from planner.options import line_blocker, options_lister
 from planner.params import Progress, SolveParams, relative_gap
 from planner.plan import Delivery, Plan
 from planner.result import PartReport, Result, SolveStatus, StopReason, Term
@@ -53,6 +53,10 @@ from planner.validate import check_plan
 #: A scenario is split under ``decompose: auto`` from this many demand lines × weeks
 #: (the 26-week reference has 8,320; a district about 90,000).
 SPLIT_FROM = 40_000
+#: Up to this many demand lines the whole scenario's baselines are planned and the
+#: shared capacity allotted from them (a district has about 3,500); beyond, the shared
+#: units are split by weeks and each part plans its own (a city has about 60,000).
+WHOLE_BASELINES_UP_TO = 10_000
 
 
 @dataclass(frozen=True)
@@ -70,14 +74,15 @@ class PartTask:
     params
         Its solve parameters (its share of the time).
     guide
-        Its allotment, baselines and floors.
+        Its allotment, baselines and floors; None for a part that plans its own (a
+        split by weeks).
     """
 
     index: int
     area: str
     scenario: Scenario
     params: SolveParams
-    guide: PartGuide
+    guide: PartGuide | None
 
 
 #: Runs part tasks and yields ``(index, result)`` as each ends, in any order. It is
@@ -184,7 +189,7 @@ def solve_by_parts(
         if plan is not None:
             from planner.kpis import compute_kpis
 
-            kpis = compute_kpis(scenario, plan)
+            kpis = compute_kpis(scenario, plan, distances, reasons=False)
             coverage, minimum = kpis.coverage, kpis.min_coverage
         on_progress(
             Progress(stage, time.perf_counter() - began, objective, None, coverage, minimum)
@@ -192,30 +197,18 @@ def solve_by_parts(
 
     report("baselines")
     distances = Distances(scenario)
-    options = {line.id: line_options(scenario, line) for line in scenario.demand_lines}
-    baselines = plan_baselines(scenario, options, distances)
-    scorer = Scorer(scenario, distances)
-    guarantees = Guarantees(scorer)
-    fallback_name, fallback = _fallback(scenario, baselines, guarantees)
-    parts = split_scenario(scenario)
-    part_of = {c: p.area for p in parts for c in p.committees}
-    allotments = allot(scenario, part_of, options, fallback)
-    served = guarantees.baseline_served
+    setup = None
+    if len(scenario.demand_lines) > WHOLE_BASELINES_UP_TO:
+        setup = _by_weeks(scenario, distances)
+    if setup is None:
+        setup = _with_whole_baselines(scenario, distances)
+    parts, scorer = setup.parts, setup.scorer
     tasks = []
     for k, part in enumerate(parts):
-        guide = PartGuide(
-            allotment=allotments[part.area],
-            plans={name: _within(plan, part) for name, plan in baselines.plans.items()},
-            best=fallback_name,
-            floor=guarantees.baseline_floor,
-            served=None
-            if served is None
-            else {c: x for c, x in served.items() if c in part.committees},
-        )
         left = max(0.0, end - time.perf_counter())
         share = left * min(slots, len(parts)) / len(parts)
         task_params = dataclasses.replace(params, time_limit=max(share, 0.001), decompose="no")
-        tasks.append(PartTask(k, part.area, part.scenario, task_params, guide))
+        tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k]))
 
     results: dict[int, Result] = {}
     run = runner or run_in_turn
@@ -223,7 +216,8 @@ def solve_by_parts(
         results[index] = result
         if result.status == SolveStatus.INFEASIBLE:
             # Only pins can make a part infeasible (the fallback restricted to the
-            # part keeps its allotment): the whole scenario is infeasible too.
+            # part keeps its share, and pinned weeks go to the pin's part): the whole
+            # scenario is infeasible too.
             return dataclasses.replace(
                 result,
                 message=_("{area}: {message}").format(
@@ -233,17 +227,22 @@ def solve_by_parts(
                 parts=_reports(parts, results),
             )
         if on_progress is not None:
-            plan = _together(scenario, parts, results, fallback)
+            plan = _together(scenario, parts, results, setup.fallback(results))
             report("parts", scorer.score(plan).total, plan)
 
+    fallback = setup.fallback(results)
     plan = _together(scenario, parts, results, fallback)
-    problems = [*check_plan(scenario, plan), *guarantees.problems(plan)]
+    problems = [str(v) for v in check_plan(scenario, plan)]
+    if setup.guarantees is not None:
+        problems += setup.guarantees.problems(plan)
     used_fallback = bool(problems)
     if used_fallback:
         plan = fallback
     score = scorer.score(plan)
     objective = score.total
-    bound = whole_bound(scenario, parts, results, allotments)
+    bound = None
+    if setup.allotments is not None:
+        bound = whole_bound(scenario, parts, results, setup.allotments)
     gap = None if bound is None else relative_gap(objective, bound)
     stopped = stop is not None and stop.is_set()
     missing = len(parts) - sum(1 for r in results.values() if r.plan is not None)
@@ -267,7 +266,7 @@ def solve_by_parts(
         ),
     )
     if used_fallback:
-        message = wording.parts_fallback_text(fallback_name)
+        message = wording.parts_fallback_text(setup.fallback_name)
     return Result(
         status=SolveStatus.FEASIBLE,
         objective=objective,
@@ -282,6 +281,90 @@ def solve_by_parts(
         baseline_plan=fallback,
         parts=_reports(parts, results),
     )
+
+
+@dataclass
+class _Setup:
+    """The parts of a split and what goes with them.
+
+    ``guides`` has one entry per part (None: the part plans its own baselines);
+    ``guarantees`` and ``allotments`` are None when the whole scenario's baselines were
+    not planned (a split by weeks). :meth:`fallback` is the whole scenario's fallback
+    plan: the whole's better baseline, or the parts' own fallbacks together.
+    """
+
+    parts: list[Part]
+    guides: list[PartGuide | None]
+    scorer: Scorer
+    fallback_name: str
+    whole_fallback: Plan | None = None
+    guarantees: Guarantees | None = None
+    allotments: dict[str, Allotment] | None = None
+
+    def fallback(self, results: dict[int, Result]) -> Plan:
+        """The fallback plan of the whole scenario (see the class's docstring)."""
+        if self.whole_fallback is not None:
+            return self.whole_fallback
+        deliveries: list[Delivery] = []
+        for k in range(len(self.parts)):
+            result = results.get(k)
+            if result is not None and result.baseline_plan is not None:
+                deliveries.extend(result.baseline_plan)
+        return Plan.of(deliveries)
+
+
+def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup:
+    """The split of a district: the whole scenario's baselines, floors and fallback; the
+    shared capacity allotted from the fallback (:func:`planner.decompose.allot.allot`)."""
+    lister = options_lister(scenario)
+    options = {line.id: lister(line) for line in scenario.demand_lines}
+    baselines = plan_baselines(scenario, options, distances)
+    scorer = Scorer(scenario, distances, {lid for lid, found in options.items() if found})
+    guarantees = Guarantees(scorer)
+    fallback_name, fallback = _fallback(scenario, baselines, guarantees)
+    parts = split_scenario(scenario)
+    part_of = {c: p.area for p in parts for c in p.committees}
+    allotments = allot(scenario, part_of, options, fallback)
+    served = guarantees.baseline_served
+    guides: list[PartGuide | None] = []
+    for part in parts:
+        guides.append(
+            PartGuide(
+                allotment=allotments[part.area],
+                plans={name: _within(plan, part) for name, plan in baselines.plans.items()},
+                best=fallback_name,
+                floor=guarantees.baseline_floor,
+                served=None
+                if served is None
+                else {c: x for c, x in served.items() if c in part.committees},
+            )
+        )
+    return _Setup(parts, guides, scorer, fallback_name, fallback, guarantees, allotments)
+
+
+def _by_weeks(scenario: Scenario, distances: Distances) -> _Setup | None:
+    """The split of a city: shared units by whole weeks in the parts' own scenarios
+    (:func:`planner.decompose.split.week_shares`), each part with its own baselines.
+
+    Planning the whole scenario's baselines would list every option of every line
+    (8.3 million for a city, minutes); here each part lists its own. The lines some
+    option can serve in the whole scenario (for its score) are found part by part on
+    the parts before their shares. None when pins of two subdistricts need a shared
+    unit in the same weeks (the split by weeks cannot keep both).
+    """
+    whole_parts = split_scenario(scenario)
+    attainable = {
+        line.id
+        for part in whole_parts
+        for line in part.scenario.demand_lines
+        if line_blocker(part.scenario, line) is None
+    }
+    try:
+        parts = split_scenario(scenario, by_weeks=True)
+    except PinsAcrossParts:
+        return None
+    scorer = Scorer(scenario, distances, attainable)
+    return _Setup(parts, [None] * len(parts), scorer, "spreadsheet")
 
 
 def whole_bound(

@@ -70,13 +70,20 @@ def splittable(scenario: Scenario) -> bool:
     return served - {""} <= set(areas)
 
 
-def split_scenario(scenario: Scenario) -> list[Part]:
+def split_scenario(scenario: Scenario, *, by_weeks: bool = False) -> list[Part]:
     """One part per subdistrict, in the order the subdistricts' first committees come.
 
     Parameters
     ----------
     scenario
         A validated scenario for which :func:`splittable` holds.
+    by_weeks
+        Split the shared capacity in the parts' own scenarios (:func:`week_shares`):
+        each part gets a shared unit only in the weeks given to it, a share of its
+        season cap and a share of the van's moves, so that the parts are scenarios
+        like any other (their own baselines, floors and fallback) and their plans
+        together keep every rule. Without it every part has every shared unit whole,
+        and the caller allots the capacity (:mod:`planner.decompose.allot`).
 
     Returns
     -------
@@ -87,6 +94,9 @@ def split_scenario(scenario: Scenario) -> list[Part]:
     ------
     ValueError
         When the scenario is not splittable.
+    PinsAcrossParts
+        With ``by_weeks``, when pins of two subdistricts need one shared unit in the
+        same block of weeks.
     """
     if not splittable(scenario):
         raise ValueError("the scenario has fewer than two subdistricts to split by")
@@ -96,6 +106,7 @@ def split_scenario(scenario: Scenario) -> list[Part]:
         raw["id"] = line_id
     total = scenario.total_population
     areas = subdistricts(scenario)
+    shares = week_shares(scenario, areas) if by_weeks else None
     parts = []
     for area, committee_ids in areas.items():
         mine = set(committee_ids)
@@ -107,6 +118,8 @@ def split_scenario(scenario: Scenario) -> list[Part]:
         resources: dict[str, Any] = dict(data["resources"])
         for kind in RESOURCE_KINDS:
             resources[kind] = [r for r in resources[kind] if r.get("subdistrict", "") in ("", area)]
+        if shares is not None:
+            resources = shares.apply(area, resources)
         part["resources"] = resources
         population = sum(scenario.committee_by_id[c].population for c in committee_ids)
         part["objective"] = part_objective(data["objective"], population, total, len(areas))
@@ -114,6 +127,152 @@ def split_scenario(scenario: Scenario) -> list[Part]:
             Part(area, Scenario.model_validate(part), frozenset(committee_ids), population)
         )
     return parts
+
+
+class PinsAcrossParts(ValueError):
+    """Pins of two subdistricts need one shared unit in the same block of weeks."""
+
+
+@dataclass(frozen=True)
+class WeekShares:
+    """The shared capacity split by whole weeks (see :func:`week_shares`).
+
+    Attributes
+    ----------
+    weeks
+        ``{unit id: {week: part}}``: the part that has the shared unit in a week.
+    season
+        ``{unit id: {part: cap}}``: each part's share of a season cap.
+    van
+        ``{part: moves per week}``.
+    """
+
+    weeks: dict[str, dict[int, str]]
+    season: dict[str, dict[str, int]]
+    van: dict[str, int]
+
+    def apply(self, area: str, resources: dict[str, Any]) -> dict[str, Any]:
+        """A part's resources (as data) with its shares: the other parts' weeks of each
+        shared unit unavailable, its share of season caps and of the van's moves."""
+        out = dict(resources)
+        for kind in RESOURCE_KINDS:
+            records = []
+            for record in resources[kind]:
+                given = self.weeks.get(record["id"])
+                if given is not None:
+                    record = dict(record)
+                    others = [w for w, part in given.items() if part != area]
+                    record["unavailable_weeks"] = sorted(
+                        set(record.get("unavailable_weeks") or []) | set(others)
+                    )
+                    if record["id"] in self.season:
+                        record["max_shows"] = self.season[record["id"]].get(area, 0)
+                records.append(record)
+            out[kind] = records
+        if self.van:
+            out["van"] = {**resources["van"], "moves_per_week": self.van.get(area, 0)}
+        return out
+
+
+def week_shares(scenario: Scenario, areas: dict[str, list[str]]) -> WeekShares:
+    """Split every shared unit and the van between the subdistricts, by whole weeks.
+
+    A unit with an empty ``subdistrict`` is shared. Each subdistrict's claim on it is
+    what its demand lines that the unit could serve ask for (Σ count × priority over
+    the lines of its product whose themes it offers). Its season is cut into blocks of
+    its duration (a week for shows and talks; a stay's or a course's length), and each
+    block goes whole to the subdistrict furthest behind its share of the blocks so far
+    (largest deficit first, ties by name), so every stay or course a part can plan
+    keeps to its own weeks. A season cap (``max_shows``) is shared in proportion to the
+    weeks given (largest remainders), and so are the van's moves, by the exhibitions
+    asked for. Weeks, caps and moves add up to at most the whole's, so the parts' plans
+    together keep ``resource_capacity`` and ``van_moves``. A block a pin needs goes to
+    the pin's subdistrict first.
+
+    Raises
+    ------
+    PinsAcrossParts
+        When pins of two subdistricts need the same unit in the same block.
+    """
+    part_of = {c: area for area, members in areas.items() for c in members}
+    units = scenario.resource_units
+    shared = [
+        record
+        for kind in RESOURCE_KINDS
+        for record in getattr(scenario.resources, kind)
+        if not record.subdistrict
+    ]
+    claims: dict[str, dict[str, float]] = {r.id: defaultdict(float) for r in shared}
+    exhibitions: dict[str, float] = defaultdict(float)
+    for line in scenario.demand_lines:
+        weight = line.demand.count * line.demand.priority
+        area = part_of[line.committee]
+        if line.product == "exhibition":
+            exhibitions[area] += weight
+        for record in shared:
+            unit = units[record.id]
+            fits = not line.demand.themes or set(line.demand.themes) & set(unit.themes)
+            if unit.product == line.product and fits:
+                claims[record.id][area] += weight
+    weeks: dict[str, dict[int, str]] = {}
+    season: dict[str, dict[str, int]] = {}
+    num_weeks = scenario.season.weeks
+    pinned: dict[tuple[str, int], str] = {}  # (unit, week) a pin needs: its part
+    for pin in scenario.pins:
+        unit_id = scenario.unit_of_copy.get(pin.resource, pin.resource)
+        pinned_unit = units.get(unit_id)
+        if pinned_unit is None or pinned_unit.service_area:
+            continue
+        for w in range(pin.first_week, pin.first_week + pinned_unit.duration):
+            area = part_of[pin.committee]
+            if pinned.setdefault((unit_id, w), area) != area:
+                raise PinsAcrossParts(unit_id)
+    for record in shared:
+        claim = {area: c for area, c in claims[record.id].items() if c > 0}
+        if not claim:
+            claim = dict.fromkeys(areas, 1.0)
+        duration = max(1, units[record.id].duration)
+        blocks = [
+            range(b, min(b + duration, num_weeks + 1)) for b in range(1, num_weeks + 1, duration)
+        ]
+        given: dict[str, int] = dict.fromkeys(claim, 0)
+        total = sum(claim.values())
+        owner: dict[int, str] = {}
+        for k, block in enumerate(blocks, start=1):
+            needs = {pinned[(record.id, w)] for w in block if (record.id, w) in pinned}
+            if len(needs) > 1:
+                raise PinsAcrossParts(record.id)
+            if needs:
+                area = needs.pop()
+                claim.setdefault(area, 0.0)
+                given.setdefault(area, 0)
+            else:
+                area = max(sorted(claim), key=lambda a: claim[a] / total * k - given[a])
+            given[area] += 1
+            for w in block:
+                owner[w] = area
+        weeks[record.id] = owner
+        cap = units[record.id].season_max
+        if cap is not None:
+            season[record.id] = _apportion(cap, {a: float(n) for a, n in given.items()})
+    van = {}
+    if len([a for a, x in exhibitions.items() if x > 0]) > 1:
+        van = _apportion(scenario.resources.van.moves_per_week, dict(exhibitions))
+    return WeekShares(weeks, season, van)
+
+
+def _apportion(amount: int, weights: dict[str, float]) -> dict[str, int]:
+    """``amount`` in whole units in proportion to ``weights`` (largest remainders; ties by
+    name); the shares add up to ``amount`` (0 each when no weight is positive)."""
+    total = sum(w for w in weights.values() if w > 0)
+    if total <= 0:
+        return dict.fromkeys(weights, 0)
+    exact = {a: amount * max(0.0, w) / total for a, w in weights.items()}
+    out = {a: math.floor(x) for a, x in exact.items()}
+    rest = amount - sum(out.values())
+    for a in sorted(exact, key=lambda a: (-(exact[a] - out[a]), a))[:rest]:
+        out[a] += 1
+    return out
 
 
 def part_objective(

@@ -150,12 +150,20 @@ class Scorer:
         A validated scenario.
     distances
         Road distances; built from the scenario when not given.
+    attainable
+        The lines some option can serve (:func:`attainable_lines`), when already known
+        (listing every option of a city takes minutes).
     """
 
-    def __init__(self, scenario: Scenario, distances: Distances | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        distances: Distances | None = None,
+        attainable: set[str] | None = None,
+    ) -> None:
         self.scenario = scenario
         self.distances = distances or Distances(scenario)
-        self.attainable = attainable_lines(scenario)
+        self.attainable = attainable_lines(scenario) if attainable is None else attainable
         s = scenario
         # As planner.solver.objective.coverage_points: a float sum in line order.
         self.requests: dict[str, float] = defaultdict(float)

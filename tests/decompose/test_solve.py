@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from planner.decompose import SPLIT_FROM, should_split, solve, solve_by_parts
+from planner.decompose import SPLIT_FROM, run, should_split, solve, solve_by_parts
 from planner.params import SolveParams
 from planner.result import SolveStatus, StopReason
 from planner.score import meets_guarantees, score_plan
@@ -113,3 +113,29 @@ def test_decompose_is_a_checked_solve_parameter() -> None:
     """A bad ``decompose`` value is named with the values allowed."""
     with pytest.raises(ValueError, match="decompose: one of auto, yes, no"):
         SolveParams.from_dict({"decompose": "maybe"})
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_split_by_weeks_gives_a_valid_plan_without_a_whole_bound(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Split by weeks (as a city is: each part with its share of the shared units in
+    its own scenario, and its own baselines), the parts' plans together keep every hard
+    rule, score what the result says, and are at most the proven optimum of the whole
+    model without the guarantees (each part keeps its own baseline's, not the whole's);
+    no whole bound is claimed; the fallback is the parts' own fallbacks together."""
+    monkeypatch.setattr(run, "WHOLE_BASELINES_UP_TO", 0)
+    data = _varied(seed)
+    scenario = build(data)
+    data["objective"].update(keep_baseline_minimum=False, keep_baseline_coverage=False)
+    whole = solve_valid(build(data))
+    assert whole.objective is not None
+    result = solve_by_parts(scenario, PARAMS)
+    assert result.plan is not None and result.objective is not None
+    assert_valid(scenario, result.plan)
+    assert score_plan(scenario, result.plan).total == pytest.approx(result.objective, abs=1e-6)
+    assert result.objective <= whole.objective + 1e-6
+    assert result.best_bound is None and result.gap is None
+    assert all(p.status.has_plan for p in result.parts)
+    assert result.baseline_plan is not None
+    assert_valid(scenario, result.baseline_plan)

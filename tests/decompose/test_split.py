@@ -8,6 +8,7 @@ import pytest
 
 from planner.baseline import plan_baselines
 from planner.decompose import allot, shared_units, split_scenario, splittable
+from planner.decompose.split import PinsAcrossParts
 from planner.options import line_options
 from planner.scenario import Product
 from planner.score import Scorer
@@ -98,3 +99,42 @@ def test_allotments_of_a_week_never_exceed_the_capacity_and_keep_the_base_plan()
                 assert a.van_weeks[d.first_week] >= starts
         shows = sum(1 for d in mine if d.resource_id == "T9")
         assert a.unit_season["T9"] >= shows
+
+
+def test_split_by_weeks_gives_each_week_of_a_shared_unit_to_one_part() -> None:
+    """By weeks, each shared unit's weeks go in blocks of its duration to exactly one
+    part (the others have it unavailable then), season caps and van moves are shared
+    out without exceeding the whole's, and the parts' own units are untouched."""
+    s = two_areas(weeks=8)
+    parts = split_scenario(s, by_weeks=True)
+    for unit_id, duration in (("T9", 1), ("E9", 2)):
+        owners: dict[int, list[str]] = {w: [] for w in range(1, 9)}
+        for part in parts:
+            unit = part.scenario.resource_units[unit_id]
+            blocked = set(unit.own_unavailable_weeks)
+            for w in range(1, 9):
+                if w not in blocked:
+                    owners[w].append(part.area)
+        assert all(len(areas) == 1 for areas in owners.values())
+        for start in range(1, 9, duration):
+            assert len({owners[w][0] for w in range(start, start + duration)}) == 1
+    caps = [p.scenario.resource_units["T9"].season_max or 0 for p in parts]
+    assert sum(caps) == 3
+    assert sum(p.scenario.resources.van.moves_per_week for p in parts) == 1
+    east = parts[0].scenario.resource_units["T1"]
+    assert not east.own_unavailable_weeks
+
+
+def test_a_pinned_week_of_a_shared_unit_goes_to_the_pins_part() -> None:
+    """A pin on a shared unit takes its weeks to the pin's subdistrict; pins of two
+    subdistricts on the same unit and week cannot be split by weeks."""
+    data = two_areas_data(weeks=6)
+    data["pins"] = [{"committee": "C5", "product": "performance", "resource": "T9", "first_week": 1}]
+    parts = split_scenario(build(data), by_weeks=True)
+    west = next(p for p in parts if p.area == AREAS[1])
+    assert 1 not in west.scenario.resource_units["T9"].own_unavailable_weeks
+    data["pins"].append(
+        {"committee": "C1", "product": "performance", "resource": "T9", "first_week": 1}
+    )
+    with pytest.raises(PinsAcrossParts):
+        split_scenario(build(data), by_weeks=True)

@@ -1,16 +1,22 @@
 """One benchmark run, in a process of its own: ``python -m benchmarks.child SPEC OUT``.
 
 ``SPEC`` is a JSON file naming the job (``engine``: ``baselines``, ``cultplan``, ``highs``
-or ``cpsat``), the tier, seed, time limit, gap and workers. The run writes ``OUT`` (JSON)
-twice: once the search is over (``phase: solved``), and again with the plan's KPIs and
-the validator's findings (``phase: done``), so that a run killed while checking its
-plan still leaves its search's figures. Times are seconds since the run began building
-(after the scenario was generated, which ``generate_s`` times).
+or ``cpsat``), the tier, seed, time limit, gap and workers, and optionally
+``robust_samples`` and ``uncertainty`` (a file; see :func:`robust_figures`). The run
+writes ``OUT`` (JSON) after each step: once the search is over (``phase: solved``), again
+with the plan's KPIs and the validator's findings (``phase: checked``), and again with the
+plan's coverage over sampled seasons (``phase: done``), so that a run killed while
+checking or evaluating its plan still leaves its search's figures. The baselines' job
+writes its plans' figures (``phase: planned``), then their figures over sampled seasons
+(``phase: done``). Times are seconds since the run began building (after the scenario
+was generated, which ``generate_s`` times); checking and evaluating come after the
+search and are in no engine's time.
 """
 
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import time
 import traceback
@@ -21,6 +27,7 @@ from benchmarks.instances import load
 from planner.kpis import compute_kpis
 from planner.params import Progress, SolveParams, relative_gap
 from planner.plan import Plan
+from planner.robust import DEFAULT_SAMPLES, Uncertainty, evaluate_plan, read_uncertainty
 from planner.scenario import Scenario
 from planner.validate import check_plan
 
@@ -28,6 +35,51 @@ from planner.validate import check_plan
 ENGINES = ("cultplan", "highs", "cpsat")
 
 Trace = list[tuple[float, float | None, float | None]]
+
+
+def robust_figures(scenario: Scenario, plan: Plan, spec: dict[str, Any]) -> dict[str, float]:
+    """A plan's expected and worst-decile coverage over the run's sampled seasons.
+
+    Every plan of an instance meets the same seasons: ``spec["robust_samples"]`` of them
+    (default :data:`planner.robust.DEFAULT_SAMPLES`, as ``cultplan robust``), drawn from
+    the instance's seed ``spec["seed"]``, with the uncertainty of the file
+    ``spec["uncertainty"]`` or, without one, ``planner.robust.Uncertainty()`` (the
+    default of ``cultplan robust``: counts vary by a fifth, one delivery in twenty finds
+    nobody).
+
+    Parameters
+    ----------
+    scenario
+        The instance.
+    plan
+        Any plan of it (an engine's or a baseline's).
+    spec
+        The run's spec.
+
+    Returns
+    -------
+    dict
+        ``expected_coverage`` and ``worst_decile_coverage`` (CVaR 10 %) of
+        :func:`planner.robust.evaluate_plan`.
+    """
+    path = spec.get("uncertainty")
+    uncertainty = read_uncertainty(path) if path else Uncertainty()
+    kpis = evaluate_plan(
+        scenario,
+        plan,
+        samples=int(spec.get("robust_samples") or DEFAULT_SAMPLES),
+        seed=int(spec["seed"]),
+        uncertainty=uncertainty,
+    )
+    return {
+        "expected_coverage": kpis.expected_coverage,
+        "worst_decile_coverage": kpis.worst_decile_coverage,
+    }
+
+
+def _peak_mib() -> float:
+    """This process's peak resident memory so far (MiB; ``ru_maxrss`` is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _write(path: Path, record: dict[str, Any]) -> None:
@@ -149,7 +201,7 @@ def _run_peer(
     return extract_plan(model.ctx, run.values)
 
 
-def _baselines(scenario: Scenario, record: dict[str, Any]) -> None:
+def _baselines(scenario: Scenario, spec: dict[str, Any], record: dict[str, Any], out: Path) -> None:
     from planner.baseline import plan_baselines
     from planner.report import baselines_report
 
@@ -169,6 +221,12 @@ def _baselines(scenario: Scenario, record: dict[str, Any]) -> None:
             "valid": not violations,
             "violations": [v.message for v in violations[:5]],
         }
+    record["phase"] = "planned"
+    _write(out, record)
+    evaluated = time.perf_counter()
+    for name in report:
+        record[name].update(robust_figures(scenario, plans[name], spec))
+    record["robust_s"] = time.perf_counter() - evaluated
 
 
 def run(spec: dict[str, Any], out: Path) -> None:
@@ -188,7 +246,7 @@ def run(spec: dict[str, Any], out: Path) -> None:
     )
     _write(out, record)
     if spec["engine"] == "baselines":
-        _baselines(scenario, record)
+        _baselines(scenario, spec, record, out)
         record["phase"] = "done"
         _write(out, record)
         return
@@ -216,6 +274,12 @@ def run(spec: dict[str, Any], out: Path) -> None:
         jain_index=kpis.jain_index,
         gini=kpis.gini,
     )
+    record["phase"] = "checked"
+    record["peak_before_robust_mib"] = _peak_mib()
+    _write(out, record)
+    evaluated = time.perf_counter()
+    record.update(robust_figures(scenario, plan, spec))
+    record["robust_s"] = time.perf_counter() - evaluated
     record["phase"] = "done"
     _write(out, record)
 

@@ -7,7 +7,10 @@ run only, a run still going at its time limit plus the margin is killed, and the
 memory is the child's own (``wait4``'s ``ru_maxrss``). Rows are printed as the runs end
 and written to the CSV file; once every engine of an instance has run, its ratios
 (time to the same gap, peers against cultplan) are printed and the CSV rewritten with
-them. ``benchmarks/README.md`` describes the columns and how to read the ratios.
+them. After its search (outside every engine's time) each plan, and each baseline's, is
+also evaluated over the same seeded samples of uncertain demand and no-shows: expected
+and worst-decile coverage (:func:`benchmarks.child.robust_figures`).
+``benchmarks/README.md`` describes the columns and how to read the ratios.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from rich.table import Table
 from benchmarks.child import ENGINES
 from benchmarks.instances import check_tier, default_time_limit
 from planner.params import SolveParams, relative_gap
+from planner.robust import DEFAULT_SAMPLES, Uncertainty, read_uncertainty
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,6 +56,7 @@ COLUMNS = (
     "time_limit",
     "gap_limit",
     "workers",
+    "robust_samples",
     "generate_s",
     "build_s",
     "solve_s",
@@ -69,17 +74,24 @@ COLUMNS = (
     "min_coverage",
     "jain_index",
     "gini",
+    "expected_coverage",
+    "worst_decile_coverage",
     "spreadsheet_objective",
     "spreadsheet_coverage",
     "spreadsheet_min_coverage",
     "spreadsheet_jain_index",
     "spreadsheet_gini",
+    "spreadsheet_expected_coverage",
+    "spreadsheet_worst_decile_coverage",
     "greedy_objective",
     "greedy_coverage",
     "greedy_min_coverage",
     "greedy_jain_index",
     "greedy_gini",
+    "greedy_expected_coverage",
+    "greedy_worst_decile_coverage",
     "beats_baselines",
+    "beats_baselines_robust",
     "validated",
     "violations",
     "deliveries",
@@ -87,7 +99,12 @@ COLUMNS = (
     "message",
 )
 KPIS = ("coverage", "min_coverage", "jain_index", "gini")
+#: A plan's figures over sampled seasons (:func:`benchmarks.child.robust_figures`).
+ROBUST = ("expected_coverage", "worst_decile_coverage")
 BASELINES = ("spreadsheet", "greedy")
+_DEFAULT_UNCERTAINTY = (
+    f"demand_cv {Uncertainty().demand_cv:g}, no_show {Uncertainty().no_show:g} on every line"
+)
 
 
 @dataclass
@@ -222,6 +239,7 @@ def _row(
         time_limit=spec["time_limit"],
         gap_limit=spec["gap"],
         workers=spec["workers"],
+        robust_samples=spec.get("robust_samples", ""),
         peak_mib=round(outcome.peak_mib, 1),
         load_1min=round(load, 2),
     )
@@ -243,6 +261,7 @@ def _row(
         "deliveries",
         "message",
         *KPIS,
+        *ROBUST,
     ):
         if rec.get(key) is not None:
             row[key] = rec[key]
@@ -271,7 +290,7 @@ def _row(
         row["validated"] = "no plan"
     for name in BASELINES:
         figures = baselines.get(name) or {}
-        for key in ("objective", *KPIS):
+        for key in ("objective", *KPIS, *ROBUST):
             if figures.get(key) is not None:
                 row[f"{name}_{key}"] = figures[key]
     if row["coverage"] != "" and all(baselines.get(n) for n in BASELINES):
@@ -286,8 +305,21 @@ def _row(
             )
             else "no"
         )
+    row["beats_baselines_robust"] = beats_robust(rec, baselines)
     row["time_to_gap_s"] = _fmt(time_to_gap(rec.get("trace", []), spec["gap"]), 3)
     return row
+
+
+def beats_robust(record: dict[str, Any], baselines: dict[str, Any]) -> str:
+    """``yes`` when the plan's expected and worst-decile coverage are each at least both
+    baselines' (over the same seasons), ``no`` when not, empty when a figure is missing
+    (no plan, or a run ended before its evaluation)."""
+    figures = [record, *(baselines.get(n) or {} for n in BASELINES)]
+    if any(f.get(key) is None for f in figures for key in ROBUST):
+        return ""
+    mine, *theirs = figures
+    better = all(mine[key] >= other[key] for other in theirs for key in ROBUST)
+    return "yes" if better else "no"
 
 
 def _fill_ratios(rows: list[dict[str, Any]], traces: list[list[Any]], gap: float) -> None:
@@ -329,6 +361,8 @@ _TABLE = (
     ("min", 6),
     ("Jain", 6),
     ("Gini", 6),
+    ("E cov", 6),
+    ("W10", 6),
     ("valid", 7),
 )
 
@@ -374,6 +408,8 @@ def _cells(row: dict[str, Any]) -> list[Any]:
         num("min_coverage", 3),
         num("jain_index", 3),
         num("gini", 3),
+        num("expected_coverage", 3),
+        num("worst_decile_coverage", 3),
         f"[bold red]{valid}[/]" if valid == "FAILED" else valid,
     ]
 
@@ -457,7 +493,7 @@ def _loud(console: Console, row: dict[str, Any], record: dict[str, Any]) -> None
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite of ``args``; 0 when every plan passed the validator, 1 otherwise."""
-    console = Console(highlight=False, width=max(150, Console().width))
+    console = Console(highlight=False, width=max(165, Console().width))
     tiers = [t.strip() for t in args.tier.split(",") if t.strip()]
     for tier in tiers:
         check_tier(tier)
@@ -466,6 +502,12 @@ def run(args: argparse.Namespace) -> int:
     unknown = [e for e in engines if e not in ENGINES]
     if unknown:
         raise SystemExit(f"unknown engine {unknown[0]!r}; expected some of {', '.join(ENGINES)}")
+    if args.robust_samples < 1:
+        raise ValueError(f"--robust-samples: at least 1, not {args.robust_samples}")
+    uncertainty = None
+    if args.uncertainty:
+        read_uncertainty(args.uncertainty)  # every problem of the file now, exit 2
+        uncertainty = str(Path(args.uncertainty).resolve())
     out = Path(args.out)
     folder = Path(args.runs) if args.runs else out.with_name(out.name + ".runs")
     folder.mkdir(parents=True, exist_ok=True)
@@ -480,6 +522,10 @@ def run(args: argparse.Namespace) -> int:
         f"gap {100 * args.gap:g} %, {args.workers} workers; rows in {out}, "
         f"each run's record and log in {folder}/"
     )
+    console.print(
+        f"robust figures: {args.robust_samples} sampled seasons per plan, seed: the "
+        f"instance's, uncertainty: {uncertainty or _DEFAULT_UNCERTAINTY}"
+    )
     console.print(_table(True))
     rows: list[dict[str, Any]] = []
     failed = False
@@ -493,6 +539,8 @@ def run(args: argparse.Namespace) -> int:
                 "time_limit": limit,
                 "gap": args.gap,
                 "workers": args.workers,
+                "robust_samples": args.robust_samples,
+                "uncertainty": uncertainty,
             }
             outcome = run_child(
                 {**base, "engine": "baselines"},
@@ -525,6 +573,7 @@ def run(args: argparse.Namespace) -> int:
                         "",
                         "",
                         *(f"{figures[k]:.3f}" for k in KPIS),
+                        *(f"{figures[k]:.3f}" if k in figures else "" for k in ROBUST),
                         valid,
                     ],
                 )
@@ -610,6 +659,20 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         help="GiB of resident memory above which a run is killed (default: none)",
+    )
+    p.add_argument(
+        "--robust-samples",
+        type=int,
+        default=DEFAULT_SAMPLES,
+        help="sampled seasons over which every plan's expected and worst-decile coverage "
+        "are measured (default: %(default)s)",
+    )
+    p.add_argument(
+        "--uncertainty",
+        default=None,
+        metavar="FILE",
+        help="uncertainty file of demand and no-shows, as `cultplan robust --uncertainty` "
+        f"reads (default: {_DEFAULT_UNCERTAINTY})",
     )
     p.add_argument("--out", default="results.csv", help="CSV file (default: %(default)s)")
     p.add_argument(

@@ -1,4 +1,5 @@
-"""The benchmark suite's command end to end on a tiny instance, and a run killed at its limit."""
+"""The benchmark suite's command end to end on a tiny instance, a run killed at its limit,
+and the plans' figures over sampled seasons."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-from benchmarks.suite import COLUMNS, ROOT, run_child
+import pytest
+
+from benchmarks import child
+from benchmarks.instances import load
+from benchmarks.suite import BASELINES, COLUMNS, ROOT, Outcome, _row, run_child
+from planner.baseline import plan_baselines
+from planner.robust import DEFAULT_SAMPLES, Uncertainty, evaluate_plan, read_uncertainty
 
 
 def test_the_benchmark_command_writes_every_column_and_validates_every_plan(
@@ -18,8 +26,16 @@ def test_the_benchmark_command_writes_every_column_and_validates_every_plan(
     """``python -m benchmarks run`` on the 4-week subdistrict instance: one row per
     engine with every column, each engine's plan checked by the validator (its run's
     record holds the validator's verdict), the baselines' KPIs beside the plan's, the
-    ratios against cultplan filled for the peers, and the table printed as it goes."""
+    ratios against cultplan filled for the peers, and the table printed as it goes.
+    Every plan's expected and worst-decile coverage are filled, over the seasons of the
+    given uncertainty file and sample count: the baselines' are exactly what
+    ``evaluate_plan`` gives their plans over those seasons (the instance's seed), and
+    ``beats_baselines_robust`` says whether the plan's are at least theirs."""
     out = tmp_path / "results.csv"
+    uncertainty = tmp_path / "uncertainty.yaml"
+    uncertainty.write_text(
+        "demand_cv: 0.3\nno_show: 0.1\nproducts: {lecture: {no_show: 0.3}}\n", encoding="utf-8"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [
@@ -35,6 +51,10 @@ def test_the_benchmark_command_writes_every_column_and_validates_every_plan(
             "3",
             "--margin",
             "20",
+            "--robust-samples",
+            "300",
+            "--uncertainty",
+            str(uncertainty),
             "--out",
             str(out),
         ],
@@ -66,6 +86,31 @@ def test_the_benchmark_command_writes_every_column_and_validates_every_plan(
         )
         assert record["valid"] is True and record["phase"] == "done"
     assert all(r["ratio_to_best_gap"] for r in rows[1:])
+
+    scenario = load("small", 1)
+    plans = plan_baselines(scenario).plans
+    read = read_uncertainty(uncertainty)
+    for name in BASELINES:
+        mine = evaluate_plan(scenario, plans[name], samples=300, seed=1, uncertainty=read)
+        default = evaluate_plan(scenario, plans[name], samples=300, seed=1)
+        assert mine.expected_coverage != pytest.approx(default.expected_coverage, abs=1e-6)
+        for row in rows:
+            assert float(row[f"{name}_expected_coverage"]) == pytest.approx(
+                mine.expected_coverage, abs=1e-12
+            )
+            assert float(row[f"{name}_worst_decile_coverage"]) == pytest.approx(
+                mine.worst_decile_coverage, abs=1e-12
+            )
+    for row in rows:
+        assert row["robust_samples"] == "300"
+        expected, worst = float(row["expected_coverage"]), float(row["worst_decile_coverage"])
+        assert 0 < worst < expected < float(row["coverage"])
+        beats = all(
+            expected >= float(row[f"{n}_expected_coverage"])
+            and worst >= float(row[f"{n}_worst_decile_coverage"])
+            for n in BASELINES
+        )
+        assert row["beats_baselines_robust"] == ("yes" if beats else "no")
     assert "small seed 1, highs ÷ cultplan, time to 0.5 %: own bound" in done.stdout
 
 
@@ -86,3 +131,67 @@ def test_a_run_past_its_time_is_killed_and_keeps_what_it_wrote(tmp_path: Path) -
     assert outcome.peak_mib > 10
     assert outcome.record.get("phase") == "started"
     assert outcome.record["committees"] > 0
+
+
+class _Killed(Exception):
+    """Stands for the kill that ends a run during its evaluation."""
+
+
+def test_a_run_ended_during_its_robust_evaluation_keeps_its_search_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's record on disk when the evaluation over sampled seasons starts already
+    holds the search's figures, the validator's verdict and the KPIs; a run killed then
+    gives a row with all of them and empty robust columns."""
+    seen: dict[str, Any] = {}
+    out = tmp_path / "run.json"
+
+    def killed(*args: Any, **kwargs: Any) -> None:
+        seen.update(json.loads(out.read_text(encoding="utf-8")))
+        raise _Killed
+
+    monkeypatch.setattr(child, "evaluate_plan", killed)
+    spec = {
+        "engine": "cultplan",
+        "tier": "small",
+        "seed": 1,
+        "time_limit": 3.0,
+        "gap": 0.005,
+        "workers": 2,
+        "robust_samples": 50,
+    }
+    with pytest.raises(_Killed):
+        child.run(spec, out)
+    assert seen["phase"] == "checked"
+    assert seen["status"] in ("optimal", "feasible")
+    assert seen["objective"] is not None and seen["valid"] is True
+    assert "expected_coverage" not in seen
+    low = {"coverage": 0.1, "min_coverage": 0.0, "jain_index": 0.5, "gini": 0.5}
+    baselines = {
+        n: {**low, "expected_coverage": 0.1, "worst_decile_coverage": 0.1} for n in BASELINES
+    }
+    row = _row(spec, Outcome(seen, "killed", 100.0, 20.0), baselines, 0.0)
+    assert row["objective"] == seen["objective"] and row["coverage"] == seen["coverage"]
+    assert row["validated"] == "yes"
+    assert row["expected_coverage"] == row["beats_baselines_robust"] == ""
+
+
+def test_the_baselines_are_evaluated_over_the_default_seasons(tmp_path: Path) -> None:
+    """Without a sample count or an uncertainty file in its spec, the baselines' run
+    evaluates both plans over ``DEFAULT_SAMPLES`` seasons of the default uncertainty,
+    drawn from the instance's seed, as ``evaluate_plan`` does by default."""
+    out = tmp_path / "baselines.json"
+    spec = {"engine": "baselines", "tier": "small", "seed": 2, "time_limit": 3.0}
+    child.run(spec, out)
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["phase"] == "done"
+    scenario = load("small", 2)
+    plans = plan_baselines(scenario).plans
+    for name in BASELINES:
+        kpis = evaluate_plan(
+            scenario, plans[name], samples=DEFAULT_SAMPLES, seed=2, uncertainty=Uncertainty()
+        )
+        assert record[name]["expected_coverage"] == pytest.approx(kpis.expected_coverage, abs=1e-12)
+        assert record[name]["worst_decile_coverage"] == pytest.approx(
+            kpis.worst_decile_coverage, abs=1e-12
+        )

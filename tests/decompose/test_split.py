@@ -129,7 +129,9 @@ def test_a_pinned_week_of_a_shared_unit_goes_to_the_pins_part() -> None:
     """A pin on a shared unit takes its weeks to the pin's subdistrict; pins of two
     subdistricts on the same unit and week cannot be split by weeks."""
     data = two_areas_data(weeks=6)
-    data["pins"] = [{"committee": "C5", "product": "performance", "resource": "T9", "first_week": 1}]
+    data["pins"] = [
+        {"committee": "C5", "product": "performance", "resource": "T9", "first_week": 1}
+    ]
     parts = split_scenario(build(data), by_weeks=True)
     west = next(p for p in parts if p.area == AREAS[1])
     assert 1 not in west.scenario.resource_units["T9"].own_unavailable_weeks

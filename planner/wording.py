@@ -382,7 +382,7 @@ def outcome_text(
     ----------
     stop_reason
         The value of :class:`planner.result.StopReason`: ``proven`` (the plan is proven
-        optimal), ``gap_limit``, ``time_limit`` or ``stopped``.
+        optimal), ``gap_limit``, ``parts_done``, ``time_limit`` or ``stopped``.
     gap
         The plan's relative gap to the proven bound (None without a bound).
     time_limit
@@ -418,7 +418,7 @@ def outcome_text(
                 baseline=_(BASELINE_NAMES.get(other, other))
             )
         return text
-    if stop_reason == "gap_limit":
+    if stop_reason in ("gap_limit", "parts_done"):
         return closeness
     seconds = f"{time_limit:g}"
     if stop_reason == "stopped":

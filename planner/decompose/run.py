@@ -26,6 +26,7 @@ LP was solved (see docs/solving.md).
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 import time
 from collections import defaultdict
@@ -202,11 +203,18 @@ def solve_by_parts(
         setup = _by_weeks(scenario, distances)
     if setup is None:
         setup = _with_whole_baselines(scenario, distances)
+    if setup is None:
+        from planner.solver import solve as solve_whole
+
+        left = max(0.001, end - time.perf_counter())
+        whole = dataclasses.replace(params, time_limit=left)
+        return solve_whole(scenario, whole, on_progress=on_progress, stop=stop)
     parts, scorer = setup.parts, setup.scorer
     tasks = []
     for k, part in enumerate(parts):
         left = max(0.0, end - time.perf_counter())
-        share = left * min(slots, len(parts)) / len(parts)
+        # Parts run in waves of `slots`: each gets the time left over the waves.
+        share = left / math.ceil(len(parts) / max(1, slots))
         task_params = dataclasses.replace(params, time_limit=max(share, 0.001), decompose="no")
         tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k]))
 
@@ -238,6 +246,21 @@ def solve_by_parts(
     used_fallback = bool(problems)
     if used_fallback:
         plan = fallback
+        if check_plan(scenario, fallback):
+            # Parts without a plan of their own left pins or rules unkept: no plan.
+            return Result(
+                status=SolveStatus.NO_SOLUTION,
+                objective=None,
+                best_bound=None,
+                gap=None,
+                wall_seconds=time.perf_counter() - began,
+                plan=None,
+                message=wording.no_plan_text(params.time_limit),
+                stop_reason=StopReason.STOPPED
+                if stop is not None and stop.is_set()
+                else StopReason.TIME_LIMIT,
+                parts=_reports(parts, results),
+            )
     score = scorer.score(plan)
     objective = score.total
     bound = None
@@ -253,8 +276,8 @@ def solve_by_parts(
     elif missing or any(r.stop_reason == StopReason.TIME_LIMIT for r in results.values()):
         stop_reason = StopReason.TIME_LIMIT
     else:
-        # Every part ended on its own gap or optimum.
-        stop_reason = StopReason.GAP_LIMIT
+        # Every part ended on its own gap or optimum; the whole is not known to be.
+        stop_reason = StopReason.PARTS_DONE
     message = wording.parts_text(
         len(parts),
         missing,
@@ -262,7 +285,7 @@ def solve_by_parts(
             stop_reason.value,
             gap,
             time_limit=params.time_limit,
-            stopped_at=time.perf_counter() - began if stopped else None,
+            stopped_at=None,
         ),
     )
     if used_fallback:
@@ -313,15 +336,23 @@ class _Setup:
         return Plan.of(deliveries)
 
 
-def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup:
+def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup | None:
     """The split of a district: the whole scenario's baselines, floors and fallback; the
-    shared capacity allotted from the fallback (:func:`planner.decompose.allot.allot`)."""
+    shared capacity allotted from the fallback (:func:`planner.decompose.allot.allot`).
+
+    None when the fallback breaks a rule (pins it cannot keep): then the scenario is
+    solved whole, which says which pins conflict.
+    """
     lister = options_lister(scenario)
     options = {line.id: lister(line) for line in scenario.demand_lines}
     baselines = plan_baselines(scenario, options, distances)
     scorer = Scorer(scenario, distances, {lid for lid, found in options.items() if found})
     guarantees = Guarantees(scorer)
     fallback_name, fallback = _fallback(scenario, baselines, guarantees)
+    if check_plan(scenario, fallback):
+        # Pins the baselines cannot keep (the whole model names their conflict):
+        # the allotments, made from the fallback, would keep nothing.
+        return None
     parts = split_scenario(scenario)
     part_of = {c: p.area for p in parts for c in p.committees}
     allotments = allot(scenario, part_of, options, fallback)
@@ -334,7 +365,8 @@ def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup:
                 plans={name: _within(plan, part) for name, plan in baselines.plans.items()},
                 best=fallback_name,
                 floor=guarantees.baseline_floor,
-                served=None
+                # No floors in the whole (its spreadsheet plan is refused): none here.
+                served={}
                 if served is None
                 else {c: x for c, x in served.items() if c in part.committees},
             )
@@ -457,8 +489,8 @@ def _coverage_rounding(scenario: Scenario, parts: Sequence[Part]) -> float:
 def _fallback(scenario: Scenario, baselines: Baselines, guarantees: Guarantees) -> tuple[str, Plan]:
     """The baseline the whole scenario falls back on: the one with more points that
     meets the guarantees (the spreadsheet's, which meets its own, otherwise), as a
-    solve of the whole model chooses. Both keep every rule (the baselines' own tests);
-    the plan a solve returns is checked by the validator all the same."""
+    solve of the whole model chooses. The caller checks it keeps every rule (pins can
+    make a baseline break one)."""
     for name in sorted(BASELINE_NAMES, key=lambda name: name != baselines.best):
         plan = baselines.plans[name]
         if not guarantees.problems(plan):
@@ -505,14 +537,24 @@ def _recoloured(
             out.append(d)
         else:
             stays[unit_id].append(d)
-    pinned = {copies[p.resource] for p in scenario.pins if p.resource in copies}
+    # A pin on one copy (not on the kind) fixes that copy: such a kind is left as the
+    # parts gave it (the validator has the last word).
+    pinned = {
+        copies[p.resource]
+        for p in scenario.pins
+        if p.resource in copies and p.resource != copies[p.resource]
+    }
     for unit_id, group in stays.items():
         if unit_id in pinned or len({part_of[d.committee_id] for d in group}) < 2:
             out.extend(group)
             continue
-        colour = colour_stays(
-            [(k, d.weeks) for k, d in enumerate(group)], scenario.copy_ids(unit_id)
-        )
+        try:
+            colour = colour_stays(
+                [(k, d.weeks) for k, d in enumerate(group)], scenario.copy_ids(unit_id)
+            )
+        except RuntimeError:  # more stays than copies in a week: the validator says so
+            out.extend(group)
+            continue
         out.extend(dataclasses.replace(d, resource_id=colour[k]) for k, d in enumerate(group))
     return out
 

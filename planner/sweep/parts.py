@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -74,14 +75,17 @@ def dask_parts(
 
 
 def _runner(client: Any) -> Runner:
-    """Submit every part at once; yield each result as it ends; on a stop, cancel the
-    parts still waiting or running (their subdistricts keep the fallback's plan)."""
+    """Submit every part at once (none after the deadline); yield each result as it
+    ends; on a stop, cancel the parts still waiting (a part already running ends at
+    its own time limit). A part whose task fails (a lost worker) is left out: its
+    subdistrict keeps the fallback's plan."""
     from distributed import wait
 
     def run(
         tasks: Sequence[PartTask], stop: threading.Event | None, deadline: float
     ) -> Iterator[tuple[int, Result]]:
-        del deadline  # each task's time limit already ends it in time
+        if time.perf_counter() >= deadline:
+            return
         # pure=False: two parts with equal data are still two solves.
         futures = {client.submit(part_on_worker, t, pure=False): t.index for t in tasks}
         pending = set(futures)
@@ -96,7 +100,12 @@ def _runner(client: Any) -> Runner:
                 except TimeoutError:  # none ended yet: look at the stop again
                     continue
                 for future in done:
-                    yield futures[future], future.result()
+                    try:
+                        result = future.result()
+                    except Exception:
+                        # The part keeps the fallback's deliveries, as one not run.
+                        continue
+                    yield futures[future], result
         finally:
             for future in pending:
                 future.cancel()

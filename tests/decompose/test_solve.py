@@ -42,7 +42,7 @@ def test_the_parts_plan_is_valid_and_the_whole_bound_holds(seed: int) -> None:
     the van, the plan put together from the parts keeps every hard rule and the
     guarantees, scores (without the solver) what the result says, is at most the
     whole model's proven optimum, and the bound made from the parts' LP prices is at
-    least that optimum."""
+    least that optimum and at least the whole model's LP bound."""
     scenario = build(_varied(seed))
     whole = solve_valid(scenario)
     assert whole.status == SolveStatus.OPTIMAL
@@ -56,6 +56,10 @@ def test_the_parts_plan_is_valid_and_the_whole_bound_holds(seed: int) -> None:
     assert result.objective <= whole.objective + 1e-6
     assert result.best_bound is not None
     assert result.best_bound >= whole.objective - 1e-6
+    # It bounds the whole model's LP relaxation too (a stronger check of its prices).
+    primary = whole.stage("primary")
+    assert primary is not None and primary.lp_bound is not None
+    assert result.best_bound >= primary.lp_bound - 1e-6
     assert result.gap is not None and result.gap >= 0
     assert [p.area for p in result.parts] == list(AREAS)
     assert all(p.status.has_plan for p in result.parts)

@@ -434,21 +434,27 @@ def outcome_text(
     )
 
 
-def parts_text(parts: int, missing: int, outcome: str) -> str:
+def parts_text(parts: int, missing: int, outcome: str, baseline_kept: bool = True) -> str:
     """How a solve subdistrict by subdistrict ended, in words.
 
     ``outcome`` is :func:`outcome_text` for the whole plan against the whole scenario's
-    bound (its gap unknown when there is none).
+    bound (its gap unknown when there is none); ``baseline_kept`` says whether the
+    subdistricts without a plan of their own keep the whole baseline's deliveries (a
+    split by weeks has no whole baseline: they have none).
     """
     text = _(
         "planned subdistrict by subdistrict ({parts} subdistricts, the shared resources "
         "and the van split between them); {outcome}"
     ).format(parts=parts, outcome=outcome)
-    if missing:
+    if missing and baseline_kept:
         text += _(
             "; {missing} subdistricts got no plan of their own in time and keep the "
             "baseline's deliveries"
         ).format(missing=missing)
+    elif missing:
+        text += _("; {missing} subdistricts got no plan in time and have no deliveries").format(
+            missing=missing
+        )
     return text
 
 

@@ -76,9 +76,9 @@ def dask_parts(
 
 def _runner(client: Any) -> Runner:
     """Submit every part at once (none after the deadline); yield each result as it
-    ends; on a stop, cancel the parts still waiting (a part already running ends at
-    its own time limit). A part whose task fails (a lost worker) is left out: its
-    subdistrict keeps the fallback's plan."""
+    ends; on a stop or at the deadline, cancel the parts still waiting (a part already
+    running ends at its own time limit; its result is not waited for). A part whose
+    task fails (a lost worker) is left out: its subdistrict keeps the fallback's plan."""
     from distributed import wait
 
     def run(
@@ -93,6 +93,8 @@ def _runner(client: Any) -> Runner:
             while pending:
                 if stop is not None and stop.is_set():
                     return
+                if time.perf_counter() >= deadline:
+                    return  # the parts still running keep the fallback's deliveries
                 try:
                     done, pending = wait(
                         pending, timeout=POLL_SECONDS, return_when="FIRST_COMPLETED"

@@ -40,7 +40,7 @@ from planner.decompose.split import Part, PinsAcrossParts, split_scenario, split
 from planner.i18n import _
 from planner.network import Distances
 from planner.options import line_blocker, options_lister
-from planner.params import Progress, SolveParams, relative_gap
+from planner.params import DECOMPOSE, Progress, SolveParams, relative_gap
 from planner.plan import Delivery, Plan
 from planner.result import PartReport, Result, SolveStatus, StopReason, Term
 from planner.scenario import STAY_PRODUCTS, Scenario
@@ -101,6 +101,8 @@ def should_split(scenario: Scenario, params: SolveParams) -> bool:
     ``decompose: yes`` splits any scenario of two subdistricts or more;
     ``auto`` only one whose demand lines × weeks reach :data:`SPLIT_FROM`; ``no`` none.
     """
+    if params.decompose not in DECOMPOSE:
+        raise ValueError(f"decompose: one of {', '.join(DECOMPOSE)}, not {params.decompose!r}")
     if params.decompose == "no" or not splittable(scenario):
         return False
     if params.decompose == "yes":
@@ -167,7 +169,7 @@ def solve_by_parts(
         the time limit.
     runner
         Runs the part tasks (:data:`Runner`): by default :func:`run_in_turn`;
-        ``planner.sweep.parts.dask_runner`` runs them on a Dask cluster.
+        ``planner.sweep.parts.dask_parts`` gives one that runs them on a Dask cluster.
     slots
         How many parts the runner solves at once: each task's time limit is the time
         left × ``slots`` / parts (the in-turn runner shares the time out itself).
@@ -181,6 +183,8 @@ def solve_by_parts(
         solved) and its gap, and one :class:`~planner.result.PartReport` per part.
     """
     params = params or SolveParams()
+    if params.decompose not in DECOMPOSE:
+        raise ValueError(f"decompose: one of {', '.join(DECOMPOSE)}, not {params.decompose!r}")
     began = time.perf_counter()
     end = began + params.time_limit
     if deadline is not None:
@@ -277,7 +281,7 @@ def solve_by_parts(
         stop_reason = StopReason.STOPPED
     elif gap is not None and gap <= params.relative_gap:
         stop_reason = StopReason.GAP_LIMIT
-    elif missing or any(r.stop_reason == StopReason.TIME_LIMIT for r in results.values()):
+    elif missing or time.perf_counter() >= end - PART_OVERRUN:
         stop_reason = StopReason.TIME_LIMIT
     else:
         # Every part ended on its own gap or optimum; the whole is not known to be.
@@ -290,6 +294,9 @@ def solve_by_parts(
             gap,
             time_limit=params.time_limit,
             stopped_at=None,
+            # No subdistrict found better than the fallback: say whose plan it is.
+            fallback=plan == fallback,
+            baseline_name=setup.fallback_name,
         ),
         baseline_kept=setup.whole_fallback is not None,
     )
@@ -441,6 +448,9 @@ def whole_bound(
     best: dict[str, float] = defaultdict(float)
     for k, part in enumerate(parts):
         result = results.get(k)
+        size = None if result is None else result.model_size
+        if size is not None and size.num_options == 0:
+            continue  # nothing can be delivered there: it adds nothing
         primary = None if result is None else result.stage("primary")
         if primary is None or primary.lp_value is None or primary.lp_prices is None:
             return None

@@ -22,12 +22,36 @@ from planner.result import Result
 
 #: How often a runner waiting for parts looks at the solve's stop (seconds).
 POLL_SECONDS = 0.2
+#: Seconds to reach a scheduler and to see its first worker.
+CONNECT_SECONDS = 10.0
+
+
+class DaskUnavailable(RuntimeError):
+    """The Dask cluster could not be reached, or has no worker.
+
+    Attributes
+    ----------
+    address
+        The scheduler's address (``None`` for a local cluster).
+    reason
+        What went wrong.
+    """
+
+    def __init__(self, address: str, reason: BaseException) -> None:
+        super().__init__(f"{address}: {type(reason).__name__}: {reason}")
+        self.address = address
+        self.reason = reason
 
 
 def part_on_worker(task: PartTask) -> Result:
     """Solve one part on the Dask worker this runs on, with all its threads."""
     from distributed import get_worker
+    from distributed.gc import disable_gc_diagnosis
 
+    # A solve ends its bounded steps by raising in their threads at the deadline
+    # (planner.solver.bounded); Dask's garbage-collection diagnosis runs callbacks in
+    # any thread, where such an exception would land and be swallowed. Off it goes.
+    disable_gc_diagnosis(force=True)
     threads = max(1, int(get_worker().state.nthreads))
     params = dataclasses.replace(task.params, workers=threads)
     return solve_part(dataclasses.replace(task, params=params))
@@ -53,6 +77,17 @@ def dask_parts(
     tuple
         The runner (:data:`planner.decompose.Runner`) and the cluster's threads in all,
         the ``slots`` of :func:`planner.decompose.solve_by_parts`.
+
+    Raises
+    ------
+    DaskUnavailable
+        When the scheduler cannot be reached, or shows no worker, within
+        :data:`CONNECT_SECONDS`.
+
+    Notes
+    -----
+    A script that starts a local cluster must guard its work with ``if __name__ ==
+    "__main__":``: Dask's worker processes import the script again.
     """
     from distributed import Client, LocalCluster
 
@@ -66,7 +101,12 @@ def dask_parts(
             dashboard_address=None,
         )
     try:
-        with Client(cluster if cluster is not None else scheduler) as client:
+        try:
+            client = Client(cluster if cluster is not None else scheduler, timeout=CONNECT_SECONDS)
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError, ValueError, TypeError, MemoryError) as error:
+            raise DaskUnavailable(str(scheduler), error) from error
+        with client:
             slots = max(1, sum(client.nthreads().values()))
             yield _runner(client), slots
     finally:

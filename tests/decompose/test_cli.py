@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from planner import cli
+from planner import cli, i18n
 from planner.io import write_scenario
 from planner.sweep import parts
 from tests.decompose.support import two_areas
@@ -20,6 +20,12 @@ def run(*args: object, lang: str = "en") -> tuple[int, str]:
     result = CliRunner().invoke(cli.app, [str(a) for a in args], env={"CULTPLAN_LANG": lang})
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.output
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line sets the process's language; put it back after each test."""
+    monkeypatch.setattr(i18n, "_process_language", i18n._process_language)
 
 
 @pytest.fixture

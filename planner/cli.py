@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -195,12 +195,35 @@ def _solver(
     from planner.decompose import should_split, solve_by_parts
     from planner.decompose import solve as run_solve
 
-    if (dask_workers is None and scheduler is None) or not should_split(s, params):
+    if dask_workers is None and scheduler is None:
         yield run_solve
         return
-    from planner.sweep.parts import dask_parts
+    if not should_split(s, params):
+        err.print(
+            _(
+                "the scenario is solved whole (not subdistrict by subdistrict), so "
+                "--dask-workers and --scheduler are not used"
+            ),
+            markup=False,
+        )
+        yield run_solve
+        return
+    from planner.sweep.parts import DaskUnavailable, dask_parts
 
-    with dask_parts(scheduler=scheduler, n_workers=dask_workers) as (runner, slots):
+    with ExitStack() as stack:
+        try:
+            runner, slots = stack.enter_context(
+                dask_parts(scheduler=scheduler, n_workers=dask_workers)
+            )
+        except DaskUnavailable as error:
+            err.print(
+                _("cannot use the Dask cluster {address}: {reason}").format(
+                    address=scheduler or "LocalCluster", reason=error.reason
+                ),
+                markup=False,
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_INVALID) from None
         yield functools.partial(solve_by_parts, runner=runner, slots=slots)
 
 

@@ -144,13 +144,20 @@ def parts_option_problems(
         problems.append(
             _("--dask-workers and --scheduler: give one of them (a local cluster or a running one)")
         )
-    if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
+    if scheduler is not None and not _tcp_address(scheduler):
         problems.append(
             _("--scheduler {value}: give a scheduler address such as tcp://HOST:8786").format(
                 value=scheduler
             )
         )
     return problems
+
+
+def _tcp_address(address: str) -> bool:
+    """Whether an address is ``tcp://HOST:PORT`` with a port from 1 to 65535."""
+    rest = address.removeprefix("tcp://")
+    host, _, port = rest.rpartition(":")
+    return address.startswith("tcp://") and bool(host) and port.isdigit() and 0 < int(port) < 65536
 
 
 def solve_option_problems(time_limit: float, seed: int, workers: int, gap: float) -> list[str]:

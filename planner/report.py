@@ -213,7 +213,7 @@ def run_settings(params: SolveParams, source: str | Path | None = None) -> dict[
     Returns
     -------
     dict
-        ``input, input_sha256, seed, workers, time_limit, relative_gap,
+        ``input, input_sha256, seed, workers, time_limit, relative_gap, decompose,
         cultplan_version, ortools_version, python_version``. Why the search stopped
         is the report's own ``stop_reason`` (reported once, at the top level).
     """
@@ -229,6 +229,7 @@ def run_settings(params: SolveParams, source: str | Path | None = None) -> dict[
         "workers": params.workers,
         "time_limit": params.time_limit,
         "relative_gap": params.relative_gap,
+        "decompose": params.decompose,
         "cultplan_version": _version("cultplan"),
         "ortools_version": _version("ortools"),
         "python_version": platform.python_version(),

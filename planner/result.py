@@ -53,6 +53,10 @@ class StopReason(StrEnum):
     every one proven optimal."""
     TIME_LIMIT = "time_limit"
     """``SolveParams.time_limit`` ran out."""
+    PARTS_DONE = "parts_done"
+    """A scenario solved subdistrict by subdistrict: every part ended on its own gap
+    or optimum, but the whole plan is not known to be within the gap limit (its gap
+    against the whole scenario's bound is larger, or there is no such bound)."""
     STOPPED = "stopped"
     """The caller set the stop event (a cancelled job, Ctrl-C)."""
     ERROR = "error"

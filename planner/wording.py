@@ -382,7 +382,7 @@ def outcome_text(
     ----------
     stop_reason
         The value of :class:`planner.result.StopReason`: ``proven`` (the plan is proven
-        optimal), ``gap_limit``, ``time_limit`` or ``stopped``.
+        optimal), ``gap_limit``, ``parts_done``, ``time_limit`` or ``stopped``.
     gap
         The plan's relative gap to the proven bound (None without a bound).
     time_limit
@@ -418,7 +418,7 @@ def outcome_text(
                 baseline=_(BASELINE_NAMES.get(other, other))
             )
         return text
-    if stop_reason == "gap_limit":
+    if stop_reason in ("gap_limit", "parts_done"):
         return closeness
     seconds = f"{time_limit:g}"
     if stop_reason == "stopped":
@@ -434,21 +434,27 @@ def outcome_text(
     )
 
 
-def parts_text(parts: int, missing: int, outcome: str) -> str:
+def parts_text(parts: int, missing: int, outcome: str, baseline_kept: bool = True) -> str:
     """How a solve subdistrict by subdistrict ended, in words.
 
     ``outcome`` is :func:`outcome_text` for the whole plan against the whole scenario's
-    bound (its gap unknown when there is none).
+    bound (its gap unknown when there is none); ``baseline_kept`` says whether the
+    subdistricts without a plan of their own keep the whole baseline's deliveries (a
+    split by weeks has no whole baseline: they have none).
     """
     text = _(
         "planned subdistrict by subdistrict ({parts} subdistricts, the shared resources "
         "and the van split between them); {outcome}"
     ).format(parts=parts, outcome=outcome)
-    if missing:
+    if missing and baseline_kept:
         text += _(
             "; {missing} subdistricts got no plan of their own in time and keep the "
             "baseline's deliveries"
         ).format(missing=missing)
+    elif missing:
+        text += _("; {missing} subdistricts got no plan in time and have no deliveries").format(
+            missing=missing
+        )
     return text
 
 

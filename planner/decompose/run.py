@@ -26,6 +26,7 @@ LP was solved (see docs/solving.md).
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 import time
 from collections import defaultdict
@@ -39,7 +40,7 @@ from planner.decompose.split import Part, PinsAcrossParts, split_scenario, split
 from planner.i18n import _
 from planner.network import Distances
 from planner.options import line_blocker, options_lister
-from planner.params import Progress, SolveParams, relative_gap
+from planner.params import DECOMPOSE, Progress, SolveParams, relative_gap
 from planner.plan import Delivery, Plan
 from planner.result import PartReport, Result, SolveStatus, StopReason, Term
 from planner.scenario import STAY_PRODUCTS, Scenario
@@ -57,6 +58,9 @@ SPLIT_FROM = 40_000
 #: shared capacity allotted from them (a district has about 3,500); beyond, the shared
 #: units are split by weeks and each part plans its own (a city has about 60,000).
 WHOLE_BASELINES_UP_TO = 10_000
+#: Seconds a part's solve takes beyond its time limit (joining its threads, ending the
+#: HiGHS child), measured at 0.9 s on city parts; kept back from each part's share.
+PART_OVERRUN = 0.9
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ def should_split(scenario: Scenario, params: SolveParams) -> bool:
     ``decompose: yes`` splits any scenario of two subdistricts or more;
     ``auto`` only one whose demand lines × weeks reach :data:`SPLIT_FROM`; ``no`` none.
     """
+    if params.decompose not in DECOMPOSE:
+        raise ValueError(f"decompose: one of {', '.join(DECOMPOSE)}, not {params.decompose!r}")
     if params.decompose == "no" or not splittable(scenario):
         return False
     if params.decompose == "yes":
@@ -127,8 +133,8 @@ def run_in_turn(
         left = deadline - time.perf_counter()
         if left <= 0:
             return
-        share = left / (len(tasks) - k)
-        params = dataclasses.replace(task.params, time_limit=share)
+        share = left / (len(tasks) - k) - PART_OVERRUN
+        params = dataclasses.replace(task.params, time_limit=max(share, 0.001))
         yield task.index, solve(task.scenario, params, stop=stop, guide=task.guide)
 
 
@@ -163,7 +169,7 @@ def solve_by_parts(
         the time limit.
     runner
         Runs the part tasks (:data:`Runner`): by default :func:`run_in_turn`;
-        ``planner.sweep.parts.dask_runner`` runs them on a Dask cluster.
+        ``planner.sweep.parts.dask_parts`` gives one that runs them on a Dask cluster.
     slots
         How many parts the runner solves at once: each task's time limit is the time
         left × ``slots`` / parts (the in-turn runner shares the time out itself).
@@ -177,6 +183,8 @@ def solve_by_parts(
         solved) and its gap, and one :class:`~planner.result.PartReport` per part.
     """
     params = params or SolveParams()
+    if params.decompose not in DECOMPOSE:
+        raise ValueError(f"decompose: one of {', '.join(DECOMPOSE)}, not {params.decompose!r}")
     began = time.perf_counter()
     end = began + params.time_limit
     if deadline is not None:
@@ -202,11 +210,19 @@ def solve_by_parts(
         setup = _by_weeks(scenario, distances)
     if setup is None:
         setup = _with_whole_baselines(scenario, distances)
+    if setup is None:
+        from planner.solver import solve as solve_whole
+
+        left = max(0.001, end - time.perf_counter())
+        whole = dataclasses.replace(params, time_limit=left)
+        return solve_whole(scenario, whole, on_progress=on_progress, stop=stop)
     parts, scorer = setup.parts, setup.scorer
     tasks = []
     for k, part in enumerate(parts):
         left = max(0.0, end - time.perf_counter())
-        share = left * min(slots, len(parts)) / len(parts)
+        # Parts run in waves of `slots`: each gets the time left over the waves, less
+        # what a solve takes beyond its limit (joining its threads, the HiGHS child).
+        share = left / math.ceil(len(parts) / max(1, slots)) - PART_OVERRUN
         task_params = dataclasses.replace(params, time_limit=max(share, 0.001), decompose="no")
         tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k]))
 
@@ -238,6 +254,21 @@ def solve_by_parts(
     used_fallback = bool(problems)
     if used_fallback:
         plan = fallback
+        if check_plan(scenario, fallback):
+            # Parts without a plan of their own left pins or rules unkept: no plan.
+            return Result(
+                status=SolveStatus.NO_SOLUTION,
+                objective=None,
+                best_bound=None,
+                gap=None,
+                wall_seconds=time.perf_counter() - began,
+                plan=None,
+                message=wording.no_plan_text(params.time_limit),
+                stop_reason=StopReason.STOPPED
+                if stop is not None and stop.is_set()
+                else StopReason.TIME_LIMIT,
+                parts=_reports(parts, results),
+            )
     score = scorer.score(plan)
     objective = score.total
     bound = None
@@ -250,11 +281,11 @@ def solve_by_parts(
         stop_reason = StopReason.STOPPED
     elif gap is not None and gap <= params.relative_gap:
         stop_reason = StopReason.GAP_LIMIT
-    elif missing or any(r.stop_reason == StopReason.TIME_LIMIT for r in results.values()):
+    elif missing or time.perf_counter() >= end - PART_OVERRUN:
         stop_reason = StopReason.TIME_LIMIT
     else:
-        # Every part ended on its own gap or optimum.
-        stop_reason = StopReason.GAP_LIMIT
+        # Every part ended on its own gap or optimum; the whole is not known to be.
+        stop_reason = StopReason.PARTS_DONE
     message = wording.parts_text(
         len(parts),
         missing,
@@ -262,8 +293,12 @@ def solve_by_parts(
             stop_reason.value,
             gap,
             time_limit=params.time_limit,
-            stopped_at=time.perf_counter() - began if stopped else None,
+            stopped_at=None,
+            # No subdistrict found better than the fallback: say whose plan it is.
+            fallback=plan == fallback,
+            baseline_name=setup.fallback_name,
         ),
+        baseline_kept=setup.whole_fallback is not None,
     )
     if used_fallback:
         message = wording.parts_fallback_text(setup.fallback_name)
@@ -313,15 +348,23 @@ class _Setup:
         return Plan.of(deliveries)
 
 
-def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup:
+def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup | None:
     """The split of a district: the whole scenario's baselines, floors and fallback; the
-    shared capacity allotted from the fallback (:func:`planner.decompose.allot.allot`)."""
+    shared capacity allotted from the fallback (:func:`planner.decompose.allot.allot`).
+
+    None when the fallback breaks a rule (pins it cannot keep): then the scenario is
+    solved whole, which says which pins conflict.
+    """
     lister = options_lister(scenario)
     options = {line.id: lister(line) for line in scenario.demand_lines}
     baselines = plan_baselines(scenario, options, distances)
     scorer = Scorer(scenario, distances, {lid for lid, found in options.items() if found})
     guarantees = Guarantees(scorer)
     fallback_name, fallback = _fallback(scenario, baselines, guarantees)
+    if check_plan(scenario, fallback):
+        # Pins the baselines cannot keep (the whole model names their conflict):
+        # the allotments, made from the fallback, would keep nothing.
+        return None
     parts = split_scenario(scenario)
     part_of = {c: p.area for p in parts for c in p.committees}
     allotments = allot(scenario, part_of, options, fallback)
@@ -334,7 +377,8 @@ def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup:
                 plans={name: _within(plan, part) for name, plan in baselines.plans.items()},
                 best=fallback_name,
                 floor=guarantees.baseline_floor,
-                served=None
+                # No floors in the whole (its spreadsheet plan is refused): none here.
+                served={}
                 if served is None
                 else {c: x for c, x in served.items() if c in part.committees},
             )
@@ -404,6 +448,9 @@ def whole_bound(
     best: dict[str, float] = defaultdict(float)
     for k, part in enumerate(parts):
         result = results.get(k)
+        size = None if result is None else result.model_size
+        if size is not None and size.num_options == 0:
+            continue  # nothing can be delivered there: it adds nothing
         primary = None if result is None else result.stage("primary")
         if primary is None or primary.lp_value is None or primary.lp_prices is None:
             return None
@@ -457,8 +504,8 @@ def _coverage_rounding(scenario: Scenario, parts: Sequence[Part]) -> float:
 def _fallback(scenario: Scenario, baselines: Baselines, guarantees: Guarantees) -> tuple[str, Plan]:
     """The baseline the whole scenario falls back on: the one with more points that
     meets the guarantees (the spreadsheet's, which meets its own, otherwise), as a
-    solve of the whole model chooses. Both keep every rule (the baselines' own tests);
-    the plan a solve returns is checked by the validator all the same."""
+    solve of the whole model chooses. The caller checks it keeps every rule (pins can
+    make a baseline break one)."""
     for name in sorted(BASELINE_NAMES, key=lambda name: name != baselines.best):
         plan = baselines.plans[name]
         if not guarantees.problems(plan):
@@ -505,14 +552,24 @@ def _recoloured(
             out.append(d)
         else:
             stays[unit_id].append(d)
-    pinned = {copies[p.resource] for p in scenario.pins if p.resource in copies}
+    # A pin on one copy (not on the kind) fixes that copy: such a kind is left as the
+    # parts gave it (the validator has the last word).
+    pinned = {
+        copies[p.resource]
+        for p in scenario.pins
+        if p.resource in copies and p.resource != copies[p.resource]
+    }
     for unit_id, group in stays.items():
         if unit_id in pinned or len({part_of[d.committee_id] for d in group}) < 2:
             out.extend(group)
             continue
-        colour = colour_stays(
-            [(k, d.weeks) for k, d in enumerate(group)], scenario.copy_ids(unit_id)
-        )
+        try:
+            colour = colour_stays(
+                [(k, d.weeks) for k, d in enumerate(group)], scenario.copy_ids(unit_id)
+            )
+        except RuntimeError:  # more stays than copies in a week: the validator says so
+            out.extend(group)
+            continue
         out.extend(dataclasses.replace(d, resource_id=colour[k]) for k, d in enumerate(group))
     return out
 

@@ -113,8 +113,10 @@ class ModelContext:
         # The options each sum of starts y stands for, by y's model index.
         self.start_sums: dict[int, list[int]] = {}
         # A part of a split scenario: its allotment rows by constraint index, each
-        # with its key (planner.solver.guide.row_key).
+        # with its key (planner.solver.guide.row_key); `priced` once a guide added them
+        # (the stage's LP then reports its value and the rows' prices, even none).
         self.allotment_rows: dict[int, str] = {}
+        self.priced = False
         self._index_options()
 
     def _index_options(self) -> None:

@@ -154,7 +154,8 @@ def _solve(scenario: Scenario, control: SolveControl, guide: PartGuide | None = 
         control.meter = CoverageMeter(ctx)
     control.report("baselines", None, None)
     # The better baseline's plan is the fallback should the search find nothing better
-    # in time. It is not a hint: on the reference scenarios hints slowed the first stage.
+    # in time. It is a hint only when the LP gave a stage no plan to start from (see
+    # stages.search_stage): on the reference scenarios hints slowed the first stage.
     baseline = _baseline(built, control, guide)
     if baseline is not None:
         add_guarantees(ctx, baseline)

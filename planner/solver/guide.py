@@ -90,6 +90,7 @@ def add_allotment(ctx: ModelContext, allotment: Allotment) -> int:
     ``ctx.allotment_rows`` (the stage's LP prices them).
     """
     s = ctx.scenario
+    ctx.priced = True
     units = s.resource_units
     occupying: dict[tuple[str, int], list[int]] = defaultdict(list)
     of_unit: dict[str, list[int]] = defaultdict(list)

@@ -306,7 +306,7 @@ def _rows(proto: Any) -> tuple[list[Row], int] | None:
     rows: list[Row] = []
     dropped = 0
 
-    def row(vars_: list[int], coeffs: list[float], low: float, high: float) -> None:
+    def row(vars_: list[int], coeffs: list[float], low: float, high: float, source: int) -> None:
         # A variable may appear more than once (x or ¬x twice): add its coefficients,
         # as the LP solver would otherwise keep only the last.
         merged: dict[int, float] = defaultdict(float)
@@ -314,7 +314,7 @@ def _rows(proto: Any) -> tuple[list[Row], int] | None:
             merged[var_index] += coeff
         rows.append(Row(list(merged), list(merged.values()), low, high, source))
 
-    def literals(lits: list[int], low: float, high: float) -> None:
+    def literals(lits: list[int], low: float, high: float, source: int) -> None:
         # Σ literal ∈ [low, high], where a negative literal -k-1 stands for 1 - x_k.
         negated = sum(1 for lit in lits if lit < 0)
         row(
@@ -322,10 +322,10 @@ def _rows(proto: Any) -> tuple[list[Row], int] | None:
             [1.0 if lit >= 0 else -1.0 for lit in lits],
             low - negated,
             high - negated,
+            source,
         )
 
-    source = -1
-    for source, ct in enumerate(proto.constraints):  # noqa: B007 - read by row()
+    for source, ct in enumerate(proto.constraints):
         if any(lit not in assumed for lit in ct.enforcement_literal):
             dropped += 1
         elif ct.has_linear():
@@ -334,16 +334,16 @@ def _rows(proto: Any) -> tuple[list[Row], int] | None:
                 return None
             low = -math.inf if domain[0] <= -_HUGE else float(domain[0])
             high = math.inf if domain[-1] >= _HUGE else float(domain[-1])
-            row(list(ct.linear.vars), [float(c) for c in ct.linear.coeffs], low, high)
+            row(list(ct.linear.vars), [float(c) for c in ct.linear.coeffs], low, high, source)
         elif ct.has_bool_or():
-            literals(list(ct.bool_or.literals), 1, math.inf)
+            literals(list(ct.bool_or.literals), 1, math.inf, source)
         elif ct.has_at_most_one():
-            literals(list(ct.at_most_one.literals), -math.inf, 1)
+            literals(list(ct.at_most_one.literals), -math.inf, 1, source)
         elif ct.has_exactly_one():
-            literals(list(ct.exactly_one.literals), 1, 1)
+            literals(list(ct.exactly_one.literals), 1, 1, source)
         elif ct.has_bool_and():
             for lit in ct.bool_and.literals:
-                literals([lit], 1, 1)
+                literals([lit], 1, 1, source)
         else:
             dropped += 1
     return rows, dropped

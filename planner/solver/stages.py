@@ -269,7 +269,7 @@ def _bound_and_neighbourhoods(
     run.lp_bound = bound / stage.scale
     run.bound_engine = "lp"
     run.lp_seconds = round(relaxation.seconds, 3)
-    if ctx.allotment_rows:
+    if ctx.priced:
         run.lp_prices, run.lp_value, run.lp_allowance = _prices(ctx, relaxation, stage.scale)
     control.report(stage.name, None, bound / stage.scale)
     # The LP's own neighbourhood first: when its plan is within the gap of the LP

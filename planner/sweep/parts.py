@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,12 +22,36 @@ from planner.result import Result
 
 #: How often a runner waiting for parts looks at the solve's stop (seconds).
 POLL_SECONDS = 0.2
+#: Seconds to reach a scheduler and to see its first worker.
+CONNECT_SECONDS = 10.0
+
+
+class DaskUnavailable(RuntimeError):
+    """The Dask cluster could not be reached, or has no worker.
+
+    Attributes
+    ----------
+    address
+        The scheduler's address (``None`` for a local cluster).
+    reason
+        What went wrong.
+    """
+
+    def __init__(self, address: str, reason: BaseException) -> None:
+        super().__init__(f"{address}: {type(reason).__name__}: {reason}")
+        self.address = address
+        self.reason = reason
 
 
 def part_on_worker(task: PartTask) -> Result:
     """Solve one part on the Dask worker this runs on, with all its threads."""
     from distributed import get_worker
+    from distributed.gc import disable_gc_diagnosis
 
+    # A solve ends its bounded steps by raising in their threads at the deadline
+    # (planner.solver.bounded); Dask's garbage-collection diagnosis runs callbacks in
+    # any thread, where such an exception would land and be swallowed. Off it goes.
+    disable_gc_diagnosis(force=True)
     threads = max(1, int(get_worker().state.nthreads))
     params = dataclasses.replace(task.params, workers=threads)
     return solve_part(dataclasses.replace(task, params=params))
@@ -52,6 +77,17 @@ def dask_parts(
     tuple
         The runner (:data:`planner.decompose.Runner`) and the cluster's threads in all,
         the ``slots`` of :func:`planner.decompose.solve_by_parts`.
+
+    Raises
+    ------
+    DaskUnavailable
+        When the scheduler cannot be reached, or shows no worker, within
+        :data:`CONNECT_SECONDS`.
+
+    Notes
+    -----
+    A script that starts a local cluster must guard its work with ``if __name__ ==
+    "__main__":``: Dask's worker processes import the script again.
     """
     from distributed import Client, LocalCluster
 
@@ -65,7 +101,12 @@ def dask_parts(
             dashboard_address=None,
         )
     try:
-        with Client(cluster if cluster is not None else scheduler) as client:
+        try:
+            client = Client(cluster if cluster is not None else scheduler, timeout=CONNECT_SECONDS)
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError, ValueError, TypeError, MemoryError) as error:
+            raise DaskUnavailable(str(scheduler), error) from error
+        with client:
             slots = max(1, sum(client.nthreads().values()))
             yield _runner(client), slots
     finally:
@@ -74,14 +115,17 @@ def dask_parts(
 
 
 def _runner(client: Any) -> Runner:
-    """Submit every part at once; yield each result as it ends; on a stop, cancel the
-    parts still waiting or running (their subdistricts keep the fallback's plan)."""
+    """Submit every part at once (none after the deadline); yield each result as it
+    ends; on a stop or at the deadline, cancel the parts still waiting (a part already
+    running ends at its own time limit; its result is not waited for). A part whose
+    task fails (a lost worker) is left out: its subdistrict keeps the fallback's plan."""
     from distributed import wait
 
     def run(
         tasks: Sequence[PartTask], stop: threading.Event | None, deadline: float
     ) -> Iterator[tuple[int, Result]]:
-        del deadline  # each task's time limit already ends it in time
+        if time.perf_counter() >= deadline:
+            return
         # pure=False: two parts with equal data are still two solves.
         futures = {client.submit(part_on_worker, t, pure=False): t.index for t in tasks}
         pending = set(futures)
@@ -89,6 +133,8 @@ def _runner(client: Any) -> Runner:
             while pending:
                 if stop is not None and stop.is_set():
                     return
+                if time.perf_counter() >= deadline:
+                    return  # the parts still running keep the fallback's deliveries
                 try:
                     done, pending = wait(
                         pending, timeout=POLL_SECONDS, return_when="FIRST_COMPLETED"
@@ -96,7 +142,12 @@ def _runner(client: Any) -> Runner:
                 except TimeoutError:  # none ended yet: look at the stop again
                     continue
                 for future in done:
-                    yield futures[future], future.result()
+                    try:
+                        result = future.result()
+                    except Exception:
+                        # The part keeps the fallback's deliveries, as one not run.
+                        continue
+                    yield futures[future], result
         finally:
             for future in pending:
                 future.cancel()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from planner import wording
 from planner.decompose import SPLIT_FROM, run, should_split, solve, solve_by_parts
 from planner.params import SolveParams
 from planner.result import SolveStatus, StopReason
@@ -41,7 +42,7 @@ def test_the_parts_plan_is_valid_and_the_whole_bound_holds(seed: int) -> None:
     the van, the plan put together from the parts keeps every hard rule and the
     guarantees, scores (without the solver) what the result says, is at most the
     whole model's proven optimum, and the bound made from the parts' LP prices is at
-    least that optimum."""
+    least that optimum and at least the whole model's LP bound."""
     scenario = build(_varied(seed))
     whole = solve_valid(scenario)
     assert whole.status == SolveStatus.OPTIMAL
@@ -55,6 +56,10 @@ def test_the_parts_plan_is_valid_and_the_whole_bound_holds(seed: int) -> None:
     assert result.objective <= whole.objective + 1e-6
     assert result.best_bound is not None
     assert result.best_bound >= whole.objective - 1e-6
+    # It bounds the whole model's LP relaxation too (a stronger check of its prices).
+    primary = whole.stage("primary")
+    assert primary is not None and primary.lp_bound is not None
+    assert result.best_bound >= primary.lp_bound - 1e-6
     assert result.gap is not None and result.gap >= 0
     assert [p.area for p in result.parts] == list(AREAS)
     assert all(p.status.has_plan for p in result.parts)
@@ -65,7 +70,8 @@ def test_the_parts_plan_is_valid_and_the_whole_bound_holds(seed: int) -> None:
 
 def test_a_stop_before_the_parts_keeps_the_baselines_plan() -> None:
     """A stop set before the solve ends it with the fallback baseline's plan for every
-    subdistrict, said so, and stop reason ``stopped``."""
+    subdistrict, said so (the baseline's plan, both subdistricts without their own),
+    and stop reason ``stopped``."""
     scenario = two_areas()
     stop = threading.Event()
     stop.set()
@@ -73,7 +79,17 @@ def test_a_stop_before_the_parts_keeps_the_baselines_plan() -> None:
     assert result.stop_reason == StopReason.STOPPED
     assert result.plan == result.baseline_plan
     assert all(p.status == SolveStatus.NO_SOLUTION for p in result.parts)
-    assert "2" in result.message
+    said = {
+        wording.parts_text(
+            2,
+            2,
+            wording.outcome_text(
+                "stopped", None, time_limit=PARAMS.time_limit, fallback=True, baseline_name=name
+            ),
+        )
+        for name in ("spreadsheet", "greedy")
+    }
+    assert result.message in said
 
 
 def test_progress_reports_each_part_with_the_plan_so_far() -> None:
@@ -139,3 +155,49 @@ def test_a_split_by_weeks_gives_a_valid_plan_without_a_whole_bound(
     assert all(p.status.has_plan for p in result.parts)
     assert result.baseline_plan is not None
     assert_valid(scenario, result.baseline_plan)
+
+
+def test_pins_the_baselines_cannot_keep_go_to_the_whole_model() -> None:
+    """Two subdistricts pinned to the shared troupe in the same week (one show a week):
+    the baselines cannot keep both, so the scenario is solved whole, which says it is
+    infeasible and names the pins; no plan that breaks a rule comes back."""
+    data = two_areas_data()
+    data["pins"] = [
+        {"committee": "C1", "product": "performance", "resource": "T9", "first_week": 2},
+        {"committee": "C4", "product": "performance", "resource": "T9", "first_week": 2},
+    ]
+    result = solve_by_parts(build(data), PARAMS)
+    assert result.status == SolveStatus.INFEASIBLE
+    assert result.plan is None
+    assert "C1" in result.message and "C4" in result.message
+
+
+def test_kind_pins_on_a_shared_board_set_keep_the_parts_plans() -> None:
+    """Pins on the shared board set kind in two subdistricts: the stays are given copies
+    again over the whole season, the plan keeps every rule and every pin, and it is the
+    parts' plan, not the fallback."""
+    data = two_areas_data()
+    data["pins"] = [
+        {"committee": "C1", "product": "exhibition", "resource": "E9", "first_week": 1},
+        {"committee": "C4", "product": "exhibition", "resource": "E9", "first_week": 2},
+    ]
+    scenario = build(data)
+    result = solve_by_parts(scenario, PARAMS)
+    assert result.plan is not None
+    assert_valid(scenario, result.plan)
+    assert "未通过检查" not in result.message and "did not pass" not in result.message
+    stays = sorted((d.first_week, d.resource_id) for d in result.plan if d.product == "exhibition")
+    assert (1, "E9-1") in stays or (1, "E9-2") in stays
+
+
+def test_the_stop_reason_claims_the_gap_only_when_the_whole_is_within_it() -> None:
+    """A solve by parts reports ``gap_limit`` only when its whole gap is within the gap
+    limit; when every part ended on its own optimum but the whole bound is further,
+    it reports ``parts_done``."""
+    for seed in range(4):
+        result = solve_by_parts(build(_varied(seed)), PARAMS)
+        assert result.gap is not None
+        if result.stop_reason == StopReason.GAP_LIMIT:
+            assert result.gap <= PARAMS.relative_gap
+        else:
+            assert result.stop_reason == StopReason.PARTS_DONE

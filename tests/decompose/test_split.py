@@ -9,6 +9,8 @@ import pytest
 from planner.baseline import plan_baselines
 from planner.decompose import allot, shared_units, split_scenario, splittable
 from planner.decompose.split import PinsAcrossParts
+from planner.generate import generate
+from planner.network import Distances
 from planner.options import line_options
 from planner.scenario import Product
 from planner.score import Scorer
@@ -18,8 +20,8 @@ from tests.factories import base_data, build
 
 def test_every_committee_line_and_pin_lands_in_one_part_with_its_own_id() -> None:
     """Each part has its subdistrict's committees, their demand lines under the whole
-    scenario's line ids, its own resources and every shared one, and the whole road
-    network (every grid)."""
+    scenario's line ids, its own resources and every shared one, and the grids its
+    distances need (its own, and those its units come from)."""
     s = two_areas()
     parts = split_scenario(s)
     assert [p.area for p in parts] == list(AREAS)
@@ -30,7 +32,8 @@ def test_every_committee_line_and_pin_lands_in_one_part_with_its_own_id() -> Non
     assert {t.id for t in east.scenario.resources.troupes} == {"T1", "T9"}
     assert {t.id for t in west.scenario.resources.troupes} == {"T2", "T9"}
     assert [b.id for b in east.scenario.resources.book_sets] == ["B1"]
-    assert len(east.scenario.grids) == len(s.grids)
+    assert [g.id for g in east.scenario.grids] == ["G1"]
+    assert [g.id for g in west.scenario.grids] == ["G1", "G2"]  # T9 comes from G1
     assert east.population + west.population == s.total_population
 
 
@@ -140,3 +143,19 @@ def test_a_pinned_week_of_a_shared_unit_goes_to_the_pins_part() -> None:
     )
     with pytest.raises(PinsAcrossParts):
         split_scenario(build(data), by_weeks=True)
+
+
+def test_a_part_keeps_the_whole_scenarios_distances_with_fewer_grids() -> None:
+    """On a generated district (default network), each part keeps only the grids its
+    committees and units are in, and every unit's km to every committee of the part is
+    the whole scenario's."""
+    s = generate("district", 2, weeks=4)
+    whole = Distances(s)
+    for part in split_scenario(s, by_weeks=True):
+        assert len(part.scenario.grids) < len(s.grids)
+        mine = Distances(part.scenario)
+        for unit_id in part.scenario.resource_units:
+            for c in part.committees:
+                assert mine.delivery_km(unit_id, c) == pytest.approx(
+                    whole.delivery_km(unit_id, c), rel=1e-12
+                )

@@ -1,0 +1,89 @@
+"""``cultplan solve --decompose``, ``--dask-workers`` and ``--scheduler``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from planner import cli, i18n
+from planner.io import write_scenario
+from planner.sweep import parts
+from tests.decompose.support import two_areas
+from tests.factories import base_data, build
+
+
+def run(*args: object, lang: str = "en") -> tuple[int, str]:
+    """Run ``cultplan`` in-process: exit code and output (stdout and stderr)."""
+    result = CliRunner().invoke(cli.app, [str(a) for a in args], env={"CULTPLAN_LANG": lang})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line sets the process's language; put it back after each test."""
+    monkeypatch.setattr(i18n, "_process_language", i18n._process_language)
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    """The two-subdistrict scenario as a file."""
+    path = tmp_path / "two.yaml"
+    write_scenario(two_areas(), path)
+    return path
+
+
+def test_decompose_yes_writes_the_parts_and_the_setting(scenario: Path, tmp_path: Path) -> None:
+    """``--decompose yes`` solves subdistrict by subdistrict: ``kpis.json`` records the
+    setting and one report per subdistrict, and the plan keeps every rule."""
+    out = tmp_path / "out"
+    code, output = run(
+        "solve", scenario, "--decompose", "yes", "--workers", 1, "--time-limit", 20,
+        "--quiet", "--out", out,
+    )  # fmt: skip
+    assert code == 0, output
+    report = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    assert report["run"]["decompose"] == "yes"
+    assert [p["area"] for p in report["stats"]["parts"]] == ["东街道", "西街道"]
+    assert report["violations"] == []
+    assert "subdistrict by subdistrict" in output
+
+
+def test_bad_part_options_are_all_named(scenario: Path) -> None:
+    """Bad ``--decompose``, ``--dask-workers`` and ``--scheduler`` values, and both cluster
+    options at once, are refused together with exit code 2, nothing solved."""
+    code, output = run(
+        "solve", scenario, "--decompose", "maybe", "--dask-workers", 0,
+        "--scheduler", "inproc://x",
+    )  # fmt: skip
+    assert code == 2
+    for text in ("--decompose maybe", "--dask-workers 0", "--dask-workers and --scheduler"):
+        assert text in output
+    assert "--scheduler inproc://x" in output
+
+
+def test_an_unreachable_scheduler_is_an_input_error(
+    scenario: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scheduler nobody answers at is named with why, exit code 2, within the
+    connection time, not a program defect."""
+    monkeypatch.setattr(parts, "CONNECT_SECONDS", 1.0)
+    code, output = run(
+        "solve", scenario, "--decompose", "yes", "--scheduler", "tcp://127.0.0.1:9",
+        "--time-limit", 20, "--quiet",
+    )  # fmt: skip
+    assert code == 2, output
+    assert "cannot use the Dask cluster tcp://127.0.0.1:9" in output
+
+
+def test_cluster_options_on_a_whole_solve_are_said_to_be_unused(tmp_path: Path) -> None:
+    """``--dask-workers`` on a scenario that is solved whole says it is not used."""
+    path = tmp_path / "one.yaml"
+    data = base_data()
+    write_scenario(build(data), path)
+    code, output = run("solve", path, "--dask-workers", 2, "--time-limit", 10, "--quiet")
+    assert code in (0, 4), output
+    assert "--dask-workers and --scheduler are not used" in output

@@ -94,9 +94,8 @@ def _run_cultplan(scenario: Scenario, spec: dict[str, Any], record: dict[str, An
 
 
 def _trace(trace: Trace, p: Progress, offset: float) -> None:
-    """Add a progress report with a plan or a bound to the trace (a whole solve's stages;
-    a solve by parts reports the plan so far, parts solved and the fallback's rest)."""
-    if p.stage in ("primary", "fairness", "secondary", "leximin", "parts") and (
+    """Add a progress report of a stage with a plan or a bound to the trace."""
+    if p.stage in ("primary", "fairness", "secondary", "leximin") and (
         p.objective is not None or p.bound is not None
     ):
         point = (offset + p.elapsed, p.objective, p.bound)
@@ -207,19 +206,15 @@ def _run_parts(
     dask_workers = spec.get("dask_workers") or None
     if part_time is not None and dask_workers is None:
         raise ValueError("part_time needs dask_workers: the in-turn runner shares the time out")
-    trace: Trace = []
     with _parts_runner(dask_workers) as (runner, slots):
         began = time.perf_counter()
         offset = began - started
         log = PartsLog(runner, part_time)
-
-        def progress(p: Progress) -> None:
-            _trace(trace, p, offset)
-
+        # No progress reports: each one puts the plan together and works out its KPIs
+        # (seconds at district scale, in the time of the parts still to come).
         result = solve_by_parts(
             scenario,
             params,
-            on_progress=progress,
             deadline=None if part_time is not None else started + params.time_limit,
             runner=log.run,
             slots=slots,
@@ -248,7 +243,7 @@ def _run_parts(
             constraints=sum(s.num_constraints for s in sizes),
         )
     _outcome(result, record)
-    return _finish_trace(result, trace, offset, record)
+    return _finish_trace(result, [], offset, record)
 
 
 def _part_run(log: PartsLog, index: int, report: PartReport) -> dict[str, Any]:

@@ -2,34 +2,48 @@
 
 ``SPEC`` is a JSON file naming the job (``engine``: ``baselines``, ``cultplan``, ``highs``
 or ``cpsat``), the tier, seed, time limit, gap and workers, and optionally
-``robust_samples`` and ``uncertainty`` (a file; see :func:`robust_figures`). The run
-writes ``OUT`` (JSON) after each step: once the search is over (``phase: solved``), again
-with the plan's KPIs and the validator's findings (``phase: checked``), and again with the
-plan's coverage over sampled seasons (``phase: done``), so that a run killed while
-checking or evaluating its plan still leaves its search's figures. The baselines' job
-writes its plans' figures (``phase: planned``), then their figures over sampled seasons
-(``phase: done``). Times are seconds since the run began building (after the scenario
-was generated, which ``generate_s`` times); checking and evaluating come after the
-search and are in no engine's time.
+``robust_samples`` and ``uncertainty`` (a file; see :func:`robust_figures`); for
+``cultplan`` also ``decompose`` (``auto``, ``yes`` or ``no``), ``dask_workers`` (its
+parts on a local Dask cluster of that many worker processes, one thread each, started
+here when the scenario is split) and ``part_time`` (with ``dask_workers``: every part's
+own time limit, in place of its share of the run's). The run writes ``OUT`` (JSON)
+after each step: once the search is over (``phase: solved``), again with the plan's
+KPIs and the validator's findings (``phase: checked``), and again with the plan's
+coverage over sampled seasons (``phase: done``), so that a run killed while checking or
+evaluating its plan still leaves its search's figures. The baselines' job writes its
+plans' figures (``phase: planned``), then their figures over sampled seasons (``phase:
+done``). Times are seconds since the run began building (after the scenario was
+generated, which ``generate_s`` times); a solve by parts on Dask begins with starting
+the cluster. Checking and evaluating come after the search and are in no engine's time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import resource
 import sys
+import threading
 import time
 import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.instances import load
 from planner.kpis import compute_kpis
 from planner.params import Progress, SolveParams, relative_gap
 from planner.plan import Plan
+from planner.result import StopReason
 from planner.robust import DEFAULT_SAMPLES, Uncertainty, evaluate_plan, read_uncertainty
 from planner.scenario import Scenario
 from planner.validate import check_plan
+
+if TYPE_CHECKING:
+    from planner.decompose import PartTask, Runner
+    from planner.result import PartReport, Result
 
 #: Engines a run may use.
 ENGINES = ("cultplan", "highs", "cpsat")
@@ -89,7 +103,21 @@ def _write(path: Path, record: dict[str, Any]) -> None:
 
 
 def _run_cultplan(scenario: Scenario, spec: dict[str, Any], record: dict[str, Any]) -> Plan | None:
-    from planner import solve
+    """cultplan's solve: the whole model, or subdistrict by subdistrict (``decompose``),
+    its parts in turn in this process or on a local Dask cluster (``dask_workers``)."""
+    from planner.decompose import should_split
+
+    params = SolveParams(
+        time_limit=spec["time_limit"],
+        seed=spec["seed"],
+        workers=spec["workers"],
+        relative_gap=spec["gap"],
+        decompose=spec.get("decompose") or "auto",
+    )
+    record.update(parts=0, parts_with_plan=0)
+    if should_split(scenario, params):
+        return _run_parts(scenario, spec, params, record)
+    from planner.solver import solve
 
     trace: Trace = []
     built_at: list[float] = []
@@ -97,25 +125,38 @@ def _run_cultplan(scenario: Scenario, spec: dict[str, Any], record: dict[str, An
     def progress(p: Progress) -> None:
         if p.stage == "baselines" and not built_at:
             built_at.append(p.elapsed)
-        if p.stage in ("primary", "fairness", "secondary", "leximin") and (
-            p.objective is not None or p.bound is not None
-        ):
-            point = (p.elapsed, p.objective, p.bound)
-            if not trace or trace[-1][1:] != point[1:]:
-                trace.append(point)
+        _trace(trace, p, 0.0)
 
-    params = SolveParams(
-        time_limit=spec["time_limit"],
-        seed=spec["seed"],
-        workers=spec["workers"],
-        relative_gap=spec["gap"],
-    )
     result = solve(scenario, params, on_progress=progress)
     build = built_at[0] if built_at else result.wall_seconds
     record.update(
         build_s=build,
         solve_s=result.wall_seconds - build,
         wall_s=result.wall_seconds,
+    )
+    _outcome(result, record)
+    if result.model_size is not None:
+        record.update(
+            variables=result.model_size.num_variables,
+            constraints=result.model_size.num_constraints,
+            options=result.model_size.num_options,
+        )
+    return _finish_trace(result, trace, 0.0, record)
+
+
+def _trace(trace: Trace, p: Progress, offset: float) -> None:
+    """Add a progress report of a stage with a plan or a bound to the trace."""
+    if p.stage in ("primary", "fairness", "secondary", "leximin") and (
+        p.objective is not None or p.bound is not None
+    ):
+        point = (offset + p.elapsed, p.objective, p.bound)
+        if not trace or trace[-1][1:] != point[1:]:
+            trace.append(point)
+
+
+def _outcome(result: Result, record: dict[str, Any]) -> None:
+    """The solve's status, stop reason, objective, bound, gap and message."""
+    record.update(
         status=result.status.value,
         stop_reason=result.stop_reason.value if result.stop_reason else "",
         objective=result.objective,
@@ -123,16 +164,148 @@ def _run_cultplan(scenario: Scenario, spec: dict[str, Any], record: dict[str, An
         gap=result.gap,
         message=result.message,
     )
-    if result.model_size is not None:
-        record.update(
-            variables=result.model_size.num_variables,
-            constraints=result.model_size.num_constraints,
-            options=result.model_size.num_options,
-        )
+
+
+def _finish_trace(
+    result: Result, trace: Trace, offset: float, record: dict[str, Any]
+) -> Plan | None:
+    """End the trace with the plan returned; record it; the plan."""
     if result.objective is not None and result.plan is not None:
-        trace.append((result.wall_seconds, result.objective, result.best_bound))
+        trace.append((offset + result.wall_seconds, result.objective, result.best_bound))
     record["trace"] = trace
     return result.plan
+
+
+def own_plan(result: Result) -> bool:
+    """Whether a part's solve found a plan of its own, not only its fallback's.
+
+    True when the part's plan scores above the part's fallback (the whole scenario's
+    fallback plan restricted to the part; or that fallback was not completed into the
+    part's model), or when its search proved its plan within the part's gap (stop
+    reason ``proven`` or ``gap_limit``), which may be worth exactly the fallback's.
+    False without a plan, or for the fallback's plan returned at the time limit.
+    """
+    if result.plan is None or result.objective is None:
+        return False
+    if result.stop_reason in (StopReason.PROVEN, StopReason.GAP_LIMIT):
+        return True
+    base = result.baseline_objective
+    return base is None or result.objective > base + 1e-9
+
+
+@dataclass
+class PartsLog:
+    """A runner of parts (:data:`planner.decompose.Runner`) around another that notes
+    when the parts begin and end and keeps each part's result.
+
+    With ``part_time`` every part gets that time limit instead of its share of the
+    solve's time (for runners that keep a task's limit, as the Dask runner does).
+    """
+
+    inner: Runner
+    part_time: float | None = None
+    began: float | None = None
+    ended: float | None = None
+    results: dict[int, Result] = field(default_factory=dict)
+    limits: dict[int, float] = field(default_factory=dict)
+
+    def run(
+        self, tasks: Sequence[PartTask], stop: threading.Event | None, deadline: float
+    ) -> Iterator[tuple[int, Result]]:
+        """Run ``tasks`` with the inner runner, noting the times and the results."""
+        self.began = time.perf_counter()
+        if self.part_time is not None:
+            tasks = [
+                dataclasses.replace(
+                    t, params=dataclasses.replace(t.params, time_limit=self.part_time)
+                )
+                for t in tasks
+            ]
+        self.limits = {t.index: t.params.time_limit for t in tasks}
+        for index, result in self.inner(tasks, stop, deadline):
+            self.results[index] = result
+            self.ended = time.perf_counter()
+            yield index, result
+
+
+@contextmanager
+def _parts_runner(dask_workers: int | None) -> Iterator[tuple[Runner, int]]:
+    """The parts' runner and slots: in turn in this process, or a local Dask cluster
+    of ``dask_workers`` worker processes of one thread each (closed with the block)."""
+    if not dask_workers:
+        from planner.decompose import run_in_turn
+
+        yield run_in_turn, 1
+        return
+    from planner.sweep.parts import dask_parts
+
+    with dask_parts(n_workers=dask_workers) as (runner, slots):
+        yield runner, slots
+
+
+def _run_parts(
+    scenario: Scenario, spec: dict[str, Any], params: SolveParams, record: dict[str, Any]
+) -> Plan | None:
+    """A solve by subdistrict. Times count from before the Dask cluster's start, which
+    is part of the run's time limit (as in ``cultplan solve --dask-workers``); with
+    ``part_time`` in the spec each part gets that time and the solve no deadline of
+    its own beyond ``time_limit``."""
+    from planner.decompose import solve_by_parts
+
+    started = time.perf_counter()
+    part_time = spec.get("part_time")
+    dask_workers = spec.get("dask_workers") or None
+    if part_time is not None and dask_workers is None:
+        raise ValueError("part_time needs dask_workers: the in-turn runner shares the time out")
+    with _parts_runner(dask_workers) as (runner, slots):
+        began = time.perf_counter()
+        offset = began - started
+        log = PartsLog(runner, part_time)
+        # No progress reports: each one puts the plan together and works out its KPIs
+        # (seconds at district scale, in the time of the parts still to come).
+        result = solve_by_parts(
+            scenario,
+            params,
+            deadline=None if part_time is not None else started + params.time_limit,
+            runner=log.run,
+            slots=slots,
+        )
+    ended = began + result.wall_seconds
+    parts_began = log.began if log.began is not None else ended
+    parts_ended = log.ended if log.ended is not None else parts_began
+    record.update(
+        cluster_s=offset,
+        slots=slots,
+        shared_s=parts_began - began,
+        parts_s=parts_ended - parts_began,
+        assemble_s=ended - parts_ended,
+        build_s=parts_began - started,
+        solve_s=ended - parts_began,
+        wall_s=ended - started,
+        parts=len(result.parts),
+        parts_with_plan=sum(own_plan(r) for r in log.results.values()),
+        part_runs=[_part_run(log, k, report) for k, report in enumerate(result.parts)],
+    )
+    sizes = [r.model_size for r in log.results.values() if r.model_size is not None]
+    if sizes and len(sizes) == len(result.parts):
+        record.update(
+            options=sum(s.num_options for s in sizes),
+            variables=sum(s.num_variables for s in sizes),
+            constraints=sum(s.num_constraints for s in sizes),
+        )
+    _outcome(result, record)
+    return _finish_trace(result, [], offset, record)
+
+
+def _part_run(log: PartsLog, index: int, report: PartReport) -> dict[str, Any]:
+    """One part's figures for the record."""
+    result = log.results.get(index)
+    return {
+        **report.to_dict(),
+        "own_plan": result is not None and own_plan(result),
+        "baseline_objective": None if result is None else result.baseline_objective,
+        "time_limit": log.limits.get(index),
+    }
 
 
 def _run_peer(

@@ -35,7 +35,7 @@ from rich.table import Table
 
 from benchmarks.child import ENGINES
 from benchmarks.instances import check_tier, default_time_limit
-from planner.params import SolveParams, relative_gap
+from planner.params import DECOMPOSE, SolveParams, relative_gap
 from planner.robust import DEFAULT_SAMPLES, Uncertainty, read_uncertainty
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,11 +57,16 @@ COLUMNS = (
     "gap_limit",
     "workers",
     "robust_samples",
+    "decompose",
+    "dask_workers",
+    "parts",
+    "parts_with_plan",
     "generate_s",
     "build_s",
     "solve_s",
     "wall_s",
     "peak_mib",
+    "tree_peak_mib",
     "objective",
     "bound",
     "gap",
@@ -116,6 +121,7 @@ class Outcome:
     peak_mib: float
     wall_s: float
     log_tail: str = ""
+    tree_peak_mib: float = 0.0
 
 
 def run_child(
@@ -124,8 +130,11 @@ def run_child(
     """Run one job in its own process; kill it after ``kill_after`` s or above ``max_mib``.
 
     Returns the job's record (what it wrote before it ended), how it ended (its exit
-    code, ``killed`` at the time limit plus margin, ``memory`` above the cap) and its
-    peak resident memory in MiB.
+    code, ``killed`` at the time limit plus margin, ``memory`` above the cap), its peak
+    resident memory in MiB as ``wait4`` reports it (``ru_maxrss``: the largest of the
+    process's own peak and each waited-for descendant's, not their sum) and the
+    largest sum of resident memory over the process and all its descendants, sampled
+    every :data:`SAMPLE_SECONDS` (the cap applies to that sum).
     """
     name = f"{spec['tier'].replace('/', '_').replace(':', '_')}-{spec['seed']}-{spec['engine']}"
     spec_path, out_path = folder / f"{name}.spec.json", folder / f"{name}.json"
@@ -145,14 +154,20 @@ def run_child(
             start_new_session=True,
         )
         ended = "killed"
+        tree_peak = 0.0
+        sampled = -math.inf
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 proc.returncode = os.waitstatus_to_exitcode(status)
                 ended = str(proc.returncode)
                 break
-            over_time = time.monotonic() - started > kill_after
-            over_memory = max_mib is not None and _rss_mib(proc.pid) > max_mib
+            now = time.monotonic()
+            if now - sampled >= SAMPLE_SECONDS:
+                sampled = now
+                tree_peak = max(tree_peak, tree_rss_mib(proc.pid))
+            over_time = now - started > kill_after
+            over_memory = max_mib is not None and tree_peak > max_mib
             if over_time or over_memory:
                 ended = "killed" if over_time else "memory"
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -166,18 +181,48 @@ def run_child(
         record = json.loads(out_path.read_text(encoding="utf-8"))
     lines = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     # ru_maxrss is in KiB on Linux.
-    return Outcome(record, ended, usage.ru_maxrss / 1024, wall, lines[-1][-300:] if lines else "")
+    peak = usage.ru_maxrss / 1024
+    tail = lines[-1][-300:] if lines else ""
+    return Outcome(record, ended, peak, wall, tail, max(tree_peak, peak))
 
 
-def _rss_mib(pid: int) -> float:
+#: How often the resident memory of a run's process tree is summed (seconds).
+SAMPLE_SECONDS = 0.2
+
+
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory (MiB) of a process and all its descendants, summed.
+
+    Read from ``/proc/*/stat`` (parent and resident pages of every process). Pages
+    two processes share (libraries) count once per process, so the sum can exceed
+    what the machine gives them; 0 when the process is gone or ``/proc`` is missing.
+    """
+    parent: dict[int, int] = {}
+    pages: dict[int, int] = {}
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        entries = os.listdir("/proc")
     except OSError:
         return 0.0
-    for line in status.splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            text = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        # After "pid (comm) ": state, ppid, ... rss is the 24th field of the line.
+        fields = text[text.rindex(")") + 2 :].split()
+        parent[int(entry)] = int(fields[1])
+        pages[int(entry)] = int(fields[21])
+    children: dict[int, list[int]] = {}
+    for child, ppid in parent.items():
+        children.setdefault(ppid, []).append(child)
+    total, todo = 0, [pid] if pid in pages else []
+    while todo:
+        current = todo.pop()
+        total += pages[current]
+        todo.extend(children.get(current, ()))
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def time_to_gap(
@@ -241,8 +286,11 @@ def _row(
         workers=spec["workers"],
         robust_samples=spec.get("robust_samples", ""),
         peak_mib=round(outcome.peak_mib, 1),
+        tree_peak_mib=round(outcome.tree_peak_mib, 1),
         load_1min=round(load, 2),
     )
+    if spec["engine"] == "cultplan":
+        row.update(decompose=spec.get("decompose", ""), dask_workers=spec.get("dask_workers") or 0)
     for key in (
         "status",
         "stop_reason",
@@ -260,6 +308,8 @@ def _row(
         "gap",
         "deliveries",
         "message",
+        "parts",
+        "parts_with_plan",
         *KPIS,
         *ROBUST,
     ):
@@ -350,6 +400,7 @@ _TABLE = (
     ("seed", 4),
     ("engine", 11),
     ("status", 11),
+    ("parts", 5),
     ("build s", 7),
     ("solve s", 7),
     ("peak MiB", 8),
@@ -392,11 +443,13 @@ def _cells(row: dict[str, Any]) -> list[Any]:
 
     gap = "" if row["gap"] in ("", None) else f"{100 * float(row['gap']):.2f}"
     valid = row["validated"]
+    parts = f"{row['parts_with_plan']}/{row['parts']}" if row.get("parts") else ""
     return [
         row["tier"],
         row["seed"],
         row["engine"],
         row["status"],
+        parts,
         num("build_s", 1),
         num("solve_s", 1),
         num("peak_mib", 0),
@@ -518,9 +571,10 @@ def run(args: argparse.Namespace) -> int:
         f"Python {machine['python']}, OR-Tools {machine['ortools']}"
     )
     console.print(f"uptime at start: {machine['uptime']}")
+    dask = f", parts on {args.dask_workers} Dask workers" if args.dask_workers else ""
     console.print(
-        f"gap {100 * args.gap:g} %, {args.workers} workers; rows in {out}, "
-        f"each run's record and log in {folder}/"
+        f"gap {100 * args.gap:g} %, {args.workers} workers, decompose {args.decompose}{dask}; "
+        f"rows in {out}, each run's record and log in {folder}/"
     )
     console.print(
         f"robust figures: {args.robust_samples} sampled seasons per plan, seed: the "
@@ -541,6 +595,8 @@ def run(args: argparse.Namespace) -> int:
                 "workers": args.workers,
                 "robust_samples": args.robust_samples,
                 "uncertainty": uncertainty,
+                "decompose": args.decompose,
+                "dask_workers": args.dask_workers,
             }
             outcome = run_child(
                 {**base, "engine": "baselines"},
@@ -565,6 +621,7 @@ def run(args: argparse.Namespace) -> int:
                         seed,
                         name,
                         "baseline",
+                        "",
                         "",
                         "",
                         "",
@@ -607,6 +664,14 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _positive(text: str) -> int:
+    """A whole number of 1 or more (argparse type)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"give 1 or more, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m benchmarks``."""
     parser = argparse.ArgumentParser(
@@ -646,6 +711,21 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=SolveParams().workers,
         help="CP-SAT workers of cultplan and cpsat (default: %(default)s)",
+    )
+    p.add_argument(
+        "--decompose",
+        choices=DECOMPOSE,
+        default=SolveParams().decompose,
+        help="cultplan: solve a scenario of several subdistricts one subdistrict at a time "
+        "(auto: when it is large; default: %(default)s)",
+    )
+    p.add_argument(
+        "--dask-workers",
+        type=_positive,
+        default=None,
+        help="cultplan: solve the parts of a split scenario side by side on a local Dask "
+        "cluster of this many worker processes, one thread each (default: in turn, in "
+        "the run's process)",
     )
     p.add_argument(
         "--margin",

@@ -1,5 +1,6 @@
-"""The benchmark suite's command end to end on a tiny instance, a run killed at its limit,
-and the plans' figures over sampled seasons."""
+"""The benchmark suite's command end to end on tiny instances (whole and by subdistrict,
+the parts on Dask), a run killed at its limit, the memory of a run's process tree, and
+the plans' figures over sampled seasons."""
 
 from __future__ import annotations
 
@@ -8,16 +9,26 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from benchmarks import child
+from benchmarks.child import PartsLog
+from benchmarks.child import run as run_job
 from benchmarks.instances import load
-from benchmarks.suite import BASELINES, COLUMNS, ROOT, Outcome, _row, run_child
+from benchmarks.suite import BASELINES, COLUMNS, ROOT, Outcome, _row, run_child, tree_rss_mib
 from planner.baseline import plan_baselines
+from planner.decompose import PartTask, solve_by_parts, solve_part
+from planner.io import write_scenario
+from planner.params import SolveParams
+from planner.result import Result
 from planner.robust import DEFAULT_SAMPLES, Uncertainty, evaluate_plan, read_uncertainty
+from tests.decompose.support import AREAS, two_areas
 
 
 def test_the_benchmark_command_writes_every_column_and_validates_every_plan(
@@ -195,3 +206,164 @@ def test_the_baselines_are_evaluated_over_the_default_seasons(tmp_path: Path) ->
         assert record[name]["worst_decile_coverage"] == pytest.approx(
             kpis.worst_decile_coverage, abs=1e-12
         )
+
+
+@pytest.fixture
+def two_areas_file(tmp_path: Path) -> Path:
+    """The decomposition tests' two subdistricts (5 weeks) as a scenario file."""
+    path = tmp_path / "two-areas.yaml"
+    write_scenario(two_areas(weeks=5), path)
+    return path
+
+
+def _spec(path: Path, **extra: Any) -> dict[str, Any]:
+    return {
+        "engine": "cultplan",
+        "tier": f"file:{path}",
+        "seed": 1,
+        "time_limit": 10.0,
+        "gap": 0.005,
+        "workers": 1,
+        **extra,
+    }
+
+
+def test_decompose_yes_solves_by_subdistrict_and_no_solves_whole(
+    two_areas_file: Path, tmp_path: Path
+) -> None:
+    """A cultplan run with ``decompose: yes`` on two subdistricts records two parts
+    (each with its area, time limit and whether it found its own plan), its phases
+    (no cluster in turn, the shared phase, the parts, putting them together) adding
+    up to its wall time, and the
+    parts' model sizes summed; with ``no`` the same scenario is one model, no parts.
+    Both plans pass the validator."""
+    by_parts = tmp_path / "parts.json"
+    run_job(_spec(two_areas_file, decompose="yes"), by_parts)
+    record = json.loads(by_parts.read_text(encoding="utf-8"))
+    assert record["phase"] == "done" and record["valid"] is True
+    assert record["parts"] == 2
+    assert [p["area"] for p in record["part_runs"]] == list(AREAS)
+    assert record["parts_with_plan"] == sum(p["own_plan"] for p in record["part_runs"])
+    assert all(0 < p["time_limit"] <= 10.0 for p in record["part_runs"])
+    phases = ("cluster_s", "shared_s", "parts_s", "assemble_s")
+    assert sum(record[k] for k in phases) == pytest.approx(record["wall_s"], abs=1e-6)
+    assert record["build_s"] == pytest.approx(record["cluster_s"] + record["shared_s"])
+    assert record["slots"] == 1 and record["cluster_s"] < 0.1  # in turn: no cluster
+    assert record["options"] > 0 and record["variables"] >= record["options"]
+    whole = tmp_path / "whole.json"
+    run_job(_spec(two_areas_file, decompose="no"), whole)
+    record = json.loads(whole.read_text(encoding="utf-8"))
+    assert record["valid"] is True
+    assert record["parts"] == 0 and record["parts_with_plan"] == 0
+    assert "part_runs" not in record
+
+
+def test_a_part_time_gives_every_part_that_limit(two_areas_file: Path) -> None:
+    """The parts' log around a runner that keeps each task's limit gives every part the
+    same fixed time (whatever the solve's time limit would share out), and notes each
+    part's result and when the parts began and ended."""
+    del two_areas_file
+    seen: list[float] = []
+
+    def serial(
+        tasks: Sequence[PartTask], stop: threading.Event | None, deadline: float
+    ) -> Iterator[tuple[int, Result]]:
+        for task in tasks:
+            seen.append(task.params.time_limit)
+            yield task.index, solve_part(task)
+
+    log = PartsLog(serial, part_time=1.5)
+    params = SolveParams(time_limit=60, workers=1, seed=0, decompose="yes")
+    result = solve_by_parts(two_areas(weeks=5), params, runner=log.run)
+    assert seen == [1.5, 1.5]
+    assert log.limits == {0: 1.5, 1: 1.5}
+    assert sorted(log.results) == [0, 1]
+    assert log.began is not None and log.ended is not None and log.began <= log.ended
+    assert [p.area for p in result.parts] == list(AREAS)
+
+
+def test_the_benchmark_command_runs_the_parts_on_dask_and_counts_their_memory(
+    two_areas_file: Path, tmp_path: Path
+) -> None:
+    """``python -m benchmarks run --decompose yes --dask-workers 2`` on two subdistricts:
+    the row says the setting, two parts and how many found their own plan; the plan is
+    validated; the Dask cluster started inside the run counts in its time (``build_s``)
+    and its two worker processes in the summed memory of the run's processes, which
+    exceeds the run's own peak."""
+    out = tmp_path / "results.csv"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "run",
+            "--tier",
+            f"file:{two_areas_file}",
+            "--seeds",
+            "1",
+            "--engines",
+            "cultplan",
+            "--decompose",
+            "yes",
+            "--dask-workers",
+            "2",
+            "--time-limit",
+            "20",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    with out.open(encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert (row["decompose"], row["dask_workers"], row["parts"]) == ("yes", "2", "2")
+    assert 0 <= int(row["parts_with_plan"]) <= 2
+    assert row["validated"] == "yes" and row["status"] == "feasible"
+    assert float(row["tree_peak_mib"]) > 1.5 * float(row["peak_mib"])
+    record = json.loads(next((tmp_path / "results.csv.runs").glob("*-cultplan.json")).read_text())
+    assert record["slots"] == 2 and record["cluster_s"] > 0
+    assert record["build_s"] >= record["cluster_s"] + record["shared_s"] - 1e-6
+    assert "decompose yes, parts on 2 Dask workers" in done.stdout
+
+
+def test_the_memory_of_a_process_tree_sums_its_descendants(tmp_path: Path) -> None:
+    """A process whose grandchild holds 200 MiB: the tree's resident memory counts the
+    grandchild, which the process's own resident memory does not."""
+    script = tmp_path / "tree.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import subprocess, sys
+            hog = "b = bytearray(200 * 2**20); b[::4096] = b'x' * len(b[::4096]); "
+            hog += "print('ready', flush=True); input()"
+            child = subprocess.Popen([sys.executable, "-c", hog], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+            child.stdout.readline()
+            print("ready", flush=True)
+            input()
+            child.communicate("")
+            """
+        ),
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        own = Path(f"/proc/{proc.pid}/status").read_text()
+        own_mib = next(int(x.split()[1]) for x in own.splitlines() if x.startswith("VmRSS"))
+        tree = tree_rss_mib(proc.pid)
+        assert own_mib / 1024 < 100
+        assert tree > 200
+    finally:
+        proc.communicate("", timeout=30)
+    assert tree_rss_mib(proc.pid) == 0.0

@@ -89,17 +89,13 @@ def dask_parts(
     A script that starts a local cluster must guard its work with ``if __name__ ==
     "__main__":``: Dask's worker processes import the script again.
     """
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from planner.sweep.cluster import local_cluster
 
     cluster: Any = None
     if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=n_workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
+        cluster = local_cluster(n_workers)
     try:
         try:
             client = Client(cluster if cluster is not None else scheduler, timeout=CONNECT_SECONDS)

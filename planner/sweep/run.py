@@ -218,17 +218,13 @@ def run_sweep(
             if on_done is not None:
                 on_done(len(results), total, r)
         return results
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
+
+    from planner.sweep.cluster import local_cluster
 
     cluster: Any = None
     if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=n_workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
+        cluster = local_cluster(n_workers)
     try:
         with Client(cluster if cluster is not None else scheduler) as client:
             futures = [_submit(client, v, spec.params) for v in spec.variants]

@@ -1,12 +1,14 @@
 """Solving a scenario subdistrict by subdistrict, and putting the parts together.
 
-1. The whole scenario's options and both baselines are planned (the floors of the
-   objective's guarantees and the fallback are the whole scenario's, as in a solve of
-   the whole model).
+1. Up to :data:`WHOLE_BASELINES_UP_TO` demand lines (a district), the whole
+   scenario's options and both baselines are planned (the floors of the objective's
+   guarantees and the fallback are the whole scenario's, as in a solve of the whole
+   model); beyond (a city), each part plans its own (step 2).
 2. The scenario is split by subdistrict (:mod:`planner.decompose.split`) and the
    shared capacity (district or city troupes, lecturers, trainers and set kinds; the
-   van's moves) is allotted to the parts (:mod:`planner.decompose.allot`), at least
-   what the fallback plan uses in each.
+   van's moves) is allotted to the parts: from the whole scenario's fallback, at least
+   what it uses in each (:mod:`planner.decompose.allot`); for a city, by whole weeks
+   in the parts' own scenarios (:func:`planner.decompose.split.week_shares`).
 3. Each part is solved by :func:`planner.solver.solve` with its allotment as rows of
    its model and the whole scenario's baselines restricted to it
    (:class:`~planner.solver.guide.PartGuide`): one after another here, or side by
@@ -14,8 +16,8 @@
 4. The parts' plans together are the plan: the allotments keep the shared capacity,
    every other rule is the part's own. Copies of shared set kinds are given again
    over the whole season. The plan is scored without the solver, checked by the
-   validator and against the guarantees; a plan that fails (never expected) is
-   replaced by the fallback baseline's, and the message says so.
+   validator and against the guarantees; a plan that fails is replaced by the
+   fallback baseline's, and the message says so.
 
 The plan is ``feasible``, never ``optimal``. The parts' own bounds hold for their
 allotments only; the whole scenario's bound is made from the parts' LP values and
@@ -110,11 +112,11 @@ def should_split(scenario: Scenario, params: SolveParams) -> bool:
     return len(scenario.demand_lines) * scenario.season.weeks >= SPLIT_FROM
 
 
-def solve_part(task: PartTask) -> Result:
+def solve_part(task: PartTask, stop: threading.Event | None = None) -> Result:
     """Solve one part (what a runner runs, here or on a Dask worker)."""
     from planner.solver import solve  # the solver where the part is solved
 
-    return solve(task.scenario, task.params, guide=task.guide)
+    return solve(task.scenario, task.params, stop=stop, guide=task.guide)
 
 
 def run_in_turn(
@@ -125,8 +127,6 @@ def run_in_turn(
     Each part gets an equal share of the time left when it starts (so time a part
     does not use goes to the next), and the solve's stop.
     """
-    from planner.solver import solve
-
     for k, task in enumerate(tasks):
         if stop is not None and stop.is_set():
             return
@@ -135,7 +135,7 @@ def run_in_turn(
             return
         share = left / (len(tasks) - k) - PART_OVERRUN
         params = dataclasses.replace(task.params, time_limit=max(share, 0.001))
-        yield task.index, solve(task.scenario, params, stop=stop, guide=task.guide)
+        yield task.index, solve_part(dataclasses.replace(task, params=params), stop)
 
 
 def solve_by_parts(

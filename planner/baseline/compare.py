@@ -16,7 +16,7 @@ from planner.baseline.memo import LastAnswer
 from planner.baseline.points import PlanPoints
 from planner.baseline.spreadsheet import plan_baseline
 from planner.network import Distances
-from planner.options import Option, line_options
+from planner.options import Option, options_lister
 from planner.plan import Plan
 from planner.scenario import Scenario
 
@@ -65,7 +65,8 @@ def plan_points(
     they are, whatever rules they break.
     """
     if attainable is None:
-        attainable = [line.id for line in scenario.demand_lines if line_options(scenario, line)]
+        lister = options_lister(scenario)
+        attainable = [line.id for line in scenario.demand_lines if lister(line)]
     points = PlanPoints(scenario, attainable, distances)
     for d in plan:
         option = Option(
@@ -113,7 +114,8 @@ def plan_baselines(
         return remembered
     distances = distances or Distances(scenario)
     if options is None:
-        options = {line.id: line_options(scenario, line) for line in scenario.demand_lines}
+        lister = options_lister(scenario)
+        options = {line.id: lister(line) for line in scenario.demand_lines}
     else:
         options = {line.id: list(options.get(line.id, [])) for line in scenario.demand_lines}
     plans = {

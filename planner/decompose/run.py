@@ -60,6 +60,8 @@ SPLIT_FROM = 40_000
 #: shared capacity allotted from them (a district has about 3,500); beyond, the shared
 #: units are split by weeks and each part plans its own (a city has about 60,000).
 WHOLE_BASELINES_UP_TO = 10_000
+#: Least seconds between two progress reports of the plan so far.
+PROGRESS_SECONDS = 2.0
 #: Seconds a part's solve takes beyond its time limit (joining its threads, ending the
 #: HiGHS child), measured at 0.9 s on city parts; kept back from each part's share.
 PART_OVERRUN = 0.9
@@ -158,9 +160,10 @@ def solve_by_parts(
         The solve's parameters; the time limit covers everything (planning the whole
         scenario's baselines, the parts, putting them together and checking).
     on_progress
-        Called as the baselines begin (stage ``baselines``) and after each part
-        (stage ``parts``) with the plan so far: the parts solved, the fallback's
-        deliveries for the rest.
+        Called as the baselines begin (stage ``baselines``) and after a part ends
+        (stage ``parts``, at most every :data:`PROGRESS_SECONDS`, and after the last
+        part) with the plan so far:
+        the parts solved, the fallback's deliveries for the rest.
     stop
         An event that ends the solve early: parts not yet solved keep the fallback's
         deliveries.
@@ -227,6 +230,7 @@ def solve_by_parts(
         tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k]))
 
     results: dict[int, Result] = {}
+    reported = -math.inf
     run = runner or run_in_turn
     for index, result in run(tasks, stop, end):
         results[index] = result
@@ -242,9 +246,14 @@ def solve_by_parts(
                 wall_seconds=time.perf_counter() - began,
                 parts=_reports(parts, results),
             )
-        if on_progress is not None:
+        # The plan so far is put together, scored and measured for a report: at most
+        # every PROGRESS_SECONDS (a city's 200 parts would spend minutes on it), and
+        # after the last part.
+        due = time.perf_counter() - reported >= PROGRESS_SECONDS or len(results) == len(parts)
+        if on_progress is not None and due:
             plan = _together(scenario, parts, results, setup.fallback(results))
             report("parts", scorer.score(plan).total, plan)
+            reported = time.perf_counter()
 
     fallback = setup.fallback(results)
     plan = _together(scenario, parts, results, fallback)

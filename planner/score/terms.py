@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from planner.i18n import _
 from planner.network import Distances
-from planner.options import line_options
+from planner.options import options_lister
 from planner.plan import Delivery, Plan
 from planner.scenario import EVENT_PRODUCTS, Scenario
 
@@ -138,7 +138,8 @@ class PlanScore:
 def attainable_lines(scenario: Scenario) -> set[str]:
     """The demand lines some option can serve (the model's committee coverage uses only
     these; a line nothing can ever serve is reported as unmet instead)."""
-    return {line.id for line in scenario.demand_lines if line_options(scenario, line)}
+    lister = options_lister(scenario)
+    return {line.id for line in scenario.demand_lines if lister(line)}
 
 
 class Scorer:

@@ -10,6 +10,13 @@ belong (the Lagrangian bound needs the duals), and prints a banner to stdout.
 HiGHS's dual simplex is tried first, then GLOP: measured side by side under load
 (``benchmarks/lp_solvers.py``) HiGHS took 1.1-2.2 s where GLOP took 1.7-3.8 s on the
 13-week reference, and 18 s against 41 s on the 26-week one.
+
+Each row goes to the solver divided by its largest coefficient (:func:`row_scales`).
+The coverage rows of the fairness goals carry coefficients up to 3,000,000 beside rows
+of ones, a spread HiGHS's own scaling handles poorly: on the 26-week reference's primary
+LP, dual simplex took 7.2-7.7 s as written and 4.3-4.6 s with the rows divided, to the
+same optimum (13 weeks: 0.78-0.86 s against 0.55-0.62 s; ``benchmarks/lp_solvers.py``).
+The duals are multiplied back, so callers see the duals of the rows they gave.
 """
 
 from __future__ import annotations
@@ -33,7 +40,10 @@ from planner.solver.bounded import GaveUp
 from planner.solver.control import SolveControl
 
 #: LP solvers to try, best first (GLOP ships with every OR-Tools build).
-LP_SOLVERS = (parameters_pb2.SOLVER_TYPE_HIGHS, parameters_pb2.SOLVER_TYPE_GLOP)
+LP_SOLVERS: tuple[int, ...] = (parameters_pb2.SOLVER_TYPE_HIGHS, parameters_pb2.SOLVER_TYPE_GLOP)
+#: Divide each row by its largest coefficient for the solver (see the module's docstring;
+#: ``benchmarks/lp_solvers.py`` sets it False to compare).
+SCALE_ROWS = True
 #: How often a running LP checks the solve's stop (seconds).
 _POLL_SECONDS = 0.05
 
@@ -80,7 +90,8 @@ def solve_lp(
         None when no solver proves an optimum in time or the solve is stopped.
     """
     began = time.perf_counter()
-    model = _model_proto(domains, rows, cost)
+    scales = row_scales(rows) if SCALE_ROWS else [1.0] * len(rows)
+    model = _model_proto(domains, rows, cost, scales)
     params = parameters_pb2.SolveParametersProto()
     params.enable_output = False
     for solver_type in LP_SOLVERS:
@@ -110,17 +121,37 @@ def solve_lp(
         duals = [0.0] * len(rows)
         dual = solution.dual_solution.dual_values
         for row_index, value in zip(dual.ids, dual.values, strict=True):
-            duals[row_index] = value
+            # The solver's row is the given row times its scale, so is its dual's price.
+            duals[row_index] = value * scales[row_index]
         return LpSolution(solution.primal_solution.objective_value, values, duals)
     return None  # pragma: no cover - GLOP ships with every OR-Tools build
+
+
+def row_scales(rows: Sequence[tuple[Sequence[int], Sequence[float], float, float]]) -> list[float]:
+    """The factor each row is multiplied by for the solver: one over its largest coefficient.
+
+    A row without coefficients, or whose largest is zero, keeps factor 1.
+    """
+    scales: list[float] = []
+    for _, coeffs, _, _ in rows:
+        largest = max((abs(c) for c in coeffs), default=0.0)
+        scales.append(1.0 / largest if largest > 0 else 1.0)
+    return scales
 
 
 def _model_proto(
     domains: Sequence[tuple[float, float]],
     rows: Sequence[tuple[Sequence[int], Sequence[float], float, float]],
     cost: dict[int, float],
+    scales: Sequence[float] | None = None,
 ) -> model_pb2.ModelProto:
-    """The LP as a MathOpt model proto (ids are positions; the matrix row-major, sorted)."""
+    """The LP as a MathOpt model proto (ids are positions; the matrix row-major, sorted).
+
+    With ``scales``, row ``i`` (its coefficients and both sides) is multiplied by
+    ``scales[i]``, which must be positive; infinite sides stay infinite.
+    """
+    if scales is None:
+        scales = [1.0] * len(rows)
     model = model_pb2.ModelProto()
     count = len(domains)
     model.variables.ids.extend(range(count))
@@ -132,16 +163,23 @@ def _model_proto(
     model.objective.linear_coefficients.values.extend([cost[v] for v in ids])
     constraints = model.linear_constraints
     constraints.ids.extend(range(len(rows)))
-    constraints.lower_bounds.extend([float(low) for _, _, low, _ in rows])
-    constraints.upper_bounds.extend([float(high) for _, _, _, high in rows])
+    constraints.lower_bounds.extend(
+        [float(low) * scale for (_, _, low, _), scale in zip(rows, scales, strict=True)]
+    )
+    constraints.upper_bounds.extend(
+        [float(high) * scale for (_, _, _, high), scale in zip(rows, scales, strict=True)]
+    )
     row_ids: list[int] = []
     column_ids: list[int] = []
     coefficients: list[float] = []
-    for row_index, (vars_, coeffs, _, _) in enumerate(rows):
+    for row_index, ((vars_, coeffs, _, _), scale) in enumerate(zip(rows, scales, strict=True)):
         pairs = sorted(zip(vars_, coeffs, strict=True))
         row_ids.extend([row_index] * len(pairs))
         column_ids.extend(v for v, _ in pairs)
-        coefficients.extend(c for _, c in pairs)
+        if scale == 1.0:
+            coefficients.extend(c for _, c in pairs)
+        else:
+            coefficients.extend(c * scale for _, c in pairs)
     matrix = model.linear_constraint_matrix
     matrix.row_ids.extend(row_ids)
     matrix.column_ids.extend(column_ids)

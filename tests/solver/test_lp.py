@@ -25,6 +25,20 @@ def test_solve_lp_gives_the_optimum_and_duals_signed_for_minimisation() -> None:
     assert solution.duals == pytest.approx([2.0, -1.0])
 
 
+def test_duals_are_those_of_the_rows_as_given_when_the_solver_gets_them_divided() -> None:
+    """The same LP with row 0 written as 1000 x in [1000, 5000] and row 1 as
+    2.5 x + 2.5 y <= 7.5: the solver sees both rows divided by their largest
+    coefficient, and the duals come back for the rows as given (2/1000 and -1/2.5),
+    so that dual times row still prices the objective."""
+    rows = [([0], [1000.0], 1000.0, 5000.0), ([0, 1], [2.5, 2.5], float("-inf"), 7.5)]
+    assert lp.row_scales(rows) == pytest.approx([1e-3, 0.4])
+    solution = lp.solve_lp([(0, 10), (0, 10)], rows, {0: 1.0, 1: -1.0}, 10)
+    assert solution is not None
+    assert solution.objective == pytest.approx(-1.0)
+    assert solution.values == pytest.approx([1.0, 2.0])
+    assert solution.duals == pytest.approx([2.0e-3, -0.4])
+
+
 def test_a_stopped_solve_abandons_the_lp_at_once() -> None:
     """With the stop already set, no LP solution comes back, and it comes back fast."""
     stop = threading.Event()

@@ -188,10 +188,18 @@ def validate(
 
 @contextmanager
 def _solver(
-    s: Scenario, params: SolveParams, dask_workers: int | None, scheduler: str | None
+    s: Scenario,
+    params: SolveParams,
+    dask_workers: int | None,
+    scheduler: str | None,
+    quiet: bool = False,
 ) -> Iterator[Callable[..., Result]]:
     """The solve to run: :func:`planner.decompose.solve`, its parts on a Dask cluster
-    when one is asked for and the scenario is split (the cluster ends with the block)."""
+    when one is asked for and the scenario is split (the cluster ends with the block).
+
+    Starting a cluster or reaching a scheduler takes seconds of the time limit before
+    the progress line appears; unless ``quiet``, a line says so first.
+    """
     from planner.decompose import should_split, solve_by_parts
     from planner.decompose import solve as run_solve
 
@@ -210,6 +218,14 @@ def _solver(
         return
     from planner.sweep.parts import DaskUnavailable, dask_parts
 
+    if not quiet:
+        if scheduler is not None:
+            text = _("connecting to the Dask scheduler {address}…").format(address=scheduler)
+        else:
+            text = _("starting a local Dask cluster of {n} worker processes…").format(
+                n=dask_workers
+            )
+        err.print(text, markup=False, highlight=False)
     with ExitStack() as stack:
         try:
             runner, slots = stack.enter_context(
@@ -271,10 +287,11 @@ def solve(
     decompose: Annotated[
         str,
         typer.Option(
+            metavar="auto|yes|no",
             help=N_(
                 "Solve a scenario of several subdistricts one subdistrict at a time: auto "
                 "(when it is large), yes or no."
-            )
+            ),
         ),
     ] = _DEFAULTS.decompose,
     dask_workers: Annotated[
@@ -333,7 +350,7 @@ def solve(
     stop = threading.Event()
     # From here until the outputs are written, Ctrl-C asks for the best plan so far
     # (it sets the stop event) instead of ending the command half-way.
-    with _first_ctrl_c_stops(stop), _solver(s, params, dask_workers, scheduler) as run_solve:
+    with _first_ctrl_c_stops(stop), _solver(s, params, dask_workers, scheduler, quiet) as run_solve:
         result = solve_with_progress(run_solve, s, params, quiet, stop, err, deadline)
         if result.status == SolveStatus.INFEASIBLE:
             err.print(

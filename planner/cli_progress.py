@@ -40,9 +40,16 @@ STAGE_NAMES: dict[str, str] = {
 }
 
 
-def stage_text(stage: str) -> str:
-    """What a stage of the solve does, in words (the name itself if unknown)."""
-    return _(STAGE_NAMES[stage]) if stage in STAGE_NAMES else stage
+def stage_text(stage: str, parts_done: int | None = None, parts: int | None = None) -> str:
+    """What a stage of the solve does, in words (the name itself if unknown).
+
+    With ``parts`` (the ``parts`` stage of a split solve), how many subdistricts are
+    done follows: "solving subdistrict by subdistrict (3 of 12 done)".
+    """
+    text = _(STAGE_NAMES[stage]) if stage in STAGE_NAMES else stage
+    if parts_done is None or parts is None:
+        return text
+    return _("{stage} ({done} of {total} done)").format(stage=text, done=parts_done, total=parts)
 
 
 def plan_text(p: SolveProgress | None) -> str:
@@ -139,10 +146,14 @@ def solve_with_progress(
         assert bar is not None
         p = latest[0] if latest else None
         full, measure = bar_state(p, time.perf_counter() - started, params.time_limit)
+        if stage is None and p is not None:
+            label = stage_text(p.stage, p.parts_done, p.parts)
+        else:
+            label = stage_text(stage or "start")
         bar.update(
             task,
             completed=full,
-            stage=stage_text(stage or (p.stage if p is not None else "start")),
+            stage=label,
             measure=measure,
             plan=plan_text(p),
         )

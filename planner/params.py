@@ -132,7 +132,8 @@ class Progress:
     stage
         What the solve is doing: ``building`` (the model), ``baselines`` (planning
         the baselines, the first plan), then the stage being solved (``leximin``,
-        ``fairness``, ``primary``, ``secondary``; see :func:`planner.solve`).
+        ``fairness``, ``primary``, ``secondary``; see :func:`planner.solve`), or
+        ``parts`` while a split scenario is solved subdistrict by subdistrict.
     elapsed
         Seconds since the solve started.
     objective, bound
@@ -142,6 +143,9 @@ class Progress:
         The headline coverage and the lowest recipient coverage (fractions, as in
         :class:`planner.kpis.Kpis`) of the best plan so far, the baseline's until the
         search finds one (None before any plan, or when nobody listens for progress).
+    parts_done, parts
+        In the ``parts`` stage: how many subdistricts have been solved, of how many
+        (None in every other stage).
     """
 
     stage: str
@@ -150,6 +154,8 @@ class Progress:
     bound: float | None
     coverage: float | None = None
     min_coverage: float | None = None
+    parts_done: int | None = None
+    parts: int | None = None
 
     @property
     def gap(self) -> float | None:

@@ -201,6 +201,9 @@ class PartReport:
         the shared capacity as allotted; None without them).
     seconds
         Wall time of the part's solve.
+    ran
+        Whether the part was solved at all (False: the time ran out or the solve was
+        stopped before its turn, or its worker failed).
     """
 
     area: str
@@ -210,6 +213,7 @@ class PartReport:
     objective: float | None
     bound: float | None
     seconds: float
+    ran: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (for ``kpis.json``)."""
@@ -221,6 +225,7 @@ class PartReport:
             "objective": self.objective,
             "bound": self.bound,
             "seconds": round(self.seconds, 3),
+            "ran": self.ran,
         }
 
 

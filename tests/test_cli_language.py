@@ -296,6 +296,9 @@ def test_progress_texts_speak_of_coverage_and_the_best_possible_plan() -> None:
             "求解",
             "精炼",
         ]
+        # A split solve says how many subdistricts are done.
+        assert stage_text("parts", 3, 12) == "按街道逐个求解（已完成 3/12 个街道）"
+        assert stage_text("parts") == "按街道逐个求解"
         assert plan_text(None) == "尚无方案"
         p = Progress("primary", 5.0, 990.0, 1000.0, coverage=0.652, min_coverage=0.4)
         assert plan_text(p) == "覆盖率 65.2%，最低覆盖率 40.0%；与最优方案相差不超过 1.01%"
@@ -310,6 +313,7 @@ def test_progress_texts_speak_of_coverage_and_the_best_possible_plan() -> None:
         assert plan_text(p) == (
             "coverage 65.2 %, minimum coverage 40.0 %; within 1.01 % of the best possible plan"
         )
+        assert stage_text("parts", 3, 12) == "solving subdistrict by subdistrict (3 of 12 done)"
 
 
 # -- Ctrl-C -------------------------------------------------------------------------------

@@ -149,6 +149,8 @@ def progress_json(p: Progress) -> dict[str, Any]:
             "gap": p.gap,
             "coverage": p.coverage,
             "min_coverage": p.min_coverage,
+            "parts_done": p.parts_done,
+            "parts": p.parts,
         }
     )
 

@@ -54,6 +54,11 @@ class JobIn(BaseModel):
     )
     seed: int = Field(default=SolveParams.seed, ge=0, le=2**31 - 1, description="CP-SAT seed.")
     workers: int = Field(default=SolveParams.workers, ge=1, le=64, description="CP-SAT workers.")
+    decompose: Literal["auto", "yes", "no"] = Field(
+        default="auto",
+        description="Solve a scenario of several subdistricts one subdistrict at a time: "
+        "auto (when it is large), yes or no.",
+    )
 
 
 class ProgressOut(BaseModel):
@@ -61,7 +66,8 @@ class ProgressOut(BaseModel):
 
     stage: str | None = Field(
         description="The solve's stage: building, baselines, fairness, primary, secondary, "
-        "done (null before the worker starts)."
+        "parts (a large scenario solved subdistrict by subdistrict), done (null before the "
+        "worker starts)."
     )
     phase: str | None = Field(description="What the solve is doing, in the request's language.")
     coverage: float | None = Field(description="Coverage of the best plan so far (0 to 1).")
@@ -70,6 +76,10 @@ class ProgressOut(BaseModel):
     bound: float | None = Field(description="The best proven bound, in points.")
     gap: float | None = Field(description="Relative gap between objective and bound.")
     elapsed: float | None = Field(description="Seconds since the job started running.")
+    parts_done: int | None = Field(
+        default=None, description="In the parts stage: subdistricts solved so far."
+    )
+    parts: int | None = Field(default=None, description="In the parts stage: subdistricts in all.")
 
 
 class JobOut(BaseModel):
@@ -137,13 +147,17 @@ def job_out(row: Any, plan_id: int | None) -> JobOut:
         params=dict(row["params"]),
         progress=ProgressOut(
             stage=stage,
-            phase=None if stage is None else stage_text(stage),
+            phase=None
+            if stage is None
+            else stage_text(stage, stored.get("parts_done"), stored.get("parts")),
             coverage=stored.get("coverage"),
             min_coverage=stored.get("min_coverage"),
             objective=stored.get("objective"),
             bound=stored.get("bound"),
             gap=stored.get("gap"),
             elapsed=elapsed,
+            parts_done=stored.get("parts_done"),
+            parts=stored.get("parts"),
         ),
         cancel_requested=bool(row["cancel_requested"]),
         error=code,
@@ -180,11 +194,12 @@ def solve_params(body: JobIn, settings: Settings) -> dict[str, Any]:
     ApiError
         422 ``invalid_params`` naming each parameter beyond its bound.
     """
-    params = {
+    params: dict[str, Any] = {
         "time_limit": body.time_limit if body.time_limit is not None else settings.solve_time_limit,
         "seed": body.seed,
         "workers": body.workers,
         "relative_gap": body.relative_gap,
+        "decompose": body.decompose,
     }
     problems = []
     if params["time_limit"] > settings.max_time_limit:

@@ -193,7 +193,12 @@ def solve_by_parts(
     if deadline is not None:
         end = min(end, deadline)
 
-    def report(stage: str, objective: float | None = None, plan: Plan | None = None) -> None:
+    def report(
+        stage: str,
+        objective: float | None = None,
+        plan: Plan | None = None,
+        parts: tuple[int, int] | None = None,
+    ) -> None:
         if on_progress is None:
             return
         coverage = minimum = None
@@ -202,9 +207,9 @@ def solve_by_parts(
 
             kpis = compute_kpis(scenario, plan, distances, reasons=False)
             coverage, minimum = kpis.coverage, kpis.min_coverage
-        on_progress(
-            Progress(stage, time.perf_counter() - began, objective, None, coverage, minimum)
-        )
+        done, total = parts if parts is not None else (None, None)
+        elapsed = time.perf_counter() - began
+        on_progress(Progress(stage, elapsed, objective, None, coverage, minimum, done, total))
 
     report("baselines")
     distances = Distances(scenario)
@@ -230,6 +235,7 @@ def solve_by_parts(
         tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k]))
 
     results: dict[int, Result] = {}
+    report("parts", parts=(0, len(parts)))
     reported = -math.inf
     run = runner or run_in_turn
     for index, result in run(tasks, stop, end):
@@ -252,7 +258,7 @@ def solve_by_parts(
         due = time.perf_counter() - reported >= PROGRESS_SECONDS or len(results) == len(parts)
         if on_progress is not None and due:
             plan = _together(scenario, parts, results, setup.fallback(results))
-            report("parts", scorer.score(plan).total, plan)
+            report("parts", scorer.score(plan).total, plan, (len(results), len(parts)))
             reported = time.perf_counter()
 
     fallback = setup.fallback(results)
@@ -597,6 +603,7 @@ def _reports(parts: Sequence[Part], results: dict[int, Result]) -> tuple[PartRep
                 objective=r.objective if r is not None else None,
                 bound=r.best_bound if r is not None else None,
                 seconds=r.wall_seconds if r is not None else 0.0,
+                ran=r is not None,
             )
         )
     return tuple(out)

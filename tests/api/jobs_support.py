@@ -20,9 +20,21 @@ from api.jobs import store
 from tests.factories import REFERENCE, ask, base_data, lecturer, numbered, troupe
 
 #: Parameters of a quick solve (fixed seed and workers).
-QUICK_PARAMS: dict[str, Any] = {"time_limit": 10.0, "seed": 3, "workers": 2, "relative_gap": 0.0}
+QUICK_PARAMS: dict[str, Any] = {
+    "time_limit": 10.0,
+    "seed": 3,
+    "workers": 2,
+    "relative_gap": 0.0,
+    "decompose": "auto",
+}
 #: Parameters of a solve that runs until cancelled (the reference scenario, gap 0).
-LONG_PARAMS: dict[str, Any] = {"time_limit": 60.0, "seed": 3, "workers": 2, "relative_gap": 0.0}
+LONG_PARAMS: dict[str, Any] = {
+    "time_limit": 60.0,
+    "seed": 3,
+    "workers": 2,
+    "relative_gap": 0.0,
+    "decompose": "auto",
+}
 
 
 def tiny_data() -> dict[str, Any]:

@@ -322,6 +322,8 @@ def test_unknown_and_malformed_ids_are_404_or_422(
         (b'{"workers": 1000}', "workers"),
         (b'{"seed": -1}', "seed"),
         (b'{"relative_gap": 2}', "relative_gap"),
+        (b'{"decompose": "maybe"}', "decompose"),
+        (b'{"decompose": true}', "decompose"),
         (b'{"bogus": 1}', "bogus"),
         (b"[1]", "body"),
         (b"nope", "body"),

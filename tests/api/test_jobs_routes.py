@@ -149,7 +149,14 @@ def test_parameters_are_checked_against_the_settings(
     assert [p["place"] for p in body["problems"]] == ["time_limit"]
     many = start(client, planner_token, scenario_id, {"workers": 64, "time_limit": 7200})
     assert [p["place"] for p in many.json()["problems"]] == ["time_limit", "workers"]
-    for bad in ({"seed": -1}, {"gap": 0.1}, {"relative_gap": 2}, {"log": True}, {"workers": 0}):
+    for bad in (
+        {"seed": -1},
+        {"gap": 0.1},
+        {"relative_gap": 2},
+        {"log": True},
+        {"workers": 0},
+        {"decompose": "maybe"},
+    ):
         response = start(client, planner_token, scenario_id, bad)
         assert response.status_code == 422, bad
         assert response.json()["error"] == "invalid_request"
@@ -170,6 +177,7 @@ def test_a_job_without_a_body_takes_the_services_defaults(
         "seed": 0,
         "workers": 2,
         "relative_gap": 0.005,
+        "decompose": "auto",
     }
     assert ended(client, planner_token, response.json()["id"])["state"] == "finished"
 

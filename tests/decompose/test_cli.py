@@ -69,14 +69,17 @@ def test_an_unreachable_scheduler_is_an_input_error(
     scenario: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A scheduler nobody answers at is named with why, exit code 2, within the
-    connection time, not a program defect."""
+    connection time, not a program defect; before it, a line says the scheduler is
+    being reached (seconds of the time limit, before any progress line)."""
     monkeypatch.setattr(parts, "CONNECT_SECONDS", 1.0)
     code, output = run(
         "solve", scenario, "--decompose", "yes", "--scheduler", "tcp://127.0.0.1:9",
-        "--time-limit", 20, "--quiet",
+        "--time-limit", 20,
     )  # fmt: skip
     assert code == 2, output
+    assert "connecting to the Dask scheduler tcp://127.0.0.1:9…" in output
     assert "cannot use the Dask cluster tcp://127.0.0.1:9" in output
+    assert output.index("connecting") < output.index("cannot use")
 
 
 def test_cluster_options_on_a_whole_solve_are_said_to_be_unused(tmp_path: Path) -> None:

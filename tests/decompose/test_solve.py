@@ -10,7 +10,7 @@ import pytest
 
 from planner import wording
 from planner.decompose import SPLIT_FROM, run, should_split, solve, solve_by_parts
-from planner.params import SolveParams
+from planner.params import Progress, SolveParams
 from planner.result import SolveStatus, StopReason
 from planner.score import meets_guarantees, score_plan
 from planner.validate import assert_valid
@@ -62,7 +62,7 @@ def test_the_parts_plan_is_valid_and_the_whole_bound_holds(seed: int) -> None:
     assert result.best_bound >= primary.lp_bound - 1e-6
     assert result.gap is not None and result.gap >= 0
     assert [p.area for p in result.parts] == list(AREAS)
-    assert all(p.status.has_plan for p in result.parts)
+    assert all(p.status.has_plan and p.ran for p in result.parts)
     # Never worse than the fallback it starts from.
     assert result.baseline_objective is not None
     assert result.objective >= result.baseline_objective - 1e-6
@@ -79,6 +79,9 @@ def test_a_stop_before_the_parts_keeps_the_baselines_plan() -> None:
     assert result.stop_reason == StopReason.STOPPED
     assert result.plan == result.baseline_plan
     assert all(p.status == SolveStatus.NO_SOLUTION for p in result.parts)
+    # Never run, and kpis.json says so.
+    assert not any(p.ran for p in result.parts)
+    assert all(p.to_dict()["ran"] is False for p in result.parts)
     said = {
         wording.parts_text(
             2,
@@ -93,12 +96,15 @@ def test_a_stop_before_the_parts_keeps_the_baselines_plan() -> None:
 
 
 def test_progress_reports_each_part_with_the_plan_so_far() -> None:
-    """Progress comes as the baselines begin and after each part, with the coverage of
-    the plan so far."""
-    seen: list[tuple[str, float | None]] = []
-    solve_by_parts(two_areas(), PARAMS, on_progress=lambda p: seen.append((p.stage, p.coverage)))
-    assert [stage for stage, _ in seen] == ["baselines", "parts", "parts"]
-    assert all(coverage is not None and coverage > 0 for _, coverage in seen[1:])
+    """Progress comes as the baselines begin, as the parts begin (none of two done), and
+    after each part, with how many subdistricts are done and the coverage of the plan so
+    far; the reports report no parts outside the parts stage."""
+    seen: list[Progress] = []
+    solve_by_parts(two_areas(), PARAMS, on_progress=seen.append)
+    assert [p.stage for p in seen] == ["baselines", "parts", "parts", "parts"]
+    assert [(p.parts_done, p.parts) for p in seen] == [(None, None), (0, 2), (1, 2), (2, 2)]
+    assert seen[1].coverage is None
+    assert all(p.coverage is not None and p.coverage > 0 for p in seen[2:])
 
 
 def test_only_large_scenarios_of_several_subdistricts_are_split_by_default() -> None:

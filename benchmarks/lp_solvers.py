@@ -21,6 +21,7 @@ from ortools.math_opt import parameters_pb2
 
 from planner import read_scenario
 from planner.solver import lp
+from planner.solver.mip import model_proto
 from planner.solver.model import build_model
 from planner.solver.relaxation import _ends, _rows
 from planner.solver.stages import plan_stages
@@ -46,7 +47,7 @@ def main() -> None:
         built = build_model(read_scenario(ROOT / "scenarios" / SCENARIOS[weeks]))
         stage = next(s for s in plan_stages(built.ctx, built.terms) if s.name == "primary")
         built.ctx.model.maximize(stage.expr)
-        proto = built.ctx.model.proto
+        proto = model_proto(built.ctx.model)
         kept = _rows(proto)
         assert kept is not None
         rows = [(r.vars, r.coeffs, r.low, r.high) for r in kept[0]]

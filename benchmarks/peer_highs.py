@@ -27,6 +27,7 @@ from planner.params import SolveParams
 from planner.solver import lp
 from planner.solver.control import SolveControl
 from planner.solver.fallback import add_guarantees, baseline_start, plan_start
+from planner.solver.mip import model_proto
 from planner.solver.model import build_model
 from planner.solver.relaxation import _ends, _rows
 from planner.solver.stages import plan_stages
@@ -53,7 +54,7 @@ def main() -> None:
         control.close()
         stage = next(s for s in plan_stages(ctx, built.terms) if s.name == "primary")
         ctx.model.maximize(stage.expr)
-        proto = ctx.model.proto
+        proto = model_proto(ctx.model)
         for gap in (0.005, 0.0):
             started = time.perf_counter()
             kept = _rows(proto)

@@ -27,12 +27,13 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
+from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 from planner.solver.control import SolveControl, new_solver
 from planner.solver.lp import solve_lp
+from planner.solver.mip import model_proto
 
 #: CP-SAT's "unbounded" domain ends.
 _HUGE = 2**62
@@ -129,8 +130,10 @@ def relax(
         bounds nothing).
     """
     start = time.perf_counter()
-    proto = model.proto
-    if not proto.has_objective():
+    # The model as a protobuf message: its fields read several times faster than
+    # CpModel.proto's (26-week reference: the rows in 0.3 s instead of 0.9 s).
+    proto = model_proto(model)
+    if not proto.HasField("objective"):
         return None
     kept = _rows(proto)
     if kept is None:
@@ -297,10 +300,11 @@ def _ends(domain: list[int]) -> tuple[int, int]:
     return int(domain[0]), int(domain[len(domain) - 1])
 
 
-def _rows(proto: Any) -> tuple[list[Row], int] | None:
+def _rows(proto: cp_model_pb2.CpModelProto) -> tuple[list[Row], int] | None:
     """The constraints of ``proto`` the relaxation keeps, and how many it drops.
 
-    None when a constraint allows no value at all.
+    None when a constraint allows no value at all. ``proto`` is the model as a protobuf
+    message (:func:`planner.solver.mip.model_proto`).
     """
     assumed = set(proto.assumptions)
     rows: list[Row] = []
@@ -326,22 +330,23 @@ def _rows(proto: Any) -> tuple[list[Row], int] | None:
         )
 
     for source, ct in enumerate(proto.constraints):
+        kind = ct.WhichOneof("constraint")
         if any(lit not in assumed for lit in ct.enforcement_literal):
             dropped += 1
-        elif ct.has_linear():
+        elif kind == "linear":
             domain = list(ct.linear.domain)
             if not domain:  # no value allowed: the model has no solution, nothing to bound
                 return None
             low = -math.inf if domain[0] <= -_HUGE else float(domain[0])
             high = math.inf if domain[-1] >= _HUGE else float(domain[-1])
             row(list(ct.linear.vars), [float(c) for c in ct.linear.coeffs], low, high, source)
-        elif ct.has_bool_or():
+        elif kind == "bool_or":
             literals(list(ct.bool_or.literals), 1, math.inf, source)
-        elif ct.has_at_most_one():
+        elif kind == "at_most_one":
             literals(list(ct.at_most_one.literals), -math.inf, 1, source)
-        elif ct.has_exactly_one():
+        elif kind == "exactly_one":
             literals(list(ct.exactly_one.literals), 1, 1, source)
-        elif ct.has_bool_and():
+        elif kind == "bool_and":
             for lit in ct.bool_and.literals:
                 literals([lit], 1, 1, source)
         else:

@@ -434,26 +434,35 @@ def outcome_text(
     )
 
 
-def parts_text(parts: int, missing: int, outcome: str, baseline_kept: bool = True) -> str:
+def parts_text(
+    parts: int, missing: int, outcome: str, baseline_kept: bool = True, empty: int = 0
+) -> str:
     """How a solve subdistrict by subdistrict ended, in words.
 
     ``outcome`` is :func:`outcome_text` for the whole plan against the whole scenario's
-    bound (its gap unknown when there is none); ``baseline_kept`` says whether the
-    subdistricts without a plan of their own keep the whole baseline's deliveries (a
-    split by weeks has no whole baseline: they have none).
+    bound (its gap unknown when there is none). ``missing`` subdistricts got no plan of
+    their own; ``empty`` of them have no deliveries at all. ``baseline_kept`` says
+    whether the others keep the whole baseline's deliveries, or (a split by weeks, which
+    has no whole baseline) their own spreadsheet baseline's.
     """
     text = _(
         "planned subdistrict by subdistrict ({parts} subdistricts, the shared resources "
         "and the van split between them); {outcome}"
     ).format(parts=parts, outcome=outcome)
-    if missing and baseline_kept:
+    kept = missing - empty
+    if kept and baseline_kept:
         text += _(
             "; {missing} subdistricts got no plan of their own in time and keep the "
             "baseline's deliveries"
-        ).format(missing=missing)
-    elif missing:
+        ).format(missing=kept)
+    elif kept:
+        text += _(
+            "; {missing} subdistricts got no plan of their own in time and keep their own "
+            "spreadsheet baseline's deliveries"
+        ).format(missing=kept)
+    if empty:
         text += _("; {missing} subdistricts got no plan in time and have no deliveries").format(
-            missing=missing
+            missing=empty
         )
     return text
 

@@ -65,6 +65,12 @@ PROGRESS_SECONDS = 2.0
 #: Seconds a part's solve takes beyond its time limit (joining its threads, ending the
 #: HiGHS child), measured at 0.9 s on city parts; kept back from each part's share.
 PART_OVERRUN = 0.9
+#: In a split by weeks, a subdistrict whose solve gave no plan at all (never run before
+#: the deadline or a stop, or its worker failed) is given its own spreadsheet
+#: baseline's plan afterwards (about 0.25 s each for a city's subdistricts), so that its
+#: committees are not left without deliveries; this many seconds past the deadline (or
+#: past a stop) at most, after which the rest are left without.
+FILL_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -261,6 +267,13 @@ def solve_by_parts(
             report("parts", scorer.score(plan).total, plan, (len(results), len(parts)))
             reported = time.perf_counter()
 
+    # After a stop the grace counts from now: the caller wants the plan so far soon.
+    now = time.perf_counter()
+    _fill(
+        setup,
+        results,
+        (now if stop is not None and stop.is_set() else max(now, end)) + FILL_SECONDS,
+    )
     fallback = setup.fallback(results)
     plan = _together(scenario, parts, results, fallback)
     problems = [str(v) for v in check_plan(scenario, plan)]
@@ -314,6 +327,7 @@ def solve_by_parts(
             baseline_name=setup.fallback_name,
         ),
         baseline_kept=setup.whole_fallback is not None,
+        empty=len(setup.planless(results)),
     )
     if used_fallback:
         message = wording.parts_fallback_text(setup.fallback_name)
@@ -340,7 +354,8 @@ class _Setup:
     ``guides`` has one entry per part (None: the part plans its own baselines);
     ``guarantees`` and ``allotments`` are None when the whole scenario's baselines were
     not planned (a split by weeks). :meth:`fallback` is the whole scenario's fallback
-    plan: the whole's better baseline, or the parts' own fallbacks together.
+    plan: the whole's better baseline, or the parts' own fallbacks together, with the
+    spreadsheet plans ``fills`` (:func:`_fill`) of the parts whose solves gave none.
     """
 
     parts: list[Part]
@@ -350,6 +365,7 @@ class _Setup:
     whole_fallback: Plan | None = None
     guarantees: Guarantees | None = None
     allotments: dict[str, Allotment] | None = None
+    fills: dict[int, Plan] = dataclasses.field(default_factory=dict)
 
     def fallback(self, results: dict[int, Result]) -> Plan:
         """The fallback plan of the whole scenario (see the class's docstring)."""
@@ -360,7 +376,38 @@ class _Setup:
             result = results.get(k)
             if result is not None and result.baseline_plan is not None:
                 deliveries.extend(result.baseline_plan)
+            elif k in self.fills:
+                deliveries.extend(self.fills[k])
         return Plan.of(deliveries)
+
+    def planless(self, results: dict[int, Result]) -> list[int]:
+        """The parts with no plan at all: no result, or neither a plan nor a fallback
+        of their own, and no fill (always none when the whole's fallback stands in)."""
+        if self.whole_fallback is not None:
+            return []
+        return [
+            k
+            for k in range(len(self.parts))
+            if k not in self.fills
+            and (
+                (result := results.get(k)) is None
+                or (result.plan is None and result.baseline_plan is None)
+            )
+        ]
+
+
+def _fill(setup: _Setup, results: dict[int, Result], until: float) -> None:
+    """Plan the spreadsheet baseline of each part with no plan at all, until ``until``.
+
+    Each is planned on the part's own scenario, within its share of the shared units, as
+    the part's own solve would have planned it; the whole plan is checked afterwards.
+    """
+    from planner.baseline import plan_baseline
+
+    for k in setup.planless(results):
+        if time.perf_counter() >= until:
+            return
+        setup.fills[k] = plan_baseline(setup.parts[k].scenario)
 
 
 def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup | None:

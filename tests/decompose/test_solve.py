@@ -10,6 +10,7 @@ import pytest
 
 from planner import wording
 from planner.decompose import SPLIT_FROM, run, should_split, solve, solve_by_parts
+from planner.decompose.split import split_scenario
 from planner.params import Progress, SolveParams
 from planner.result import SolveStatus, StopReason
 from planner.score import meets_guarantees, score_plan
@@ -161,6 +162,35 @@ def test_a_split_by_weeks_gives_a_valid_plan_without_a_whole_bound(
     assert all(p.status.has_plan for p in result.parts)
     assert result.baseline_plan is not None
     assert_valid(scenario, result.baseline_plan)
+
+
+@pytest.mark.parametrize("fill_seconds", [run.FILL_SECONDS, 0.0])
+def test_subdistricts_never_solved_in_a_split_by_weeks_get_their_spreadsheet_plan(
+    fill_seconds: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Split by weeks and stopped before any part is solved: each subdistrict is given
+    its own spreadsheet baseline's plan (in its share of the shared units), the plan
+    together keeps every rule, and the message says they keep their own baseline's
+    deliveries. With no time for it (FILL_SECONDS 0) they have no deliveries, and the
+    message says that instead."""
+    monkeypatch.setattr(run, "WHOLE_BASELINES_UP_TO", 0)
+    monkeypatch.setattr(run, "FILL_SECONDS", fill_seconds)
+    scenario = two_areas()
+    stop = threading.Event()
+    stop.set()
+    result = solve_by_parts(scenario, PARAMS, stop=stop)
+    assert result.plan is not None and result.stop_reason == StopReason.STOPPED
+    assert_valid(scenario, result.plan)
+    assert not any(p.ran for p in result.parts)
+    served = {d.committee_id for d in result.plan}
+    if fill_seconds:
+        assert all(served & part.committees for part in split_scenario(scenario))
+        assert result.plan == result.baseline_plan
+        assert "keep their own spreadsheet baseline's deliveries" in result.message
+        assert "have no deliveries" not in result.message
+    else:
+        assert not served
+        assert "2 subdistricts got no plan in time and have no deliveries" in result.message
 
 
 def test_pins_the_baselines_cannot_keep_go_to_the_whole_model() -> None:

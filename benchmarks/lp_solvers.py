@@ -59,13 +59,12 @@ def main() -> None:
         print(f"== {weeks} weeks: {len(domains)} columns, {len(rows)} rows, {nonzeros} nonzeros")
         for name, (solver_type, scaled) in SOLVERS.items():
             lp.LP_SOLVERS = (solver_type,)
-            lp.SCALE_ROWS = scaled
             started = time.perf_counter()
             scales = lp.row_scales(rows) if scaled else None
             model = lp._model_proto(domains, rows, cost, scales)
             built_in = time.perf_counter() - started
             started = time.perf_counter()
-            solution = lp.solve_lp(domains, rows, cost, args.time_limit)
+            solution = lp.solve_lp(domains, rows, cost, args.time_limit, scale_rows=scaled)
             took = time.perf_counter() - started
             if solution is None:
                 print(f"{name:<22} not solved within {args.time_limit:g} s")

@@ -47,6 +47,7 @@ from planner.cli_support import (
     MAX_SEED,
     PERCENT,
     PipeConsole,
+    cluster_start_text,
     no_traceback,
     out_file_problem,
     out_folder_problem,
@@ -219,13 +220,7 @@ def _solver(
     from planner.sweep.parts import DaskUnavailable, dask_parts
 
     if not quiet:
-        if scheduler is not None:
-            text = _("connecting to the Dask scheduler {address}…").format(address=scheduler)
-        else:
-            text = _("starting a local Dask cluster of {n} worker processes…").format(
-                n=dask_workers
-            )
-        err.print(text, markup=False, highlight=False)
+        err.print(cluster_start_text(scheduler, dask_workers), markup=False, highlight=False)
     with ExitStack() as stack:
         try:
             runner, slots = stack.enter_context(

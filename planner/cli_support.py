@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from planner.i18n import _
+from planner.i18n import _, ngettext
 from planner.params import DECOMPOSE
 from planner.scenario import Scenario
 
@@ -125,6 +125,19 @@ def report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:
     """
     estimate = min(REPORT_SECONDS_PER_LINE * len(s.demand_lines), REPORT_READ_RATIO * read_seconds)
     return max(REPORT_SECONDS_MIN, estimate * (1.0 if writes else 0.7))
+
+
+def cluster_start_text(scheduler: str | None, dask_workers: int | None) -> str:
+    """The line said before a split solve's Dask cluster is reached or started (which
+    takes seconds of the time limit before the progress line appears)."""
+    if scheduler is not None:
+        return _("connecting to the Dask scheduler {address}…").format(address=scheduler)
+    n = dask_workers or 1
+    return ngettext(
+        "starting a local Dask cluster of {n} worker process…",
+        "starting a local Dask cluster of {n} worker processes…",
+        n,
+    ).format(n=n)
 
 
 def parts_option_problems(

@@ -202,8 +202,9 @@ class PartReport:
     seconds
         Wall time of the part's solve.
     ran
-        Whether the part was solved at all (False: the time ran out or the solve was
-        stopped before its turn, or its worker failed).
+        Whether the part's solve returned a result (False: it was not started before
+        the deadline or a stop, its worker failed, or on Dask its result was not
+        awaited at the deadline).
     """
 
     area: str

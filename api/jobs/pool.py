@@ -54,6 +54,7 @@ class PoolSettings(Protocol):
         """The database URL."""
         ...
 
+
 log = logging.getLogger("cultplan.jobs")
 
 

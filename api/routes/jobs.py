@@ -54,8 +54,8 @@ class JobIn(BaseModel):
     )
     seed: int = Field(default=SolveParams.seed, ge=0, le=2**31 - 1, description="CP-SAT seed.")
     workers: int = Field(default=SolveParams.workers, ge=1, le=64, description="CP-SAT workers.")
-    decompose: Literal["auto", "yes", "no"] = Field(
-        default="auto",
+    decompose: Literal["auto", "yes", "no"] = Field(  # params.DECOMPOSE
+        default=SolveParams.decompose,
         description="Solve a scenario of several subdistricts one subdistrict at a time: "
         "auto (when it is large), yes or no.",
     )

@@ -166,10 +166,13 @@ def solve_by_parts(
         The solve's parameters; the time limit covers everything (planning the whole
         scenario's baselines, the parts, putting them together and checking).
     on_progress
-        Called as the baselines begin (stage ``baselines``) and after a part ends
-        (stage ``parts``, at most every :data:`PROGRESS_SECONDS`, and after the last
-        part) with the plan so far:
-        the parts solved, the fallback's deliveries for the rest.
+        Called as the baselines begin (stage ``baselines``), as the parts begin and
+        after a part ends (stage ``parts``, at most every :data:`PROGRESS_SECONDS`, and
+        once more when the count of parts done has changed since), with how many
+        parts are done (``Progress.parts_done`` of ``Progress.parts``) and the plan so
+        far: the parts solved, the fallback's deliveries for the rest (as the parts
+        begin, the whole fallback's; none yet in a split by weeks, whose parts plan
+        their own).
     stop
         An event that ends the solve early: parts not yet solved keep the fallback's
         deliveries.
@@ -241,8 +244,21 @@ def solve_by_parts(
         tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k]))
 
     results: dict[int, Result] = {}
-    report("parts", parts=(0, len(parts)))
-    reported = -math.inf
+    reported, reported_done = -math.inf, -1
+
+    def report_parts() -> None:
+        nonlocal reported, reported_done
+        count = (len(results), len(parts))
+        if not results and setup.whole_fallback is None:
+            report("parts", parts=count)  # a split by weeks: no plan before its parts
+        else:
+            plan = _together(scenario, parts, results, setup.fallback(results))
+            report("parts", scorer.score(plan).total, plan, count)
+        reported, reported_done = time.perf_counter(), len(results)
+
+    if on_progress is not None:
+        report_parts()
+        reported = -math.inf  # the first part's end is reported at once
     run = runner or run_in_turn
     for index, result in run(tasks, stop, end):
         results[index] = result
@@ -263,9 +279,9 @@ def solve_by_parts(
         # after the last part.
         due = time.perf_counter() - reported >= PROGRESS_SECONDS or len(results) == len(parts)
         if on_progress is not None and due:
-            plan = _together(scenario, parts, results, setup.fallback(results))
-            report("parts", scorer.score(plan).total, plan, (len(results), len(parts)))
-            reported = time.perf_counter()
+            report_parts()
+    if on_progress is not None and reported_done != len(results):
+        report_parts()  # parts that never ran, or a report held back: the last count
 
     # After a stop the grace counts from now: the caller wants the plan so far soon.
     now = time.perf_counter()

@@ -15,8 +15,10 @@ Each row goes to the solver divided by its largest coefficient (:func:`row_scale
 The coverage rows of the fairness goals carry coefficients up to 3,000,000 beside rows
 of ones, a spread HiGHS's own scaling handles poorly: on the 26-week reference's primary
 LP, dual simplex took 7.2-7.7 s as written and 4.3-4.6 s with the rows divided, to the
-same optimum (13 weeks: 0.78-0.86 s against 0.55-0.62 s; ``benchmarks/lp_solvers.py``).
-The duals are multiplied back, so callers see the duals of the rows they gave.
+same optimum (13 weeks: 0.78-0.86 s against 0.55-0.62 s; ``benchmarks/lp_solvers.py``,
+quiet machine). The duals are multiplied back, so callers see the duals of the rows
+they gave. (The figures of HiGHS against GLOP above were measured under load, before
+the rows were divided.)
 """
 
 from __future__ import annotations
@@ -41,9 +43,11 @@ from planner.solver.control import SolveControl
 
 #: LP solvers to try, best first (GLOP ships with every OR-Tools build).
 LP_SOLVERS: tuple[int, ...] = (parameters_pb2.SOLVER_TYPE_HIGHS, parameters_pb2.SOLVER_TYPE_GLOP)
-#: Divide each row by its largest coefficient for the solver (see the module's docstring;
-#: ``benchmarks/lp_solvers.py`` sets it False to compare).
-SCALE_ROWS = True
+#: A row whose largest coefficient is more than this many times its smallest is handed
+#: over as written: divided, its smallest could fall below HiGHS's ``small_matrix_value``
+#: (1e-9) and be dropped, which would void the bound (the widest span in the reference
+#: scenarios is 3,333).
+MAX_ROW_SPAN = 1e8
 #: How often a running LP checks the solve's stop (seconds).
 _POLL_SECONDS = 0.05
 
@@ -63,6 +67,7 @@ def solve_lp(
     cost: dict[int, float],
     time_limit: float,
     control: SolveControl | None = None,
+    scale_rows: bool = True,
 ) -> LpSolution | None:
     """Minimise ``Σ cost·x`` over ``low <= Σ coeffs·x <= high`` and the variables' ranges.
 
@@ -83,6 +88,10 @@ def solve_lp(
         does not), this function returns None within ``_POLL_SECONDS``. The solver's
         thread is adopted by the control, which joins it before the solve returns
         (HiGHS's then ends by its time limit).
+    scale_rows
+        Hand each row to the solver divided by its largest coefficient
+        (:func:`row_scales`; see the module's docstring); False hands them over as
+        written (``benchmarks/lp_solvers.py`` compares both).
 
     Returns
     -------
@@ -90,7 +99,7 @@ def solve_lp(
         None when no solver proves an optimum in time or the solve is stopped.
     """
     began = time.perf_counter()
-    scales = row_scales(rows) if SCALE_ROWS else [1.0] * len(rows)
+    scales = row_scales(rows) if scale_rows else [1.0] * len(rows)
     model = _model_proto(domains, rows, cost, scales)
     params = parameters_pb2.SolveParametersProto()
     params.enable_output = False
@@ -130,12 +139,24 @@ def solve_lp(
 def row_scales(rows: Sequence[tuple[Sequence[int], Sequence[float], float, float]]) -> list[float]:
     """The factor each row is multiplied by for the solver: one over its largest coefficient.
 
-    A row without coefficients, or whose largest is zero, keeps factor 1.
+    Parameters
+    ----------
+    rows
+        ``(vars, coeffs, low, high)`` per constraint, as :func:`solve_lp` takes them.
+
+    Returns
+    -------
+    list of float
+        One positive factor per row. A row without nonzero coefficients, or whose
+        coefficients span more than :data:`MAX_ROW_SPAN`, keeps factor 1.
     """
     scales: list[float] = []
     for _, coeffs, _, _ in rows:
-        largest = max((abs(c) for c in coeffs), default=0.0)
-        scales.append(1.0 / largest if largest > 0 else 1.0)
+        sizes = [abs(c) for c in coeffs if c]
+        if not sizes or max(sizes) > MAX_ROW_SPAN * min(sizes):
+            scales.append(1.0)
+        else:
+            scales.append(1.0 / max(sizes))
     return scales
 
 

@@ -38,6 +38,7 @@ def search_neighbourhoods(
     searched: list[NeighbourhoodReport],
     reaches: Sequence[int] = NEIGHBOURHOOD_REACH,
     start: tuple[list[int], int] | None = None,
+    eager: bool = False,
 ) -> tuple[list[int], int] | None:
     """Search the neighbourhoods of the LP solution; return a plan and its objective.
 
@@ -50,6 +51,8 @@ def search_neighbourhoods(
     is searched. Each search is appended to ``searched``. ``reaches`` are the
     neighbourhoods to search (all by default); ``start`` a plan found before, to
     start from and to beat. Returns None when no neighbourhood yields a plan in time.
+    ``eager``: the last neighbourhood may take most of the time (NEIGHBOURHOOD_SHARE)
+    even without a plan to improve.
     """
 
     used: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -77,7 +80,7 @@ def search_neighbourhoods(
             hint(restricted, best[0])
         # The last neighbourhood may take most of the time only when there is a plan
         # to improve; otherwise the full model keeps most of it.
-        last = n == len(reaches) - 1 and best is not None
+        last = n == len(reaches) - 1 and (best is not None or eager)
         budget = (NEIGHBOURHOOD_SHARE if last else NEIGHBOURHOOD_FIRST_SHARE) * (
             deadline - time.perf_counter()
         )

@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model
 
 from planner.solver.control import SolveControl, new_solver
 from planner.solver.lp import solve_lp
-from planner.solver.mip import model_proto
+from planner.solver.mip import NoRow, model_proto
 
 #: CP-SAT's "unbounded" domain ends.
 _HUGE = 2**62
@@ -127,12 +127,18 @@ def relax(
     Relaxation or None
         None when the model has no linear objective, or the LP solver does not prove
         an optimum within the time limit or is stopped (an LP that is stopped early
-        bounds nothing).
+        bounds nothing), or the model cannot be written out to be read (no usable
+        temporary folder): the stage then goes on without an LP.
     """
     start = time.perf_counter()
     # The model as a protobuf message: its fields read several times faster than
-    # CpModel.proto's (26-week reference: the rows in 0.4 s instead of 1.0 s).
-    proto = model_proto(model)
+    # CpModel.proto's (26-week reference: the rows in 0.4 s instead of 1.0 s, measured
+    # side by side on a busy machine). Writing and parsing it (0.2 s there) holds the
+    # interpreter and cannot be cut short; the rows after it can.
+    try:
+        proto = model_proto(model)
+    except (NoRow, OSError):
+        return None
     if not proto.HasField("objective"):
         return None
     kept = _rows(proto)

@@ -277,7 +277,9 @@ def _bound_and_neighbourhoods(
     gap = control.params.relative_gap
 
     def neighbourhoods(
-        reaches: tuple[int, ...], start: tuple[list[int], int] | None = None
+        reaches: tuple[int, ...],
+        start: tuple[list[int], int] | None = None,
+        eager: bool = False,
     ) -> tuple[list[int], int] | None:
         # Searched against the best bound so far (the LP's, then the Lagrangian's).
         return search_neighbourhoods(
@@ -291,9 +293,19 @@ def _bound_and_neighbourhoods(
             run.neighbourhoods,
             reaches=reaches,
             start=start,
+            eager=eager,
         )
 
     found = neighbourhoods(NEIGHBOURHOOD_REACH[:1])
+    widened = False
+    if found is None and not control.stopped:
+        # The LP's own options hold no plan (on a district's parts, whose guarantees
+        # want whole deliveries, reach 0 is proven infeasible in a fraction of a
+        # second): the wider neighbourhoods come at once, before the Lagrangian bound,
+        # with most of the time, since without a plan of the stage's own the full
+        # model is searched from the fallback, which rarely finds a better one.
+        found = neighbourhoods(NEIGHBOURHOOD_REACH[1:], eager=True)
+        widened = True
     if found is not None:
         control.found(found[1])
     if found is not None and within_gap(found[1], min(bound, control.outside_bound()), gap):
@@ -320,7 +332,9 @@ def _bound_and_neighbourhoods(
             bound = math.floor(lagrangian)
             run.bound_engine = "lagrangian"
             control.report(stage.name, None, bound / stage.scale)
-    if found is not None and within_gap(found[1], min(bound, control.outside_bound()), gap):
+    if widened or (
+        found is not None and within_gap(found[1], min(bound, control.outside_bound()), gap)
+    ):
         return bound, found
     found = neighbourhoods(NEIGHBOURHOOD_REACH[1:], found)
     return bound, found

@@ -82,6 +82,36 @@ def test_an_unreachable_scheduler_is_an_input_error(
     assert output.index("connecting") < output.index("cannot use")
 
 
+def test_quiet_says_nothing_before_reaching_the_scheduler_and_chinese_is_the_default(
+    scenario: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``--quiet`` no line comes before the cluster is reached (the error still
+    does); without a language set, the line is Chinese."""
+    monkeypatch.setattr(parts, "CONNECT_SECONDS", 1.0)
+    args = ("solve", scenario, "--decompose", "yes", "--scheduler", "tcp://127.0.0.1:9")
+    code, output = run(*args, "--time-limit", 20, "--quiet")
+    assert code == 2, output
+    assert "connecting" not in output and "cannot use the Dask cluster" in output
+    code, output = run(*args, "--time-limit", 20, lang="zh_CN")
+    assert code == 2, output
+    assert "正在连接 Dask 调度器 tcp://127.0.0.1:9…" in output
+
+
+def test_the_local_cluster_line_counts_its_worker_processes() -> None:
+    """The line said before a local cluster starts counts its worker processes, in the
+    singular for one, and in Chinese by default."""
+    from planner.cli_support import cluster_start_text
+    from planner.i18n import use_language
+
+    with use_language("en"):
+        assert cluster_start_text(None, 1) == "starting a local Dask cluster of 1 worker process…"
+        assert cluster_start_text(None, 2) == (
+            "starting a local Dask cluster of 2 worker processes…"
+        )
+    with use_language("zh_CN"):
+        assert cluster_start_text(None, 2) == "正在启动本机 Dask 集群（2 个工作进程）…"
+
+
 def test_cluster_options_on_a_whole_solve_are_said_to_be_unused(tmp_path: Path) -> None:
     """``--dask-workers`` on a scenario that is solved whole says it is not used."""
     path = tmp_path / "one.yaml"

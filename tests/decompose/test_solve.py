@@ -97,15 +97,16 @@ def test_a_stop_before_the_parts_keeps_the_baselines_plan() -> None:
 
 
 def test_progress_reports_each_part_with_the_plan_so_far() -> None:
-    """Progress comes as the baselines begin, as the parts begin (none of two done), and
-    after each part, with how many subdistricts are done and the coverage of the plan so
-    far; the reports report no parts outside the parts stage."""
+    """Progress comes as the baselines begin, as the parts begin (none of two done, the
+    whole fallback's plan so far), and after each part, with how many subdistricts are
+    done and the coverage of the plan so far; no parts are counted outside the parts
+    stage."""
     seen: list[Progress] = []
     solve_by_parts(two_areas(), PARAMS, on_progress=seen.append)
     assert [p.stage for p in seen] == ["baselines", "parts", "parts", "parts"]
     assert [(p.parts_done, p.parts) for p in seen] == [(None, None), (0, 2), (1, 2), (2, 2)]
-    assert seen[1].coverage is None
-    assert all(p.coverage is not None and p.coverage > 0 for p in seen[2:])
+    # As the parts begin, the plan so far is the whole fallback's.
+    assert all(p.coverage is not None and p.coverage > 0 for p in seen[1:])
 
 
 def test_only_large_scenarios_of_several_subdistricts_are_split_by_default() -> None:

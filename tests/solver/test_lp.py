@@ -32,11 +32,28 @@ def test_duals_are_those_of_the_rows_as_given_when_the_solver_gets_them_divided(
     so that dual times row still prices the objective."""
     rows = [([0], [1000.0], 1000.0, 5000.0), ([0, 1], [2.5, 2.5], float("-inf"), 7.5)]
     assert lp.row_scales(rows) == pytest.approx([1e-3, 0.4])
+    # What the solver gets: rows of ones, sides divided, the infinite side infinite.
+    model = lp._model_proto([(0, 10), (0, 10)], rows, {0: 1.0, 1: -1.0}, lp.row_scales(rows))
+    assert list(model.linear_constraint_matrix.coefficients) == pytest.approx([1.0, 1.0, 1.0])
+    assert list(model.linear_constraints.lower_bounds) == [pytest.approx(1.0), float("-inf")]
+    assert list(model.linear_constraints.upper_bounds) == pytest.approx([5.0, 3.0])
     solution = lp.solve_lp([(0, 10), (0, 10)], rows, {0: 1.0, 1: -1.0}, 10)
     assert solution is not None
     assert solution.objective == pytest.approx(-1.0)
     assert solution.values == pytest.approx([1.0, 2.0])
     assert solution.duals == pytest.approx([2.0e-3, -0.4])
+
+
+def test_rows_too_wide_to_divide_and_empty_rows_keep_factor_one() -> None:
+    """A row whose coefficients span more than MAX_ROW_SPAN is handed over as written
+    (divided, its smallest coefficient could fall below what HiGHS keeps), as is a row
+    without nonzero coefficients; a row of zeros and one coefficient is divided by it."""
+    wide = ([0, 1], [1.0, 10 * lp.MAX_ROW_SPAN], 0.0, 5.0)
+    assert lp.row_scales([wide, ([], [], 0.0, 1.0), ([0, 1], [0.0, 4.0], 0.0, 8.0)]) == [
+        1.0,
+        1.0,
+        0.25,
+    ]
 
 
 def test_a_stopped_solve_abandons_the_lp_at_once() -> None:

@@ -16,6 +16,7 @@ from planner.params import Progress
 from planner.scenario import Scenario
 from planner.solver import build_model
 from planner.solver.context import ModelContext
+from planner.solver.control import SolveControl
 from planner.solver.relaxation import lagrangian_bound, relax
 from planner.validate import check_plan
 from tests.factories import build
@@ -284,3 +285,80 @@ def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds(
     bounds = [r.bound for r in reports if r.bound is not None]
     assert bounds
     assert min(bounds) >= result.objective - 1e-6
+
+
+def test_without_a_plan_in_the_lps_options_the_wider_neighbourhood_comes_first(
+    reference: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the LP's own options hold no plan (reach 0 gives none, as on a district's
+    parts), the wider neighbourhood is searched next, before the Lagrangian bound, with
+    most of the time left rather than a third; the plan it finds is the stage's and
+    keeps every rule."""
+    from planner.solver import neighbourhood, stages
+
+    calls: list[tuple[str, float]] = []
+    real_portfolio = neighbourhood.search_portfolio
+    real_lagrangian = stages.lagrangian_bound
+
+    def portfolio(
+        model: cp_model.CpModel,
+        control: SolveControl,
+        stage: str,
+        scale: float,
+        limit: float,
+        bound: float,
+    ) -> tuple[list[int], int] | None:
+        calls.append(("neighbourhood", limit / max(1e-9, control.remaining())))
+        if len(calls) == 1:
+            return None  # reach 0 gives no plan
+        return real_portfolio(model, control, stage, scale, limit, bound)
+
+    def lagrangian(*args: Any, **kwargs: Any) -> float | None:
+        calls.append(("lagrangian", 0.0))
+        return real_lagrangian(*args, **kwargs)
+
+    monkeypatch.setattr(neighbourhood, "search_portfolio", portfolio)
+    monkeypatch.setattr(stages, "lagrangian_bound", lagrangian)
+    result = solve(reference, SolveParams(time_limit=30, seed=0, workers=1, relative_gap=0.005))
+    assert [name for name, _ in calls[:2]] == ["neighbourhood", "neighbourhood"]
+    assert calls[1][1] > 0.5  # most of what was left, not NEIGHBOURHOOD_FIRST_SHARE
+    stage = result.stage("primary")
+    assert stage is not None and [n.reach for n in stage.neighbourhoods] == [0, 1]
+    assert stage.neighbourhoods[1].objective is not None
+    assert result.plan is not None and check_plan(reference, result.plan) == []
+
+
+def test_every_kind_of_constraint_the_lp_can_express_is_kept() -> None:
+    """A model with one linear, bool_or, at_most_one, exactly_one and bool_and constraint
+    each: none is dropped, each gives its rows (bool_and one per literal), and the LP
+    optimum is the one the at-most-one and exactly-one rows allow."""
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(6)]
+    model.add(x[0] + x[1] <= 1)
+    model.add_bool_or([x[1], x[2]])
+    model.add_at_most_one([x[2], x[3], x[4]])
+    model.add_exactly_one([x[4], x[5]])
+    model.add_bool_and([x[0], x[5]])
+    model.maximize(sum(x))
+    relaxation = relax(model, 10)
+    assert relaxation is not None
+    assert relaxation.dropped == 0
+    assert len(relaxation.rows) == 6
+    # x0 = x5 = 1 (bool_and), so x4 = 0 (exactly one), x1 = 0 (x0 + x1 <= 1),
+    # x2 = 1 (bool_or), x3 = 0 (at most one of x2..x4): 3 in all.
+    assert relaxation.bound == pytest.approx(3.0, abs=1e-4)
+
+
+def test_a_model_that_cannot_be_written_out_gives_no_lp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should the model not be written out to be read (no usable temporary folder), the
+    relaxation gives no LP instead of failing the solve."""
+    from planner.solver import relaxation as relaxation_module
+
+    def unwritable(model: cp_model.CpModel) -> Any:
+        raise OSError("no temporary folder")
+
+    monkeypatch.setattr(relaxation_module, "model_proto", unwritable)
+    model = cp_model.CpModel()
+    x = model.new_bool_var("x")
+    model.maximize(x)
+    assert relax(model, 10) is None

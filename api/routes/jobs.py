@@ -55,7 +55,7 @@ class JobIn(BaseModel):
     seed: int = Field(default=SolveParams.seed, ge=0, le=2**31 - 1, description="CP-SAT seed.")
     workers: int = Field(default=SolveParams.workers, ge=1, le=64, description="CP-SAT workers.")
     decompose: Literal["auto", "yes", "no"] = Field(  # params.DECOMPOSE
-        default=SolveParams.decompose,
+        default="auto",  # SolveParams.decompose (tests/api/test_jobs_routes.py)
         description="Solve a scenario of several subdistricts one subdistrict at a time: "
         "auto (when it is large), yes or no.",
     )

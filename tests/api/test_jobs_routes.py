@@ -3,6 +3,7 @@ lifespan with its real pool of worker processes, a real SQLite file)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -162,6 +163,42 @@ def test_parameters_are_checked_against_the_settings(
         assert response.json()["error"] == "invalid_request"
     listed = client.get("/jobs", headers=bearer(planner_token)).json()
     assert listed == []
+
+
+def test_the_decompose_field_is_the_librarys() -> None:
+    """A job's ``decompose`` takes exactly the library's values, with its default."""
+    import typing
+
+    from api.routes.jobs import JobIn
+    from planner.params import DECOMPOSE, SolveParams
+
+    field = JobIn.model_fields["decompose"]
+    assert typing.get_args(field.annotation) == tuple(DECOMPOSE)
+    assert field.default == SolveParams.decompose
+
+
+def test_progress_of_a_split_solve_is_stored_and_shown_with_its_counts() -> None:
+    """A progress report of the parts stage is stored with its counts, and a job row
+    shows them, with the phase saying how many subdistricts are done; other stages
+    carry no counts."""
+    from api.jobs.worker import progress_json
+    from api.routes.jobs import job_out
+    from planner.i18n import use_language
+    from planner.params import Progress
+
+    stored = progress_json(Progress("parts", 12.5, 100.0, None, 0.64, 0.41, 3, 12))
+    assert (stored["stage"], stored["parts_done"], stored["parts"]) == ("parts", 3, 12)
+    assert progress_json(Progress("primary", 1.0, None, None))["parts"] is None
+    row = {
+        "id": 1, "scenario_id": 1, "revision": 1, "state": "running", "params": {},
+        "progress": stored, "cancel_requested": False, "error": None, "retry_of": None,
+        "created_at": dt.datetime(2027, 3, 1, tzinfo=dt.UTC),
+        "started_at": dt.datetime(2027, 3, 1, tzinfo=dt.UTC), "finished_at": None,
+    }  # fmt: skip
+    with use_language("zh_CN"):
+        shown = job_out(row, None).progress
+    assert (shown.parts_done, shown.parts) == (3, 12)
+    assert shown.phase == "按街道逐个求解（已完成 3/12 个街道）"
 
 
 def test_a_job_without_a_body_takes_the_services_defaults(

@@ -11,12 +11,21 @@ only when that call returns, so such calls get their own time limit as well; a s
 that does not end within :data:`ABANDON_SECONDS` of being told is left to finish on its
 own (its result is ignored), and the solve's control joins its thread before the solve
 returns (:meth:`~planner.solver.control.SolveControl.close`).
+
+The exception may land where Python cannot raise it: in a callback the interpreter
+runs on the step's thread, such as a weak reference's (``WeakSet._remove``, run when
+the garbage collector frees an object). Python then prints "Exception ignored in …"
+and goes on, and so would the step. So :class:`GaveUp` is raised again every
+:data:`RETRY_SECONDS` until the step ends or is left behind, and such a swallowed
+:class:`GaveUp` is not printed (:func:`_quiet_gave_up`, installed as
+``sys.unraisablehook``; every other unraisable exception goes to the hook before it).
 """
 
 from __future__ import annotations
 
 import contextvars
 import ctypes
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +39,8 @@ T = TypeVar("T")
 POLL_SECONDS = 0.02
 #: Seconds a step that was told to give up may take to end before it is left behind.
 ABANDON_SECONDS = 0.5
+#: Seconds between two tellings, should the first have been swallowed (see above).
+RETRY_SECONDS = 0.1
 
 
 class GaveUp(Exception):
@@ -75,20 +86,21 @@ def run_bounded(
     def work() -> None:
         try:
             try:
-                value = step()
-                with lock:
-                    inside[0] = False
-                box["value"] = value
+                try:
+                    value = step()
+                    with lock:
+                        inside[0] = False
+                    box["value"] = value
+                except GaveUp:
+                    box.pop("value", None)
+                except BaseException as exc:  # raised again in the waiting thread
+                    box["error"] = exc
             except GaveUp:
                 box.pop("value", None)
-            except BaseException as exc:  # raised again in the waiting thread
-                box["error"] = exc
-        except GaveUp:
-            box.pop("value", None)
-        finally:
-            with lock:
-                inside[0] = False
-            finished.set()
+            finally:
+                _finish(lock, inside, finished)
+        except GaveUp:  # a late telling, on the way out: the step has ended anyway
+            pass
 
     # The step runs in this context's copy, so that texts it writes are in the caller's
     # language (planner.i18n keeps the choice in a context variable).
@@ -98,10 +110,12 @@ def run_bounded(
     control.adopt(thread, finished)
     while not finished.wait(POLL_SECONDS):
         if over():
-            with lock:
-                if inside[0]:
-                    _raise_in(thread)
-            finished.wait(ABANDON_SECONDS)
+            left_behind = time.perf_counter() + ABANDON_SECONDS
+            while not finished.is_set() and time.perf_counter() < left_behind:
+                with lock:
+                    if inside[0]:
+                        _raise_in(thread)
+                finished.wait(min(RETRY_SECONDS, max(0.0, left_behind - time.perf_counter())))
             break
     if not finished.is_set():
         return False, None
@@ -110,6 +124,30 @@ def run_bounded(
     if "value" not in box:
         return False, None
     return True, box["value"]  # type: ignore[return-value]
+
+
+def _finish(lock: threading.Lock, inside: list[bool], finished: threading.Event) -> None:
+    """Mark a step ended and wake its waiter, even should a late GaveUp land meanwhile."""
+    while True:
+        try:
+            with lock:
+                inside[0] = False
+            finished.set()
+            return
+        except GaveUp:
+            continue
+
+
+def _quiet_gave_up(unraisable: sys.UnraisableHookArgs) -> None:
+    """``sys.unraisablehook`` that drops a swallowed :class:`GaveUp` (it is raised again)
+    and passes everything else to the hook installed before it."""
+    if isinstance(unraisable.exc_value, GaveUp):
+        return
+    _previous_hook(unraisable)
+
+
+_previous_hook = sys.unraisablehook
+sys.unraisablehook = _quiet_gave_up
 
 
 def _raise_in(thread: threading.Thread) -> None:

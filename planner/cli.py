@@ -201,9 +201,17 @@ def _solver(
     Starting a cluster or reaching a scheduler takes seconds of the time limit before
     the progress line appears; unless ``quiet``, a line says so first.
     """
-    from planner.decompose import should_split, solve_by_parts
+    from planner.decompose import should_split, solve_by_parts, splittable
     from planner.decompose import solve as run_solve
 
+    if params.decompose == "yes" and not splittable(s):
+        err.print(
+            _(
+                "--decompose yes: the scenario is not split (it needs two subdistricts or "
+                "more, every committee in one of them); it is solved whole"
+            ),
+            markup=False,
+        )
     if dask_workers is None and scheduler is None:
         yield run_solve
         return

@@ -338,9 +338,12 @@ def solve_by_parts(
             gap,
             time_limit=params.time_limit,
             stopped_at=None,
-            # No subdistrict found better than the fallback: say whose plan it is.
-            fallback=plan == fallback,
+            # No subdistrict found better than the whole fallback: say whose plan it is
+            # (the same deliveries, the copies of a set kind perhaps given anew).
+            fallback=setup.whole_fallback is not None
+            and all(_kept_fallback(r) for r in results.values()),
             baseline_name=setup.fallback_name,
+            passed_over=setup.passed_over,
         ),
         baseline_kept=setup.whole_fallback is not None,
         empty=len(setup.planless(results)),
@@ -381,6 +384,7 @@ class _Setup:
     whole_fallback: Plan | None = None
     guarantees: Guarantees | None = None
     allotments: dict[str, Allotment] | None = None
+    passed_over: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     fills: dict[int, Plan] = dataclasses.field(default_factory=dict)
 
     def fallback(self, results: dict[int, Result]) -> Plan:
@@ -438,7 +442,7 @@ def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup | 
     baselines = plan_baselines(scenario, options, distances)
     scorer = Scorer(scenario, distances, {lid for lid, found in options.items() if found})
     guarantees = Guarantees(scorer)
-    fallback_name, fallback = _fallback(scenario, baselines, guarantees)
+    fallback_name, fallback, passed_over = _fallback(scenario, baselines, guarantees)
     if check_plan(scenario, fallback):
         # Pins the baselines cannot keep (the whole model names their conflict):
         # the allotments, made from the fallback, would keep nothing.
@@ -461,7 +465,9 @@ def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup | 
                 else {c: x for c, x in served.items() if c in part.committees},
             )
         )
-    return _Setup(parts, guides, scorer, fallback_name, fallback, guarantees, allotments)
+    return _Setup(
+        parts, guides, scorer, fallback_name, fallback, guarantees, allotments, passed_over
+    )
 
 
 def _by_weeks(scenario: Scenario, distances: Distances) -> _Setup | None:
@@ -579,16 +585,31 @@ def _coverage_rounding(scenario: Scenario, parts: Sequence[Part]) -> float:
     return extra / SCALE
 
 
-def _fallback(scenario: Scenario, baselines: Baselines, guarantees: Guarantees) -> tuple[str, Plan]:
+def _fallback(
+    scenario: Scenario, baselines: Baselines, guarantees: Guarantees
+) -> tuple[str, Plan, list[tuple[str, str]]]:
     """The baseline the whole scenario falls back on: the one with more points that
     meets the guarantees (the spreadsheet's, which meets its own, otherwise), as a
-    solve of the whole model chooses. The caller checks it keeps every rule (pins can
-    make a baseline break one)."""
+    solve of the whole model chooses, and the baselines with more points passed over,
+    each with the guarantee it breaks (as the whole model's result names them). The
+    caller checks it keeps every rule (pins can make a baseline break one)."""
+    passed_over: list[tuple[str, str]] = []
     for name in sorted(BASELINE_NAMES, key=lambda name: name != baselines.best):
         plan = baselines.plans[name]
-        if not guarantees.problems(plan):
-            return name, plan
-    return "spreadsheet", baselines.plans["spreadsheet"]
+        reasons = guarantees.broken(plan)
+        if not reasons:
+            return name, plan, passed_over
+        passed_over.append((name, reasons[0]))
+    return "spreadsheet", baselines.plans["spreadsheet"], []
+
+
+def _kept_fallback(result: Result) -> bool:
+    """Whether a part's solve kept its fallback's deliveries (no plan, or none better)."""
+    if result.plan is None or result.objective is None:
+        return True
+    return result.baseline_objective is not None and result.objective <= (
+        result.baseline_objective + 1e-6
+    )
 
 
 def _within(plan: Plan, part: Part) -> Plan:

@@ -112,5 +112,25 @@ class Guarantees:
                     )
         return problems
 
+    def broken(self, plan: Plan | Iterable[Delivery]) -> list[str]:
+        """Which guarantees the plan breaks, as the reasons a baseline's plan is passed
+        over are named (``minimum``, ``coverage``; see ``planner.wording.PASSED_OVER``)."""
+        deliveries = list(plan)
+        reasons = []
+        floor = self.baseline_floor
+        if floor is not None:
+            level = self.scorer.min_coverage_bp(deliveries)
+            if level is not None and level < floor:
+                reasons.append("minimum")
+        base = self.baseline_served
+        if base is not None:
+            served = self.scorer.served_bp(deliveries)
+            if any(
+                request > 0 and served[c] < base.get(c, 0)
+                for c, request in self.scorer.request_bp.items()
+            ):
+                reasons.append("coverage")
+        return reasons
+
 
 __all__ = ["Guarantees"]

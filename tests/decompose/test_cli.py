@@ -112,6 +112,16 @@ def test_the_local_cluster_line_counts_its_worker_processes() -> None:
         assert cluster_start_text(None, 2) == "正在启动本机 Dask 集群（2 个工作进程）…"
 
 
+def test_decompose_yes_on_a_scenario_that_cannot_be_split_says_so(tmp_path: Path) -> None:
+    """``--decompose yes`` on a scenario of one subdistrict says it is solved whole
+    rather than silently ignoring the setting."""
+    path = tmp_path / "one.yaml"
+    write_scenario(build(base_data()), path)
+    code, output = run("solve", path, "--decompose", "yes", "--time-limit", 10, "--quiet")
+    assert code in (0, 4), output
+    assert "--decompose yes: the scenario is not split" in output
+
+
 def test_cluster_options_on_a_whole_solve_are_said_to_be_unused(tmp_path: Path) -> None:
     """``--dask-workers`` on a scenario that is solved whole says it is not used."""
     path = tmp_path / "one.yaml"

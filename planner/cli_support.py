@@ -28,12 +28,17 @@ from planner.scenario import Scenario
 EXIT_BUG = 1
 
 #: Seconds ``solve`` keeps back from its time limit for the KPIs, the check and the
-#: writing after the search: per demand line, at most this many times the time the
-#: scenario took to read (the machine's speed right now), and at least the minimum.
-#: Measured on 2 loaded cores: 5.6 ms a line on the generated district scenario
-#: (3,528 lines, 3.1 times its reading), 6.6 ms on the 26-week reference.
+#: writing after the search: per demand line at least REPORT_SECONDS_PER_LINE_QUIET
+#: (what a quiet machine takes), and up to REPORT_SECONDS_PER_LINE (a loaded one) as far
+#: as REPORT_READ_RATIO times the time the scenario took to read says the machine is
+#: slow right now; never less than the minimum. Measured: 5.6 ms a line on the generated
+#: district scenario (3,528 lines) and 6.6 ms on the 26-week reference on 2 loaded
+#: cores; on a quiet machine the district took 8.6 s (2.4 ms a line: the plan's KPIs
+#: with the unmet lines' reasons 2.5 s, the report 1.9 s, the calendars of 355
+#: committees 3.8 s), 15 times its reading (0.55 s), so reading alone underestimated it.
+REPORT_SECONDS_PER_LINE_QUIET = 0.003
 REPORT_SECONDS_PER_LINE = 0.006
-REPORT_READ_RATIO = 4.0
+REPORT_READ_RATIO = 6.0
 REPORT_SECONDS_MIN = 0.5
 
 #: The longest time limit ``solve`` accepts (seconds): a day. A longer one is a typo
@@ -123,7 +128,9 @@ def report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:
     the machine, which reading the scenario has just measured; without ``--out`` the
     files are not written. See REPORT_SECONDS_PER_LINE.
     """
-    estimate = min(REPORT_SECONDS_PER_LINE * len(s.demand_lines), REPORT_READ_RATIO * read_seconds)
+    lines = len(s.demand_lines)
+    loaded = min(REPORT_SECONDS_PER_LINE * lines, REPORT_READ_RATIO * read_seconds)
+    estimate = max(REPORT_SECONDS_PER_LINE_QUIET * lines, loaded)
     return max(REPORT_SECONDS_MIN, estimate * (1.0 if writes else 0.7))
 
 

@@ -194,14 +194,21 @@ def test_an_output_folder_that_cannot_be_written_exits_6(
 
 def test_the_report_reserve_grows_with_the_lines_and_the_machine_load() -> None:
     """The time kept back for the report is at least the minimum, grows with the demand
-    lines, is capped by a multiple of the reading time, and is smaller without files."""
+    lines: at least what a quiet machine takes a line, up to what a loaded one takes as
+    far as a multiple of the reading time says the machine is slow; smaller without
+    files."""
     reserve = cli_support.report_reserve
     assert reserve(_scenario(), 0.0, True) == cli_support.REPORT_SECONDS_MIN
     many = _scenario(lines=400)
+    lines = len(many.demand_lines)
     with_files = reserve(many, 100.0, True)
-    per_line = cli_support.REPORT_SECONDS_PER_LINE
-    assert with_files == pytest.approx(per_line * len(many.demand_lines))
-    assert reserve(many, 0.5, True) == pytest.approx(cli_support.REPORT_READ_RATIO * 0.5)
+    assert with_files == pytest.approx(cli_support.REPORT_SECONDS_PER_LINE * lines)
+    # A quick read does not bring it below a quiet machine's time a line ...
+    quiet = cli_support.REPORT_SECONDS_PER_LINE_QUIET * lines
+    assert reserve(many, 0.0, True) == pytest.approx(max(quiet, cli_support.REPORT_SECONDS_MIN))
+    # ... and a slower one raises it, up to the loaded machine's.
+    slow = 1.5 * quiet / cli_support.REPORT_READ_RATIO
+    assert reserve(many, slow, True) == pytest.approx(1.5 * quiet)
     assert reserve(many, 100.0, False) < with_files
 
 

@@ -65,6 +65,7 @@ def _solve_in_pool(
                 "seed": params.seed,
                 "workers": params.workers,
                 "relative_gap": params.relative_gap,
+                "decompose": params.decompose,
             },
         )
     pool.submit(job_id)

@@ -76,10 +76,8 @@ class ProgressOut(BaseModel):
     bound: float | None = Field(description="The best proven bound, in points.")
     gap: float | None = Field(description="Relative gap between objective and bound.")
     elapsed: float | None = Field(description="Seconds since the job started running.")
-    parts_done: int | None = Field(
-        default=None, description="In the parts stage: subdistricts solved so far."
-    )
-    parts: int | None = Field(default=None, description="In the parts stage: subdistricts in all.")
+    parts_done: int | None = Field(description="In the parts stage: subdistricts solved so far.")
+    parts: int | None = Field(description="In the parts stage: subdistricts in all.")
 
 
 class JobOut(BaseModel):

@@ -15,10 +15,12 @@ returns (:meth:`~planner.solver.control.SolveControl.close`).
 The exception may land where Python cannot raise it: in a callback the interpreter
 runs on the step's thread, such as a weak reference's (``WeakSet._remove``, run when
 the garbage collector frees an object). Python then prints "Exception ignored in …"
-and goes on, and so would the step. So :class:`GaveUp` is raised again every
-:data:`RETRY_SECONDS` until the step ends or is left behind, and such a swallowed
-:class:`GaveUp` is not printed (:func:`_quiet_gave_up`, installed as
-``sys.unraisablehook``; every other unraisable exception goes to the hook before it).
+and goes on, and so would the step. Such a swallowed :class:`GaveUp` is not printed
+but noted (:func:`_quiet_gave_up`, installed as ``sys.unraisablehook``, which Python
+calls on the thread that swallowed it; every other unraisable exception goes to the
+hook before it), and the step is then told again, within :data:`RETRY_SECONDS`, until
+it ends or is left behind. A step that was not seen to swallow it is told once only, so
+that its own clean-up is not cut short a second time.
 """
 
 from __future__ import annotations
@@ -39,8 +41,12 @@ T = TypeVar("T")
 POLL_SECONDS = 0.02
 #: Seconds a step that was told to give up may take to end before it is left behind.
 ABANDON_SECONDS = 0.5
-#: Seconds between two tellings, should the first have been swallowed (see above).
+#: Seconds between two looks at whether a telling was swallowed (see above).
 RETRY_SECONDS = 0.1
+
+#: The threads whose GaveUp the interpreter swallowed, not yet told again.
+_swallowed: set[int] = set()
+_swallowed_lock = threading.Lock()
 
 
 class GaveUp(Exception):
@@ -86,21 +92,27 @@ def run_bounded(
     def work() -> None:
         try:
             try:
-                try:
-                    value = step()
-                    with lock:
-                        inside[0] = False
-                    box["value"] = value
-                except GaveUp:
-                    box.pop("value", None)
-                except BaseException as exc:  # raised again in the waiting thread
-                    box["error"] = exc
+                value = step()
+                with lock:
+                    inside[0] = False
+                box["value"] = value
             except GaveUp:
                 box.pop("value", None)
-            finally:
-                _finish(lock, inside, finished)
-        except GaveUp:  # a late telling, on the way out: the step has ended anyway
-            pass
+            except BaseException as exc:  # raised again in the waiting thread
+                box["error"] = exc
+        except GaveUp:
+            box.pop("value", None)
+        finally:
+            # Inline, not in a function of its own: a GaveUp still pending is raised at
+            # the entry of the next Python function called, here caught by the loop.
+            while True:
+                try:
+                    with lock:
+                        inside[0] = False
+                    finished.set()
+                    break
+                except GaveUp:
+                    continue
 
     # The step runs in this context's copy, so that texts it writes are in the caller's
     # language (planner.i18n keeps the choice in a context variable).
@@ -111,10 +123,13 @@ def run_bounded(
     while not finished.wait(POLL_SECONDS):
         if over():
             left_behind = time.perf_counter() + ABANDON_SECONDS
+            told = False
             while not finished.is_set() and time.perf_counter() < left_behind:
-                with lock:
-                    if inside[0]:
-                        _raise_in(thread)
+                if not told or _was_swallowed(thread):
+                    with lock:
+                        if inside[0]:
+                            _raise_in(thread)
+                    told = True
                 finished.wait(min(RETRY_SECONDS, max(0.0, left_behind - time.perf_counter())))
             break
     if not finished.is_set():
@@ -126,22 +141,22 @@ def run_bounded(
     return True, box["value"]  # type: ignore[return-value]
 
 
-def _finish(lock: threading.Lock, inside: list[bool], finished: threading.Event) -> None:
-    """Mark a step ended and wake its waiter, even should a late GaveUp land meanwhile."""
-    while True:
-        try:
-            with lock:
-                inside[0] = False
-            finished.set()
-            return
-        except GaveUp:
-            continue
+def _was_swallowed(thread: threading.Thread) -> bool:
+    """Whether the interpreter swallowed a GaveUp on ``thread`` since last asked."""
+    with _swallowed_lock:
+        if thread.ident in _swallowed:
+            _swallowed.discard(thread.ident)
+            return True
+    return False
 
 
 def _quiet_gave_up(unraisable: sys.UnraisableHookArgs) -> None:
-    """``sys.unraisablehook`` that drops a swallowed :class:`GaveUp` (it is raised again)
-    and passes everything else to the hook installed before it."""
+    """``sys.unraisablehook`` that notes a swallowed :class:`GaveUp` for its thread (the
+    step is told again) instead of printing it, and passes everything else to the hook
+    installed before it."""
     if isinstance(unraisable.exc_value, GaveUp):
+        with _swallowed_lock:
+            _swallowed.add(threading.get_ident())
         return
     _previous_hook(unraisable)
 

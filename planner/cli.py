@@ -348,7 +348,7 @@ def solve(
     if not force:
         cli_report.refuse_edited_plan(out_dir)  # before the search, not after it
     # Reading is behind us; the report and the files after the search get a reserve.
-    reserve = report_reserve(s, read_seconds, out_dir is not None)
+    reserve = report_reserve(s, read_seconds, out_dir is not None, time_limit)
     deadline = started + time_limit - reserve
     stop = threading.Event()
     # From here until the outputs are written, Ctrl-C asks for the best plan so far

@@ -39,6 +39,10 @@ EXIT_BUG = 1
 REPORT_SECONDS_PER_LINE_QUIET = 0.003
 REPORT_SECONDS_PER_LINE = 0.006
 REPORT_READ_RATIO = 6.0
+#: ... and at most this share of the time limit, so that a large scenario (a city's
+#: 60,000 lines would keep 180 s) still leaves most of a short limit to the search; the
+#: report may then run past the limit.
+REPORT_SHARE_MAX = 0.3
 REPORT_SECONDS_MIN = 0.5
 
 #: The longest time limit ``solve`` accepts (seconds): a day. A longer one is a typo
@@ -120,7 +124,9 @@ def report_bug(exc: Exception) -> None:
     )
 
 
-def report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:
+def report_reserve(
+    s: Scenario, read_seconds: float, writes: bool, time_limit: float = math.inf
+) -> float:
     """Seconds to keep back from the time limit for what follows the search.
 
     The plan's and the baseline's KPIs (the unmet lines' reasons above all), the check
@@ -131,7 +137,8 @@ def report_reserve(s: Scenario, read_seconds: float, writes: bool) -> float:
     lines = len(s.demand_lines)
     loaded = min(REPORT_SECONDS_PER_LINE * lines, REPORT_READ_RATIO * read_seconds)
     estimate = max(REPORT_SECONDS_PER_LINE_QUIET * lines, loaded)
-    return max(REPORT_SECONDS_MIN, estimate * (1.0 if writes else 0.7))
+    reserve = max(REPORT_SECONDS_MIN, estimate * (1.0 if writes else 0.7))
+    return min(reserve, max(REPORT_SECONDS_MIN, REPORT_SHARE_MAX * time_limit))
 
 
 def cluster_start_text(scheduler: str | None, dask_workers: int | None) -> str:

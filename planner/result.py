@@ -94,12 +94,16 @@ class NeighbourhoodReport:
         Options kept.
     objective, seconds
         The stage objective of its best plan and the time it took (None without a plan).
+    empty
+        Whether the search proved the neighbourhood holds no plan (rather than finding
+        none in its time).
     """
 
     reach: int
     options: int
     objective: float | None = None
     seconds: float | None = None
+    empty: bool = False
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ def test_no_time_left_for_building_exits_4_and_says_what_took_the_time(
     """When reading and the report's reserve leave no time for the solve (here: 100 s
     kept back from a 5 s limit), building gives up at once: exit 4, nothing written,
     within the limit, and the message says what took the time."""
-    monkeypatch.setattr(cli, "report_reserve", lambda s, read, writes: 100.0)
+    monkeypatch.setattr(cli, "report_reserve", lambda s, read, writes, limit: 100.0)
     out = tmp_path / "out"
     began = time.perf_counter()
     res = _solve(scenario_file, out, "--time-limit", "5")
@@ -210,6 +210,8 @@ def test_the_report_reserve_grows_with_the_lines_and_the_machine_load() -> None:
     slow = 1.5 * quiet / cli_support.REPORT_READ_RATIO
     assert reserve(many, slow, True) == pytest.approx(1.5 * quiet)
     assert reserve(many, 100.0, False) < with_files
+    # Never more than a share of the time limit (a city's lines on a short limit).
+    assert reserve(many, 100.0, True, 2.0) == pytest.approx(cli_support.REPORT_SHARE_MAX * 2.0)
 
 
 def test_a_closed_stdout_still_writes_the_plan(scenario_file: Path, tmp_path: Path) -> None:

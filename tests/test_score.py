@@ -151,8 +151,12 @@ def test_guarantee_keeps_the_baseline_minimum() -> None:
     assert meets_guarantees(s, baseline)
     (problem,) = guarantee_problems(s, [])
     assert problem.startswith("keep_baseline_minimum")
+    # The same, as the reason a baseline's plan is passed over.
+    assert Guarantees(Scorer(s)).broken([]) == ["minimum"]
+    assert Guarantees(Scorer(s)).broken(baseline) == []
     d["objective"] = {"keep_baseline_minimum": False, "keep_baseline_coverage": False}
     assert guarantee_problems(build(d), []) == []
+    assert Guarantees(Scorer(build(d))).broken([]) == []
 
 
 def test_guarantee_keeps_each_committee_at_its_baseline_coverage() -> None:
@@ -171,6 +175,8 @@ def test_guarantee_keeps_each_committee_at_its_baseline_coverage() -> None:
     assert len(only_c1) == 1
     (problem,) = guarantee_problems(s, only_c1)
     assert problem.startswith("keep_baseline_coverage: committee C2 has coverage 0.00 %")
+    assert Guarantees(Scorer(s)).broken(only_c1) == ["coverage"]
+    assert Guarantees(Scorer(s)).broken(baseline) == []
 
 
 def test_fixture_bonus_counts_for_matching_deliveries_only() -> None:

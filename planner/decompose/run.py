@@ -234,6 +234,22 @@ def solve_by_parts(
         whole = dataclasses.replace(params, time_limit=left)
         return solve_whole(scenario, whole, on_progress=on_progress, stop=stop)
     parts, scorer = setup.parts, setup.scorer
+    results: dict[int, Result] = {}
+    reported, reported_done = -math.inf, -1
+
+    def report_parts() -> None:
+        nonlocal reported, reported_done
+        count = (len(results), len(parts))
+        if not results and setup.whole_fallback is None and not setup.fills:
+            report("parts", parts=count)  # a split by weeks: no plan before its parts
+        else:
+            plan = _together(scenario, parts, results, setup.fallback(results))
+            report("parts", scorer.score(plan).total, plan, count)
+        reported, reported_done = time.perf_counter(), len(results)
+
+    if on_progress is not None:
+        report_parts()  # before the parts' shares are worked out: it takes about a second
+        reported = -math.inf  # the first part's end is reported at once
     tasks = []
     for k, part in enumerate(parts):
         left = max(0.0, end - time.perf_counter())
@@ -242,23 +258,6 @@ def solve_by_parts(
         share = left / math.ceil(len(parts) / max(1, slots)) - PART_OVERRUN
         task_params = dataclasses.replace(params, time_limit=max(share, 0.001), decompose="no")
         tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k]))
-
-    results: dict[int, Result] = {}
-    reported, reported_done = -math.inf, -1
-
-    def report_parts() -> None:
-        nonlocal reported, reported_done
-        count = (len(results), len(parts))
-        if not results and setup.whole_fallback is None:
-            report("parts", parts=count)  # a split by weeks: no plan before its parts
-        else:
-            plan = _together(scenario, parts, results, setup.fallback(results))
-            report("parts", scorer.score(plan).total, plan, count)
-        reported, reported_done = time.perf_counter(), len(results)
-
-    if on_progress is not None:
-        report_parts()
-        reported = -math.inf  # the first part's end is reported at once
     run = runner or run_in_turn
     for index, result in run(tasks, stop, end):
         results[index] = result
@@ -280,16 +279,17 @@ def solve_by_parts(
         due = time.perf_counter() - reported >= PROGRESS_SECONDS or len(results) == len(parts)
         if on_progress is not None and due:
             report_parts()
-    if on_progress is not None and reported_done != len(results):
-        report_parts()  # parts that never ran, or a report held back: the last count
-
     # After a stop the grace counts from now: the caller wants the plan so far soon.
     now = time.perf_counter()
+    filled = len(setup.fills)
     _fill(
         setup,
         results,
         (now if stop is not None and stop.is_set() else max(now, end)) + FILL_SECONDS,
     )
+    if on_progress is not None and (reported_done != len(results) or len(setup.fills) > filled):
+        # Parts that never ran, a report held back, or the fills: the plan as it ends.
+        report_parts()
     fallback = setup.fallback(results)
     plan = _together(scenario, parts, results, fallback)
     problems = [str(v) for v in check_plan(scenario, plan)]

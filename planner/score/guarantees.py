@@ -80,57 +80,64 @@ class Guarantees:
     def problems(self, plan: Plan | Iterable[Delivery]) -> list[str]:
         """Every guarantee the plan breaks, in words (in the current language, the
         guarantee's option name first); empty when it meets them all."""
-        scorer = self.scorer
         deliveries = list(plan)
         problems = []
-        floor = self.baseline_floor
-        if floor is not None:
-            level = scorer.min_coverage_bp(deliveries)
-            assert level is not None  # a floor exists only when some line is attainable
-            if level < floor:
-                problems.append(
-                    _(
-                        "keep_baseline_minimum: the lowest committee coverage is {level} %, "
-                        "below the spreadsheet baseline's {floor} %"
-                    ).format(level=f"{level / 100:.2f}", floor=f"{floor / 100:.2f}")
+        low = self._below_floor(deliveries)
+        if low is not None:
+            level, floor = low
+            problems.append(
+                _(
+                    "keep_baseline_minimum: the lowest committee coverage is {level} %, "
+                    "below the spreadsheet baseline's {floor} %"
+                ).format(level=f"{level / 100:.2f}", floor=f"{floor / 100:.2f}")
+            )
+        for committee_id, served, request, floor_c in self._below_served(deliveries):
+            problems.append(
+                _(
+                    "keep_baseline_coverage: committee {committee} has coverage "
+                    "{coverage} %, below its {floor} % in the spreadsheet baseline's plan"
+                ).format(
+                    committee=committee_id,
+                    coverage=f"{served / request / 100:.2f}",
+                    floor=f"{floor_c / request / 100:.2f}",
                 )
-        base = self.baseline_served
-        if base is not None:
-            served = scorer.served_bp(deliveries)
-            for committee_id, request in scorer.request_bp.items():
-                floor_c = base.get(committee_id, 0)
-                if request > 0 and served[committee_id] < floor_c:
-                    problems.append(
-                        _(
-                            "keep_baseline_coverage: committee {committee} has coverage "
-                            "{coverage} %, below its {floor} % in the spreadsheet baseline's plan"
-                        ).format(
-                            committee=committee_id,
-                            coverage=f"{served[committee_id] / request / 100:.2f}",
-                            floor=f"{floor_c / request / 100:.2f}",
-                        )
-                    )
+            )
         return problems
 
     def broken(self, plan: Plan | Iterable[Delivery]) -> list[str]:
         """Which guarantees the plan breaks, as the reasons a baseline's plan is passed
-        over are named (``minimum``, ``coverage``; see ``planner.wording.PASSED_OVER``)."""
+        over are named (``minimum``, ``coverage``; see ``planner.wording.PASSED_OVER``):
+        empty exactly when :meth:`problems` is."""
         deliveries = list(plan)
         reasons = []
-        floor = self.baseline_floor
-        if floor is not None:
-            level = self.scorer.min_coverage_bp(deliveries)
-            if level is not None and level < floor:
-                reasons.append("minimum")
-        base = self.baseline_served
-        if base is not None:
-            served = self.scorer.served_bp(deliveries)
-            if any(
-                request > 0 and served[c] < base.get(c, 0)
-                for c, request in self.scorer.request_bp.items()
-            ):
-                reasons.append("coverage")
+        if self._below_floor(deliveries) is not None:
+            reasons.append("minimum")
+        if self._below_served(deliveries):
+            reasons.append("coverage")
         return reasons
+
+    def _below_floor(self, deliveries: list[Delivery]) -> tuple[int, int] | None:
+        """``(lowest coverage, floor)`` in basis points when the lowest committee
+        coverage is below the spreadsheet baseline's floor, else None."""
+        floor = self.baseline_floor
+        if floor is None:
+            return None
+        level = self.scorer.min_coverage_bp(deliveries)
+        assert level is not None  # a floor exists only when some line is attainable
+        return (level, floor) if level < floor else None
+
+    def _below_served(self, deliveries: list[Delivery]) -> list[tuple[str, int, int, int]]:
+        """``(committee, served, requested, floor)`` for each committee below its own
+        coverage in the spreadsheet baseline's plan (weighted basis points)."""
+        base = self.baseline_served
+        if base is None:
+            return []
+        served = self.scorer.served_bp(deliveries)
+        return [
+            (committee_id, served[committee_id], request, base.get(committee_id, 0))
+            for committee_id, request in self.scorer.request_bp.items()
+            if request > 0 and served[committee_id] < base.get(committee_id, 0)
+        ]
 
 
 __all__ = ["Guarantees"]

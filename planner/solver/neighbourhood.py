@@ -20,10 +20,10 @@ from planner.solver.search import hint
 #: starts, now that every start week is an option).
 NEIGHBOURHOOD_REACH = (0, 1)
 #: Share of the remaining time each neighbourhood but the last may use at most, and
-#: the last too while no neighbourhood has yielded a plan.
+#: the last too while no neighbourhood has yielded a plan (unless searched ``eager``).
 NEIGHBOURHOOD_FIRST_SHARE = 0.3
 #: Share of the remaining time the last neighbourhood may use at most when it starts
-#: from a plan (the full model gets the rest).
+#: from a plan, or is searched ``eager`` (the full model gets the rest).
 NEIGHBOURHOOD_SHARE = 0.8
 
 
@@ -79,15 +79,16 @@ def search_neighbourhoods(
         if best is not None:
             hint(restricted, best[0])
         # The last neighbourhood may take most of the time only when there is a plan
-        # to improve; otherwise the full model keeps most of it.
+        # to improve, or when searched eager (the LP's own options proved empty);
+        # otherwise the full model keeps most of it.
         last = n == len(reaches) - 1 and (best is not None or eager)
         budget = (NEIGHBOURHOOD_SHARE if last else NEIGHBOURHOOD_FIRST_SHARE) * (
             deadline - time.perf_counter()
         )
         began = time.perf_counter()
-        found = search_portfolio(restricted, control, stage, scale, max(0.01, budget), bound)
+        found, empty = search_portfolio(restricted, control, stage, scale, max(0.01, budget), bound)
         if found is None:
-            searched.append(NeighbourhoodReport(reach, kept))
+            searched.append(NeighbourhoodReport(reach, kept, empty=empty))
             continue
         seconds = round(time.perf_counter() - began, 3)
         searched.append(NeighbourhoodReport(reach, kept, found[1] / scale, seconds))

@@ -19,7 +19,7 @@ def search_portfolio(
     scale: float,
     time_limit: float,
     bound: float,
-) -> tuple[list[int], int] | None:
+) -> tuple[tuple[list[int], int] | None, bool]:
     """Search a restricted model with one single-worker search per core.
 
     The searches alternate between an LP-led search and quick restarts, with seeds
@@ -32,9 +32,10 @@ def search_portfolio(
 
     Returns
     -------
-    tuple or None
+    tuple
         The best plan (one value per variable) and its objective in model units, or
-        None when no search found a plan.
+        None when no search found a plan; and whether a search proved the model has
+        no plan at all (CP-SAT's INFEASIBLE), rather than running out of time.
     """
     params = control.params
     shared = SharedBest([new_solver() for _ in range(max(1, params.workers))])
@@ -77,4 +78,5 @@ def search_portfolio(
         for solver, status in runs
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     ]
-    return max(found, key=lambda f: f[1], default=None)
+    empty = any(status == cp_model.INFEASIBLE for _, status in runs)
+    return max(found, key=lambda f: f[1], default=None), empty

@@ -298,10 +298,11 @@ def _bound_and_neighbourhoods(
 
     found = neighbourhoods(NEIGHBOURHOOD_REACH[:1])
     widened = False
-    if found is None and not control.stopped:
-        # The LP's own options hold no plan (on a district's parts, whose guarantees
-        # want whole deliveries, reach 0 is proven infeasible in a fraction of a
-        # second): the wider neighbourhoods come at once, before the Lagrangian bound,
+    if found is None and run.neighbourhoods[-1].empty and not control.stopped:
+        # The LP's own options are proven to hold no plan (on a district's parts, whose
+        # guarantees want whole deliveries, in a fraction of a second; a reach 0 that
+        # merely ran out of time does not count): the wider neighbourhoods come at once,
+        # before the Lagrangian bound,
         # with most of the time, since without a plan of the stage's own the full
         # model is searched from the fallback, which rarely finds a better one.
         found = neighbourhoods(NEIGHBOURHOOD_REACH[1:], eager=True)

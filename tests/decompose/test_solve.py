@@ -11,6 +11,7 @@ import pytest
 from planner import wording
 from planner.decompose import SPLIT_FROM, run, should_split, solve, solve_by_parts
 from planner.decompose.split import split_scenario
+from planner.network import Distances
 from planner.params import Progress, SolveParams
 from planner.result import SolveStatus, StopReason
 from planner.score import meets_guarantees, score_plan
@@ -83,28 +84,24 @@ def test_a_stop_before_the_parts_keeps_the_baselines_plan() -> None:
     # Never run, and kpis.json says so.
     assert not any(p.ran for p in result.parts)
     assert all(p.to_dict()["ran"] is False for p in result.parts)
-    said = {
-        wording.parts_text(
-            2,
-            2,
-            wording.outcome_text(
-                "stopped",
-                None,
-                time_limit=PARAMS.time_limit,
-                fallback=True,
-                baseline_name=name,
-                passed_over=passed_over,
-            ),
-        )
-        # The greedy plan with more points may be passed over, with the guarantee it breaks.
-        for name, passed_over in (
-            ("greedy", ()),
-            ("spreadsheet", ()),
-            ("spreadsheet", (("greedy", "minimum"),)),
-            ("spreadsheet", (("greedy", "coverage"),)),
-        )
-    }
-    assert result.message in said
+    # The message names the whole fallback and the baseline passed over, exactly.
+    setup = run._with_whole_baselines(scenario, Distances(scenario))
+    assert setup is not None
+    # Here the greedy plan has more points but leaves a committee below its coverage.
+    assert (setup.fallback_name, setup.passed_over) == ("spreadsheet", [("greedy", "coverage")])
+    assert "so it cannot be used" in result.message
+    assert result.message == wording.parts_text(
+        2,
+        2,
+        wording.outcome_text(
+            "stopped",
+            None,
+            time_limit=PARAMS.time_limit,
+            fallback=True,
+            baseline_name=setup.fallback_name,
+            passed_over=setup.passed_over,
+        ),
+    )
 
 
 def test_progress_reports_each_part_with_the_plan_so_far() -> None:
@@ -183,14 +180,18 @@ def test_subdistricts_never_solved_in_a_split_by_weeks_get_their_spreadsheet_pla
     """Split by weeks and stopped before any part is solved: each subdistrict is given
     its own spreadsheet baseline's plan (in its share of the shared units), the plan
     together keeps every rule, and the message says they keep their own baseline's
-    deliveries. With no time for it (FILL_SECONDS 0) they have no deliveries, and the
-    message says that instead."""
+    deliveries; the last progress report shows that plan. With no time for it
+    (FILL_SECONDS 0) they have no deliveries, and the message says that instead."""
     monkeypatch.setattr(run, "WHOLE_BASELINES_UP_TO", 0)
     monkeypatch.setattr(run, "FILL_SECONDS", fill_seconds)
     scenario = two_areas()
     stop = threading.Event()
     stop.set()
-    result = solve_by_parts(scenario, PARAMS, stop=stop)
+    seen: list[Progress] = []
+    result = solve_by_parts(scenario, PARAMS, stop=stop, on_progress=seen.append)
+    # The last report shows the plan as it ends: the fills' coverage, or none.
+    assert seen[-1].stage == "parts" and (seen[-1].parts_done, seen[-1].parts) == (0, 2)
+    assert (seen[-1].coverage is not None) == bool(fill_seconds)
     assert result.plan is not None and result.stop_reason == StopReason.STOPPED
     assert_valid(scenario, result.plan)
     assert not any(p.ran for p in result.parts)

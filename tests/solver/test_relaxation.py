@@ -287,13 +287,15 @@ def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds(
     assert min(bounds) >= result.objective - 1e-6
 
 
+@pytest.mark.parametrize("empty", [True, False])
 def test_without_a_plan_in_the_lps_options_the_wider_neighbourhood_comes_first(
-    reference: Scenario, monkeypatch: pytest.MonkeyPatch
+    empty: bool, reference: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When the LP's own options hold no plan (reach 0 gives none, as on a district's
-    parts), the wider neighbourhood is searched next, before the Lagrangian bound, with
-    most of the time left rather than a third; the plan it finds is the stage's and
-    keeps every rule."""
+    """When the LP's own options are proven to hold no plan (reach 0 infeasible, as on
+    a district's parts), the wider neighbourhood is searched next, before the
+    Lagrangian bound, with most of the time left rather than a third; the plan it finds
+    is the stage's and keeps every rule. When reach 0 merely found none in its time,
+    the Lagrangian bound comes first, as before."""
     from planner.solver import neighbourhood, stages
 
     calls: list[tuple[str, float]] = []
@@ -307,10 +309,10 @@ def test_without_a_plan_in_the_lps_options_the_wider_neighbourhood_comes_first(
         scale: float,
         limit: float,
         bound: float,
-    ) -> tuple[list[int], int] | None:
+    ) -> tuple[tuple[list[int], int] | None, bool]:
         calls.append(("neighbourhood", limit / max(1e-9, control.remaining())))
         if len(calls) == 1:
-            return None  # reach 0 gives no plan
+            return None, empty  # reach 0 gives no plan
         return real_portfolio(model, control, stage, scale, limit, bound)
 
     def lagrangian(*args: Any, **kwargs: Any) -> float | None:
@@ -320,10 +322,14 @@ def test_without_a_plan_in_the_lps_options_the_wider_neighbourhood_comes_first(
     monkeypatch.setattr(neighbourhood, "search_portfolio", portfolio)
     monkeypatch.setattr(stages, "lagrangian_bound", lagrangian)
     result = solve(reference, SolveParams(time_limit=30, seed=0, workers=1, relative_gap=0.005))
-    assert [name for name, _ in calls[:2]] == ["neighbourhood", "neighbourhood"]
-    assert calls[1][1] > 0.5  # most of what was left, not NEIGHBOURHOOD_FIRST_SHARE
     stage = result.stage("primary")
     assert stage is not None and [n.reach for n in stage.neighbourhoods] == [0, 1]
+    assert stage.neighbourhoods[0].empty is empty
+    if empty:
+        assert [name for name, _ in calls[:2]] == ["neighbourhood", "neighbourhood"]
+        assert calls[1][1] > 0.5  # most of what was left, not NEIGHBOURHOOD_FIRST_SHARE
+    else:
+        assert [name for name, _ in calls[:3]] == ["neighbourhood", "lagrangian", "neighbourhood"]
     assert stage.neighbourhoods[1].objective is not None
     assert result.plan is not None and check_plan(reference, result.plan) == []
 

@@ -328,6 +328,7 @@ def solve(
     # own start and the command line's imports, 1-2 s, come before.)
     started = time.perf_counter()
     problems = solve_option_problems(time_limit, seed, workers, gap)
+    decompose = decompose.strip().lower()  # YES, Auto: as meant
     problems += parts_option_problems(decompose, dask_workers, scheduler)
     if out_dir is not None and (taken := out_folder_problem(out_dir)):
         problems.append(taken)
@@ -376,7 +377,14 @@ def solve(
         baseline = plan_baseline(s)  # planned once per scenario; the solve planned it
         base_kpis = compute_kpis(s, baseline, distances, reasons=False)
         plan_kpis = compute_kpis(s, result.plan, distances, baseline=base_kpis)
-        report = solve_report(s, result, plan_kpis, base_kpis, run=run_settings(params, scenario))
+        run = run_settings(params, scenario)
+        if result.parts:  # solved subdistrict by subdistrict: where the parts ran
+            run["parts_on"] = (
+                scheduler
+                if scheduler is not None
+                else (f"LocalCluster({dask_workers})" if dask_workers is not None else "in turn")
+            )
+        report = solve_report(s, result, plan_kpis, base_kpis, run=run)
         if report["violations"]:
             count = len(report["violations"])
             err.print(

@@ -37,16 +37,19 @@ def scenario(tmp_path: Path) -> Path:
 
 
 def test_decompose_yes_writes_the_parts_and_the_setting(scenario: Path, tmp_path: Path) -> None:
-    """``--decompose yes`` solves subdistrict by subdistrict: ``kpis.json`` records the
-    setting and one report per subdistrict, and the plan keeps every rule."""
+    """``--decompose Yes`` (any case) solves subdistrict by subdistrict: ``kpis.json``
+    records the setting, where the parts ran and one report per subdistrict, and the
+    plan keeps every rule."""
     out = tmp_path / "out"
     code, output = run(
-        "solve", scenario, "--decompose", "yes", "--workers", 1, "--time-limit", 20,
+        "solve", scenario, "--decompose", "Yes", "--workers", 1, "--time-limit", 20,
         "--quiet", "--out", out,
     )  # fmt: skip
     assert code == 0, output
     report = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
     assert report["run"]["decompose"] == "yes"
+    assert report["run"]["parts_on"] == "in turn"
+    assert all(p["ran"] for p in report["stats"]["parts"])
     assert [p["area"] for p in report["stats"]["parts"]] == ["东街道", "西街道"]
     assert report["violations"] == []
     assert "subdistrict by subdistrict" in output

@@ -356,6 +356,7 @@ def solve(
     # (it sets the stop event) instead of ending the command half-way.
     with _first_ctrl_c_stops(stop), _solver(s, params, dask_workers, scheduler, quiet) as run_solve:
         result = solve_with_progress(run_solve, s, params, quiet, stop, err, deadline)
+        _say_if_not_split(s, params, result)
         if result.status == SolveStatus.INFEASIBLE:
             err.print(
                 _("infeasible: {reason}").format(reason=result.message),
@@ -416,6 +417,23 @@ def solve(
                 _("wrote {path}/ ({files})").format(path=out_dir, files=", ".join(output_files(s))),
                 markup=False,
             )
+
+
+def _say_if_not_split(s: Scenario, params: SolveParams, result: Result) -> None:
+    """Say so when ``--decompose yes`` on a scenario that can be split was solved whole
+    after all: the fallback broke a pin, or pins of two subdistricts need a shared unit
+    in the same weeks (the whole model then names the conflict)."""
+    from planner.decompose import splittable
+
+    if params.decompose == "yes" and not result.parts and splittable(s):
+        err.print(
+            _(
+                "--decompose yes: the pins cannot be kept subdistrict by subdistrict "
+                "(the baselines break one, or two subdistricts' pins need a shared unit "
+                "in the same weeks); it was solved whole"
+            ),
+            markup=False,
+        )
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from planner import cli, i18n
 from planner.io import write_scenario
 from planner.sweep import parts
-from tests.decompose.support import two_areas
+from tests.decompose.support import two_areas, two_areas_data
 from tests.factories import base_data, build
 
 
@@ -123,6 +123,23 @@ def test_decompose_yes_on_a_scenario_that_cannot_be_split_says_so(tmp_path: Path
     code, output = run("solve", path, "--decompose", "yes", "--time-limit", 10, "--quiet")
     assert code in (0, 4), output
     assert "--decompose yes: the scenario is not split" in output
+
+
+def test_decompose_yes_solved_whole_because_of_pins_says_so(tmp_path: Path) -> None:
+    """``--decompose yes`` on two subdistricts pinned to the shared troupe in the same
+    week: the split cannot keep the pins, the scenario is solved whole (infeasible, the
+    pins named), and a line says it was not split and why."""
+    data = two_areas_data()
+    data["pins"] = [
+        {"committee": "C1", "product": "performance", "resource": "T9", "first_week": 2},
+        {"committee": "C4", "product": "performance", "resource": "T9", "first_week": 2},
+    ]
+    path = tmp_path / "pinned.yaml"
+    write_scenario(build(data), path)
+    code, output = run("solve", path, "--decompose", "yes", "--time-limit", 20, "--quiet")
+    assert code == 3, output
+    assert "--decompose yes: the pins cannot be kept subdistrict by subdistrict" in output
+    assert "C1" in output and "C4" in output
 
 
 def test_cluster_options_on_a_whole_solve_are_said_to_be_unused(tmp_path: Path) -> None:

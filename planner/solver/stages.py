@@ -298,7 +298,9 @@ def _bound_and_neighbourhoods(
 
     found = neighbourhoods(NEIGHBOURHOOD_REACH[:1])
     widened = False
-    if found is None and run.neighbourhoods[-1].empty and not control.stopped:
+    # (A stopped solve searches no neighbourhood at all: nothing to widen then.)
+    proven_empty = bool(run.neighbourhoods) and run.neighbourhoods[-1].empty
+    if found is None and proven_empty and not control.stopped:
         # The LP's own options are proven to hold no plan (on a district's parts, whose
         # guarantees want whole deliveries, in a fraction of a second; a reach 0 that
         # merely ran out of time does not count): the wider neighbourhoods come at once,

@@ -368,3 +368,18 @@ def test_a_model_that_cannot_be_written_out_gives_no_lp(monkeypatch: pytest.Monk
     x = model.new_bool_var("x")
     model.maximize(x)
     assert relax(model, 10) is None
+
+
+def test_a_neighbourhood_search_that_searched_nothing_does_not_break_the_stage(
+    reference: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop that comes before reach 0 is searched leaves no neighbourhood report (as
+    when the solve is stopped right after the LP); the stage goes on to the full model
+    and returns a plan that keeps every rule, rather than failing."""
+    from planner.solver import stages
+
+    monkeypatch.setattr(stages, "search_neighbourhoods", lambda *args, **kwargs: None)
+    result = solve(reference, SolveParams(time_limit=20, seed=0, workers=1, relative_gap=0.005))
+    stage = result.stage("primary")
+    assert stage is not None and stage.neighbourhoods == ()
+    assert result.plan is not None and check_plan(reference, result.plan) == []

@@ -31,6 +31,23 @@ from planner.robust import DEFAULT_SAMPLES, Uncertainty, evaluate_plan, read_unc
 from tests.decompose.support import AREAS, two_areas
 
 
+def _run_benchmark(args: list[str]) -> str:
+    """Run ``python -m benchmarks run`` with ``args`` from the repository root; it must
+    end with exit code 0. Its printed output."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "run", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 def test_the_benchmark_command_writes_every_column_and_validates_every_plan(
     tmp_path: Path,
 ) -> None:
@@ -47,13 +64,8 @@ def test_the_benchmark_command_writes_every_column_and_validates_every_plan(
     uncertainty.write_text(
         "demand_cv: 0.3\nno_show: 0.1\nproducts: {lecture: {no_show: 0.3}}\n", encoding="utf-8"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
+    printed = _run_benchmark(
         [
-            sys.executable,
-            "-m",
-            "benchmarks",
-            "run",
             "--tier",
             "small",
             "--seeds",
@@ -68,15 +80,8 @@ def test_the_benchmark_command_writes_every_column_and_validates_every_plan(
             str(uncertainty),
             "--out",
             str(out),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        ]
     )
-    assert done.returncode == 0, done.stdout + done.stderr
     with out.open(encoding="utf-8") as f:
         reader = csv.DictReader(f)
         assert tuple(reader.fieldnames or ()) == COLUMNS
@@ -122,7 +127,7 @@ def test_the_benchmark_command_writes_every_column_and_validates_every_plan(
             for n in BASELINES
         )
         assert row["beats_baselines_robust"] == ("yes" if beats else "no")
-    assert "small seed 1, highs ÷ cultplan, time to 0.5 %: own bound" in done.stdout
+    assert "small seed 1, highs ÷ cultplan, time to 0.5 %: own bound" in printed
 
 
 def test_a_run_past_its_time_is_killed_and_keeps_what_it_wrote(tmp_path: Path) -> None:
@@ -291,13 +296,8 @@ def test_the_benchmark_command_runs_the_parts_on_dask_and_counts_their_memory(
     and its two worker processes in the summed memory of the run's processes, which
     exceeds the run's own peak."""
     out = tmp_path / "results.csv"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
+    printed = _run_benchmark(
         [
-            sys.executable,
-            "-m",
-            "benchmarks",
-            "run",
             "--tier",
             f"file:{two_areas_file}",
             "--seeds",
@@ -312,15 +312,8 @@ def test_the_benchmark_command_runs_the_parts_on_dask_and_counts_their_memory(
             "20",
             "--out",
             str(out),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        ]
     )
-    assert done.returncode == 0, done.stdout + done.stderr
     with out.open(encoding="utf-8") as f:
         (row,) = list(csv.DictReader(f))
     assert (row["decompose"], row["dask_workers"], row["parts"]) == ("yes", "2", "2")
@@ -330,7 +323,7 @@ def test_the_benchmark_command_runs_the_parts_on_dask_and_counts_their_memory(
     record = json.loads(next((tmp_path / "results.csv.runs").glob("*-cultplan.json")).read_text())
     assert record["slots"] == 2 and record["cluster_s"] > 0
     assert record["build_s"] >= record["cluster_s"] + record["shared_s"] - 1e-6
-    assert "decompose yes, parts on 2 Dask workers" in done.stdout
+    assert "decompose yes, parts on 2 Dask workers" in printed
 
 
 def test_the_memory_of_a_process_tree_sums_its_descendants(tmp_path: Path) -> None:

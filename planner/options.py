@@ -217,9 +217,6 @@ class _OptionLister:
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.units: dict[Product, list[ResourceUnit]] = {}
-        for unit in scenario.resource_units.values():
-            self.units.setdefault(unit.product, []).append(unit)
         self._fits: dict[tuple[str, str], bool] = {}
         self._weeks: dict[tuple[str, str, tuple[int, ...]], list[int]] = {}
 
@@ -228,7 +225,8 @@ class _OptionLister:
         s = self.scenario
         out = []
         excluded = tuple(sorted(set(line.demand.excluded_weeks)))
-        for unit in self.units.get(line.product, ()):
+        # Units of other subdistricts fail the service area (static_blocker): skipped.
+        for unit in s.units_in_area(line.product, line.committee):
             if delivered_theme(line, unit) is None or not self._fit(line, unit):
                 continue
             themes = option_themes(s, line, unit)
@@ -280,13 +278,19 @@ def line_blocker(scenario: Scenario, line: DemandLine) -> str | None:
     """
     order = list(BLOCKERS)
     found: list[str] = []
-    for unit in _units_of(scenario, line.product):
+    for unit in scenario.units_in_area(line.product, line.committee):
         blocker = static_blocker(scenario, line, unit)
         if blocker is None:
             if first_weeks(scenario, line, unit):
                 return None
             blocker = "weeks"
         found.append(blocker)
+    if not found or max(found, key=order.index) in ("no_resource", "theme"):
+        # The units of other subdistricts stop at the service area, after the theme.
+        near = {u.id for u in scenario.units_in_area(line.product, line.committee)}
+        for unit in _units_of(scenario, line.product):
+            if unit.id not in near:
+                found.append("theme" if delivered_theme(line, unit) is None else "service_area")
     if not found:
         return "no_resource"
     return max(found, key=order.index)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.generate import generate
 from planner.options import (
     BLOCKERS,
     Option,
@@ -18,6 +19,8 @@ from planner.options import (
     first_weeks,
     line_blocker,
     line_options,
+    option_themes,
+    options_lister,
     static_blocker,
 )
 from planner.plan import Delivery, Plan
@@ -33,6 +36,7 @@ from tests.factories import (
     pin,
     trainer,
     troupe,
+    two_level_data,
 )
 from tests.strategies import small_scenarios
 
@@ -440,3 +444,89 @@ def test_other_fitting_themes_are_options_only_when_a_goal_sees_them() -> None:
          "bonus": 1}
     ]  # fmt: skip
     assert themes() == ["健康", "党史"]
+
+
+# -- units by service area ---------------------------------------------------------------
+
+
+def _every_unit_blocker(scenario: Scenario, line: Any) -> str | None:
+    """line_blocker as it reads when every unit of the product is looked at."""
+    order = list(BLOCKERS)
+    found: list[str] = []
+    for unit in scenario.resource_units.values():
+        if unit.product != line.product:
+            continue
+        blocker = static_blocker(scenario, line, unit)
+        if blocker is None:
+            if first_weeks(scenario, line, unit):
+                return None
+            blocker = "weeks"
+        found.append(blocker)
+    return max(found, key=order.index) if found else "no_resource"
+
+
+def _every_unit_options(scenario: Scenario, line: Any) -> list[Option]:
+    """line_options as it reads when every unit of the product is looked at."""
+    out = []
+    for unit in scenario.resource_units.values():
+        if unit.product != line.product or static_blocker(scenario, line, unit) is not None:
+            continue
+        for theme in option_themes(scenario, line, unit):
+            for w in first_weeks(scenario, line, unit):
+                out.append(Option(line.id, unit.id, w, unit.duration, theme))
+    return out
+
+
+@pytest.fixture(scope="module")
+def district() -> Scenario:
+    """A generated district of four weeks: subdistricts with units of their own."""
+    return generate("district", 2, weeks=4)
+
+
+def test_units_in_area_are_the_units_that_serve(district: Scenario) -> None:
+    """For every committee and product of a generated district, the units in its area are
+    exactly the units of the product that may serve it, in unit order, and some
+    subdistrict has units of its own (so the test looks at a real split)."""
+    s = district
+    products = {u.product for u in s.resource_units.values()}
+    assert any(u.service_area for u in s.resource_units.values())
+    for c in s.committees:
+        for product in products:
+            expected = [
+                u.id
+                for u in s.resource_units.values()
+                if u.product == product and s.serves(u.id, c.id)
+            ]
+            assert [u.id for u in s.units_in_area(product, c.id)] == expected
+
+
+def test_options_and_blockers_are_those_of_every_unit(district: Scenario) -> None:
+    """On a generated district, the lister's options and each line's blocker are the ones
+    a look at every unit of the product gives, line by line and in the same order."""
+    s = district
+    lister = options_lister(s)
+    blockers = set()
+    for line in s.demand_lines:
+        assert lister(line) == _every_unit_options(s, line)
+        blocker = line_blocker(s, line)
+        assert blocker == _every_unit_blocker(s, line)
+        blockers.add(blocker)
+    assert None in blockers
+
+
+def test_line_blocker_names_the_service_area_past_a_near_theme() -> None:
+    """When the units of a committee's own subdistrict offer the wrong genre and a unit
+    of the other subdistrict offers the right one, the blocker is the service area
+    (the obstacle reached last), as when every unit is looked at."""
+    data = two_level_data()
+    data["resources"]["troupes"] = [
+        troupe("TA", "沪剧", home_grid="GA", subdistrict="甲街道"),
+        troupe("TB", "越剧", home_grid="GB", subdistrict="乙街道"),
+    ]
+    data["demand"] = [ask("A1", "performance", themes=["越剧"])]
+    scenario, line = first_line(data)
+    assert line_blocker(scenario, line) == "service_area"
+    assert _every_unit_blocker(scenario, line) == "service_area"
+    data["resources"]["troupes"][1]["genre"] = "京剧"
+    scenario, line = first_line(data)
+    assert line_blocker(scenario, line) == "theme"

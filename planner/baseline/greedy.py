@@ -35,7 +35,7 @@ from planner.baseline.pins import add_option, place_pins, resource_of
 from planner.baseline.points import PlanPoints
 from planner.ledger import Ledger
 from planner.network import Distances
-from planner.options import Option, line_options
+from planner.options import Option, options_lister
 from planner.plan import Plan
 from planner.scenario import DemandLine, Scenario
 
@@ -92,9 +92,10 @@ class _Greedy:
         self.s = s
         self.ledger = Ledger(s)
         options = dict(given) if given is not None else {}
+        lister = options_lister(s)
         for line in s.demand_lines:
             if line.id not in options:
-                options[line.id] = line_options(s, line)
+                options[line.id] = lister(line)
         self.points = PlanPoints(s, [lid for lid, opts in options.items() if opts], distances)
         unit_rank = {uid: i for i, uid in enumerate(s.resource_units)}
         self.order = {line.id: line.index for line in s.demand_lines}

@@ -15,7 +15,7 @@ from planner.baseline.points import PlanPoints
 from planner.baseline.shares import PRODUCT_ORDER, baseline_shares
 from planner.ledger import Ledger
 from planner.network import Distances
-from planner.options import Option, line_options
+from planner.options import Option, options_lister
 from planner.plan import Plan
 from planner.scenario import EVENT_PRODUCTS, DemandLine, Product, Scenario
 
@@ -86,9 +86,10 @@ class _Spreadsheet:
     def run(self) -> Plan:
         """Pins, then each product's shares, then the leftovers."""
         place_pins(self.ledger)
+        lister = options_lister(self.s)
         for line in self.s.demand_lines:
             given = self.options.get(line.id) if self.options is not None else None
-            options = list(given) if given is not None else line_options(self.s, line)
+            options = list(given) if given is not None else lister(line)
             ranked = self._ranks(line, options)
             ranked.sort(key=lambda ro: ro[0])
             self.alive[line.id] = [option for _, option in ranked]

@@ -81,8 +81,8 @@ def week_rule(scenario: Scenario, line: DemandLine) -> str:
     closed = scenario.closed_weeks(line.committee)
     excluded = frozenset(line.demand.excluded_weeks)
     blocked = dict.fromkeys(WEEK_RULES, 0)
-    for unit in scenario.resource_units.values():
-        if unit.product != line.product or static_blocker(scenario, line, unit) is not None:
+    for unit in scenario.units_in_area(line.product, line.committee):
+        if static_blocker(scenario, line, unit) is not None:
             continue
         unavailable = scenario.unavailable_weeks(unit.id)
         for start in range(1, weeks + 1):

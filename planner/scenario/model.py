@@ -19,6 +19,7 @@ from planner.scenario.records import (
     Objective,
     Pin,
     Place,
+    Product,
     Resources,
     Season,
     Subdistrict,
@@ -146,6 +147,41 @@ class Scenario(_Model):
         """Weeks in which a committee receives nothing (its own and season-wide)."""
         c = self.committee_by_id[committee_id]
         return frozenset(self.season.closed_weeks) | frozenset(c.closed_weeks)
+
+    @cached_property
+    def units_by_area(self) -> dict[tuple[Product, str], list[ResourceUnit]]:
+        """The units that may serve a subdistrict's committees (:meth:`serves`), by
+        product and subdistrict: those without a service area and those of the
+        subdistrict, in unit order. Under ``(product, "")``, those without one only."""
+        own: dict[tuple[Product, str], list[ResourceUnit]] = {}
+        for unit in self.resource_units.values():
+            own.setdefault((unit.product, unit.service_area), []).append(unit)
+        order = {unit_id: k for k, unit_id in enumerate(self.resource_units)}
+        out: dict[tuple[Product, str], list[ResourceUnit]] = {}
+        for (product, area), units in own.items():
+            if not area:
+                out.setdefault((product, ""), units)
+                continue
+            merged = [*own.get((product, ""), ()), *units]
+            merged.sort(key=lambda u: order[u.id])
+            out[(product, area)] = merged
+        return out
+
+    def units_in_area(self, product: Product, committee_id: str) -> list[ResourceUnit]:
+        """The units of ``product`` that may serve a committee by their service area
+        (:meth:`serves`), in unit order; every other unit of the product fails it.
+
+        A city's 7,700 units include about 40 for a subdistrict's committees, so
+        callers that check units line by line look at these only. The list is shared:
+        do not change it.
+        """
+        grid = self.grid_by_id.get(self.committee_by_id[committee_id].grid)
+        if grid is None:  # no subdistrict: only units without an area serve it
+            return self.units_by_area.get((product, ""), [])
+        units = self.units_by_area.get((product, grid.subdistrict))
+        if units is None:  # no unit of the subdistrict's own
+            return self.units_by_area.get((product, ""), [])
+        return units
 
     def serves(self, unit_id: str, committee_id: str) -> bool:
         """Whether a unit may serve a committee (its ``subdistrict`` service area)."""

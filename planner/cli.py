@@ -385,7 +385,7 @@ def solve(
                 if scheduler is not None
                 else (f"LocalCluster({dask_workers})" if dask_workers is not None else "in turn")
             )
-        report = solve_report(s, result, plan_kpis, base_kpis, run=run)
+        report = solve_report(s, result, plan_kpis, base_kpis, run=run, distances=distances)
         if report["violations"]:
             count = len(report["violations"])
             err.print(

@@ -189,6 +189,7 @@ def report(
         kpis,
         base_kpis,
         run=_run(scenario, plan, plan_file),
+        distances=distances,
     )
     keep_edited = not force and not _same_file(out_dir / "deliveries.csv", plan)
     try:

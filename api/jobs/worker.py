@@ -372,7 +372,9 @@ def store_outcome(
     base_kpis = compute_kpis(scenario, plan_baseline(scenario), distances, reasons=False)
     kpis = compute_kpis(scenario, result.plan, distances, baseline=base_kpis)
     report = store.json_safe(
-        solve_report(scenario, result, kpis, base_kpis, run=run_settings(params))
+        solve_report(
+            scenario, result, kpis, base_kpis, run=run_settings(params), distances=distances
+        )
     )
     final["coverage"] = kpis.coverage
     final["min_coverage"] = kpis.min_coverage

@@ -1,14 +1,15 @@
 """Solving a scenario subdistrict by subdistrict, and putting the parts together.
 
-1. Up to :data:`WHOLE_BASELINES_UP_TO` demand lines (a district), the whole
-   scenario's options and both baselines are planned (the floors of the objective's
-   guarantees and the fallback are the whole scenario's, as in a solve of the whole
-   model); beyond (a city), each part plans its own (step 2).
+1. The whole scenario's options and both baselines are planned (the floors of the
+   objective's guarantees and the fallback are the whole scenario's, as in a solve of
+   the whole model): always up to :data:`WHOLE_BASELINES_UP_TO` demand lines (a
+   district), beyond (a city) when the time left allows
+   (:func:`plans_whole_baselines`); otherwise each part plans its own (step 2).
 2. The scenario is split by subdistrict (:mod:`planner.decompose.split`) and the
    shared capacity (district or city troupes, lecturers, trainers and set kinds; the
    van's moves) is allotted to the parts: from the whole scenario's fallback, at least
-   what it uses in each (:mod:`planner.decompose.allot`); for a city, by whole weeks
-   in the parts' own scenarios (:func:`planner.decompose.split.week_shares`).
+   what it uses in each (:mod:`planner.decompose.allot`); without the whole's
+   baselines, by whole weeks in the parts' own scenarios (:func:`planner.decompose.split.week_shares`).
 3. Each part is solved by :func:`planner.solver.solve` with its allotment as rows of
    its model and the whole scenario's baselines restricted to it
    (:class:`~planner.solver.guide.PartGuide`): one after another here, or side by
@@ -56,10 +57,18 @@ from planner.validate import check_plan
 #: A scenario is split under ``decompose: auto`` from this many demand lines × weeks
 #: (the 26-week reference has 8,320; a district about 90,000).
 SPLIT_FROM = 40_000
-#: Up to this many demand lines the whole scenario's baselines are planned and the
-#: shared capacity allotted from them (a district has about 3,500); beyond, the shared
-#: units are split by weeks and each part plans its own (a city has about 60,000).
+#: Up to this many demand lines the whole scenario's baselines are always planned and
+#: the shared capacity allotted from them (a district has about 3,500). Beyond (a city
+#: has about 60,000), only when they take at most WHOLE_BASELINES_SHARE of the time
+#: left (:func:`plans_whole_baselines`); else the shared units are split by weeks and
+#: each part plans its own.
 WHOLE_BASELINES_UP_TO = 10_000
+#: Seconds a demand line that the whole scenario's baselines take to plan (listing its
+#: options, both baselines, their points, the allotment and the parts' guides), on a
+#: quiet 2-core machine: city seed 1's 60,109 lines take about 200 s.
+WHOLE_BASELINES_SECONDS_PER_LINE = 0.0035
+#: The share of the time left that the whole scenario's baselines may take in a split.
+WHOLE_BASELINES_SHARE = 0.5
 #: Least seconds between two progress reports of the plan so far.
 PROGRESS_SECONDS = 2.0
 #: Seconds a part's solve takes beyond its time limit (joining its threads, ending the
@@ -118,6 +127,23 @@ def should_split(scenario: Scenario, params: SolveParams) -> bool:
     if params.decompose == "yes":
         return True
     return len(scenario.demand_lines) * scenario.season.weeks >= SPLIT_FROM
+
+
+def plans_whole_baselines(scenario: Scenario, seconds: float) -> bool:
+    """Whether a split of ``scenario`` with ``seconds`` left plans the whole scenario's
+    baselines (and allots the shared capacity from their fallback) rather than splitting
+    the shared units by weeks: always up to :data:`WHOLE_BASELINES_UP_TO` demand lines,
+    beyond when :func:`whole_baselines_seconds` is at most
+    :data:`WHOLE_BASELINES_SHARE` of ``seconds``."""
+    lines = len(scenario.demand_lines)
+    if lines <= WHOLE_BASELINES_UP_TO:
+        return True
+    return whole_baselines_seconds(scenario) <= WHOLE_BASELINES_SHARE * seconds
+
+
+def whole_baselines_seconds(scenario: Scenario) -> float:
+    """About how long planning the whole scenario's baselines takes, on a quiet machine."""
+    return WHOLE_BASELINES_SECONDS_PER_LINE * len(scenario.demand_lines)
 
 
 def solve_part(task: PartTask, stop: threading.Event | None = None) -> Result:
@@ -223,7 +249,7 @@ def solve_by_parts(
     report("baselines")
     distances = Distances(scenario)
     setup = None
-    if len(scenario.demand_lines) > WHOLE_BASELINES_UP_TO:
+    if not plans_whole_baselines(scenario, end - time.perf_counter()):
         setup = _by_weeks(scenario, distances)
     if setup is None:
         setup = _with_whole_baselines(scenario, distances)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from planner.i18n import _
 from planner.network import Distances
-from planner.options import options_lister
+from planner.options import line_blocker
 from planner.plan import Delivery, Plan
 from planner.scenario import EVENT_PRODUCTS, Scenario
 
@@ -138,8 +138,8 @@ class PlanScore:
 def attainable_lines(scenario: Scenario) -> set[str]:
     """The demand lines some option can serve (the model's committee coverage uses only
     these; a line nothing can ever serve is reported as unmet instead)."""
-    lister = options_lister(scenario)
-    return {line.id for line in scenario.demand_lines if lister(line)}
+    # line_blocker stops at the first unit with a start week: no options are listed.
+    return {line.id for line in scenario.demand_lines if line_blocker(scenario, line) is None}
 
 
 class Scorer:
@@ -153,7 +153,7 @@ class Scorer:
         Road distances; built from the scenario when not given.
     attainable
         The lines some option can serve (:func:`attainable_lines`), when already known
-        (listing every option of a city takes minutes).
+        (they are then not looked for again).
     """
 
     def __init__(

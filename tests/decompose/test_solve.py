@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import random
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -147,6 +150,45 @@ def test_decompose_is_a_checked_solve_parameter() -> None:
         SolveParams.from_dict({"decompose": "maybe"})
 
 
+def _by_weeks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every split a split by weeks: the whole's baselines never fit the time."""
+    monkeypatch.setattr(run, "WHOLE_BASELINES_UP_TO", 0)
+    monkeypatch.setattr(run, "WHOLE_BASELINES_SECONDS_PER_LINE", math.inf)
+
+
+def test_a_city_plans_the_whole_baselines_when_the_time_allows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Up to WHOLE_BASELINES_UP_TO lines the whole's baselines are always planned; beyond,
+    only when their estimated time is at most WHOLE_BASELINES_SHARE of the time left,
+    and a split solve then allots from the whole's baselines, else it splits by weeks."""
+    scenario = two_areas()
+    lines = len(scenario.demand_lines)
+    assert run.plans_whole_baselines(scenario, 0.0)
+    monkeypatch.setattr(run, "WHOLE_BASELINES_UP_TO", lines - 1)
+    monkeypatch.setattr(run, "WHOLE_BASELINES_SECONDS_PER_LINE", 1.0)
+    need = lines / run.WHOLE_BASELINES_SHARE
+    assert run.plans_whole_baselines(scenario, need)
+    assert not run.plans_whole_baselines(scenario, need - 0.01)
+    made: list[str] = []
+    for name in ("_with_whole_baselines", "_by_weeks"):
+        real = getattr(run, name)
+        monkeypatch.setattr(run, name, _recorded(real, name, made))
+    for limit in (need + 5, need - 1):
+        result = solve_by_parts(scenario, dataclasses.replace(PARAMS, time_limit=limit))
+        assert result.plan is not None
+        assert_valid(scenario, result.plan)
+    assert made == ["_with_whole_baselines", "_by_weeks"]
+
+
+def _recorded(real: Callable[..., Any], name: str, made: list[str]) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        made.append(name)
+        return real(*args)
+
+    return call
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_a_split_by_weeks_gives_a_valid_plan_without_a_whole_bound(
     seed: int, monkeypatch: pytest.MonkeyPatch
@@ -156,7 +198,7 @@ def test_a_split_by_weeks_gives_a_valid_plan_without_a_whole_bound(
     rule, score what the result says, and are at most the proven optimum of the whole
     model without the guarantees (each part keeps its own baseline's, not the whole's);
     no whole bound is claimed; the fallback is the parts' own fallbacks together."""
-    monkeypatch.setattr(run, "WHOLE_BASELINES_UP_TO", 0)
+    _by_weeks(monkeypatch)
     data = _varied(seed)
     scenario = build(data)
     data["objective"].update(keep_baseline_minimum=False, keep_baseline_coverage=False)
@@ -182,7 +224,7 @@ def test_subdistricts_never_solved_in_a_split_by_weeks_get_their_spreadsheet_pla
     together keeps every rule, and the message says they keep their own baseline's
     deliveries; the last progress report shows that plan. With no time for it
     (FILL_SECONDS 0) they have no deliveries, and the message says that instead."""
-    monkeypatch.setattr(run, "WHOLE_BASELINES_UP_TO", 0)
+    _by_weeks(monkeypatch)
     monkeypatch.setattr(run, "FILL_SECONDS", fill_seconds)
     scenario = two_areas()
     stop = threading.Event()

@@ -688,6 +688,7 @@ def _reports(parts: Sequence[Part], results: dict[int, Result]) -> tuple[PartRep
                 bound=r.best_bound if r is not None else None,
                 seconds=r.wall_seconds if r is not None else 0.0,
                 ran=r is not None,
+                subdistrict_id=part.subdistrict_id,
             )
         )
     return tuple(out)

@@ -39,7 +39,7 @@ import typer
 from rich.console import Console
 
 from planner import cli_report
-from planner.baseline import plan_baseline
+from planner.baseline import plan_baseline, plan_baselines
 from planner.cli_language import LANG_OPTION, CultplanApp, unknown_language_text, versions
 from planner.cli_progress import solve_with_progress
 from planner.cli_summary import print_committees, print_summary
@@ -65,7 +65,13 @@ from planner.kpis import compute_kpis
 from planner.network import Distances
 from planner.params import SolveParams
 from planner.plan import Plan
-from planner.report import baselines_report, levels_report, run_settings, solve_report
+from planner.report import (
+    baselines_report,
+    kpis_of_baselines,
+    levels_report,
+    run_settings,
+    solve_report,
+)
 from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario, ScenarioError
 from planner.validate import check_plan
@@ -375,8 +381,9 @@ def solve(
             err.print(_("no plan: {reason}").format(reason=text), markup=False)
             raise typer.Exit(EXIT_NO_PLAN)
         distances = Distances(s)
-        baseline = plan_baseline(s)  # planned once per scenario; the solve planned it
-        base_kpis = compute_kpis(s, baseline, distances, reasons=False)
+        baselines = plan_baselines(s)  # planned once per scenario; the solve planned them
+        both_kpis = kpis_of_baselines(s, baselines, distances)
+        base_kpis = both_kpis["spreadsheet"]
         plan_kpis = compute_kpis(s, result.plan, distances, baseline=base_kpis)
         run = run_settings(params, scenario)
         if result.parts:  # solved subdistrict by subdistrict: where the parts ran
@@ -385,7 +392,9 @@ def solve(
                 if scheduler is not None
                 else (f"LocalCluster({dask_workers})" if dask_workers is not None else "in turn")
             )
-        report = solve_report(s, result, plan_kpis, base_kpis, run=run)
+        report = solve_report(
+            s, result, plan_kpis, base_kpis, run=run, baselines=baselines, baselines_kpis=both_kpis
+        )
         if report["violations"]:
             count = len(report["violations"])
             err.print(
@@ -397,7 +406,7 @@ def solve(
             for v in report["violations"]:
                 err.print(f"  {v}", markup=False, highlight=False)
             raise typer.Exit(EXIT_BROKEN_PLAN)
-        print_summary(out, s, result, report)
+        print_summary(out, s, result, report, plan_kpis, both_kpis)
         print_committees(out, plan_kpis)
         if out_dir is not None:
             try:

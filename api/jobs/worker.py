@@ -14,7 +14,7 @@ service's process first (:func:`die_with_parent`), then:
 4. checks the plan with :func:`planner.check_plan`: a plan that breaks a hard rule is
    never stored (the job fails as a bug);
 5. writes the plan row (deliveries and :func:`planner.report.solve_report`) and the
-   job's end state in one transaction.
+   job's end state with the solve's message in one transaction.
 
 A solve that ends without a plan fails with the library's reason; any other error is
 stored as its type and message (the traceback goes to the process's stderr, the
@@ -380,7 +380,7 @@ def store_outcome(
     with writing(engine) as conn:
         # The end state first: a job no longer running (failed by a restart meanwhile)
         # gets no plan.
-        if not store.finish(conn, job_id, state, None, progress=final):
+        if not store.finish(conn, job_id, state, None, progress=final, message=result.message):
             row = store.get(conn, job_id)
             return "missing" if row is None else str(row["state"])
         plan_store.insert(

@@ -96,8 +96,13 @@ class JobOut(BaseModel):
         "bug), `crashed`, `stopped` (cancelled before a plan)."
     )
     message: str | None = Field(
-        description="The error in words, in the request's language: the service's own "
-        "messages translated when read, the library's in the service's language."
+        description="For a job that failed or was cancelled without a plan: the error "
+        "in words. For a job that ended with a plan (finished, or cancelled with one): "
+        "how its solve ended, the text the command line prints above its KPI table "
+        "(proven optimal or how close to the best possible plan, the baseline's plan "
+        "kept and why, the subdistricts planned). The service's own messages are "
+        "translated when read, the library's are in the service's language; null while "
+        "the job is queued or running."
     )
     retryable: bool = Field(description="Whether `POST /jobs/{id}/retry` accepts it.")
     retry_of: int | None
@@ -159,7 +164,7 @@ def job_out(row: Any, plan_id: int | None) -> JobOut:
         ),
         cancel_requested=bool(row["cancel_requested"]),
         error=code,
-        message=store.message_text(message),
+        message=store.message_text(message) if code is not None else row["message"],
         retryable=state in store.RETRYABLE_STATES,
         retry_of=row["retry_of"],
         plan_id=plan_id,

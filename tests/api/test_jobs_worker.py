@@ -85,6 +85,8 @@ def test_a_finished_job_stores_its_checked_plan_and_report(
     assert report["coverage"] == pytest.approx(row["progress"]["coverage"])
     assert report["run"]["seed"] == QUICK_PARAMS["seed"]
     json.dumps(report, allow_nan=False)  # JSON-safe: no infinity, no NaN
+    # The job keeps how its solve ended, as the plan's report has it.
+    assert row["message"] == report["message"] == "proven optimal"
 
 
 def test_a_json_revision_is_read_as_json(config: WorkerConfig, engine: sa.Engine) -> None:
@@ -235,6 +237,7 @@ def test_a_cancelled_job_keeps_the_best_plan_found(config: WorkerConfig, engine:
     assert outcome == ["cancelled"]
     row = job(engine, job_id)
     assert row["state"] == "cancelled" and row["error"] is None
+    assert row["message"] == "stopped"  # the solve's own message, as for a finished job
     (plan,) = plan_rows(engine, job_id)
     assert plan["stop_reason"] == "stopped" and plan["deliveries"]
 

@@ -38,7 +38,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from planner import cli_report
+from planner import cli_report, wording
 from planner.baseline import plan_baseline, plan_baselines
 from planner.cli_language import LANG_OPTION, CultplanApp, unknown_language_text, versions
 from planner.cli_progress import solve_with_progress
@@ -207,17 +207,11 @@ def _solver(
     Starting a cluster or reaching a scheduler takes seconds of the time limit before
     the progress line appears; unless ``quiet``, a line says so first.
     """
-    from planner.decompose import should_split, solve_by_parts, splittable
+    from planner.decompose import should_split, solve_by_parts, whole_reason
     from planner.decompose import solve as run_solve
 
-    if params.decompose == "yes" and not splittable(s):
-        err.print(
-            _(
-                "--decompose yes: the scenario is not split (it needs two subdistricts or "
-                "more, every committee in one of them); it is solved whole"
-            ),
-            markup=False,
-        )
+    if (reason := whole_reason(s, params)) is not None:  # a scenario that cannot be split
+        err.print(_(reason).format(setting="--decompose yes"), markup=False)
     if dask_workers is None and scheduler is None:
         yield run_solve
         return
@@ -431,18 +425,12 @@ def solve(
 def _say_if_not_split(s: Scenario, params: SolveParams, result: Result) -> None:
     """Say so when ``--decompose yes`` on a scenario that can be split was solved whole
     after all: the fallback broke a pin, or pins of two subdistricts need a shared unit
-    in the same weeks (the whole model then names the conflict)."""
-    from planner.decompose import splittable
+    in the same weeks (the whole model then names the conflict). A scenario that cannot
+    be split was said before the solve (:func:`_solver`)."""
+    from planner.decompose import whole_reason
 
-    if params.decompose == "yes" and not result.parts and splittable(s):
-        err.print(
-            _(
-                "--decompose yes: the pins cannot be kept subdistrict by subdistrict "
-                "(the baselines break one, or two subdistricts' pins need a shared unit "
-                "in the same weeks); it was solved whole"
-            ),
-            markup=False,
-        )
+    if whole_reason(s, params, result) == wording.PINS_SOLVED_WHOLE:
+        err.print(_(wording.PINS_SOLVED_WHOLE).format(setting="--decompose yes"), markup=False)
 
 
 @contextmanager

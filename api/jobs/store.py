@@ -92,6 +92,11 @@ def message_text(message: str | None) -> str | None:
         return message
 
 
+def notes_text(notes: Sequence[str] | None) -> list[str]:
+    """Return a job's stored notes in the current language (:func:`message_text`)."""
+    return [text for note in notes or () if (text := message_text(note)) is not None]
+
+
 def split_error(text: str | None) -> tuple[str | None, str | None]:
     """Return ``(code, message)`` of a stored error (``(None, None)`` without one).
 
@@ -260,6 +265,7 @@ def finish(
     progress: Mapping[str, Any] | None = None,
     expected: Sequence[str] = (RUNNING,),
     message: str | None = None,
+    notes: Sequence[str] = (),
 ) -> bool:
     """Move a job to an end state; False when it was not in one of ``expected``.
 
@@ -276,6 +282,8 @@ def finish(
     message
         How the solve that found the job's plan ended, in the library's words
         (:attr:`planner.Result.message`), for a job that ends with a plan.
+    notes
+        What the solve did otherwise than asked, each a :func:`catalogued` message.
     """
     if state not in END_STATES:
         raise ValueError(f"not an end state: {state!r}")
@@ -284,6 +292,7 @@ def finish(
         "error": error,
         "finished_at": _now(),
         "message": message,
+        "notes": list(notes) or None,
     }
     if progress is not None:
         values["progress"] = json_safe(progress)

@@ -104,6 +104,13 @@ class JobOut(BaseModel):
         "translated when read, the library's are in the service's language; null while "
         "the job is queued or running."
     )
+    notes: list[str] = Field(
+        description="What the solve did otherwise than asked, in the request's language, "
+        "once the job has ended: with `decompose` `yes`, that the scenario was solved "
+        "whole after all and why (it cannot be split, or its pins cannot be kept "
+        "subdistrict by subdistrict), as `cultplan solve --decompose yes` says it. Empty "
+        "otherwise."
+    )
     retryable: bool = Field(description="Whether `POST /jobs/{id}/retry` accepts it.")
     retry_of: int | None
     plan_id: int | None = Field(description="The plan found (finished, or cancelled with one).")
@@ -165,6 +172,7 @@ def job_out(row: Any, plan_id: int | None) -> JobOut:
         cancel_requested=bool(row["cancel_requested"]),
         error=code,
         message=store.message_text(message) if code is not None else row["message"],
+        notes=store.notes_text(row["notes"]),
         retryable=state in store.RETRYABLE_STATES,
         retry_of=row["retry_of"],
         plan_id=plan_id,

@@ -120,6 +120,38 @@ def should_split(scenario: Scenario, params: SolveParams) -> bool:
     return len(scenario.demand_lines) * scenario.season.weeks >= SPLIT_FROM
 
 
+def whole_reason(
+    scenario: Scenario, params: SolveParams, result: Result | None = None
+) -> str | None:
+    """Why a solve asked to go subdistrict by subdistrict was solved whole, if it was.
+
+    Parameters
+    ----------
+    scenario, params
+        The scenario and the solve's parameters.
+    result
+        The solve's result (None before the solve: only a scenario that cannot be
+        split is known then).
+
+    Returns
+    -------
+    str or None
+        The untranslated catalogue text (with ``{setting}`` for how the caller asked):
+        :data:`planner.wording.NOT_SPLITTABLE` for ``decompose: yes`` on a scenario
+        that cannot be split, :data:`planner.wording.PINS_SOLVED_WHOLE` for one that
+        can but whose result has no parts (the fallback broke a pin, or pins of two
+        subdistricts need a shared unit in the same weeks); None when ``decompose`` is
+        not ``yes`` or the solve was split (or, without a result, may be).
+    """
+    if params.decompose != "yes":
+        return None
+    if not splittable(scenario):
+        return wording.NOT_SPLITTABLE
+    if result is not None and not result.parts:
+        return wording.PINS_SOLVED_WHOLE
+    return None
+
+
 def solve_part(task: PartTask, stop: threading.Event | None = None) -> Result:
     """Solve one part (what a runner runs, here or on a Dask worker)."""
     from planner.solver import solve  # the solver where the part is solved

@@ -17,6 +17,7 @@ from api.db.engine import make_engine
 from api.db.migrate import upgrade
 from api.jobs import store
 from api.settings import Settings
+from planner import wording
 from planner.i18n import _, use_language
 from tests.api.conftest import bearer, both_databases
 from tests.api.jobs_support import LONG_PARAMS, QUICK_PARAMS, reference_yaml, tiny_yaml, wait_for
@@ -180,12 +181,58 @@ def test_a_split_jobs_message_and_part_reports_are_served_over_http(
         ), done["message"]
         listed = http.get("/jobs", headers=auth).json()
         assert [j["message"] for j in listed] == [done["message"]]
+        assert done["notes"] == []  # split as asked: nothing to say
         kpis = http.get(f"/plans/{done['plan_id']}/kpis", headers=auth).json()
         parts = kpis["stats"]["parts"]
         assert [(p["subdistrict_id"], p["area"]) for p in parts] == [
             ("SA", "甲街道"),
             ("SB", "乙街道"),
         ]
+
+
+def test_decompose_yes_on_a_scenario_that_cannot_be_split_notes_it_over_http(
+    settings: Settings,
+) -> None:
+    """Over a real HTTP server on loopback, a job with ``decompose: yes`` on a scenario of
+    one subdistrict finishes solved whole with a note saying so, the command line's
+    catalogue text naming the job's setting, in the request's language (English,
+    Chinese); the same job with ``decompose: auto`` has no note."""
+    app = create_app(settings)
+    with serving(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+        auth = bearer(_planner(app))
+        created = http.post(
+            "/scenarios",
+            content=tiny_yaml().encode(),
+            headers={**auth, "Content-Type": "application/yaml"},
+        )
+        scenario_id = created.json()["id"]
+        ids = {
+            mode: http.post(
+                f"/scenarios/{scenario_id}/jobs",
+                json={**QUICK_PARAMS, "decompose": mode},
+                headers=auth,
+            ).json()["id"]
+            for mode in ("yes", "auto")
+        }
+
+        def read(job_id: int, language: str) -> dict[str, Any]:
+            headers = {**auth, "Accept-Language": language}
+            body: dict[str, Any] = http.get(f"/jobs/{job_id}", headers=headers).json()
+            return body
+
+        def all_finished() -> bool:
+            return all(read(job_id, "en")["state"] == "finished" for job_id in ids.values())
+
+        wait_for(all_finished, 60, "both jobs to finish")
+        english, chinese = read(ids["yes"], "en"), read(ids["yes"], "zh-CN")
+        assert english["plan_id"] is not None and english["message"]
+        for body, language in ((english, "en"), (chinese, "zh_CN")):
+            with use_language(language):
+                expected = _(wording.NOT_SPLITTABLE).format(setting='"decompose": "yes"')
+            assert body["notes"] == [expected]
+        assert english["notes"][0].startswith('"decompose": "yes": the scenario is not split')
+        assert chinese["notes"][0].startswith('"decompose": "yes"：场景未拆分')
+        assert read(ids["auto"], "en")["notes"] == []
 
 
 def test_parameters_are_checked_against_the_settings(
@@ -243,7 +290,7 @@ def test_progress_of_a_split_solve_is_stored_and_shown_with_its_counts() -> None
     row = {
         "id": 1, "scenario_id": 1, "revision": 1, "state": "running", "params": {},
         "progress": stored, "cancel_requested": False, "error": None, "message": None,
-        "retry_of": None,
+        "notes": None, "retry_of": None,
         "created_at": dt.datetime(2027, 3, 1, tzinfo=dt.UTC),
         "started_at": dt.datetime(2027, 3, 1, tzinfo=dt.UTC), "finished_at": None,
     }  # fmt: skip

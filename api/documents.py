@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from api.errors import ApiError, problem_dicts
+from api.errors import ApiError, not_json, problem_dicts
 from planner.i18n import _
 from planner.io import parse_scenario, scenario_from_dict
 from planner.io.safe_yaml import decode, load
@@ -159,10 +159,7 @@ def parse(text: str, kind: str, source: str = SOURCE) -> Scenario:
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
-            problem = Problem((), exc.msg, exc.lineno)
-            raise ApiError(
-                400, "malformed", _("the JSON is not well-formed"), problem_dicts([problem])
-            ) from None
+            raise not_json(exc.msg, exc.lineno) from None
         except RecursionError:  # nesting far beyond the limit
             raise _too_deep(source) from None
         if not isinstance(document, dict):

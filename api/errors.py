@@ -4,6 +4,8 @@ Every error answers ``{"error": code, "message": text, "problems": [...]}``: ``c
 English key (``not_found``, ``invalid_scenario``, ...), ``message`` a sentence in the
 request's language, ``problems`` the located problems (``place``, ``line``,
 ``message``) when there are several, all at once. Bad input never escapes as a 500.
+A body that is not JSON is 400 ``malformed`` on every route that takes JSON
+(:func:`not_json`), whether the route reads its body itself or FastAPI does.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from planner.i18n import N_, _
+from planner.io.safe_yaml import decode
 from planner.scenario import Problem, ScenarioError
 
 log = logging.getLogger("cultplan.api")
@@ -86,6 +89,42 @@ def not_found(what: str, ident: object) -> ApiError:
     return ApiError(404, "not_found", _("no {what} {id}").format(what=noun, id=ident))
 
 
+#: The sentence of a body that is not JSON, and of its one problem (with the reason).
+NOT_JSON = N_("the JSON is not well-formed")
+NOT_JSON_PROBLEM = N_("the body is not valid JSON: {error}")
+
+
+def not_json(reason: str, line: int | None) -> ApiError:
+    """The 400 ``malformed`` of a body that is not JSON, the same on every route that
+    takes JSON: one problem at place ``body``, on the body's ``line`` (when known),
+    saying why (the parser's reason, or the bytes that are not UTF-8)."""
+    problem = {
+        "place": "body",
+        "line": line,
+        "message": _(NOT_JSON_PROBLEM).format(error=reason),
+    }
+    return ApiError(400, "malformed", _(NOT_JSON), [problem])
+
+
+def _json_line(body: object, position: object) -> int | None:
+    """The line of a position in a JSON text (None when either is not at hand)."""
+    if isinstance(body, str) and isinstance(position, int):
+        return body.count("\n", 0, position) + 1
+    return None
+
+
+def _undecodable(error: UnicodeDecodeError) -> ApiError:
+    """The 400 of a JSON body whose bytes are not UTF-8 text, in the library's words
+    (the line of the first bad byte, and whether it reads as GBK or is UTF-16)."""
+    raw = error.object if isinstance(error.object, bytes) else bytes(error.object)
+    try:
+        decode(raw, "body")
+    except ScenarioError as exc:
+        problem = exc.problems[0]
+        return not_json(problem.message, problem.line)
+    return not_json(str(error), None)  # UTF-8 after all: JSON took it for UTF-16 or -32
+
+
 def scenario_error(exc: ScenarioError, status: int = 422) -> ApiError:
     """An invalid scenario: every located problem of the library at once."""
     return ApiError(status, "invalid_scenario", exc.report(), problem_dicts(exc.problems))
@@ -137,8 +176,7 @@ VALIDATION_TEXTS = {
     "string_too_long": N_("must be at most {max_length} characters long"),
     "enum": N_("must be one of {expected}"),
     "literal_error": N_("must be one of {expected}"),
-    "json_invalid": N_("the body is not valid JSON: {error}"),
-    "json_type": N_("the body is not valid JSON: {error}"),
+    "json_type": NOT_JSON_PROBLEM,
     "dict_type": N_("must be a JSON object"),
     "model_type": N_("must be a JSON object"),
     "model_attributes_type": N_("must be a JSON object"),
@@ -146,14 +184,12 @@ VALIDATION_TEXTS = {
 }
 
 
-def validation_place(loc: Sequence[int | str], kind: str = "") -> str:
+def validation_place(loc: Sequence[int | str]) -> str:
     """Where a validation problem is, as planners write places: ``time_limit``,
     ``items[2].name``, the same for a field of the body and a parameter of the query or
     the path; the request part (``body``, ``query``, ...) is left out unless it is the
-    whole place (a missing or malformed body, of ``kind`` ``json_invalid``: ``body``)."""
+    whole place (a body that is not an object: ``body``)."""
     parts = list(loc)
-    if kind == "json_invalid" and parts:
-        return str(parts[0])
     if len(parts) > 1 and parts[0] in ("query", "path", "header", "cookie"):
         return str(parts[1])  # a parameter's name, also for one of a repeated parameter
     if len(parts) > 1 and parts[0] in _REQUEST_PARTS:
@@ -195,7 +231,7 @@ def validation_problems(errors: Sequence[Any]) -> list[dict[str, Any]]:
     them, in the current language."""
     return [
         {
-            "place": validation_place(error.get("loc", ()), str(error.get("type", ""))),
+            "place": validation_place(error.get("loc", ())),
             "line": None,
             "message": validation_message(error),
         }
@@ -219,6 +255,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI's "There was an error parsing the body": a JSON body not UTF-8
+            return await _api_error(request, _undecodable(exc.__cause__))
         code = _HTTP_CODES.get(exc.status_code, "error")
         message = str(exc.detail)
         text = _HTTP_TEXTS.get(exc.status_code)
@@ -227,7 +266,13 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body(code, message), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        syntax = [e for e in exc.errors() if e.get("type") == "json_invalid"]
+        if syntax:  # not JSON: 400, as on the routes that read their body themselves
+            loc = list(syntax[0].get("loc") or [])
+            line = _json_line(exc.body, loc[1] if len(loc) > 1 else None)
+            reason = str((syntax[0].get("ctx") or {}).get("error", ""))
+            return await _api_error(request, not_json(reason, line))
         problems = validation_problems(exc.errors())
         message = _("the request is not valid: {n} problem(s)").format(n=len(problems))
         return JSONResponse(error_body("invalid_request", message, problems), 422)

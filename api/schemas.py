@@ -103,12 +103,21 @@ class DeliveryOut(BaseModel):
 
 
 class KpisOut(BaseModel):
-    """A plan's KPIs beside both baselines' and what it gains over the better one."""
+    """A plan's KPIs beside both baselines' and what it gains over the better one, and
+    the figures of the solve that found it."""
 
     plan: dict[str, Any]
     baseline: dict[str, Any] = Field(description="The spreadsheet baseline's KPIs.")
     baselines: dict[str, Any] = Field(description="Both baselines: `spreadsheet`, `greedy`.")
     gains: dict[str, Any]
+    stats: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The solve's model and search figures (`stats` of kpis.json): the "
+        "model's size, each stage's report under `stages`, and for a plan solved "
+        "subdistrict by subdistrict `parts`, one report per subdistrict "
+        "(`subdistrict_id`, `area` its name, `committees`, `status`, `stop_reason`, "
+        "`objective`, `bound`, `seconds`, `ran`).",
+    )
 
 
 class TermsOut(BaseModel):

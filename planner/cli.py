@@ -38,8 +38,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from planner import cli_report
-from planner.baseline import plan_baseline
+from planner import cli_report, wording
+from planner.baseline import plan_baseline, plan_baselines
 from planner.cli_language import LANG_OPTION, CultplanApp, unknown_language_text, versions
 from planner.cli_progress import solve_with_progress
 from planner.cli_summary import print_committees, print_summary
@@ -65,7 +65,13 @@ from planner.kpis import compute_kpis
 from planner.network import Distances
 from planner.params import SolveParams
 from planner.plan import Plan
-from planner.report import baselines_report, levels_report, run_settings, solve_report
+from planner.report import (
+    baselines_report,
+    kpis_of_baselines,
+    levels_report,
+    run_settings,
+    solve_report,
+)
 from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario, ScenarioError
 from planner.validate import check_plan
@@ -201,17 +207,11 @@ def _solver(
     Starting a cluster or reaching a scheduler takes seconds of the time limit before
     the progress line appears; unless ``quiet``, a line says so first.
     """
-    from planner.decompose import should_split, solve_by_parts, splittable
+    from planner.decompose import should_split, solve_by_parts, whole_reason
     from planner.decompose import solve as run_solve
 
-    if params.decompose == "yes" and not splittable(s):
-        err.print(
-            _(
-                "--decompose yes: the scenario is not split (it needs two subdistricts or "
-                "more, every committee in one of them); it is solved whole"
-            ),
-            markup=False,
-        )
+    if (reason := whole_reason(s, params)) is not None:  # a scenario that cannot be split
+        err.print(_(reason).format(setting="--decompose yes"), markup=False)
     if dask_workers is None and scheduler is None:
         yield run_solve
         return
@@ -375,8 +375,9 @@ def solve(
             err.print(_("no plan: {reason}").format(reason=text), markup=False)
             raise typer.Exit(EXIT_NO_PLAN)
         distances = Distances(s)
-        baseline = plan_baseline(s)  # planned once per scenario; the solve planned it
-        base_kpis = compute_kpis(s, baseline, distances, reasons=False)
+        baselines = plan_baselines(s)  # planned once per scenario; the solve planned them
+        both_kpis = kpis_of_baselines(s, baselines, distances)
+        base_kpis = both_kpis["spreadsheet"]
         plan_kpis = compute_kpis(s, result.plan, distances, baseline=base_kpis)
         run = run_settings(params, scenario)
         if result.parts:  # solved subdistrict by subdistrict: where the parts ran
@@ -385,7 +386,16 @@ def solve(
                 if scheduler is not None
                 else (f"LocalCluster({dask_workers})" if dask_workers is not None else "in turn")
             )
-        report = solve_report(s, result, plan_kpis, base_kpis, run=run, distances=distances)
+        report = solve_report(
+            s,
+            result,
+            plan_kpis,
+            base_kpis,
+            run=run,
+            baselines=baselines,
+            baselines_kpis=both_kpis,
+            distances=distances,
+        )
         if report["violations"]:
             count = len(report["violations"])
             err.print(
@@ -397,7 +407,7 @@ def solve(
             for v in report["violations"]:
                 err.print(f"  {v}", markup=False, highlight=False)
             raise typer.Exit(EXIT_BROKEN_PLAN)
-        print_summary(out, s, result, report)
+        print_summary(out, s, result, report, plan_kpis, both_kpis)
         print_committees(out, plan_kpis)
         if out_dir is not None:
             try:
@@ -422,18 +432,12 @@ def solve(
 def _say_if_not_split(s: Scenario, params: SolveParams, result: Result) -> None:
     """Say so when ``--decompose yes`` on a scenario that can be split was solved whole
     after all: the fallback broke a pin, or pins of two subdistricts need a shared unit
-    in the same weeks (the whole model then names the conflict)."""
-    from planner.decompose import splittable
+    in the same weeks (the whole model then names the conflict). A scenario that cannot
+    be split was said before the solve (:func:`_solver`)."""
+    from planner.decompose import whole_reason
 
-    if params.decompose == "yes" and not result.parts and splittable(s):
-        err.print(
-            _(
-                "--decompose yes: the pins cannot be kept subdistrict by subdistrict "
-                "(the baselines break one, or two subdistricts' pins need a shared unit "
-                "in the same weeks); it was solved whole"
-            ),
-            markup=False,
-        )
+    if whole_reason(s, params, result) == wording.PINS_SOLVED_WHOLE:
+        err.print(_(wording.PINS_SOLVED_WHOLE).format(setting="--decompose yes"), markup=False)
 
 
 @contextmanager

@@ -113,11 +113,18 @@ class Kpis:
     utilisation: pd.DataFrame = field(repr=False)
     unmet: pd.DataFrame = field(repr=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-serialisable summary, floats rounded to 4 decimals.
+    def to_dict(self, digits: int | None = 4) -> dict[str, Any]:
+        """Return a JSON-serialisable summary, floats rounded to ``digits`` decimals.
 
         Non-finite numbers (a unit with nothing available, an unreachable committee)
         become ``None``.
+
+        Parameters
+        ----------
+        digits
+            Decimals kept (4, as ``kpis.json`` has them); None keeps every float as
+            computed, for a table that rounds them itself (rounding twice can move the
+            last digit shown: 0.326549 would show as 32.6 %, not 32.7 %).
 
         Returns
         -------
@@ -129,32 +136,34 @@ class Kpis:
         """
         util = self.utilisation.groupby("product", sort=False)["utilisation"].mean()
         return {
-            "coverage": _round(self.coverage),
-            "min_coverage": _round(self.min_coverage),
+            "coverage": _round(self.coverage, digits),
+            "min_coverage": _round(self.min_coverage, digits),
             "worst_committee": self.worst_committee,
             "worst_committee_name": self.worst_committee_name,
-            "jain_index": _round(self.jain_index),
-            "gini": _round(self.gini),
-            "mean_coverage": _round(self.mean_coverage),
-            "travel_km": _round(self.travel_km),
-            "travel_km_by_product": {k: _round(v) for k, v in self.travel_km_by_product.items()},
+            "jain_index": _round(self.jain_index, digits),
+            "gini": _round(self.gini, digits),
+            "mean_coverage": _round(self.mean_coverage, digits),
+            "travel_km": _round(self.travel_km, digits),
+            "travel_km_by_product": {
+                k: _round(v, digits) for k, v in self.travel_km_by_product.items()
+            },
             "num_deliveries": int(self.num_deliveries),
             "num_unmet_lines": len(self.unmet),
             "coverage_by_product": {
-                str(r.product): _round(r.coverage) for r in self.by_product.itertuples()
+                str(r.product): _round(r.coverage, digits) for r in self.by_product.itertuples()
             },
             "coverage_by_grid": {
-                str(r.grid_id): _round(r.coverage) for r in self.by_grid.itertuples()
+                str(r.grid_id): _round(r.coverage, digits) for r in self.by_grid.itertuples()
             },
-            "utilisation_by_product": {str(k): _round(v) for k, v in util.items()},
+            "utilisation_by_product": {str(k): _round(v, digits) for k, v in util.items()},
         }
 
 
-def _round(value: Any) -> float | None:
+def _round(value: Any, digits: int | None = 4) -> float | None:
     x = float(value)
     if not math.isfinite(x):
         return None
-    return round(x, 4)
+    return x if digits is None else round(x, digits)
 
 
 def weighted_mean(values: Sequence[float], weights: Sequence[float], empty: float) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -31,13 +32,44 @@ from planner.validate import check_plan
 GAIN_KPIS: tuple[str, ...] = ("coverage", "min_coverage", "jain_index", "gini", "travel_km")
 
 
+def kpis_of_baselines(
+    scenario: Scenario, baselines: Baselines | None = None, distances: Distances | None = None
+) -> dict[str, Kpis]:
+    """Each baseline's KPIs, as computed (unmet lines without their reasons).
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    baselines
+        Both baselines' plans, when already computed.
+    distances
+        Road distances, when already built.
+
+    Returns
+    -------
+    dict
+        :class:`~planner.kpis.Kpis` by baseline name (``spreadsheet``, ``greedy``).
+    """
+    baselines = baselines if baselines is not None else plan_baselines(scenario)
+    distances = distances if distances is not None else Distances(scenario)
+    return {
+        name: compute_kpis(scenario, plan, distances, reasons=False)
+        for name, plan in baselines.plans.items()
+    }
+
+
 def baselines_report(
-    scenario: Scenario, baselines: Baselines | None = None, scorer: Scorer | None = None
+    scenario: Scenario,
+    baselines: Baselines | None = None,
+    scorer: Scorer | None = None,
+    kpis: Mapping[str, Kpis] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Both baselines' KPIs and objective points, for a report.
 
     ``scorer``, the scenario's :class:`~planner.score.terms.Scorer` when one is at hand
-    (building one lists every option: seconds at district scale).
+    (building one lists every option: seconds at district scale); ``kpis``, the
+    baselines' KPIs when already computed (:func:`kpis_of_baselines`).
 
     Returns
     -------
@@ -54,14 +86,19 @@ def baselines_report(
     out: dict[str, dict[str, Any]] = {}
     for name, plan in baselines.plans.items():
         score = scorer.score(plan)
-        kpis = compute_kpis(scenario, plan, scorer.distances, reasons=False)
+        given = kpis.get(name) if kpis is not None else None
+        plan_kpis = (
+            given
+            if given is not None
+            else compute_kpis(scenario, plan, scorer.distances, reasons=False)
+        )
         out[name] = {
-            **kpis.to_dict(),
+            **plan_kpis.to_dict(),
             "objective": round(score.total, 3),
             "terms": {term: round(p, 3) for term, p in score.term_points().items()},
         }
         if scenario.has_levels:
-            out[name]["levels"] = levels_report(scenario, plan, kpis)
+            out[name]["levels"] = levels_report(scenario, plan, plan_kpis)
     return out
 
 
@@ -135,6 +172,7 @@ def solve_report(
     baseline_kpis: Kpis | None = None,
     run: dict[str, Any] | None = None,
     baselines: Baselines | None = None,
+    baselines_kpis: Mapping[str, Kpis] | None = None,
     distances: Distances | None = None,
 ) -> dict[str, Any]:
     """Return the ``kpis.json`` content of a solve that has a plan.
@@ -152,6 +190,8 @@ def solve_report(
         The run's settings (:func:`run_settings`), if known.
     baselines
         Both baselines' plans, when already computed.
+    baselines_kpis
+        Both baselines' KPIs by name, when already computed (:func:`kpis_of_baselines`).
     distances
         The scenario's road distances, when already built.
 
@@ -184,13 +224,15 @@ def solve_report(
     # One scorer for the baselines' points and the plan's gains, with the lines the
     # baselines found attainable (building it otherwise looks at every line's units).
     scorer = Scorer(scenario, distances, set(baselines.attainable))
-    both = baselines_report(scenario, baselines, scorer)
+    both = baselines_report(scenario, baselines, scorer, baselines_kpis)
     plan_kpis = kpis.to_dict()
     spreadsheet = {
         k: v for k, v in both["spreadsheet"].items() if k not in ("objective", "terms", "levels")
     }
-    spreadsheet_kpis = baseline_kpis or compute_kpis(
-        scenario, baselines.plans["spreadsheet"], reasons=False
+    spreadsheet_kpis = (
+        baseline_kpis
+        or (baselines_kpis or {}).get("spreadsheet")
+        or compute_kpis(scenario, baselines.plans["spreadsheet"], reasons=False)
     )
     levels = {"levels": levels_report(scenario, result.plan, kpis)} if scenario.has_levels else {}
     return {

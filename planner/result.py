@@ -193,7 +193,7 @@ class PartReport:
     Attributes
     ----------
     area
-        The subdistrict.
+        The subdistrict's name (as its grids name it), for display.
     committees
         Its number of committees.
     status, stop_reason
@@ -209,6 +209,9 @@ class PartReport:
         Whether the part's solve returned a result (False: it was not started before
         the deadline or a stop, its worker failed, or on Dask its result was not
         awaited at the deadline).
+    subdistrict_id
+        The subdistrict's ``id`` in the scenario's ``subdistricts`` (None when the
+        scenario does not list them: its grids name their subdistricts only).
     """
 
     area: str
@@ -219,10 +222,12 @@ class PartReport:
     bound: float | None
     seconds: float
     ran: bool = True
+    subdistrict_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (for ``kpis.json``)."""
         return {
+            "subdistrict_id": self.subdistrict_id,
             "area": self.area,
             "committees": self.committees,
             "status": self.status.value,

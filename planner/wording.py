@@ -474,13 +474,30 @@ def parts_fallback_text(baseline_name: str) -> str:
     ).format(baseline=_(BASELINE_NAMES.get(baseline_name, baseline_name)))
 
 
+#: Why a solve asked to go subdistrict by subdistrict (``decompose`` ``yes``) was solved
+#: whole, untranslated (the command line prints them, a service job keeps them to be
+#: translated when read): ``{setting}`` is how the caller asked (``--decompose yes``).
+#: See :func:`planner.decompose.whole_reason`.
+NOT_SPLITTABLE = N_(
+    "{setting}: the scenario is not split (it needs two subdistricts or more, every "
+    "committee in one of them); it is solved whole"
+)
+PINS_SOLVED_WHOLE = N_(
+    "{setting}: the pins cannot be kept subdistrict by subdistrict (the baselines break "
+    "one, or two subdistricts' pins need a shared unit in the same weeks); it was solved "
+    "whole"
+)
+
+
 __all__ = [
     "BASELINE_NAMES",
     "BLOCKERS",
     "NOT_A_REASON",
+    "NOT_SPLITTABLE",
     "PASSED_OVER",
     "PINS_IN_CONFLICT",
     "PINS_IN_CONFLICT_UNNAMED",
+    "PINS_SOLVED_WHOLE",
     "PINS_WITHOUT_OPTION",
     "PRODUCT_NAMES",
     "UNIT_NOUNS",

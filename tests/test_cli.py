@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -21,10 +22,12 @@ import yaml
 from rich.console import Console
 
 from planner import cli, cli_summary
-from planner.baseline import plan_baseline
+from planner.baseline import plan_baseline, plan_baselines
 from planner.io import read_deliveries
 from planner.kpis import Kpis, compute_kpis
 from planner.plan import Plan
+from planner.report import kpis_of_baselines, solve_report
+from planner.result import Result, SolveStatus
 from planner.scenario import Product, Scenario
 from planner.score import TOLERANCE, score_plan
 from planner.validate import check_plan
@@ -329,6 +332,44 @@ def test_summary_lists_the_lowest_committees_of_a_large_scenario(
     small = compute_kpis(build(base_data(committees=3)), Plan())
     text = printed_committees(monkeypatch, small)
     assert len(re.findall(r"\bC\d 测试\d居委会\W+100\.0%\W+-\W+-", text)) == 3, text
+
+
+def test_the_kpi_table_rounds_each_kpi_once() -> None:
+    """The summary's KPI table rounds the KPIs as computed, not those of ``kpis.json``
+    (rounded to 4 decimals already): a minimum coverage of 0.326549 (0.3265 in the
+    report) shows as 32.7 %, not 32.6 %, and a baseline's 0.00154999 (0.0015) as 0.2 %,
+    not 0.1 %."""
+    data = base_data(weeks=2, committees=2)
+    data["resources"] = {"troupes": [troupe()]}
+    data["demand"] = [ask("C1", "performance"), ask("C2", "performance")]
+    scenario = build(data)
+    plan = Plan.of([show("C1", 1, "C1/performance/1")])
+    result = Result(
+        status=SolveStatus.FEASIBLE,
+        objective=score_plan(scenario, plan).total,
+        best_bound=None,
+        gap=None,
+        wall_seconds=0.1,
+        plan=plan,
+        message="a plan",
+    )
+    baselines = plan_baselines(scenario)
+    both = kpis_of_baselines(scenario, baselines)
+    both["greedy"] = dataclasses.replace(both["greedy"], min_coverage=0.00154999)
+    kpis = compute_kpis(scenario, plan, baseline=both["spreadsheet"])
+    kpis = dataclasses.replace(kpis, min_coverage=0.326549)
+    report = solve_report(
+        scenario, result, kpis, both["spreadsheet"], baselines=baselines, baselines_kpis=both
+    )
+    assert report["min_coverage"] == 0.3265
+    assert report["baselines"]["greedy"]["min_coverage"] == 0.0015
+    spreadsheet = f"{both['spreadsheet'].min_coverage:.1%}"
+    printed = io.StringIO()
+    cli_summary.print_summary(
+        Console(file=printed, width=160), scenario, result, report, kpis, both
+    )
+    row = next(r for r in printed.getvalue().splitlines() if "minimum committee coverage" in r)
+    assert re.findall(r"\d+\.\d%", row) == ["32.7%", spreadsheet, "0.2%"], row
 
 
 def printed_committees(monkeypatch: pytest.MonkeyPatch, kpis: Kpis) -> str:

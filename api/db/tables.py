@@ -69,6 +69,10 @@ jobs = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+    # How the solve that found the job's plan ended, in the library's words (0004).
+    sa.Column("message", sa.Text, nullable=True),
+    # What the solve did otherwise than asked: catalogue messages (0005).
+    sa.Column("notes", sa.JSON, nullable=True),
     sqlite_autoincrement=True,
 )
 

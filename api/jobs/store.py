@@ -8,7 +8,9 @@ is one ``UPDATE ... WHERE state = <expected>``, so two processes never both move
 
 A failed or cancelled job keeps why in ``jobs.error`` as ``"<code>: <message>"``
 (:func:`error_text`, :func:`split_error`): an English code a client can act on and the
-message, the library's own words where the library said it. Never a traceback. The
+message, the library's own words where the library said it. Never a traceback. A job
+that ends with a plan keeps how its solve ended in ``jobs.message`` instead (the
+library's :attr:`planner.Result.message`). The
 service's own messages are stored untranslated, as their catalogue text and parameters
 (:func:`catalogued`), and put in the reader's language when read (:func:`message_text`).
 """
@@ -88,6 +90,11 @@ def message_text(message: str | None) -> str | None:
         return _(str(stored["msgid"])).format(**stored.get("params", {}))
     except (ValueError, KeyError, TypeError, IndexError):
         return message
+
+
+def notes_text(notes: Sequence[str] | None) -> list[str]:
+    """Return a job's stored notes in the current language (:func:`message_text`)."""
+    return [text for note in notes or () if (text := message_text(note)) is not None]
 
 
 def split_error(text: str | None) -> tuple[str | None, str | None]:
@@ -257,6 +264,8 @@ def finish(
     error: str | None = None,
     progress: Mapping[str, Any] | None = None,
     expected: Sequence[str] = (RUNNING,),
+    message: str | None = None,
+    notes: Sequence[str] = (),
 ) -> bool:
     """Move a job to an end state; False when it was not in one of ``expected``.
 
@@ -270,10 +279,21 @@ def finish(
         The last progress, when there is one to keep.
     expected
         The states the job may be in (running, by default).
+    message
+        How the solve that found the job's plan ended, in the library's words
+        (:attr:`planner.Result.message`), for a job that ends with a plan.
+    notes
+        What the solve did otherwise than asked, each a :func:`catalogued` message.
     """
     if state not in END_STATES:
         raise ValueError(f"not an end state: {state!r}")
-    values: dict[str, Any] = {"state": state, "error": error, "finished_at": _now()}
+    values: dict[str, Any] = {
+        "state": state,
+        "error": error,
+        "finished_at": _now(),
+        "message": message,
+        "notes": list(notes) or None,
+    }
     if progress is not None:
         values["progress"] = json_safe(progress)
     result = conn.execute(

@@ -14,7 +14,8 @@ service's process first (:func:`die_with_parent`), then:
 4. checks the plan with :func:`planner.check_plan`: a plan that breaks a hard rule is
    never stored (the job fails as a bug);
 5. writes the plan row (deliveries and :func:`planner.report.solve_report`) and the
-   job's end state in one transaction.
+   job's end state with the solve's message and notes (:func:`solve_notes`) in one
+   transaction.
 
 A solve that ends without a plan fails with the library's reason; any other error is
 stored as its type and message (the traceback goes to the process's stderr, the
@@ -314,6 +315,22 @@ def _run(
     return store_outcome(engine, job_id, row, scenario, params, result, stop.is_set())
 
 
+#: How a job's notes name the setting they are about (the command line's is
+#: ``--decompose yes``): the job's body as it was sent.
+DECOMPOSE_YES = '"decompose": "yes"'
+
+
+def solve_notes(scenario: Scenario, params: SolveParams, result: Result) -> list[str]:
+    """What the solve did otherwise than the job asked, as :func:`api.jobs.store.catalogued`
+    messages (translated when read): with ``decompose: yes``, that the scenario was solved
+    whole after all and why, in the catalogue's text of the command line's note
+    (:func:`planner.decompose.whole_reason`)."""
+    from planner.decompose import whole_reason
+
+    reason = whole_reason(scenario, params, result)
+    return [] if reason is None else [store.catalogued(reason, setting=DECOMPOSE_YES)]
+
+
 def store_outcome(
     engine: sa.Engine,
     job_id: int,
@@ -338,6 +355,7 @@ def store_outcome(
     from planner.validate import check_plan
 
     stopped = cancelled or result.stop_reason == StopReason.STOPPED
+    notes = solve_notes(scenario, params, result)
     final = store.json_safe(
         {
             "stage": "done",
@@ -354,7 +372,12 @@ def store_outcome(
         code = store.STOPPED if stopped else store.NO_PLAN
         with engine.begin() as conn:
             store.finish(
-                conn, job_id, state, store.error_text(code, result.message), progress=final
+                conn,
+                job_id,
+                state,
+                store.error_text(code, result.message),
+                progress=final,
+                notes=notes,
             )
         return state
     violations = check_plan(scenario, result.plan)
@@ -366,7 +389,7 @@ def store_outcome(
         )
         with engine.begin() as conn:
             error = store.error_text(store.BROKEN_PLAN, text)
-            store.finish(conn, job_id, store.FAILED, error, progress=final)
+            store.finish(conn, job_id, store.FAILED, error, progress=final, notes=notes)
         return store.FAILED
     distances = Distances(scenario)
     base_kpis = compute_kpis(scenario, plan_baseline(scenario), distances, reasons=False)
@@ -382,7 +405,9 @@ def store_outcome(
     with writing(engine) as conn:
         # The end state first: a job no longer running (failed by a restart meanwhile)
         # gets no plan.
-        if not store.finish(conn, job_id, state, None, progress=final):
+        if not store.finish(
+            conn, job_id, state, None, progress=final, message=result.message, notes=notes
+        ):
             row = store.get(conn, job_id)
             return "missing" if row is None else str(row["state"])
         plan_store.insert(

@@ -96,8 +96,20 @@ class JobOut(BaseModel):
         "bug), `crashed`, `stopped` (cancelled before a plan)."
     )
     message: str | None = Field(
-        description="The error in words, in the request's language: the service's own "
-        "messages translated when read, the library's in the service's language."
+        description="For a job that failed or was cancelled without a plan: the error "
+        "in words. For a job that ended with a plan (finished, or cancelled with one): "
+        "how its solve ended, the text the command line prints above its KPI table "
+        "(proven optimal or how close to the best possible plan, the baseline's plan "
+        "kept and why, the subdistricts planned). The service's own messages are "
+        "translated when read, the library's are in the service's language; null while "
+        "the job is queued or running."
+    )
+    notes: list[str] = Field(
+        description="What the solve did otherwise than asked, in the request's language, "
+        "once the job has ended: with `decompose` `yes`, that the scenario was solved "
+        "whole after all and why (it cannot be split, or its pins cannot be kept "
+        "subdistrict by subdistrict), as `cultplan solve --decompose yes` says it. Empty "
+        "otherwise."
     )
     retryable: bool = Field(description="Whether `POST /jobs/{id}/retry` accepts it.")
     retry_of: int | None
@@ -159,7 +171,8 @@ def job_out(row: Any, plan_id: int | None) -> JobOut:
         ),
         cancel_requested=bool(row["cancel_requested"]),
         error=code,
-        message=store.message_text(message),
+        message=store.message_text(message) if code is not None else row["message"],
+        notes=store.notes_text(row["notes"]),
         retryable=state in store.RETRYABLE_STATES,
         retry_of=row["retry_of"],
         plan_id=plan_id,

@@ -274,14 +274,16 @@ def get_deliveries_csv(
 
 @router.get("/{plan_id}/kpis", response_model=KpisOut, responses=errors(401, 404, 422))
 def get_kpis(plan_id: Id, request: Request, principal: Reader) -> KpisOut:
-    """The plan's KPIs beside both baselines' (spreadsheet, greedy), and its gains over
-    the better one."""
+    """The plan's KPIs beside both baselines' (spreadsheet, greedy), its gains over
+    the better one, and the solve's figures (`stats`: for a plan solved subdistrict by
+    subdistrict, each part's report under `parts`)."""
     report = _plan_row(request, plan_id).report
     return KpisOut(
         plan={k: v for k, v in report.items() if k not in NOT_KPIS},
         baseline=report.get("baseline") or {},
         baselines=report.get("baselines") or {},
         gains=report.get("gains") or {},
+        stats=report.get("stats") or {},
     )
 
 

@@ -21,6 +21,7 @@ from planner.decompose.run import (
     should_split,
     solve_by_parts,
     solve_part,
+    whole_reason,
 )
 from planner.decompose.split import Part, part_objective, split_scenario, splittable, subdistricts
 from planner.params import Progress, SolveParams
@@ -67,4 +68,5 @@ __all__ = [
     "split_scenario",
     "splittable",
     "subdistricts",
+    "whole_reason",
 ]

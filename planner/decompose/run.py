@@ -9,7 +9,8 @@
    shared capacity (district or city troupes, lecturers, trainers and set kinds; the
    van's moves) is allotted to the parts: from the whole scenario's fallback, at least
    what it uses in each (:mod:`planner.decompose.allot`); without the whole's
-   baselines, by whole weeks in the parts' own scenarios (:func:`planner.decompose.split.week_shares`).
+   baselines, by whole weeks in the parts' own scenarios
+   (:func:`planner.decompose.split.week_shares`).
 3. Each part is solved by :func:`planner.solver.solve` with its allotment as rows of
    its model and the whole scenario's baselines restricted to it
    (:class:`~planner.solver.guide.PartGuide`): one after another here, or side by
@@ -144,6 +145,38 @@ def plans_whole_baselines(scenario: Scenario, seconds: float) -> bool:
 def whole_baselines_seconds(scenario: Scenario) -> float:
     """About how long planning the whole scenario's baselines takes, on a quiet machine."""
     return WHOLE_BASELINES_SECONDS_PER_LINE * len(scenario.demand_lines)
+
+
+def whole_reason(
+    scenario: Scenario, params: SolveParams, result: Result | None = None
+) -> str | None:
+    """Why a solve asked to go subdistrict by subdistrict was solved whole, if it was.
+
+    Parameters
+    ----------
+    scenario, params
+        The scenario and the solve's parameters.
+    result
+        The solve's result (None before the solve: only a scenario that cannot be
+        split is known then).
+
+    Returns
+    -------
+    str or None
+        The untranslated catalogue text (with ``{setting}`` for how the caller asked):
+        :data:`planner.wording.NOT_SPLITTABLE` for ``decompose: yes`` on a scenario
+        that cannot be split, :data:`planner.wording.PINS_SOLVED_WHOLE` for one that
+        can but whose result has no parts (the fallback broke a pin, or pins of two
+        subdistricts need a shared unit in the same weeks); None when ``decompose`` is
+        not ``yes`` or the solve was split (or, without a result, may be).
+    """
+    if params.decompose != "yes":
+        return None
+    if not splittable(scenario):
+        return wording.NOT_SPLITTABLE
+    if result is not None and not result.parts:
+        return wording.PINS_SOLVED_WHOLE
+    return None
 
 
 def solve_part(task: PartTask, stop: threading.Event | None = None) -> Result:
@@ -714,6 +747,7 @@ def _reports(parts: Sequence[Part], results: dict[int, Result]) -> tuple[PartRep
                 bound=r.best_bound if r is not None else None,
                 seconds=r.wall_seconds if r is not None else 0.0,
                 ran=r is not None,
+                subdistrict_id=part.subdistrict_id,
             )
         )
     return tuple(out)

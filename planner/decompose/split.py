@@ -37,12 +37,16 @@ class Part:
         Its committees' ids.
     population
         Its committees' population.
+    subdistrict_id
+        The subdistrict's ``id`` when the scenario lists its ``subdistricts`` (None
+        when it does not: its grids name their subdistricts only).
     """
 
     area: str
     scenario: Scenario
     committees: frozenset[str]
     population: int
+    subdistrict_id: str | None = None
 
 
 def subdistricts(scenario: Scenario) -> dict[str, list[str]]:
@@ -126,8 +130,15 @@ def split_scenario(scenario: Scenario, *, by_weeks: bool = False) -> list[Part]:
             _keep_needed_grids(part, data)
         population = sum(scenario.committee_by_id[c].population for c in committee_ids)
         part["objective"] = part_objective(data["objective"], population, total, len(areas))
+        listed = scenario.subdistrict_by_name.get(area)
         parts.append(
-            Part(area, Scenario.model_validate(part), frozenset(committee_ids), population)
+            Part(
+                area,
+                Scenario.model_validate(part),
+                frozenset(committee_ids),
+                population,
+                None if listed is None else listed.id,
+            )
         )
     return parts
 

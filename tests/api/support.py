@@ -43,8 +43,11 @@ def small_json(committees: int = 2) -> str:
     return json.dumps(small_data(committees), ensure_ascii=False)
 
 
-def stored_plan(engine: sa.Engine, text: str | None = None) -> tuple[int, int]:
-    """Store a small scenario, solve it in this process; return ``(scenario_id, plan_id)``."""
+def stored_plan(
+    engine: sa.Engine, text: str | None = None, params: SolveParams = PARAMS
+) -> tuple[int, int]:
+    """Store a small scenario (or ``text``), solve it in this process with ``params``;
+    return ``(scenario_id, plan_id)``."""
     with writing(engine) as conn:
         scenario_id = scenario_store.create(conn, "small", text or small_yaml(), "application/yaml")
-    return scenario_id, solve_revision(engine, scenario_id, 1, PARAMS)
+    return scenario_id, solve_revision(engine, scenario_id, 1, params)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import httpx
 import sqlalchemy as sa
+import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -15,9 +17,12 @@ from api.db.engine import make_engine
 from api.db.migrate import upgrade
 from api.jobs import store
 from api.settings import Settings
+from planner import wording
 from planner.i18n import _, use_language
 from tests.api.conftest import bearer, both_databases
 from tests.api.jobs_support import LONG_PARAMS, QUICK_PARAMS, reference_yaml, tiny_yaml, wait_for
+from tests.api.live import serving
+from tests.factories import two_level_data
 
 
 def create_scenario(client: TestClient, token: str, text: str) -> int:
@@ -66,8 +71,12 @@ def test_a_job_is_accepted_solved_and_its_plan_readable(
     assert response.headers["Location"] == f"/jobs/{body['id']}"
     assert body["state"] in ("queued", "running")
     assert (body["scenario_id"], body["revision"], body["params"]) == (scenario_id, 1, QUICK_PARAMS)
+    assert body["message"] is None  # nothing to say before the solve ends
     done = ended(client, analyst_token, body["id"])
     assert done["state"] == "finished" and done["error"] is None and not done["retryable"]
+    # How the solve ended, as the command line says it, in the service's language.
+    with use_language("zh_CN"):
+        assert done["message"] == _("proven optimal")
     progress = done["progress"]
     assert progress["stage"] == "done" and progress["phase"] == "done"
     assert progress["coverage"] > 0 and progress["elapsed"] >= 0
@@ -137,6 +146,95 @@ def test_a_queued_job_is_cancelled_at_once_and_retried(
     assert ended(client, planner_token, new["id"])["state"] == "finished"
 
 
+def test_a_split_jobs_message_and_part_reports_are_served_over_http(
+    settings: Settings,
+) -> None:
+    """Over a real HTTP server on loopback, a job solved subdistrict by subdistrict ends
+    with the solve's message, the line the command line prints for the result (how many
+    subdistricts were planned, how the plan ended), in the service's language, in
+    ``GET /jobs/{id}`` and in the job list; its plan's KPIs give one report per part with
+    the subdistrict's id and name."""
+    settings = settings.model_copy(update={"language": "en"})
+    app = create_app(settings)
+    text = yaml.safe_dump(two_level_data(), allow_unicode=True, sort_keys=False)
+    with serving(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+        auth = bearer(_planner(app))
+        created = http.post(
+            "/scenarios", content=text.encode(), headers={**auth, "Content-Type": "text/yaml"}
+        )
+        assert created.status_code == 201, created.text
+        params = {**QUICK_PARAMS, "decompose": "yes"}
+        job_id = http.post(
+            f"/scenarios/{created.json()['id']}/jobs", json=params, headers=auth
+        ).json()["id"]
+        done = wait_for(
+            lambda: (
+                (b := http.get(f"/jobs/{job_id}", headers=auth).json())["state"] in store.END_STATES
+                and b
+            ),
+            60,
+            "the split job to end",
+        )
+        assert (done["state"], done["error"]) == ("finished", None), done
+        assert done["message"].startswith(
+            "planned subdistrict by subdistrict (2 subdistricts, the shared resources"
+        ), done["message"]
+        listed = http.get("/jobs", headers=auth).json()
+        assert [j["message"] for j in listed] == [done["message"]]
+        assert done["notes"] == []  # split as asked: nothing to say
+        kpis = http.get(f"/plans/{done['plan_id']}/kpis", headers=auth).json()
+        parts = kpis["stats"]["parts"]
+        assert [(p["subdistrict_id"], p["area"]) for p in parts] == [
+            ("SA", "甲街道"),
+            ("SB", "乙街道"),
+        ]
+
+
+def test_decompose_yes_on_a_scenario_that_cannot_be_split_notes_it_over_http(
+    settings: Settings,
+) -> None:
+    """Over a real HTTP server on loopback, a job with ``decompose: yes`` on a scenario of
+    one subdistrict finishes solved whole with a note saying so, the command line's
+    catalogue text naming the job's setting, in the request's language (English,
+    Chinese); the same job with ``decompose: auto`` has no note."""
+    app = create_app(settings)
+    with serving(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+        auth = bearer(_planner(app))
+        created = http.post(
+            "/scenarios",
+            content=tiny_yaml().encode(),
+            headers={**auth, "Content-Type": "application/yaml"},
+        )
+        scenario_id = created.json()["id"]
+        ids = {
+            mode: http.post(
+                f"/scenarios/{scenario_id}/jobs",
+                json={**QUICK_PARAMS, "decompose": mode},
+                headers=auth,
+            ).json()["id"]
+            for mode in ("yes", "auto")
+        }
+
+        def read(job_id: int, language: str) -> dict[str, Any]:
+            headers = {**auth, "Accept-Language": language}
+            body: dict[str, Any] = http.get(f"/jobs/{job_id}", headers=headers).json()
+            return body
+
+        def all_finished() -> bool:
+            return all(read(job_id, "en")["state"] == "finished" for job_id in ids.values())
+
+        wait_for(all_finished, 60, "both jobs to finish")
+        english, chinese = read(ids["yes"], "en"), read(ids["yes"], "zh-CN")
+        assert english["plan_id"] is not None and english["message"]
+        for body, language in ((english, "en"), (chinese, "zh_CN")):
+            with use_language(language):
+                expected = _(wording.NOT_SPLITTABLE).format(setting='"decompose": "yes"')
+            assert body["notes"] == [expected]
+        assert english["notes"][0].startswith('"decompose": "yes": the scenario is not split')
+        assert chinese["notes"][0].startswith('"decompose": "yes"：场景未拆分')
+        assert read(ids["auto"], "en")["notes"] == []
+
+
 def test_parameters_are_checked_against_the_settings(
     client: TestClient, planner_token: str
 ) -> None:
@@ -191,7 +289,8 @@ def test_progress_of_a_split_solve_is_stored_and_shown_with_its_counts() -> None
     assert progress_json(Progress("primary", 1.0, None, None))["parts"] is None
     row = {
         "id": 1, "scenario_id": 1, "revision": 1, "state": "running", "params": {},
-        "progress": stored, "cancel_requested": False, "error": None, "retry_of": None,
+        "progress": stored, "cancel_requested": False, "error": None, "message": None,
+        "notes": None, "retry_of": None,
         "created_at": dt.datetime(2027, 3, 1, tzinfo=dt.UTC),
         "started_at": dt.datetime(2027, 3, 1, tzinfo=dt.UTC), "finished_at": None,
     }  # fmt: skip

@@ -16,9 +16,19 @@ import yaml
 
 from api.db.tables import plans
 from api.jobs import store, worker
-from api.jobs.worker import Monitor, WorkerConfig, run_job
+from api.jobs.worker import DECOMPOSE_YES, Monitor, WorkerConfig, run_job
 from api.settings import Settings
-from planner import Delivery, Plan, Product, Progress, Result, SolveStatus, StopReason, solve
+from planner import (
+    Delivery,
+    Plan,
+    Product,
+    Progress,
+    Result,
+    SolveStatus,
+    StopReason,
+    solve,
+    wording,
+)
 from planner.i18n import use_language
 from planner.io import parse_scenario
 from planner.validate import check_plan
@@ -31,6 +41,7 @@ from tests.api.jobs_support import (
     tiny_yaml,
     wait_for,
 )
+from tests.decompose.support import two_areas_data
 from tests.factories import ask, pin
 
 #: The keys of a delivery in ``plans.deliveries`` (the contract of docs/api.md).
@@ -85,6 +96,8 @@ def test_a_finished_job_stores_its_checked_plan_and_report(
     assert report["coverage"] == pytest.approx(row["progress"]["coverage"])
     assert report["run"]["seed"] == QUICK_PARAMS["seed"]
     json.dumps(report, allow_nan=False)  # JSON-safe: no infinity, no NaN
+    # The job keeps how its solve ended, as the plan's report has it.
+    assert row["message"] == report["message"] == "proven optimal"
 
 
 def test_a_json_revision_is_read_as_json(config: WorkerConfig, engine: sa.Engine) -> None:
@@ -150,6 +163,29 @@ def test_a_solve_without_a_plan_fails_with_the_librarys_reason(
     assert code == "no_plan"
     assert message is not None and "pins[0]" in message and "pins[1]" in message
     assert plan_rows(engine, job_id) == []
+
+
+def test_decompose_yes_kept_whole_by_pins_notes_it_on_the_failed_job(
+    config: WorkerConfig, engine: sa.Engine
+) -> None:
+    """A ``decompose: yes`` job on two subdistricts whose pins need the shared troupe in
+    the same week is solved whole (and found infeasible, the pins named): the failed
+    job keeps the note the command line prints, as a catalogue message translated
+    when read."""
+    data = two_areas_data()
+    data["pins"] = [
+        {"committee": "C1", "product": "performance", "resource": "T9", "first_week": 2},
+        {"committee": "C4", "product": "performance", "resource": "T9", "first_week": 2},
+    ]
+    source = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    job_id = add_job(engine, add_scenario(engine, source), {**QUICK_PARAMS, "decompose": "yes"})
+    assert run_job(config, job_id) == "failed"
+    row = job(engine, job_id)
+    assert row["error"].startswith("no_plan: ") and "C1" in row["error"]
+    assert row["notes"] == [store.catalogued(wording.PINS_SOLVED_WHOLE, setting=DECOMPOSE_YES)]
+    with use_language("en"):
+        (note,) = store.notes_text(row["notes"])
+    assert note.startswith('"decompose": "yes": the pins cannot be kept subdistrict by')
 
 
 def test_a_plan_that_breaks_a_hard_rule_is_never_stored(
@@ -235,6 +271,7 @@ def test_a_cancelled_job_keeps_the_best_plan_found(config: WorkerConfig, engine:
     assert outcome == ["cancelled"]
     row = job(engine, job_id)
     assert row["state"] == "cancelled" and row["error"] is None
+    assert row["message"] == "stopped"  # the solve's own message, as for a finished job
     (plan,) = plan_rows(engine, job_id)
     assert plan["stop_reason"] == "stopped" and plan["deliveries"]
 

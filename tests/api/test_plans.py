@@ -4,6 +4,7 @@ violations, publishing numbered immutable versions (also concurrently), hooks.""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import threading
 import time
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -22,6 +24,7 @@ from api.db.tables import versions
 from api.solving import solve_revision
 from tests.api.conftest import bearer, both_databases
 from tests.api.support import PARAMS, stored_plan
+from tests.factories import two_level_data
 
 
 @pytest.fixture
@@ -86,11 +89,28 @@ def test_kpis_terms_unmet_and_violations(
     assert "coverage" in kpis["baseline"]
     terms = client.get(f"/plans/{plan_id}/terms", headers=bearer(analyst_token)).json()
     assert terms["terms"] and set(terms["baselines"]) >= {"spreadsheet", "greedy"}
+    assert kpis["stats"]["stages"] and "parts" not in kpis["stats"]
+    assert "stats" not in kpis["plan"]
     unmet = client.get(f"/plans/{plan_id}/unmet", headers=bearer(analyst_token)).json()
     assert unmet, "the small scenario asks for more than the troupe can give"
     assert all(u["reason"] and u["explanation"] for u in unmet)
     violations = client.get(f"/plans/{plan_id}/violations", headers=bearer(analyst_token))
     assert violations.status_code == 200 and violations.json() == []
+
+
+def test_the_kpis_of_a_split_solve_give_each_parts_report(
+    app: FastAPI, client: TestClient, analyst_token: str
+) -> None:
+    """For a plan solved subdistrict by subdistrict, ``GET /plans/{id}/kpis`` gives the
+    solve's ``stats`` with one report per part, naming its subdistrict by id and name."""
+    text = yaml.safe_dump(two_level_data(), allow_unicode=True, sort_keys=False)
+    params = dataclasses.replace(PARAMS, decompose="yes")
+    _sid, plan_id = stored_plan(app.state.engine, text, params)
+    response = client.get(f"/plans/{plan_id}/kpis", headers=bearer(analyst_token))
+    assert response.status_code == 200, response.text
+    parts = response.json()["stats"]["parts"]
+    assert [(p["subdistrict_id"], p["area"]) for p in parts] == [("SA", "甲街道"), ("SB", "乙街道")]
+    assert all(p["ran"] and p["committees"] == 2 for p in parts)
 
 
 @both_databases

@@ -20,7 +20,7 @@ from planner.result import SolveStatus, StopReason
 from planner.score import meets_guarantees, score_plan
 from planner.validate import assert_valid
 from tests.decompose.support import AREAS, two_areas, two_areas_data
-from tests.factories import base_data, build, solve_valid
+from tests.factories import base_data, build, solve_valid, two_level_data
 
 #: One worker, a fixed seed, proven optima where time allows.
 PARAMS = SolveParams(time_limit=20, workers=1, seed=0, relative_gap=0.0, decompose="yes")
@@ -71,6 +71,20 @@ def test_the_parts_plan_is_valid_and_the_whole_bound_holds(seed: int) -> None:
     # Never worse than the fallback it starts from.
     assert result.baseline_objective is not None
     assert result.objective >= result.baseline_objective - 1e-6
+
+
+def test_each_parts_report_names_its_subdistrict_by_id_and_name() -> None:
+    """The report of each part of a scenario that lists its subdistricts gives the
+    subdistrict's id and its name (``area``), in ``Result.parts`` and in ``stats.parts``
+    (the ``kpis.json`` form)."""
+    result = solve_by_parts(build(two_level_data()), PARAMS)
+    assert result.status == SolveStatus.FEASIBLE
+    assert [(p.subdistrict_id, p.area) for p in result.parts] == [
+        ("SA", "甲街道"),
+        ("SB", "乙街道"),
+    ]
+    parts = result.stats["parts"]
+    assert [(p["subdistrict_id"], p["area"]) for p in parts] == [("SA", "甲街道"), ("SB", "乙街道")]
 
 
 def test_a_stop_before_the_parts_keeps_the_baselines_plan() -> None:

@@ -15,7 +15,7 @@ from planner.options import line_options
 from planner.scenario import Product
 from planner.score import Scorer
 from tests.decompose.support import AREAS, two_areas, two_areas_data
-from tests.factories import base_data, build
+from tests.factories import base_data, build, two_level_data
 
 
 def test_every_committee_line_and_pin_lands_in_one_part_with_its_own_id() -> None:
@@ -35,6 +35,14 @@ def test_every_committee_line_and_pin_lands_in_one_part_with_its_own_id() -> Non
     assert [g.id for g in east.scenario.grids] == ["G1"]
     assert [g.id for g in west.scenario.grids] == ["G1", "G2"]  # T9 comes from G1
     assert east.population + west.population == s.total_population
+
+
+def test_a_part_carries_its_subdistricts_id_when_the_scenario_lists_them() -> None:
+    """A part of a scenario that lists its ``subdistricts`` carries the listed id beside
+    the name its grids use; a scenario whose grids only name subdistricts has no id."""
+    listed = split_scenario(build(two_level_data()))
+    assert [(p.subdistrict_id, p.area) for p in listed] == [("SA", "甲街道"), ("SB", "乙街道")]
+    assert [p.subdistrict_id for p in split_scenario(two_areas())] == [None, None]
 
 
 def test_parts_terms_add_up_to_the_whole_scenarios() -> None:

@@ -103,6 +103,10 @@ class PlanPoints:
             )
         self._low: tuple[float, float] = (0.0, 0.0)
         self._low_id: str | None = None
+        # Every committee's coverage (percent) with its id; entries made stale by a
+        # later delivery stay until they reach the top (coverages only grow).
+        self._covers = [(100 * self.served[c] / r, c) for c, r in self.request.items() if r > 0]
+        heapq.heapify(self._covers)
         self._relow()
 
     # -- static parts ----------------------------------------------------------------
@@ -146,6 +150,7 @@ class PlanPoints:
         fixtures = w.fixtures if self.favoured else 0.0
         product = line.product
         travel: dict[str, float] = {}
+        bonus: dict[tuple[int, str], float] = {}  # by start week and theme
         out = []
         for option in options:
             unit_id = option.unit_id
@@ -156,7 +161,11 @@ class PlanPoints:
             if option.first_week in preferred:
                 gain += w.preference
             if fixtures:
-                gain += fixtures * self.fixture_bonus(product, option)
+                key = (option.first_week, option.theme)
+                extra = bonus.get(key)
+                if extra is None:
+                    extra = bonus[key] = fixtures * self.fixture_bonus(product, option)
+                gain += extra
             out.append(gain)
         return out
 
@@ -224,6 +233,8 @@ class PlanPoints:
         request = self.request[committee_id]
         old = self.served[committee_id]
         self.served[committee_id] = old + line.demand.priority
+        if request > 0 and line.demand.priority:
+            heapq.heappush(self._covers, (100 * self.served[committee_id] / request, committee_id))
         target = 100 * w.shortfall_target
         if w.shortfall and target > 0:
             before, after = 100 * old / request, 100 * (old + line.demand.priority) / request
@@ -232,10 +243,18 @@ class PlanPoints:
             self._relow()
 
     def _relow(self) -> None:
-        """Find the lowest and second-lowest committee coverage (percent)."""
-        covers = heapq.nsmallest(
-            2, ((100 * self.served[c] / r, c) for c, r in self.request.items() if r > 0)
-        )
+        """Find the lowest and second-lowest committee coverage (percent), ties by id."""
+        heap = self._covers
+        covers: list[tuple[float, str]] = []
+        while heap and len(covers) < 2:
+            cover, c = heap[0]
+            if cover == 100 * self.served[c] / self.request[c] and (
+                not covers or covers[0][1] != c
+            ):
+                covers.append(heap[0])
+            heapq.heappop(heap)  # a stale entry, or one of the two (pushed back below)
+        for entry in covers:
+            heapq.heappush(heap, entry)
         if not covers:
             self._low, self._low_id = (0.0, 0.0), None
             return

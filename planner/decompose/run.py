@@ -69,7 +69,10 @@ WHOLE_BASELINES_UP_TO = 10_000
 #: quiet 2-core machine: city seed 1's 60,109 lines take about 200 s.
 WHOLE_BASELINES_SECONDS_PER_LINE = 0.0035
 #: The share of the time left that the whole scenario's baselines may take in a split.
-WHOLE_BASELINES_SHARE = 0.5
+#: Nearly all of it: a report of the plan (the command line's, the service's) plans them
+#: anyway, and with them every part starts from the whole's fallback, so the plan is
+#: never below it; a split by weeks is for a time too short to plan them at all.
+WHOLE_BASELINES_SHARE = 0.9
 #: Least seconds between two progress reports of the plan so far.
 PROGRESS_SECONDS = 2.0
 #: Seconds a part's solve takes beyond its time limit (joining its threads, ending the

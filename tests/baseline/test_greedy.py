@@ -143,3 +143,37 @@ def test_both_baselines_are_valid_on_the_reference_scenarios(name: str) -> None:
         assert_valid(scenario, plan)
     totals = {n: baselines.total(n) for n in baselines.plans}
     assert baselines.best == max(totals, key=lambda n: totals[n])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios(), st.lists(st.integers(min_value=0, max_value=10_000), max_size=30))
+def test_the_lowest_two_coverages_follow_every_delivery(
+    data: dict[str, Any], picks: list[int]
+) -> None:
+    """On random tiny scenarios, after each of a random run of deliveries counted by
+    PlanPoints (each line at most its count, as the greedy adds them), its lowest and second-lowest committee coverage and the one committee
+    at the lowest are what a look at every committee gives (ties by committee id)."""
+    scenario = build(data)
+    lines = [line for line in scenario.demand_lines if line_options(scenario, line)]
+    points = PlanPoints(scenario, [line.id for line in lines])
+
+    def every_committee() -> tuple[tuple[float, float], str | None]:
+        covers = sorted(
+            (100 * points.served[c] / r, c) for c, r in points.request.items() if r > 0
+        )
+        if not covers:
+            return (0.0, 0.0), None
+        second = covers[1][0] if len(covers) > 1 else 100.0
+        return (covers[0][0], second), (covers[0][1] if covers[0][0] < second else None)
+
+    assert (points.lowest_two, points.low_committee) == every_committee()
+    left = {line.id: line.demand.count for line in lines}  # as the greedy: up to the count
+    for pick in picks:
+        open_lines = [line for line in lines if left[line.id]]
+        if not open_lines:
+            break
+        line = open_lines[pick % len(open_lines)]
+        left[line.id] -= 1
+        options = line_options(scenario, line)
+        points.add(line.committee, line.product, options[pick % len(options)])
+        assert (points.lowest_two, points.low_committee) == every_committee()

@@ -151,16 +151,15 @@ def test_the_lowest_two_coverages_follow_every_delivery(
     data: dict[str, Any], picks: list[int]
 ) -> None:
     """On random tiny scenarios, after each of a random run of deliveries counted by
-    PlanPoints (each line at most its count, as the greedy adds them), its lowest and second-lowest committee coverage and the one committee
-    at the lowest are what a look at every committee gives (ties by committee id)."""
+    PlanPoints (each line at most its count, as the greedy adds them), its lowest and
+    second-lowest committee coverage and the one committee at the lowest are what a
+    look at every committee gives (ties by committee id)."""
     scenario = build(data)
     lines = [line for line in scenario.demand_lines if line_options(scenario, line)]
     points = PlanPoints(scenario, [line.id for line in lines])
 
     def every_committee() -> tuple[tuple[float, float], str | None]:
-        covers = sorted(
-            (100 * points.served[c] / r, c) for c, r in points.request.items() if r > 0
-        )
+        covers = sorted((100 * points.served[c] / r, c) for c, r in points.request.items() if r > 0)
         if not covers:
             return (0.0, 0.0), None
         second = covers[1][0] if len(covers) > 1 else 100.0

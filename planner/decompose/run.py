@@ -75,6 +75,10 @@ WHOLE_BASELINES_SECONDS_PER_LINE = 0.0035
 WHOLE_BASELINES_SHARE = 0.9
 #: Least seconds between two progress reports of the plan so far.
 PROGRESS_SECONDS = 2.0
+#: And at least this many times as long as the last report took (putting the plan
+#: together, scoring it, its KPIs): the reports then take at most a tenth or so of
+#: the main process, which shares the machine with the parts' workers.
+PROGRESS_COST_RATIO = 10.0
 #: Seconds a part's solve takes beyond its time limit (joining its threads, ending the
 #: HiGHS child), measured at 0.9 s on city parts; kept back from each part's share.
 PART_OVERRUN = 0.9
@@ -297,10 +301,11 @@ def solve_by_parts(
         return solve_whole(scenario, whole, on_progress=on_progress, stop=stop)
     parts, scorer = setup.parts, setup.scorer
     results: dict[int, Result] = {}
-    reported, reported_done = -math.inf, -1
+    reported, reported_done, report_cost = -math.inf, -1, 0.0
 
     def report_parts() -> None:
-        nonlocal reported, reported_done
+        nonlocal reported, reported_done, report_cost
+        began_report = time.perf_counter()
         count = (len(results), len(parts))
         if not results and setup.whole_fallback is None and not setup.fills:
             report("parts", parts=count)  # a split by weeks: no plan before its parts
@@ -308,6 +313,7 @@ def solve_by_parts(
             plan = _together(scenario, parts, results, setup.fallback(results))
             report("parts", scorer.score(plan).total, plan, count)
         reported, reported_done = time.perf_counter(), len(results)
+        report_cost = reported - began_report
 
     if on_progress is not None:
         report_parts()  # before the parts' shares are worked out: it takes about a second
@@ -336,9 +342,10 @@ def solve_by_parts(
                 parts=_reports(parts, results),
             )
         # The plan so far is put together, scored and measured for a report: at most
-        # every PROGRESS_SECONDS (a city's 200 parts would spend minutes on it), and
-        # after the last part.
-        due = time.perf_counter() - reported >= PROGRESS_SECONDS or len(results) == len(parts)
+        # every PROGRESS_SECONDS, and PROGRESS_COST_RATIO times as long as the last
+        # report took (5 s at city scale), and after the last part.
+        wait = max(PROGRESS_SECONDS, PROGRESS_COST_RATIO * report_cost)
+        due = time.perf_counter() - reported >= wait or len(results) == len(parts)
         if on_progress is not None and due:
             report_parts()
     # After a stop the grace counts from now: the caller wants the plan so far soon.
@@ -514,11 +521,12 @@ def _with_whole_baselines(scenario: Scenario, distances: Distances) -> _Setup | 
     allotments = allot(scenario, part_of, options, fallback)
     served = guarantees.baseline_served
     guides: list[PartGuide | None] = []
-    for part in parts:
+    by_part = {name: _by_part(plan, parts) for name, plan in baselines.plans.items()}
+    for k, part in enumerate(parts):
         guides.append(
             PartGuide(
                 allotment=allotments[part.area],
-                plans={name: _within(plan, part) for name, plan in baselines.plans.items()},
+                plans={name: plans[k] for name, plans in by_part.items()},
                 best=fallback_name,
                 floor=guarantees.baseline_floor,
                 # No floors in the whole (its spreadsheet plan is refused): none here.
@@ -674,9 +682,16 @@ def _kept_fallback(result: Result) -> bool:
     )
 
 
-def _within(plan: Plan, part: Part) -> Plan:
-    """A plan's deliveries to a part's committees."""
-    return Plan.of(d for d in plan if d.committee_id in part.committees)
+def _by_part(plan: Plan, parts: Sequence[Part]) -> list[Plan]:
+    """A plan's deliveries to each part's committees, in the parts' order (one pass
+    over the plan: a city's 200 parts would each look at its 60,000 deliveries)."""
+    index = {c: k for k, part in enumerate(parts) for c in part.committees}
+    groups: list[list[Delivery]] = [[] for _ in parts]
+    for d in plan:
+        k = index.get(d.committee_id)
+        if k is not None:
+            groups[k].append(d)
+    return [Plan.of(group) for group in groups]
 
 
 def _together(
@@ -685,10 +700,14 @@ def _together(
     """The parts' plans as one plan (the fallback's deliveries for a part without a plan),
     with the copies of set kinds used in several parts given again."""
     deliveries: list[Delivery] = []
-    for k, part in enumerate(parts):
+    rest: list[Plan] | None = None  # the fallback by part, once a part needs it
+    for k in range(len(parts)):
         result = results.get(k)
-        plan = result.plan if result is not None and result.plan is not None else None
-        deliveries.extend(plan if plan is not None else _within(fallback, part))
+        if result is not None and result.plan is not None:
+            deliveries.extend(result.plan)
+            continue
+        rest = rest if rest is not None else _by_part(fallback, parts)
+        deliveries.extend(rest[k])
     return Plan.of(_recoloured(scenario, deliveries, parts))
 
 

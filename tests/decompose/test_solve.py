@@ -134,6 +134,30 @@ def test_progress_reports_each_part_with_the_plan_so_far() -> None:
     assert all(p.coverage is not None and p.coverage > 0 for p in seen[1:])
 
 
+@pytest.mark.parametrize("ratio", [0.0, 1e9])
+def test_progress_waits_in_proportion_to_what_a_report_costs(
+    ratio: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Of three subdistricts, the parts' reports come after each part when reports cost
+    nothing to wait for; when the wait is PROGRESS_COST_RATIO times the last report's
+    cost and that is huge, the second part's report is left out (the first part's end
+    and the last are always reported)."""
+    monkeypatch.setattr(run, "PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(run, "PROGRESS_COST_RATIO", ratio)
+    data = two_areas_data()
+    south = {**data["grids"][1], "id": "G3", "name": "南网格", "subdistrict": "南街道"}
+    south["subcentre"] = {**south["subcentre"], "id": "S3", "name": "南分中心"}
+    data["grids"].append(south)
+    data["committees"][5]["grid"] = "G3"
+    seen: list[Progress] = []
+    solve_by_parts(build(data), PARAMS, on_progress=seen.append)
+    counts = [(p.parts_done, p.parts) for p in seen if p.stage == "parts"]
+    if ratio:
+        assert counts == [(0, 3), (1, 3), (3, 3)]
+    else:
+        assert counts == [(0, 3), (1, 3), (2, 3), (3, 3)]
+
+
 def test_only_large_scenarios_of_several_subdistricts_are_split_by_default() -> None:
     """``decompose: auto`` splits a scenario of several subdistricts only from
     SPLIT_FROM demand lines × weeks; ``yes`` splits any such scenario, ``no`` none,

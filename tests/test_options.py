@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.explain.reasons import WEEK_RULES, week_rule
 from planner.generate import generate
 from planner.options import (
     BLOCKERS,
@@ -500,18 +502,94 @@ def test_units_in_area_are_the_units_that_serve(district: Scenario) -> None:
             assert [u.id for u in s.units_in_area(product, c.id)] == expected
 
 
-def test_options_and_blockers_are_those_of_every_unit(district: Scenario) -> None:
-    """On a generated district, the lister's options and each line's blocker are the ones
-    a look at every unit of the product gives, line by line and in the same order."""
-    s = district
-    lister = options_lister(s)
-    blockers = set()
-    for line in s.demand_lines:
-        assert lister(line) == _every_unit_options(s, line)
-        blocker = line_blocker(s, line)
-        assert blocker == _every_unit_blocker(s, line)
-        blockers.add(blocker)
-    assert None in blockers
+def _random_areas(seed: int) -> Scenario:
+    """Two subdistricts and a grid without one; committees on any grid (or one not
+    listed), some closed weeks and stages missing; troupes and lecturers of either
+    subdistrict, of one not listed, or of none, with random genres, topics and weeks."""
+    r = random.Random(seed)
+    data = two_level_data(weeks=4)
+    sub = {"id": "SX1", "name": "无街道分中心", "location": {"lat": 31.32, "lon": 121.52}}
+    data["grids"].append({"id": "GX", "name": "无街道网格", "subdistrict": "", "subcentre": sub})
+    areas = ["甲街道", "乙街道", "", "丙街道"]
+    genres = ["越剧", "沪剧", "京剧"]
+    for c in data["committees"]:
+        c["grid"] = r.choice(["GA", "GB", "GX", "GZ"])
+        c["closed_weeks"] = r.sample([1, 2, 3, 4], r.randint(0, 2))
+        if r.random() < 0.2:
+            c["venue"] = {**c.get("venue", {}), "stage": False}
+    data["resources"]["troupes"] = [
+        troupe(
+            f"T{i}",
+            r.choice(genres),
+            home_grid="GA",
+            subdistrict=r.choice(areas),
+            unavailable_weeks=r.sample([1, 2, 3, 4], r.randint(0, 4)),
+            needs_stage=r.random() < 0.3,
+        )
+        for i in range(r.randint(0, 5))
+    ]
+    data["resources"]["lecturers"] = [
+        lecturer(f"L{i}", [r.choice(["党史", "健康"])], subdistrict=r.choice(areas))
+        for i in range(r.randint(0, 3))
+    ]
+    data["demand"] = [
+        ask(
+            c["id"],
+            r.choice(["performance", "lecture", "book_set"]),
+            themes=[r.choice([*genres, "党史", "健康"])] if r.random() < 0.7 else [],
+        )
+        for c in data["committees"]
+        for _ in range(2)
+    ]
+    return Scenario.model_validate(data)
+
+
+def test_options_and_blockers_are_those_of_every_unit() -> None:
+    """On 150 random scenarios of two subdistricts (committees on a grid without one or
+    on an unknown grid, units of either subdistrict, of none or of one not listed), the
+    units in a committee's area are those that serve it, and each line's options (in
+    order), blocker and blocking week rule are what a look at every unit gives; every
+    blocker from the theme on comes up."""
+    seen: set[str | None] = set()
+    for seed in range(150):
+        s = _random_areas(seed)
+        lister = options_lister(s)
+        products = {u.product for u in s.resource_units.values()}
+        for c in s.committees:
+            for product in products:
+                expected = [
+                    u.id
+                    for u in s.resource_units.values()
+                    if u.product == product and s.serves(u.id, c.id)
+                ]
+                assert [u.id for u in s.units_in_area(product, c.id)] == expected
+        for line in s.demand_lines:
+            blocker = line_blocker(s, line)
+            assert blocker == _every_unit_blocker(s, line), (seed, line.id)
+            assert lister(line) == _every_unit_options(s, line), (seed, line.id)
+            if blocker == "weeks":
+                assert week_rule(s, line) == _every_unit_week_rule(s, line), (seed, line.id)
+            seen.add(blocker)
+    assert {None, "no_resource", "theme", "service_area", "venue_stage", "weeks"} <= seen
+
+
+def _every_unit_week_rule(scenario: Scenario, line: Any) -> str:
+    """week_rule as it reads when every unit of the product is looked at."""
+    weeks = scenario.season.weeks
+    closed = scenario.closed_weeks(line.committee)
+    excluded = frozenset(line.demand.excluded_weeks)
+    blocked = dict.fromkeys(WEEK_RULES, 0)
+    for unit in scenario.resource_units.values():
+        if unit.product != line.product or static_blocker(scenario, line, unit) is not None:
+            continue
+        unavailable = scenario.unavailable_weeks(unit.id)
+        for start in range(1, weeks + 1):
+            run = range(start, start + unit.duration)
+            blocked["within_season"] += run.stop - 1 > weeks
+            blocked["resource_unavailable"] += any(w in unavailable for w in run)
+            blocked["closed_week"] += any(w in closed for w in run)
+            blocked["excluded_week"] += any(w in excluded for w in run)
+    return max(WEEK_RULES, key=lambda rule: (blocked[rule], -WEEK_RULES.index(rule)))
 
 
 def test_line_blocker_names_the_service_area_past_a_near_theme() -> None:

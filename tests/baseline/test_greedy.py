@@ -18,6 +18,7 @@ from tests.factories import (
     SCENARIOS,
     ask,
     base_data,
+    book_set,
     build,
     lecturer,
     only,
@@ -176,3 +177,48 @@ def test_the_lowest_two_coverages_follow_every_delivery(
         options = line_options(scenario, line)
         points.add(line.committee, line.product, options[pick % len(options)])
         assert (points.lowest_two, points.low_committee) == every_committee()
+
+
+def test_static_gains_of_a_line_are_each_options_static_gain() -> None:
+    """With fixtures favouring one theme in some weeks, another theme in others and one
+    favouring every theme, and book sets of three themes, the gains counted for a line
+    in one pass are each option's static gain, and the fixtures make some differ."""
+    data = base_data(weeks=6, committees=2)
+    data["season"]["fixtures"] = [
+        {
+            "id": "F1",
+            "name": "读书月",
+            "weeks": [1, 2],
+            "product": "book_set",
+            "themes": ["文学"],
+            "bonus": 1.5,
+        },
+        {
+            "id": "F2",
+            "name": "科普周",
+            "weeks": [2, 5],
+            "product": "book_set",
+            "themes": ["科普"],
+            "bonus": 0.5,
+        },
+        {"id": "F3", "name": "全民阅读", "weeks": [3], "product": "book_set", "bonus": 2.0},
+    ]
+    data["resources"] = {
+        "book_sets": [
+            book_set("B1", theme="文学", stay_weeks=2),
+            book_set("B2", theme="科普", stay_weeks=1),
+            book_set("B3", theme="历史", stay_weeks=1),
+        ]
+    }
+    data["demand"] = [ask("C1", "book_set", 2), ask("C2", "book_set", 1, preferred_weeks=[2])]
+    data["objective"] = only(coverage=1.0, travel=0.1, preference=1.0, fixtures=2.0)
+    scenario = build(data)
+    points = PlanPoints(scenario, [line.id for line in scenario.demand_lines])
+    gains = set()
+    for line in scenario.demand_lines:
+        options = line_options(scenario, line)
+        assert len({o.theme for o in options}) > 1
+        each = [points.static_gain(line.committee, o) for o in options]
+        assert points.static_gains(line, options) == pytest.approx(each, abs=1e-12)
+        gains.update(round(g, 9) for g in each)
+    assert len(gains) > 3

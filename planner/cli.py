@@ -375,7 +375,8 @@ def solve(
             err.print(_("no plan: {reason}").format(reason=text), markup=False)
             raise typer.Exit(EXIT_NO_PLAN)
         distances = Distances(s)
-        baselines = plan_baselines(s)  # planned once per scenario; the solve planned them
+        # Planned once per scenario: the solve planned them, unless it split by weeks.
+        baselines = plan_baselines(s, None, distances)
         both_kpis = kpis_of_baselines(s, baselines, distances)
         base_kpis = both_kpis["spreadsheet"]
         plan_kpis = compute_kpis(s, result.plan, distances, baseline=base_kpis)

@@ -16,6 +16,7 @@ from rich.table import Table
 from planner import wording
 from planner.i18n import N_, _, ngettext
 from planner.kpis import Kpis
+from planner.report import GAIN_KPIS
 from planner.result import Result
 from planner.scenario import Scenario
 
@@ -80,7 +81,7 @@ def print_summary(
     )
     out.print(table)
     out.print(_details(report, result), markup=False)
-    _print_gains(out, s, report)
+    _print_gains(out, s, report, columns[0], dict(zip(baselines, columns[1:], strict=True)))
     below = report["below_baseline"]
     out.print(
         _(
@@ -114,10 +115,25 @@ def _details(report: dict[str, Any], result: Result) -> str:
     )
 
 
-def _print_gains(out: Console, s: Scenario, report: dict[str, Any]) -> None:
+def _print_gains(
+    out: Console,
+    s: Scenario,
+    report: dict[str, Any],
+    kpis: dict[str, Any],
+    baselines: dict[str, dict[str, Any]],
+) -> None:
     """What the plan gains over the baseline with more points, and why it may be less
-    fair than the greedy one (which keeps no committee at its spreadsheet coverage)."""
-    gains = report["gains"]
+    fair than the greedy one (which keeps no committee at its spreadsheet coverage).
+
+    The changes are worked out from the KPIs as computed, ``kpis`` and ``baselines``
+    (by name; the table's columns), so that they are the table's cells subtracted,
+    not the report's (rounded to 4 decimals) rounded again.
+    """
+    base = baselines[report["gains"]["baseline"]]
+    gains = {
+        **report["gains"],
+        **{key: kpis[key] - base[key] for key in GAIN_KPIS},
+    }
     out.print(
         _(
             "against the {baseline} baseline (the baseline with more objective points): "

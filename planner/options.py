@@ -211,8 +211,9 @@ class _OptionLister:
     :func:`option_themes` and :func:`first_weeks` give line by line: a unit's
     committee-side checks (service area, venue, events) are the same for every line of
     a committee, and the start weeks for every line of a committee with the same
-    excluded weeks; at district scale (3,528 lines, 339,015 line-unit pairs) they are
-    worked out once each.
+    excluded weeks: they are worked out once each. Only the units that may serve the
+    line's committee by their service area are looked at
+    (:meth:`~planner.scenario.Scenario.units_in_area`).
     """
 
     def __init__(self, scenario: Scenario) -> None:

@@ -68,7 +68,8 @@ def baselines_report(
     """Both baselines' KPIs and objective points, for a report.
 
     ``scorer``, the scenario's :class:`~planner.score.terms.Scorer` when one is at hand
-    (building one lists every option: seconds at district scale); ``kpis``, the
+    (building one looks at every line's units and counts each committee's requests);
+    ``kpis``, the
     baselines' KPIs when already computed (:func:`kpis_of_baselines`).
 
     Returns
@@ -220,6 +221,7 @@ def solve_report(
         raise ValueError(f"a {result.status.value} result has no plan to report on")
     violations = [str(v) for v in check_plan(scenario, result.plan)]
     kpis = kpis if kpis is not None else compute_kpis(scenario, result.plan)
+    distances = distances if distances is not None else Distances(scenario)
     baselines = baselines if baselines is not None else plan_baselines(scenario, None, distances)
     # One scorer for the baselines' points and the plan's gains, with the lines the
     # baselines found attainable (building it otherwise looks at every line's units).

@@ -338,7 +338,7 @@ def test_the_kpi_table_rounds_each_kpi_once() -> None:
     """The summary's KPI table rounds the KPIs as computed, not those of ``kpis.json``
     (rounded to 4 decimals already): a minimum coverage of 0.326549 (0.3265 in the
     report) shows as 32.7 %, not 32.6 %, and a baseline's 0.00154999 (0.0015) as 0.2 %,
-    not 0.1 %."""
+    not 0.1 %; the gains line below it subtracts the same unrounded values."""
     data = base_data(weeks=2, committees=2)
     data["resources"] = {"troupes": [troupe()]}
     data["demand"] = [ask("C1", "performance"), ask("C2", "performance")]
@@ -357,7 +357,8 @@ def test_the_kpi_table_rounds_each_kpi_once() -> None:
     both = kpis_of_baselines(scenario, baselines)
     both["greedy"] = dataclasses.replace(both["greedy"], min_coverage=0.00154999)
     kpis = compute_kpis(scenario, plan, baseline=both["spreadsheet"])
-    kpis = dataclasses.replace(kpis, min_coverage=0.326549)
+    kpis = dataclasses.replace(kpis, min_coverage=0.326549, jain_index=0.98749)
+    both = {name: dataclasses.replace(k, jain_index=0.987) for name, k in both.items()}
     report = solve_report(
         scenario, result, kpis, both["spreadsheet"], baselines=baselines, baselines_kpis=both
     )
@@ -370,6 +371,12 @@ def test_the_kpi_table_rounds_each_kpi_once() -> None:
     )
     row = next(r for r in printed.getvalue().splitlines() if "minimum committee coverage" in r)
     assert re.findall(r"\d+\.\d%", row) == ["32.7%", spreadsheet, "0.2%"], row
+    # The gains line subtracts the KPIs as computed too, not the report's.
+    best = report["gains"]["baseline"]
+    change = f"{100 * (0.326549 - both[best].min_coverage):+.1f}"
+    gains = " ".join(printed.getvalue().split())
+    assert f"minimum {change} pp" in gains, gains
+    assert "Jain +0.000" in gains, gains  # the report's 0.9875 - 0.9870 would show +0.001
 
 
 def printed_committees(monkeypatch: pytest.MonkeyPatch, kpis: Kpis) -> str:

@@ -348,10 +348,10 @@ def store_outcome(
     stop before any plan). A plan that breaks a hard rule is not stored: the job fails
     as a bug, naming the broken rules.
     """
-    from planner.baseline import plan_baseline
+    from planner.baseline import plan_baselines
     from planner.kpis import compute_kpis
     from planner.network import Distances
-    from planner.report import run_settings, solve_report
+    from planner.report import kpis_of_baselines, run_settings, solve_report
     from planner.validate import check_plan
 
     stopped = cancelled or result.stop_reason == StopReason.STOPPED
@@ -392,11 +392,21 @@ def store_outcome(
             store.finish(conn, job_id, store.FAILED, error, progress=final, notes=notes)
         return store.FAILED
     distances = Distances(scenario)
-    base_kpis = compute_kpis(scenario, plan_baseline(scenario), distances, reasons=False)
+    # Planned once per scenario: the solve planned them, unless it split by weeks.
+    baselines = plan_baselines(scenario, None, distances)
+    both_kpis = kpis_of_baselines(scenario, baselines, distances)
+    base_kpis = both_kpis["spreadsheet"]
     kpis = compute_kpis(scenario, result.plan, distances, baseline=base_kpis)
     report = store.json_safe(
         solve_report(
-            scenario, result, kpis, base_kpis, run=run_settings(params), distances=distances
+            scenario,
+            result,
+            kpis,
+            base_kpis,
+            run=run_settings(params),
+            baselines=baselines,
+            baselines_kpis=both_kpis,
+            distances=distances,
         )
     )
     final["coverage"] = kpis.coverage

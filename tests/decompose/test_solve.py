@@ -204,15 +204,15 @@ def test_a_city_plans_the_whole_baselines_when_the_time_allows(
     lines = len(scenario.demand_lines)
     assert run.plans_whole_baselines(scenario, 0.0)
     monkeypatch.setattr(run, "WHOLE_BASELINES_UP_TO", lines - 1)
-    monkeypatch.setattr(run, "WHOLE_BASELINES_SECONDS_PER_LINE", 1.0)
-    need = lines / run.WHOLE_BASELINES_SHARE
-    assert run.plans_whole_baselines(scenario, need)
-    assert not run.plans_whole_baselines(scenario, need - 0.01)
+    monkeypatch.setattr(run, "WHOLE_BASELINES_SECONDS_PER_LINE", 0.1)
+    need = 0.1 * lines / run.WHOLE_BASELINES_SHARE
+    assert run.plans_whole_baselines(scenario, need * 1.001)
+    assert not run.plans_whole_baselines(scenario, need * 0.999)
     made: list[str] = []
     for name in ("_with_whole_baselines", "_by_weeks"):
         real = getattr(run, name)
         monkeypatch.setattr(run, name, _recorded(real, name, made))
-    for limit in (need + 5, need - 1):
+    for limit in (need + 2, need / 2):  # the parts' gap is 0: they take their time
         result = solve_by_parts(scenario, dataclasses.replace(PARAMS, time_limit=limit))
         assert result.plan is not None
         assert_valid(scenario, result.plan)

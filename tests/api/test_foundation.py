@@ -137,3 +137,44 @@ def test_body_above_the_limit_is_413(client: TestClient) -> None:
     assert response.status_code == 413
     assert response.json()["error"] == "too_large"
     assert "200000" in response.json()["message"]
+
+
+def test_sqlite_downgrade_from_the_job_messages_keeps_rows_and_never_reused_ids(
+    tmp_path: Path,
+) -> None:
+    """A SQLite database at the head with a job that has a message and notes, taken back
+    to ``0003`` (foreign keys off): the job and its plan are still there, ``jobs`` has
+    neither column and is still ``AUTOINCREMENT``; migrated up again, it is at the head."""
+    url = f"sqlite:///{tmp_path / 'down.db'}"
+    engine = make_engine(url)
+    upgrade(url, engine)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO scenarios (id, name, current_revision) VALUES (1, 's', 1)")
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO jobs (id, scenario_id, revision, state, params, message, notes)"
+                " VALUES (1, 1, 1, 'finished', '{}', 'done', '[]')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO plans (id, scenario_id, revision, status, deliveries, report)"
+                " VALUES (1, 1, 1, 'optimal', '[]', '{}')"
+            )
+        )
+    with engine.connect() as conn, foreign_keys_off(conn), conn.begin():
+        config = alembic_config(url)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    with engine.begin() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM jobs")).scalar() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM plans")).scalar() == 1
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("jobs")}
+        assert not {"message", "notes"} & columns
+        sql = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = 'jobs'")).scalar()
+        assert "AUTOINCREMENT" in str(sql).upper()
+    upgrade(url, engine)
+    assert current(engine) == head()
+    engine.dispose()

@@ -28,6 +28,19 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop ``jobs.notes``."""
-    with op.batch_alter_table("jobs") as batch:
+    """Drop ``jobs.notes``, keeping every row.
+
+    SQLite recreates the table for it (a copy, then a rename): still ``AUTOINCREMENT``
+    (revision 0003), and with foreign keys off, so that dropping the old table cascades
+    to nothing (:func:`api.db.migrate.foreign_keys_off`).
+    """
+    bind = op.get_bind()
+    sqlite = bind.dialect.name == "sqlite"
+    if sqlite and bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        raise RuntimeError(
+            "recreating jobs with foreign keys on would cascade the drop: "
+            "migrate with foreign keys off (api.db.migrate.foreign_keys_off)"
+        )
+    kwargs = {"sqlite_autoincrement": True} if sqlite else {}
+    with op.batch_alter_table("jobs", table_kwargs=kwargs) as batch:
         batch.drop_column("notes")

@@ -214,7 +214,7 @@ def test_static_gains_of_a_line_are_each_options_static_gain() -> None:
     data["objective"] = only(coverage=1.0, travel=0.1, preference=1.0, fixtures=2.0)
     scenario = build(data)
     points = PlanPoints(scenario, [line.id for line in scenario.demand_lines])
-    gains = set()
+    gains: set[float] = set()
     for line in scenario.demand_lines:
         options = line_options(scenario, line)
         assert len({o.theme for o in options}) > 1

@@ -65,8 +65,9 @@ SPLIT_FROM = 40_000
 #: each part plans its own.
 WHOLE_BASELINES_UP_TO = 10_000
 #: Seconds a demand line that the whole scenario's baselines take to plan (listing its
-#: options, both baselines, their points, the allotment and the parts' guides), on a
-#: quiet 2-core machine: city seed 1's 60,109 lines take about 200 s.
+#: options, both baselines, their points, the allotment and the parts' guides): city
+#: seed 1's 60,109 lines took 149 s (2.5 ms a line) on the 2-core machine at a load of
+#: about 1; the margin is for a busier machine.
 WHOLE_BASELINES_SECONDS_PER_LINE = 0.0035
 #: The share of the time left that the whole scenario's baselines may take in a split.
 #: Nearly all of it: a report of the plan (the command line's, the service's) plans them

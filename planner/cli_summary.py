@@ -16,7 +16,7 @@ from rich.table import Table
 from planner import wording
 from planner.i18n import N_, _, ngettext
 from planner.kpis import Kpis
-from planner.report import GAIN_KPIS
+from planner.report import GAIN_KPIS, below_baseline_summary
 from planner.result import Result
 from planner.scenario import Scenario
 
@@ -82,6 +82,7 @@ def print_summary(
     out.print(table)
     out.print(_details(report, result), markup=False)
     _print_gains(out, s, report, columns[0], dict(zip(baselines, columns[1:], strict=True)))
+    _print_passed_over(out, s, report, baselines_kpis)
     below = report["below_baseline"]
     out.print(
         _(
@@ -126,8 +127,9 @@ def _print_gains(
     fair than the greedy one (which keeps no committee at its spreadsheet coverage).
 
     The changes are worked out from the KPIs as computed, ``kpis`` and ``baselines``
-    (by name; the table's columns), so that they are the table's cells subtracted,
-    not the report's (rounded to 4 decimals) rounded again.
+    (by name; the table's columns, unrounded) and rounded once, not from the report's
+    (rounded to 4 decimals already): a change can differ by one in its last digit from
+    the table's rounded cells subtracted.
     """
     base = baselines[report["gains"]["baseline"]]
     gains = {
@@ -160,6 +162,29 @@ def _print_gains(
             ),
             markup=False,
         )
+
+
+def _print_passed_over(
+    out: Console, s: Scenario, report: dict[str, Any], baselines: Mapping[str, Kpis]
+) -> None:
+    """Why the plan has fewer points than the greedy baseline, when it has: the greedy
+    plan breaks a guarantee the objective keeps (``keep_baseline_minimum``: its lowest
+    committee coverage is below the spreadsheet's; ``keep_baseline_coverage``: some
+    committee is below its spreadsheet coverage), so a solve may not return it."""
+    gains = report["gains"]
+    if gains["baseline"] != "greedy" or gains["objective"] >= 0 or "spreadsheet" not in baselines:
+        return
+    greedy, spreadsheet = baselines["greedy"], baselines["spreadsheet"]
+    reasons = []
+    if s.objective.keep_baseline_minimum and greedy.min_coverage < spreadsheet.min_coverage:
+        reasons.append("minimum")
+    below = below_baseline_summary(s, greedy, spreadsheet)["num_committees"]
+    if s.objective.keep_baseline_coverage and below:
+        reasons.append("coverage")
+    name = _(wording.BASELINE_NAMES["greedy"])
+    for reason in reasons:
+        # The message's clause (after "; "), said as a sentence of its own.
+        out.print(_(wording.PASSED_OVER[reason]).format(baseline=name).lstrip("；; "), markup=False)
 
 
 #: The rows of the two levels' table: label, key of ``levels.upper``, format.

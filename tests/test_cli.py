@@ -730,3 +730,35 @@ def test_bad_solve_parameters_exit_2_listing_each(tmp_path: Path) -> None:
         "--gap 200: give a percentage from 0 to 100",
     ):
         assert says(proc.stderr, line), proc.stderr
+
+
+def test_the_summary_says_why_the_greedy_plan_with_more_points_was_not_taken() -> None:
+    """Against a greedy baseline with more points whose lowest committee coverage is below
+    the spreadsheet's, the summary says the greedy plan cannot be used for that reason
+    (keep_baseline_minimum), and that some committee is below its spreadsheet coverage
+    when one is (keep_baseline_coverage); nothing with the guarantees off, nor when the
+    plan has at least the greedy plan's points."""
+    data = base_data(weeks=2, committees=2)
+    data["resources"] = {"troupes": [troupe()]}
+    data["demand"] = [ask("C1", "performance"), ask("C2", "performance")]
+    scenario = build(data)
+    both = kpis_of_baselines(scenario, plan_baselines(scenario))
+    spreadsheet = dataclasses.replace(both["spreadsheet"], min_coverage=0.5)
+    greedy = dataclasses.replace(both["greedy"], min_coverage=0.25)
+    frame = greedy.by_committee.copy()
+    frame["coverage"] = 0.0  # every committee below its spreadsheet coverage
+    greedy = dataclasses.replace(greedy, by_committee=frame)
+    kpis = {"spreadsheet": spreadsheet, "greedy": greedy}
+
+    def printed(objective: float, s: Scenario = scenario) -> str:
+        out = io.StringIO()
+        report = {"gains": {"baseline": "greedy", "objective": objective}}
+        cli_summary._print_passed_over(Console(file=out, width=200), s, report, kpis)
+        return out.getvalue()
+
+    text = printed(-5.0)
+    assert "lowest committee coverage is below the spreadsheet baseline's" in text, text
+    assert "leaves some committees below their spreadsheet-baseline coverage" in text, text
+    assert printed(0.0) == ""
+    data["objective"] = {"keep_baseline_minimum": False, "keep_baseline_coverage": False}
+    assert printed(-5.0, build(data)) == ""

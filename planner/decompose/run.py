@@ -83,6 +83,13 @@ PROGRESS_COST_RATIO = 10.0
 #: Seconds a part's solve takes beyond its time limit (joining its threads, ending the
 #: HiGHS child), measured at 0.9 s on city parts; kept back from each part's share.
 PART_OVERRUN = 0.9
+#: A part of PART_SECONDS_SIZE demand lines × weeks needs about PART_SECONDS to find a
+#: plan better than its share of the fallback: city seed 1's parts (about 310 lines, 26
+#: weeks) found none in 10 s (their LP takes about 4 s), 279 points more in 20 s and 503
+#: in 40 s (one part alone). A part is given at least what its size needs
+#: (:func:`part_seconds`), within the time left.
+PART_SECONDS = 20.0
+PART_SECONDS_SIZE = 8_000
 #: In a split by weeks, a subdistrict whose solve gave no plan at all (never run before
 #: the deadline or a stop, or its worker failed) is given its own spreadsheet
 #: baseline's plan afterwards (about 0.25 s each for a city's subdistricts), so that its
@@ -200,7 +207,8 @@ def run_in_turn(
     """Solve the parts one after another in this process.
 
     Each part gets an equal share of the time left when it starts (so time a part
-    does not use goes to the next), and the solve's stop.
+    does not use goes to the next), at least what its size needs
+    (:func:`part_seconds`) while that much is left, and the solve's stop.
     """
     for k, task in enumerate(tasks):
         if stop is not None and stop.is_set():
@@ -208,7 +216,8 @@ def run_in_turn(
         left = deadline - time.perf_counter()
         if left <= 0:
             return
-        share = left / (len(tasks) - k) - PART_OVERRUN
+        need = min(part_seconds(task.scenario), left - PART_OVERRUN)
+        share = max(left / (len(tasks) - k) - PART_OVERRUN, need)
         params = dataclasses.replace(task.params, time_limit=max(share, 0.001))
         yield task.index, solve_part(dataclasses.replace(task, params=params), stop)
 
@@ -320,12 +329,22 @@ def solve_by_parts(
         report_parts()  # before the parts' shares are worked out: it takes about a second
         reported = -math.inf  # the first part's end is reported at once
     tasks = []
-    for k, part in enumerate(parts):
-        left = max(0.0, end - time.perf_counter())
-        # Parts run in waves of `slots`: each gets the time left over the waves, less
-        # what a solve takes beyond its limit (joining its threads, the HiGHS child).
-        share = left / math.ceil(len(parts) / max(1, slots)) - PART_OVERRUN
-        task_params = dataclasses.replace(params, time_limit=max(share, 0.001), decompose="no")
+    # Parts run in waves of `slots`: each gets the time left over the waves, less what a
+    # solve takes beyond its limit (joining its threads, the HiGHS child), and at least
+    # what a part of its size needs (part_seconds), within the time left. When some need
+    # more than the share, the parts with the most unmet demand go first, and those not
+    # reached by the deadline keep the fallback's deliveries.
+    left = max(0.0, end - time.perf_counter())
+    share = left / math.ceil(len(parts) / max(1, slots)) - PART_OVERRUN
+    needs = [part_seconds(part.scenario) for part in parts]
+    order = list(range(len(parts)))
+    if any(need > share for need in needs):
+        unmet = _unmet_points(scenario, parts, setup.whole_fallback)
+        order.sort(key=lambda k: -unmet[k])
+    for k in order:
+        part = parts[k]
+        limit = max(min(max(share, needs[k]), left - PART_OVERRUN), 0.001)
+        task_params = dataclasses.replace(params, time_limit=limit, decompose="no")
         tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k]))
     run = runner or run_in_turn
     for index, result in run(tasks, stop, end):
@@ -681,6 +700,30 @@ def _kept_fallback(result: Result) -> bool:
     return result.baseline_objective is not None and result.objective <= (
         result.baseline_objective + 1e-6
     )
+
+
+def part_seconds(scenario: Scenario) -> float:
+    """About how long a part's solve needs to find a plan better than its share of the
+    fallback: :data:`PART_SECONDS` at :data:`PART_SECONDS_SIZE` demand lines × weeks,
+    growing with the square of the size (its LP's share grows faster than its size)."""
+    size = len(scenario.demand_lines) * scenario.season.weeks
+    return PART_SECONDS * (size / PART_SECONDS_SIZE) ** 2
+
+
+def _unmet_points(scenario: Scenario, parts: Sequence[Part], plan: Plan | None) -> list[float]:
+    """Each part's coverage points of the demand ``plan`` leaves unmet (all its demand
+    without a plan): how much a solve of the part might gain, before it is solved."""
+    delivered: dict[str, int] = defaultdict(int)
+    for d in plan or ():
+        delivered[d.demand_id] += 1
+    points = coverage_points(scenario)
+    index = {c: k for k, part in enumerate(parts) for c in part.committees}
+    out = [0.0] * len(parts)
+    for line in scenario.demand_lines:
+        k = index.get(line.committee)
+        if k is not None:
+            out[k] += max(0, line.demand.count - delivered[line.id]) * points[line.id]
+    return out
 
 
 def _by_part(plan: Plan, parts: Sequence[Part]) -> list[Plan]:

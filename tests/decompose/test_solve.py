@@ -6,7 +6,7 @@ import dataclasses
 import math
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -16,7 +16,8 @@ from planner.decompose import SPLIT_FROM, run, should_split, solve, solve_by_par
 from planner.decompose.split import split_scenario
 from planner.network import Distances
 from planner.params import Progress, SolveParams
-from planner.result import SolveStatus, StopReason
+from planner.result import Result, SolveStatus, StopReason
+from planner.scenario import Scenario
 from planner.score import meets_guarantees, score_plan
 from planner.validate import assert_valid
 from tests.decompose.support import AREAS, two_areas, two_areas_data
@@ -330,3 +331,88 @@ def test_the_stop_reason_claims_the_gap_only_when_the_whole_is_within_it() -> No
             assert result.gap <= PARAMS.relative_gap
         else:
             assert result.stop_reason == StopReason.PARTS_DONE
+
+
+def _three_areas() -> Scenario:
+    """two_areas with C6 in a third subdistrict 南街道, its only committee."""
+    data = two_areas_data()
+    south = {**data["grids"][1], "id": "G3", "name": "南网格", "subdistrict": "南街道"}
+    south["subcentre"] = {**south["subcentre"], "id": "S3", "name": "南分中心"}
+    data["grids"].append(south)
+    data["committees"][5]["grid"] = "G3"
+    return build(data)
+
+
+def test_parts_with_most_unmet_demand_go_first_when_parts_need_more_than_their_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When a part's size needs more time than the share of the time left
+    (part_seconds), the parts go in order of the coverage points their share of the
+    fallback leaves unmet, most first, each with what it needs within the time left;
+    when none does, they keep the split's order and share the time."""
+    scenario = _three_areas()
+    seen: list[list[tuple[int, float]]] = []
+
+    def runner(
+        tasks: Sequence[run.PartTask], stop: threading.Event | None, deadline: float
+    ) -> Iterator[tuple[int, Result]]:
+        seen.append([(t.index, t.params.time_limit) for t in tasks])
+        return iter(())
+
+    parts = split_scenario(scenario)
+    setup = run._with_whole_baselines(scenario, Distances(scenario))
+    assert setup is not None and setup.whole_fallback is not None
+    unmet = run._unmet_points(scenario, parts, setup.whole_fallback)
+    assert len(set(unmet)) == 3  # the order is not a tie's
+    monkeypatch.setattr(run, "PART_SECONDS", 1e12)
+    solve_by_parts(scenario, PARAMS, runner=runner)
+    assert [k for k, _ in seen[-1]] == sorted(range(3), key=lambda k: -unmet[k])
+    # Each needs more than there is: all of the time left (never more).
+    assert all(PARAMS.time_limit - 5 < limit < PARAMS.time_limit for _, limit in seen[-1])
+    monkeypatch.setattr(run, "PART_SECONDS", 1e-6)
+    solve_by_parts(scenario, PARAMS, runner=runner)
+    assert [k for k, _ in seen[-1]] == [0, 1, 2]
+    assert all(0.5 < limit < PARAMS.time_limit / 3 for _, limit in seen[-1])
+
+
+def test_in_turn_each_part_gets_what_its_size_needs_while_it_is_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Solved in turn (each part taking all its time, on a clock of the test's own), a
+    part is given at least what its size needs while that much is left, more when the
+    time left shared over the parts to come gives more, and the last only what is left."""
+    clock = [0.0]
+    limits: list[float] = []
+
+    def solve_part(task: run.PartTask, stop: threading.Event | None = None) -> Result:
+        limits.append(task.params.time_limit)
+        clock[0] += task.params.time_limit + run.PART_OVERRUN
+        return Result(
+            status=SolveStatus.NO_SOLUTION,
+            objective=None,
+            best_bound=None,
+            gap=None,
+            wall_seconds=0.0,
+            plan=None,
+        )
+
+    monkeypatch.setattr(run, "solve_part", solve_part)
+    monkeypatch.setattr(run.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(run, "part_seconds", lambda scenario: 8.0)
+    parts = split_scenario(two_areas())
+    tasks = [run.PartTask(k, p.area, p.scenario, PARAMS, None) for k, p in enumerate(parts * 3)]
+    list(run.run_in_turn(tasks, None, 20.0))
+    # 20 s over six parts would be 2.4 s each: the first two get 8 s, the third what
+    # is left (20 - 2 × 8.9 - 0.9), and none is started after that.
+    assert limits == pytest.approx([8.0, 8.0, 20.0 - 2 * 8.9 - 0.9])
+
+
+def test_a_part_needs_time_with_the_square_of_its_size() -> None:
+    """part_seconds is PART_SECONDS at PART_SECONDS_SIZE demand lines × weeks, four times
+    that at twice the size, a quarter at half."""
+    data = two_areas_data(weeks=4)
+    base = build(data)
+    size = len(base.demand_lines) * 4
+    ratio = run.part_seconds(base) / run.PART_SECONDS
+    assert ratio == pytest.approx((size / run.PART_SECONDS_SIZE) ** 2)
+    assert run.part_seconds(two_areas(weeks=8)) == pytest.approx(4 * run.part_seconds(base))

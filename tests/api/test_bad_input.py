@@ -449,6 +449,24 @@ def test_an_over_long_publish_note_is_422(world: World) -> None:
     assert error_of(response, 422)["problems"][0]["place"] == "note"
 
 
+def test_an_unknown_publish_field_is_422_naming_it_as_on_the_jobs_route(world: World) -> None:
+    """A publish body with a field the route does not take (``notes`` for ``note``) is
+    refused with 422 naming that field, as the jobs route refuses one, instead of
+    publishing without the note; in Chinese too."""
+    for path in ("/plans/1/publish", f"/scenarios/{world.scenario_id}/jobs"):
+        response = world.send("POST", path, b'{"notes": "first"}', "application/json")
+        error = error_of(response, 422)
+        assert error["error"] == "invalid_request"
+        assert error["problems"] == [
+            {"place": "notes", "line": None, "message": "there is no such field"}
+        ]
+        headers = {**bearer(world.token), "Content-Type": "application/json"}
+        chinese = world.client.post(
+            path, content=b'{"notes": "first"}', headers={**headers, "Accept-Language": "zh"}
+        )
+        assert error_of(chinese, 422)["problems"][0]["message"] == "没有这个字段"
+
+
 def test_a_chunked_json_body_over_the_limit_is_413_in_the_requests_language(
     client: TestClient, planner_token: str
 ) -> None:

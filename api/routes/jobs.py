@@ -12,10 +12,11 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import Planner, Reader
+from api.bodies import body_schema, read_json_object
 from api.db import scenarios as scenario_store
 from api.db.engine import writing
 from api.db.tables import plans
@@ -197,6 +198,12 @@ def _pool(request: Request) -> Any:
     return pool
 
 
+async def job_body(request: Request) -> JobIn | None:
+    """A job's parameters as sent (``None`` for no body): read as every JSON body is
+    (:func:`api.bodies.read_json_object`)."""
+    return await read_json_object(request, JobIn)
+
+
 def solve_params(body: JobIn, settings: Settings) -> dict[str, Any]:
     """The stored parameters of a job: the body within the settings' bounds.
 
@@ -253,14 +260,15 @@ def _located(response: Response, job: JobOut) -> JobOut:
     "/scenarios/{scenario_id}/jobs",
     status_code=202,
     response_model=JobOut,
-    responses=errors(400, 401, 403, 404, 413, 422, 503),
+    responses=errors(400, 401, 403, 404, 413, 415, 422, 503),
+    openapi_extra=body_schema(JobIn, "The solve's parameters (every one optional)."),
 )
 def create_job(
     scenario_id: Id,
     request: Request,
     response: Response,
     principal: Planner,
-    body: Annotated[JobIn | None, Body()] = None,
+    body: Annotated[JobIn | None, Depends(job_body)],
     revision: Annotated[
         int | None,
         Query(ge=1, le=2**31 - 1, description="The revision to solve (default: the current)."),

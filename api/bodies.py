@@ -9,7 +9,8 @@ answers a bad body the same:
   (:data:`planner.scenario.messages.MAX_DEPTH`, even past Python's recursion limit):
   400 ``malformed`` with one problem at place ``body``;
 - a well-formed body of the wrong shape: 422 ``invalid_request`` listing every problem
-  at once (:func:`api.errors.validation_problems`).
+  at once (:func:`api.errors.validation_problems`), the service's own bounds among
+  them (``invalid_params`` when they are the only problems).
 
 A route declares the body with :func:`body_schema` (its description) and reads it with
 :func:`read_json_object` in a dependency.
@@ -24,7 +25,7 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from api.documents import JSON, JSON_TYPES, json_depth, media_type_of
-from api.errors import NOT_JSON, ApiError, not_json, validation_problems
+from api.errors import NOT_JSON, SERVICE_LIMITS, ApiError, not_json, validation_problems
 from planner.i18n import _
 from planner.io.safe_yaml import decode
 from planner.scenario import ScenarioError
@@ -62,10 +63,15 @@ def too_deep() -> ApiError:
 
 
 def invalid_request(errors: list[Any]) -> ApiError:
-    """The 422 ``invalid_request`` of a body of the wrong shape: every problem at once."""
+    """The 422 of a body of the wrong shape, every problem at once: ``invalid_params``
+    when the only problems are the service's bounds (:data:`api.errors.SERVICE_LIMITS`),
+    ``invalid_request`` otherwise."""
     problems = validation_problems([{**e, "loc": ("body", *e.get("loc", ()))} for e in errors])
-    message_ = _("the request is not valid: {n} problem(s)").format(n=len(problems))
-    return ApiError(422, "invalid_request", message_, problems)
+    if all(e.get("type") in SERVICE_LIMITS for e in errors):
+        text = _("the solve parameters are not valid: {n} problem(s)")
+        return ApiError(422, "invalid_params", text.format(n=len(problems)), problems)
+    text = _("the request is not valid: {n} problem(s)")
+    return ApiError(422, "invalid_request", text.format(n=len(problems)), problems)
 
 
 def json_document(raw: bytes, content_type: str) -> Any:

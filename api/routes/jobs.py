@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from api.auth import Planner, Reader
 from api.bodies import body_schema, read_json_object
@@ -38,7 +39,9 @@ class JobIn(BaseModel):
     """A solve's parameters (every one optional; :class:`planner.SolveParams`' names).
 
     The service's settings bound them: ``time_limit`` up to ``max_time_limit``
-    (default ``solve_time_limit``), ``workers`` up to ``max_solve_workers``.
+    (default ``solve_time_limit``), ``workers`` up to ``max_solve_workers``, checked
+    with the other bounds when the settings are in the validation context (``settings``),
+    so that every problem is listed at once. ``true`` and ``false`` are not numbers.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -60,6 +63,44 @@ class JobIn(BaseModel):
         description="Solve a scenario of several subdistricts one subdistrict at a time: "
         "auto (when it is large), yes or no.",
     )
+
+    @field_validator("time_limit", "relative_gap", mode="before")
+    @classmethod
+    def _float_not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError("float_type", "Input should be a valid number")
+        return value
+
+    @field_validator("seed", "workers", mode="before")
+    @classmethod
+    def _int_not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError("int_type", "Input should be a valid integer")
+        return value
+
+    @field_validator("time_limit")
+    @classmethod
+    def _within_service_time_limit(cls, value: float | None, info: ValidationInfo) -> Any:
+        settings = (info.context or {}).get("settings")
+        if value is not None and settings is not None and value > settings.max_time_limit:
+            raise PydanticCustomError(
+                "service_time_limit",
+                "at most {limit} s on this service, not {value}",
+                {"limit": settings.max_time_limit, "value": value},
+            )
+        return value
+
+    @field_validator("workers")
+    @classmethod
+    def _within_service_workers(cls, value: int, info: ValidationInfo) -> int:
+        settings = (info.context or {}).get("settings")
+        if settings is not None and value > settings.max_solve_workers:
+            raise PydanticCustomError(
+                "service_limit",
+                "at most {limit} on this service, not {value}",
+                {"limit": settings.max_solve_workers, "value": value},
+            )
+        return value
 
 
 class ProgressOut(BaseModel):
@@ -200,8 +241,8 @@ def _pool(request: Request) -> Any:
 
 async def job_body(request: Request) -> JobIn | None:
     """A job's parameters as sent (``None`` for no body): read as every JSON body is
-    (:func:`api.bodies.read_json_object`)."""
-    return await read_json_object(request, JobIn)
+    (:func:`api.bodies.read_json_object`), the service's bounds checked with the others."""
+    return await read_json_object(request, JobIn, {"settings": request.app.state.settings})
 
 
 def solve_params(body: JobIn, settings: Settings) -> dict[str, Any]:

@@ -120,7 +120,7 @@ def _not_a_mapping(document: Any, source: str) -> ApiError:
     return ApiError(400, "malformed", error.report(), problem_dicts(error.problems))
 
 
-def _depth(document: Any) -> int:
+def json_depth(document: Any) -> int:
     """How deeply lists and objects nest in a JSON document (a scalar is 0), counted
     without recursion."""
     deepest = 0
@@ -164,7 +164,7 @@ def parse(text: str, kind: str, source: str = SOURCE) -> Scenario:
             raise _too_deep(source) from None
         if not isinstance(document, dict):
             raise _not_a_mapping(document, source)
-        if _depth(document) > MAX_DEPTH:
+        if json_depth(document) > MAX_DEPTH:
             raise _too_deep(source)
         try:
             return scenario_from_dict(document, source)

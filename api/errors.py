@@ -181,7 +181,13 @@ VALIDATION_TEXTS = {
     "model_type": N_("must be a JSON object"),
     "model_attributes_type": N_("must be a JSON object"),
     "list_type": N_("must be a list"),
+    "service_time_limit": N_("at most {limit} s on this service, not {value}"),
+    "service_limit": N_("at most {limit} on this service, not {value}"),
 }
+
+#: The validation types of the service's own bounds (its settings): a body whose only
+#: problems are these answers 422 ``invalid_params`` rather than ``invalid_request``.
+SERVICE_LIMITS = frozenset({"service_time_limit", "service_limit"})
 
 
 def validation_place(loc: Sequence[int | str]) -> str:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
 def as_utc(value: datetime) -> datetime:
@@ -140,7 +140,9 @@ class UnmetOut(BaseModel):
 
 
 class PublishIn(BaseModel):
-    """What a publish may say about itself."""
+    """What a publish may say about itself (any other field is refused, as a job's)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     note: str | None = Field(default=None, max_length=2000)
 

@@ -12,10 +12,12 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Body, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from api.auth import Planner, Reader
+from api.bodies import body_schema, read_json_object
 from api.db import scenarios as scenario_store
 from api.db.engine import writing
 from api.db.tables import plans
@@ -37,7 +39,9 @@ class JobIn(BaseModel):
     """A solve's parameters (every one optional; :class:`planner.SolveParams`' names).
 
     The service's settings bound them: ``time_limit`` up to ``max_time_limit``
-    (default ``solve_time_limit``), ``workers`` up to ``max_solve_workers``.
+    (default ``solve_time_limit``), ``workers`` up to ``max_solve_workers``, checked
+    with the other bounds when the settings are in the validation context (``settings``),
+    so that every problem is listed at once. ``true`` and ``false`` are not numbers.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -59,6 +63,44 @@ class JobIn(BaseModel):
         description="Solve a scenario of several subdistricts one subdistrict at a time: "
         "auto (when it is large), yes or no.",
     )
+
+    @field_validator("time_limit", "relative_gap", mode="before")
+    @classmethod
+    def _float_not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError("float_type", "Input should be a valid number")
+        return value
+
+    @field_validator("seed", "workers", mode="before")
+    @classmethod
+    def _int_not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError("int_type", "Input should be a valid integer")
+        return value
+
+    @field_validator("time_limit")
+    @classmethod
+    def _within_service_time_limit(cls, value: float | None, info: ValidationInfo) -> Any:
+        settings = (info.context or {}).get("settings")
+        if value is not None and settings is not None and value > settings.max_time_limit:
+            raise PydanticCustomError(
+                "service_time_limit",
+                "at most {limit} s on this service, not {value}",
+                {"limit": settings.max_time_limit, "value": value},
+            )
+        return value
+
+    @field_validator("workers")
+    @classmethod
+    def _within_service_workers(cls, value: int, info: ValidationInfo) -> int:
+        settings = (info.context or {}).get("settings")
+        if settings is not None and value > settings.max_solve_workers:
+            raise PydanticCustomError(
+                "service_limit",
+                "at most {limit} on this service, not {value}",
+                {"limit": settings.max_solve_workers, "value": value},
+            )
+        return value
 
 
 class ProgressOut(BaseModel):
@@ -197,6 +239,12 @@ def _pool(request: Request) -> Any:
     return pool
 
 
+async def job_body(request: Request) -> JobIn | None:
+    """A job's parameters as sent (``None`` for no body): read as every JSON body is
+    (:func:`api.bodies.read_json_object`), the service's bounds checked with the others."""
+    return await read_json_object(request, JobIn, {"settings": request.app.state.settings})
+
+
 def solve_params(body: JobIn, settings: Settings) -> dict[str, Any]:
     """The stored parameters of a job: the body within the settings' bounds.
 
@@ -253,14 +301,15 @@ def _located(response: Response, job: JobOut) -> JobOut:
     "/scenarios/{scenario_id}/jobs",
     status_code=202,
     response_model=JobOut,
-    responses=errors(400, 401, 403, 404, 413, 422, 503),
+    responses=errors(400, 401, 403, 404, 413, 415, 422, 503),
+    openapi_extra=body_schema(JobIn, "The solve's parameters (every one optional)."),
 )
 def create_job(
     scenario_id: Id,
     request: Request,
     response: Response,
     principal: Planner,
-    body: Annotated[JobIn | None, Body()] = None,
+    body: Annotated[JobIn | None, Depends(job_body)],
     revision: Annotated[
         int | None,
         Query(ge=1, le=2**31 - 1, description="The revision to solve (default: the current)."),

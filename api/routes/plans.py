@@ -12,10 +12,11 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 import sqlalchemy as sa
-from fastapi import APIRouter, BackgroundTasks, Body, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
 
 from api import fast_calendars
 from api.auth import AnyToken, Planner, Principal, Reader, check_committee, hidden
+from api.bodies import body_schema, read_json_object
 from api.db import plans as plan_store
 from api.db import versions as version_store
 from api.db.engine import writing
@@ -366,11 +367,18 @@ async def get_violations(plan_id: Id, request: Request, principal: Reader) -> li
     return result
 
 
+async def publish_body(request: Request) -> PublishIn | None:
+    """A publish's body as sent (``None`` for no body): read as every JSON body is
+    (:func:`api.bodies.read_json_object`)."""
+    return await read_json_object(request, PublishIn)
+
+
 @router.post(
     "/{plan_id}/publish",
     status_code=201,
     response_model=VersionOut,
-    responses=errors(400, 401, 403, 404, 409, 413, 422),
+    responses=errors(400, 401, 403, 404, 409, 413, 415, 422),
+    openapi_extra=body_schema(PublishIn, "The version's note (optional)."),
 )
 def publish_plan(
     plan_id: Id,
@@ -378,7 +386,7 @@ def publish_plan(
     response: Response,
     principal: Planner,
     background: BackgroundTasks,
-    body: Annotated[PublishIn | None, Body()] = None,
+    body: Annotated[PublishIn | None, Depends(publish_body)],
 ) -> VersionOut:
     """Publish the plan as the next numbered version of its scenario (1, 2, 3, ...).
 

@@ -404,9 +404,75 @@ def test_a_json_body_that_is_not_utf8_is_400_malformed_saying_so(
         assert words in problem["message"], problem
 
 
+@pytest.mark.parametrize(
+    "content_type", [None, "application/x-www-form-urlencoded", "text/plain", "text/csv"]
+)
+@pytest.mark.parametrize(("method", "path"), JSON_ROUTES[3:])
+def test_a_parameters_body_of_another_type_is_415_naming_it(
+    world: World, method: str, path: str, content_type: str | None
+) -> None:
+    """A JSON object sent as another content type (curl's default form type, text, or
+    none) to the job or publish route answers 415 naming the type received, as the
+    scenario routes do, not 422 "must be a JSON object"; nothing is started."""
+    url = path.format(id=world.scenario_id)
+    jobs = world.send("GET", "/jobs").json()
+    error = error_of(world.send(method, url, b'{"seed": 1}', content_type), 415)
+    assert error["error"] == "unsupported_media_type"
+    assert error["message"] == (
+        f"this body is sent as application/json, not {content_type or '(no Content-Type)'}"
+    )
+    headers = {**bearer(world.token), "Accept-Language": "zh"}
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    chinese = world.client.request(method, url, content=b'{"seed": 1}', headers=headers)
+    assert_chinese(
+        error_of(chinese, 415)["message"],
+        names=[content_type or "Content-Type"],
+        allowed=["application/json", content_type or "Content-Type"],
+    )
+    assert world.send("GET", "/jobs").json() == jobs
+
+
+@pytest.mark.parametrize(("method", "path"), JSON_ROUTES)
+def test_json_nested_past_the_limit_is_400_malformed_in_the_requests_language(
+    world: World, method: str, path: str
+) -> None:
+    """A JSON body nested past the library's limit (5,000 ``[``, past Python's recursion
+    limit too) answers 400 ``malformed`` on every JSON route with the limit in the
+    request's language, at place ``body`` on the job and publish routes."""
+    url = path.format(id=world.scenario_id)
+    headers = {**bearer(world.token), "Content-Type": "application/json", "Accept-Language": "zh"}
+    for body in (b"[" * 5000, b'{"note": ' + b"[" * 40 + b"]" * 40 + b"}"):
+        error = error_of(world.client.request(method, url, content=body, headers=headers), 400)
+        assert error["error"] == "malformed"
+        assert [p["message"] for p in error["problems"]] == ["嵌套层数超过上限 32 层"]
+        if "scenarios" not in url or url.endswith("/jobs"):
+            assert error["problems"][0]["place"] == "body"
+            assert error["message"] == "JSON 格式有误"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+@pytest.mark.parametrize(("method", "path"), JSON_ROUTES)
+def test_a_utf16_json_body_is_refused_on_every_route(
+    world: World, method: str, path: str, encoding: str
+) -> None:
+    """A JSON body in UTF-16 (with its byte order mark, or without) is refused with 400
+    ``malformed`` naming the encoding or the bad byte on every route that takes JSON,
+    the scenario routes and the job and publish routes alike; nothing is started."""
+    url = path.format(id=world.scenario_id)
+    raw = ("\ufeff" if encoding != "utf-16" else "") + '{"note": "第一版"}'
+    jobs, stored = world.send("GET", "/jobs").json(), world.stored()
+    error = error_of(world.send(method, url, raw.encode(encoding), "application/json"), 400)
+    assert error["error"] == "malformed"
+    words = " ".join([error["message"], *(p["message"] for p in error["problems"])])
+    assert "UTF-16" in words, words
+    assert (world.send("GET", "/jobs").json(), world.stored()) == (jobs, stored)
+
+
 def test_a_body_that_is_not_json_is_400_on_a_real_server(tmp_path: Path) -> None:
     """Over a real HTTP connection on loopback, broken JSON solve parameters answer 400
-    ``malformed`` naming the line, and no job is made."""
+    ``malformed`` naming the line, well-formed ones sent as curl's default form type 415
+    naming that type, and no job is made."""
     settings = Settings(data_dir=tmp_path / "data", workers=1, bootstrap=False)
     app = create_app(settings)
     with serving(app) as url:
@@ -437,6 +503,18 @@ def test_a_body_that_is_not_json_is_400_on_a_real_server(tmp_path: Path) -> None
         error = json.loads(body)
         assert error["error"] == "malformed"
         assert [(p["place"], p["line"]) for p in error["problems"]] == [("body", 3)]
+        form = b'{"seed": 1}'
+        status, body = raw_request(
+            url,
+            (
+                f"POST /scenarios/{scenario_id}/jobs HTTP/1.1\r\nHost: test\r\n{head}"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(form)}\r\n\r\n"
+            ).encode()
+            + form,
+        )
+        assert status == 415, body
+        assert "application/x-www-form-urlencoded" in json.loads(body)["message"]
         with app.state.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM jobs")).scalar() == 0
 
@@ -447,6 +525,24 @@ def test_an_over_long_publish_note_is_422(world: World) -> None:
         "POST", "/plans/1/publish", json.dumps({"note": "x" * 5000}).encode(), "application/json"
     )
     assert error_of(response, 422)["problems"][0]["place"] == "note"
+
+
+def test_an_unknown_publish_field_is_422_naming_it_as_on_the_jobs_route(world: World) -> None:
+    """A publish body with a field the route does not take (``notes`` for ``note``) is
+    refused with 422 naming that field, as the jobs route refuses one, instead of
+    publishing without the note; in Chinese too."""
+    for path in ("/plans/1/publish", f"/scenarios/{world.scenario_id}/jobs"):
+        response = world.send("POST", path, b'{"notes": "first"}', "application/json")
+        error = error_of(response, 422)
+        assert error["error"] == "invalid_request"
+        assert error["problems"] == [
+            {"place": "notes", "line": None, "message": "there is no such field"}
+        ]
+        headers = {**bearer(world.token), "Content-Type": "application/json"}
+        chinese = world.client.post(
+            path, content=b'{"notes": "first"}', headers={**headers, "Accept-Language": "zh"}
+        )
+        assert error_of(chinese, 422)["problems"][0]["message"] == "没有这个字段"
 
 
 def test_a_chunked_json_body_over_the_limit_is_413_in_the_requests_language(

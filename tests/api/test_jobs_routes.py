@@ -263,6 +263,53 @@ def test_parameters_are_checked_against_the_settings(
     assert listed == []
 
 
+def test_every_parameter_problem_is_listed_at_once_with_the_services_bounds(
+    client: TestClient, planner_token: str
+) -> None:
+    """Parameters beyond the service's bounds and beyond the library's are named in one
+    answer (not the library's first, the service's on the next try), each with its
+    bound, in the request's language; no job is made."""
+    scenario_id = create_scenario(client, planner_token, tiny_yaml())
+    bad = {"time_limit": 99_999, "workers": 10, "seed": 3_000_000_000}
+    response = start(client, planner_token, scenario_id, bad)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "invalid_request"
+    assert body["problems"] == [
+        {
+            "place": "time_limit",
+            "line": None,
+            "message": "at most 3600 s on this service, not 99999",
+        },
+        {"place": "seed", "line": None, "message": "must be at most 2147483647"},
+        {"place": "workers", "line": None, "message": "at most 8 on this service, not 10"},
+    ]
+    headers = {**bearer(planner_token), "Accept-Language": "zh-CN"}
+    chinese = client.post(f"/scenarios/{scenario_id}/jobs", json=bad, headers=headers).json()
+    assert [p["place"] for p in chinese["problems"]] == ["time_limit", "seed", "workers"]
+    with use_language("zh_CN"):
+        expected = _("at most {limit} on this service, not {value}").format(limit=8, value=10)
+    assert chinese["problems"][2]["message"] == expected != body["problems"][2]["message"]
+    assert client.get("/jobs", headers=bearer(planner_token)).json() == []
+
+
+def test_booleans_are_not_numbers(client: TestClient, planner_token: str) -> None:
+    """``true`` and ``false`` are refused for every numeric parameter (not taken as 1 or
+    0), each named at once; no job is made."""
+    scenario_id = create_scenario(client, planner_token, tiny_yaml())
+    bad = {"workers": True, "seed": False, "time_limit": True, "relative_gap": False}
+    response = start(client, planner_token, scenario_id, bad)
+    assert response.status_code == 422
+    problems = {p["place"]: p["message"] for p in response.json()["problems"]}
+    assert problems == {
+        "time_limit": "must be a number",
+        "relative_gap": "must be a number",
+        "seed": "must be a whole number",
+        "workers": "must be a whole number",
+    }
+    assert client.get("/jobs", headers=bearer(planner_token)).json() == []
+
+
 def test_the_decompose_field_is_the_librarys() -> None:
     """A job's ``decompose`` takes exactly the library's values, with its default."""
     import typing

@@ -115,6 +115,10 @@ class PartTask:
     guide
         Its allotment, baselines and floors; None for a part that plans its own (a
         split by weeks).
+    until
+        The wall-clock time (``time.time()``) by which the part must end, for a runner
+        that starts it later than it was made (a Dask worker cuts its time limit to
+        it); None for no such time.
     """
 
     index: int
@@ -122,6 +126,7 @@ class PartTask:
     scenario: Scenario
     params: SolveParams
     guide: PartGuide | None
+    until: float | None = None
 
 
 #: Runs part tasks and yields ``(index, result)`` as each ends, in any order. It is
@@ -341,11 +346,12 @@ def solve_by_parts(
     if any(need > share for need in needs):
         unmet = _unmet_points(scenario, parts, setup.whole_fallback)
         order.sort(key=lambda k: -unmet[k])
+    until = time.time() + (end - time.perf_counter())
     for k in order:
         part = parts[k]
         limit = max(min(max(share, needs[k]), left - PART_OVERRUN), 0.001)
         task_params = dataclasses.replace(params, time_limit=limit, decompose="no")
-        tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k]))
+        tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k], until))
     run = runner or run_in_turn
     for index, result in run(tasks, stop, end):
         results[index] = result

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from planner.decompose import PartTask, Runner, solve_part
+from planner.decompose.run import PART_OVERRUN
 from planner.result import Result
 
 #: How often a runner waiting for parts looks at the solve's stop (seconds).
@@ -54,6 +55,12 @@ def part_on_worker(task: PartTask) -> Result:
     disable_gc_diagnosis(force=True)
     threads = max(1, int(get_worker().state.nthreads))
     params = dataclasses.replace(task.params, workers=threads)
+    if task.until is not None:
+        # A part started late (after others on this worker) ends by the solve's
+        # deadline: the main process, putting the plan together and reporting then,
+        # would otherwise share the machine with parts whose results it no longer takes.
+        left = task.until - time.time() - PART_OVERRUN
+        params = dataclasses.replace(params, time_limit=max(min(params.time_limit, left), 0.001))
     return solve_part(dataclasses.replace(task, params=params))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,34 @@ def test_parts_on_two_worker_processes_give_the_serial_plan() -> None:
     ]
     assert on_dask.plan is not None
     assert_valid(scenario, on_dask.plan)
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_a_part_started_late_on_a_worker_ends_by_the_solves_deadline(
+    late: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a worker, a part is solved with the worker's threads and its own time limit,
+    cut to what is left before the solve's deadline (``until``, wall-clock time, less
+    what a solve overruns) when it starts later than that allows."""
+    import distributed
+
+    from planner.decompose import PartTask, run
+    from planner.sweep import parts
+
+    seen: list[SolveParams] = []
+
+    class Worker:
+        class state:
+            nthreads = 3
+
+    monkeypatch.setattr(distributed, "get_worker", lambda: Worker())
+    monkeypatch.setattr(parts, "solve_part", lambda task: seen.append(task.params))
+    scenario = two_areas()
+    params = SolveParams(time_limit=20, workers=1, seed=0, decompose="no")
+    until = time.time() + (5.0 if late else 60.0)
+    parts.part_on_worker(PartTask(0, "东", scenario, params, None, until))
+    assert seen[0].workers == 3
+    if late:
+        assert 5.0 - run.PART_OVERRUN - 1 < seen[0].time_limit <= 5.0 - run.PART_OVERRUN
+    else:
+        assert seen[0].time_limit == 20

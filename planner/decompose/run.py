@@ -74,6 +74,12 @@ WHOLE_BASELINES_SECONDS_PER_LINE = 0.0035
 #: anyway, and with them every part starts from the whole's fallback, so the plan is
 #: never below it; a split by weeks is for a time too short to plan them at all.
 WHOLE_BASELINES_SHARE = 0.9
+#: Seconds a demand line kept back from the parts for putting their plans together,
+#: scoring and checking the whole: city seed 1's parts, given what their size needs,
+#: ended their solves 3-6 s past their limits and the whole took about 10 s more, so a
+#: solve ran 22 s past its deadline without it (24 s for its 60,109 lines; a district's
+#: 3,528, 1.4 s).
+ASSEMBLE_SECONDS_PER_LINE = 0.0004
 #: Least seconds between two progress reports of the plan so far.
 PROGRESS_SECONDS = 2.0
 #: And at least this many times as long as the last report took (putting the plan
@@ -118,7 +124,8 @@ class PartTask:
     until
         The wall-clock time (``time.time()``) by which the part must end, for a runner
         that starts it later than it was made (a Dask worker cuts its time limit to
-        it); None for no such time.
+        it; the machines' clocks are taken to agree, as NTP keeps them); None for no
+        such time.
     """
 
     index: int
@@ -163,7 +170,8 @@ def plans_whole_baselines(scenario: Scenario, seconds: float) -> bool:
 
 
 def whole_baselines_seconds(scenario: Scenario) -> float:
-    """About how long planning the whole scenario's baselines takes, on a quiet machine."""
+    """About how long planning the whole scenario's baselines takes
+    (:data:`WHOLE_BASELINES_SECONDS_PER_LINE` a demand line)."""
     return WHOLE_BASELINES_SECONDS_PER_LINE * len(scenario.demand_lines)
 
 
@@ -219,9 +227,11 @@ def run_in_turn(
         if stop is not None and stop.is_set():
             return
         left = deadline - time.perf_counter()
-        if left <= 0:
+        if left <= PART_OVERRUN:  # it would end past the deadline whatever its limit
             return
-        need = min(part_seconds(task.scenario), left - PART_OVERRUN)
+        need = min(
+            part_seconds(task.scenario) if task.guide is not None else 0.0, left - PART_OVERRUN
+        )
         share = max(left / (len(tasks) - k) - PART_OVERRUN, need)
         params = dataclasses.replace(task.params, time_limit=max(share, 0.001))
         yield task.index, solve_part(dataclasses.replace(task, params=params), stop)
@@ -265,7 +275,9 @@ def solve_by_parts(
         ``planner.sweep.parts.dask_parts`` gives one that runs them on a Dask cluster.
     slots
         How many parts the runner solves at once: each task's time limit is the time
-        left × ``slots`` / parts (the in-turn runner shares the time out itself).
+        left × ``slots`` / parts, or what its size needs (:func:`part_seconds`) when
+        more, within the time left; then the parts with the most unmet demand go
+        first (the in-turn runner shares the time out itself, likewise).
 
     Returns
     -------
@@ -339,21 +351,27 @@ def solve_by_parts(
     # what a part of its size needs (part_seconds), within the time left. When some need
     # more than the share, the parts with the most unmet demand go first, and those not
     # reached by the deadline keep the fallback's deliveries.
-    left = max(0.0, end - time.perf_counter())
+    # The parts end early enough for the plan to be put together, scored and checked.
+    parts_end = end - ASSEMBLE_SECONDS_PER_LINE * len(scenario.demand_lines)
+    left = max(0.0, parts_end - time.perf_counter())
     share = left / math.ceil(len(parts) / max(1, slots)) - PART_OVERRUN
-    needs = [part_seconds(part.scenario) for part in parts]
+    # Only with the whole's fallback: a part not reached keeps its share of it (split by
+    # weeks, such a part would be left to a fill, or without deliveries).
+    needs = [
+        part_seconds(part.scenario) if setup.whole_fallback is not None else 0.0 for part in parts
+    ]
     order = list(range(len(parts)))
     if any(need > share for need in needs):
-        unmet = _unmet_points(scenario, parts, setup.whole_fallback)
+        unmet = _unmet_points(scenario, parts, setup.whole_fallback, scorer.attainable)
         order.sort(key=lambda k: -unmet[k])
-    until = time.time() + (end - time.perf_counter())
+    until = time.time() + (parts_end - time.perf_counter())
     for k in order:
         part = parts[k]
         limit = max(min(max(share, needs[k]), left - PART_OVERRUN), 0.001)
         task_params = dataclasses.replace(params, time_limit=limit, decompose="no")
         tasks.append(PartTask(k, part.area, part.scenario, task_params, setup.guides[k], until))
     run = runner or run_in_turn
-    for index, result in run(tasks, stop, end):
+    for index, result in run(tasks, stop, parts_end):
         results[index] = result
         if result.status == SolveStatus.INFEASIBLE:
             # Only pins can make a part infeasible (the fallback restricted to the
@@ -711,14 +729,19 @@ def _kept_fallback(result: Result) -> bool:
 def part_seconds(scenario: Scenario) -> float:
     """About how long a part's solve needs to find a plan better than its share of the
     fallback: :data:`PART_SECONDS` at :data:`PART_SECONDS_SIZE` demand lines × weeks,
-    growing with the square of the size (its LP's share grows faster than its size)."""
+    growing with the square of the size (a guess fitted to one size: see
+    docs/solving.md)."""
     size = len(scenario.demand_lines) * scenario.season.weeks
     return PART_SECONDS * (size / PART_SECONDS_SIZE) ** 2
 
 
-def _unmet_points(scenario: Scenario, parts: Sequence[Part], plan: Plan | None) -> list[float]:
-    """Each part's coverage points of the demand ``plan`` leaves unmet (all its demand
-    without a plan): how much a solve of the part might gain, before it is solved."""
+def _unmet_points(
+    scenario: Scenario, parts: Sequence[Part], plan: Plan | None, attainable: Iterable[str]
+) -> list[float]:
+    """Each part's coverage points of the ``attainable`` demand ``plan`` leaves unmet
+    (all of it without a plan): how much a solve of the part might gain, before it is
+    solved (a line no option can serve gains nothing)."""
+    can = set(attainable)
     delivered: dict[str, int] = defaultdict(int)
     for d in plan or ():
         delivered[d.demand_id] += 1
@@ -727,7 +750,7 @@ def _unmet_points(scenario: Scenario, parts: Sequence[Part], plan: Plan | None) 
     out = [0.0] * len(parts)
     for line in scenario.demand_lines:
         k = index.get(line.committee)
-        if k is not None:
+        if k is not None and line.id in can:
             out[k] += max(0, line.demand.count - delivered[line.id]) * points[line.id]
     return out
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from planner.decompose import PartTask, Runner, solve_part
 from planner.decompose.run import PART_OVERRUN
-from planner.result import Result
+from planner.result import Result, SolveStatus, StopReason
 
 #: How often a runner waiting for parts looks at the solve's stop (seconds).
 POLL_SECONDS = 0.2
@@ -60,7 +60,17 @@ def part_on_worker(task: PartTask) -> Result:
         # deadline: the main process, putting the plan together and reporting then,
         # would otherwise share the machine with parts whose results it no longer takes.
         left = task.until - time.time() - PART_OVERRUN
-        params = dataclasses.replace(params, time_limit=max(min(params.time_limit, left), 0.001))
+        if left <= 0:  # it would end past the deadline whatever its limit: not run
+            return Result(
+                status=SolveStatus.NO_SOLUTION,
+                objective=None,
+                best_bound=None,
+                gap=None,
+                wall_seconds=0.0,
+                plan=None,
+                stop_reason=StopReason.TIME_LIMIT,
+            )
+        params = dataclasses.replace(params, time_limit=min(params.time_limit, left))
     return solve_part(dataclasses.replace(task, params=params))
 
 

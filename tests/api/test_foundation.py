@@ -144,7 +144,8 @@ def test_sqlite_downgrade_from_the_job_messages_keeps_rows_and_never_reused_ids(
 ) -> None:
     """A SQLite database at the head with a job that has a message and notes, taken back
     to ``0003`` (foreign keys off): the job and its plan are still there, ``jobs`` has
-    neither column and is still ``AUTOINCREMENT``; migrated up again, it is at the head."""
+    neither column and is still ``AUTOINCREMENT``, and a new job does not get the id of
+    one deleted before; migrated up again, it is at the head."""
     url = f"sqlite:///{tmp_path / 'down.db'}"
     engine = make_engine(url)
     upgrade(url, engine)
@@ -158,6 +159,13 @@ def test_sqlite_downgrade_from_the_job_messages_keeps_rows_and_never_reused_ids(
                 " VALUES (1, 1, 1, 'finished', '{}', 'done', '[]')"
             )
         )
+        conn.execute(
+            sa.text(
+                "INSERT INTO jobs (id, scenario_id, revision, state, params)"
+                " VALUES (2, 1, 1, 'finished', '{}')"
+            )
+        )
+        conn.execute(sa.text("DELETE FROM jobs WHERE id = 2"))  # its id never comes back
         conn.execute(
             sa.text(
                 "INSERT INTO plans (id, scenario_id, revision, status, deliveries, report)"
@@ -175,6 +183,9 @@ def test_sqlite_downgrade_from_the_job_messages_keeps_rows_and_never_reused_ids(
         assert not {"message", "notes"} & columns
         sql = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = 'jobs'")).scalar()
         assert "AUTOINCREMENT" in str(sql).upper()
+        new_job = "INSERT INTO jobs (scenario_id, revision, state, params) VALUES (1, 1, 'x', '{}')"
+        conn.execute(sa.text(new_job))
+        assert conn.execute(sa.text("SELECT max(id) FROM jobs")).scalar() == 3
     upgrade(url, engine)
     assert current(engine) == head()
     engine.dispose()

@@ -6,8 +6,9 @@ import dataclasses
 import math
 import random
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -19,6 +20,7 @@ from planner.params import Progress, SolveParams
 from planner.result import Result, SolveStatus, StopReason
 from planner.scenario import Scenario
 from planner.score import meets_guarantees, score_plan
+from planner.solver.guide import PartGuide
 from planner.validate import assert_valid
 from tests.decompose.support import AREAS, two_areas, two_areas_data
 from tests.factories import base_data, build, solve_valid, two_level_data
@@ -349,7 +351,8 @@ def test_parts_with_most_unmet_demand_go_first_when_parts_need_more_than_their_s
     """When a part's size needs more time than the share of the time left
     (part_seconds), the parts go in order of the coverage points their share of the
     fallback leaves unmet, most first, each with what it needs within the time left;
-    when none does, they keep the split's order and share the time."""
+    when none does, or when the split is by weeks (a part not reached would keep
+    nothing), they keep the split's order and share the time."""
     scenario = _three_areas()
     seen: list[list[tuple[int, float]]] = []
 
@@ -357,12 +360,15 @@ def test_parts_with_most_unmet_demand_go_first_when_parts_need_more_than_their_s
         tasks: Sequence[run.PartTask], stop: threading.Event | None, deadline: float
     ) -> Iterator[tuple[int, Result]]:
         seen.append([(t.index, t.params.time_limit) for t in tasks])
+        # Each task carries the deadline as wall-clock time, for a late start on a worker.
+        left = deadline - time.perf_counter()
+        assert all(t.until == pytest.approx(time.time() + left, abs=0.5) for t in tasks)
         return iter(())
 
     parts = split_scenario(scenario)
     setup = run._with_whole_baselines(scenario, Distances(scenario))
     assert setup is not None and setup.whole_fallback is not None
-    unmet = run._unmet_points(scenario, parts, setup.whole_fallback)
+    unmet = run._unmet_points(scenario, parts, setup.whole_fallback, setup.scorer.attainable)
     assert len(set(unmet)) == 3  # the order is not a tie's
     monkeypatch.setattr(run, "PART_SECONDS", 1e12)
     solve_by_parts(scenario, PARAMS, runner=runner)
@@ -370,6 +376,12 @@ def test_parts_with_most_unmet_demand_go_first_when_parts_need_more_than_their_s
     # Each needs more than there is: all of the time left (never more).
     assert all(PARAMS.time_limit - 5 < limit < PARAMS.time_limit for _, limit in seen[-1])
     monkeypatch.setattr(run, "PART_SECONDS", 1e-6)
+    solve_by_parts(scenario, PARAMS, runner=runner)
+    assert [k for k, _ in seen[-1]] == [0, 1, 2]
+    assert all(0.5 < limit < PARAMS.time_limit / 3 for _, limit in seen[-1])
+    # Split by weeks (no whole fallback for a part not reached): equal shares, in order.
+    monkeypatch.setattr(run, "PART_SECONDS", 1e12)
+    _by_weeks(monkeypatch)
     solve_by_parts(scenario, PARAMS, runner=runner)
     assert [k for k, _ in seen[-1]] == [0, 1, 2]
     assert all(0.5 < limit < PARAMS.time_limit / 3 for _, limit in seen[-1])
@@ -400,7 +412,8 @@ def test_in_turn_each_part_gets_what_its_size_needs_while_it_is_left(
     monkeypatch.setattr(run.time, "perf_counter", lambda: clock[0])
     monkeypatch.setattr(run, "part_seconds", lambda scenario: 8.0)
     parts = split_scenario(two_areas())
-    tasks = [run.PartTask(k, p.area, p.scenario, PARAMS, None) for k, p in enumerate(parts * 3)]
+    guide = cast(PartGuide, object())  # a part with the whole's fallback (not read here)
+    tasks = [run.PartTask(k, p.area, p.scenario, PARAMS, guide) for k, p in enumerate(parts * 3)]
     list(run.run_in_turn(tasks, None, 20.0))
     # 20 s over six parts would be 2.4 s each: the first two get 8 s, the third what
     # is left (20 - 2 × 8.9 - 0.9), and none is started after that.

@@ -30,17 +30,28 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop ``jobs.notes``, keeping every row.
 
-    SQLite recreates the table for it (a copy, then a rename): still ``AUTOINCREMENT``
-    (revision 0003), and with foreign keys off, so that dropping the old table cascades
-    to nothing (:func:`api.db.migrate.foreign_keys_off`).
+    SQLite recreates the table for it (a copy, then a rename), with foreign keys off as
+    every recreation here (:func:`api.db.migrate.foreign_keys_off`): still
+    ``AUTOINCREMENT`` (revision 0003), and with the largest id it ever gave kept, so that
+    the id of a deleted job is not given again.
     """
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     if sqlite and bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
         raise RuntimeError(
-            "recreating jobs with foreign keys on would cascade the drop: "
-            "migrate with foreign keys off (api.db.migrate.foreign_keys_off)"
+            "recreating jobs needs foreign keys off: migrate with api.db.migrate.foreign_keys_off"
         )
+    given = None
+    if sqlite:
+        given = bind.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = 'jobs'").scalar()
     kwargs = {"sqlite_autoincrement": True} if sqlite else {}
     with op.batch_alter_table("jobs", table_kwargs=kwargs) as batch:
         batch.drop_column("notes")
+    if given is not None:
+        bind.exec_driver_sql(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'jobs'", (given,)
+        )
+        if not bind.exec_driver_sql("SELECT 1 FROM sqlite_sequence WHERE name = 'jobs'").scalar():
+            bind.exec_driver_sql(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES ('jobs', ?)", (given,)
+            )

@@ -82,7 +82,7 @@ def print_summary(
     out.print(table)
     out.print(_details(report, result), markup=False)
     _print_gains(out, s, report, columns[0], dict(zip(baselines, columns[1:], strict=True)))
-    _print_passed_over(out, s, report, baselines_kpis)
+    _print_passed_over(out, s, report, baselines_kpis, result.message)
     below = report["below_baseline"]
     out.print(
         _(
@@ -165,12 +165,17 @@ def _print_gains(
 
 
 def _print_passed_over(
-    out: Console, s: Scenario, report: dict[str, Any], baselines: Mapping[str, Kpis]
+    out: Console,
+    s: Scenario,
+    report: dict[str, Any],
+    baselines: Mapping[str, Kpis],
+    message: str = "",
 ) -> None:
     """Why the plan has fewer points than the greedy baseline, when it has: the greedy
     plan breaks a guarantee the objective keeps (``keep_baseline_minimum``: its lowest
     committee coverage is below the spreadsheet's; ``keep_baseline_coverage``: some
-    committee is below its spreadsheet coverage), so a solve may not return it."""
+    committee is below its spreadsheet coverage), so a solve may not return it. A reason
+    the solve's ``message`` already gives (the plan is the fallback) is not said again."""
     gains = report["gains"]
     if gains["baseline"] != "greedy" or gains["objective"] >= 0 or "spreadsheet" not in baselines:
         return
@@ -184,7 +189,9 @@ def _print_passed_over(
     name = _(wording.BASELINE_NAMES["greedy"])
     for reason in reasons:
         # The message's clause (after "; "), said as a sentence of its own.
-        out.print(_(wording.PASSED_OVER[reason]).format(baseline=name).lstrip("；; "), markup=False)
+        text = _(wording.PASSED_OVER[reason]).format(baseline=name).lstrip("；; ")
+        if text not in message:
+            out.print(text, markup=False)
 
 
 #: The rows of the two levels' table: label, key of ``levels.upper``, format.

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from rich.console import Console
 
-from planner import cli, cli_summary
+from planner import cli, cli_summary, wording
 from planner.baseline import plan_baseline, plan_baselines
 from planner.io import read_deliveries
 from planner.kpis import Kpis, compute_kpis
@@ -737,7 +737,7 @@ def test_the_summary_says_why_the_greedy_plan_with_more_points_was_not_taken() -
     the spreadsheet's, the summary says the greedy plan cannot be used for that reason
     (keep_baseline_minimum), and that some committee is below its spreadsheet coverage
     when one is (keep_baseline_coverage); nothing with the guarantees off, nor when the
-    plan has at least the greedy plan's points."""
+    plan has at least the greedy plan's points, nor a reason the solve's message gives."""
     data = base_data(weeks=2, committees=2)
     data["resources"] = {"troupes": [troupe()]}
     data["demand"] = [ask("C1", "performance"), ask("C2", "performance")]
@@ -750,15 +750,27 @@ def test_the_summary_says_why_the_greedy_plan_with_more_points_was_not_taken() -
     greedy = dataclasses.replace(greedy, by_committee=frame)
     kpis = {"spreadsheet": spreadsheet, "greedy": greedy}
 
-    def printed(objective: float, s: Scenario = scenario) -> str:
+    def printed(objective: float, s: Scenario = scenario, message: str = "") -> str:
         out = io.StringIO()
         report = {"gains": {"baseline": "greedy", "objective": objective}}
-        cli_summary._print_passed_over(Console(file=out, width=200), s, report, kpis)
+        cli_summary._print_passed_over(Console(file=out, width=200), s, report, kpis, message)
         return out.getvalue()
 
     text = printed(-5.0)
     assert "lowest committee coverage is below the spreadsheet baseline's" in text, text
     assert "leaves some committees below their spreadsheet-baseline coverage" in text, text
     assert printed(0.0) == ""
+    # A reason the solve's message gives already (the plan is the fallback) is not repeated.
+    said = wording.outcome_text(
+        "time_limit",
+        None,
+        time_limit=60,
+        stopped_at=None,
+        fallback=True,
+        baseline_name="spreadsheet",
+        passed_over=[("greedy", "minimum")],
+    )
+    again = printed(-5.0, message=said)
+    assert "lowest committee coverage" not in again and "leaves some committees" in again
     data["objective"] = {"keep_baseline_minimum": False, "keep_baseline_coverage": False}
     assert printed(-5.0, build(data)) == ""

@@ -19,7 +19,7 @@ from typing import Any
 
 from planner.decompose import PartTask, Runner, solve_part
 from planner.decompose.run import PART_OVERRUN
-from planner.result import Result, SolveStatus, StopReason
+from planner.result import Result
 
 #: How often a runner waiting for parts looks at the solve's stop (seconds).
 POLL_SECONDS = 0.2
@@ -44,8 +44,9 @@ class DaskUnavailable(RuntimeError):
         self.reason = reason
 
 
-def part_on_worker(task: PartTask) -> Result:
-    """Solve one part on the Dask worker this runs on, with all its threads."""
+def part_on_worker(task: PartTask) -> Result | None:
+    """Solve one part on the Dask worker this runs on, with all its threads; None for a
+    part started too late to end by the solve's deadline (not run)."""
     from distributed import get_worker
     from distributed.gc import disable_gc_diagnosis
 
@@ -61,15 +62,7 @@ def part_on_worker(task: PartTask) -> Result:
         # would otherwise share the machine with parts whose results it no longer takes.
         left = task.until - time.time() - PART_OVERRUN
         if left <= 0:  # it would end past the deadline whatever its limit: not run
-            return Result(
-                status=SolveStatus.NO_SOLUTION,
-                objective=None,
-                best_bound=None,
-                gap=None,
-                wall_seconds=0.0,
-                plan=None,
-                stop_reason=StopReason.TIME_LIMIT,
-            )
+            return None
         params = dataclasses.replace(params, time_limit=min(params.time_limit, left))
     return solve_part(dataclasses.replace(task, params=params))
 
@@ -159,6 +152,8 @@ def _runner(client: Any) -> Runner:
                         result = future.result()
                     except Exception:
                         # The part keeps the fallback's deliveries, as one not run.
+                        continue
+                    if result is None:  # started too late to run: as one not run
                         continue
                     yield futures[future], result
         finally:

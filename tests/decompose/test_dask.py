@@ -50,7 +50,8 @@ def test_a_part_started_late_on_a_worker_ends_by_the_solves_deadline(
 ) -> None:
     """On a worker, a part is solved with the worker's threads and its own time limit,
     cut to what is left before the solve's deadline (``until``, wall-clock time, less
-    what a solve overruns) when it starts later than that allows."""
+    what a solve overruns) when it starts later than that allows, and not run at all
+    (None) when it starts past it."""
     import distributed
 
     from planner.decompose import PartTask, run
@@ -73,3 +74,7 @@ def test_a_part_started_late_on_a_worker_ends_by_the_solves_deadline(
         assert 5.0 - run.PART_OVERRUN - 1 < seen[0].time_limit <= 5.0 - run.PART_OVERRUN
     else:
         assert seen[0].time_limit == 20
+    # Past its deadline it is not run at all (the runner counts it as not run).
+    gone = PartTask(0, "东", scenario, params, None, time.time() - 1)
+    assert parts.part_on_worker(gone) is None
+    assert len(seen) == 1

@@ -59,9 +59,10 @@ def run_solve(scenario_path: Path, mode: str, gap: float, limit: float, seed: in
         for r in result.stages
     )
     gap_text = f"{100 * result.gap:.4f} %" if result.gap is not None else "-"
+    stopped = result.stop_reason.value if result.stop_reason else "-"
     print(
         f"  {mode:9s} wall {wall:6.2f} s  {result.status.value:8s} "
-        f"{result.stop_reason.value:10s} objective {result.objective} bound "
+        f"{stopped:10s} objective {result.objective} bound "
         f"{result.best_bound} gap {gap_text}  rule problems {problems}  ({engines_used})",
         flush=True,
     )

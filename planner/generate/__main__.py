@@ -5,10 +5,14 @@ The directory defaults to ``scenarios``; every file written is printed.
 
 from __future__ import annotations
 
-import sys
+import argparse
 
 from planner.generate import write_reference_scenarios
 
 if __name__ == "__main__":
-    for written in write_reference_scenarios(sys.argv[1] if len(sys.argv) > 1 else "scenarios"):
+    parser = argparse.ArgumentParser(
+        prog="python -m planner.generate", description="Write the reference scenario files."
+    )
+    parser.add_argument("directory", nargs="?", default="scenarios")
+    for written in write_reference_scenarios(parser.parse_args().directory):
         print(written)

@@ -7,7 +7,7 @@ switches a goal off (its term is empty).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -174,13 +174,70 @@ def shortfall(ctx: ModelContext) -> GoalTerm:
     if not weight or target <= 0:
         return term
     goal = round(target * BASIS)
-    for committee_id, request, served in committee_service(ctx):
+    for v in services(ctx):
         # short × request ≥ goal × request − served, in basis points of coverage.
-        short = ctx.model.new_int_var(0, goal, f"short_{committee_id}")
-        ctx.committee_of_var[short.index] = committee_id
-        ctx.model.add(short * request >= goal * request - served)
+        request = v.request
+        short = ctx.model.new_int_var(0, goal, f"short_{v.committee_id}")
+        ctx.committee_of_var[short.index] = v.committee_id
+        ctx.model.add(short * request >= goal * request - v.served(ctx))
+        # The same row rounded to whole deliveries: cuts no plan, tightens the LP.
+        xs = [ctx.x[i] for i in v.options]
+        for coeffs, rhs in rounding_cuts(v.coeffs, goal * request):
+            ctx.model.add(short * request + cp_model.LinearExpr.weighted_sum(xs, coeffs) >= rhs)
         term.add(short, -weight / 100)
     return term
+
+
+#: At most this many rounding cuts per committee (one per distinct coefficient of its
+#: coverage row, the most frequent first).
+MAX_ROUNDING_CUTS = 3
+
+
+def rounding_cuts(coeffs: list[int], rhs: int) -> list[tuple[list[int], int]]:
+    """Mixed-integer rounding cuts of a shortfall row ``request·short + Σ a_i·x_i ≥ rhs``.
+
+    The row holds for whole deliveries ``x_i ≥ 0`` and any ``short ≥ 0``; its LP
+    relaxation lets a committee be served a fraction of a delivery, and so reach the
+    target with, say, 5.4 of the 6 deliveries it needs. For a divisor ``δ`` (one of the
+    coefficients), with ``r = rhs mod δ > 0``, the mixed-integer rounding inequality
+    (Nemhauser and Wolsey, *Integer and Combinatorial Optimization*, II.1.7)
+
+        request·short + Σ (r·⌊a_i/δ⌋ + min(a_i mod δ, r))·x_i ≥ r·(⌊rhs/δ⌋ + 1)
+
+    holds at every point of the row with whole ``x`` (it is the row divided by ``δ``
+    and rounded, multiplied back by ``r``), so adding it removes no plan. When every
+    coefficient is ``δ`` (one priority for all of a committee's lines) it is the line
+    through the row's last two whole-delivery points, ``k₀ = ⌊rhs/δ⌋`` deliveries
+    short by ``r`` and ``k₀ + 1`` deliveries short by nothing: with the row and
+    ``short ≥ 0`` it is the row's convex hull. ``tests/solver/test_rounding_cuts.py``
+    checks every whole point of small rows.
+
+    Parameters
+    ----------
+    coeffs
+        The coefficients ``a_i`` (positive integers).
+    rhs
+        The right-hand side (``goal × request``).
+
+    Returns
+    -------
+    list of (coefficients, right-hand side)
+        One cut per distinct coefficient ``δ`` with ``rhs mod δ > 0``, at most
+        :data:`MAX_ROUNDING_CUTS`, the most frequent coefficients first; the
+        coefficients are those of the ``x_i`` in order (``request·short`` is the same in
+        every cut).
+    """
+    counts = Counter(coeffs)
+    cuts: list[tuple[list[int], int]] = []
+    for delta, _n in counts.most_common():
+        if len(cuts) >= MAX_ROUNDING_CUTS:
+            break
+        r = rhs % delta
+        if rhs <= 0 or r == 0:
+            continue
+        cut = [r * (a // delta) + min(a % delta, r) for a in coeffs]
+        cuts.append((cut, r * (rhs // delta + 1)))
+    return cuts
 
 
 def travel(ctx: ModelContext) -> GoalTerm:

@@ -249,7 +249,7 @@ def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds(
     reference: Scenario,
 ) -> None:
     """The 13-week reference: the stage records the LP and Lagrangian bounds and the
-    neighbourhoods searched; the Lagrangian bound beats the LP's, the stage's bound
+    neighbourhoods searched; the Lagrangian bound is no looser than the LP's, the stage's bound
     lies between it and the plan, and no progress report ever shows a bound below
     the plan finally returned (this scenario has only the primary stage). The
     baseline guarantee is off: with it, the committee blocks of the Lagrangian bound
@@ -274,9 +274,11 @@ def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds(
     assert stage is not None and result.model_size is not None
     assert stage.lagrangian_bound is not None and stage.lp_bound is not None
     assert stage.objective is not None and stage.bound is not None
-    # The Lagrangian bound by committee is tighter than the LP's on this scenario
-    # (7,221.6 against 7,238.0 points); the stage's bound is the best of all.
-    assert stage.lagrangian_bound < stage.lp_bound
+    # The Lagrangian bound by committee is no looser than the LP's. It was tighter here
+    # (7,221.6 against 7,238.0 points) before the shortfall rows' rounding cuts; with one
+    # priority per committee the cuts make each committee's rows their own convex hull,
+    # so the two now agree (7,441.2 both). The stage's bound is the best of all.
+    assert stage.lagrangian_bound <= stage.lp_bound + 1e-3
     assert stage.objective <= stage.bound <= stage.lagrangian_bound
     assert stage.neighbourhoods[0].reach == 0
     assert stage.neighbourhoods[0].options < result.model_size.num_options

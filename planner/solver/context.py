@@ -117,6 +117,10 @@ class ModelContext:
         # (the stage's LP then reports its value and the rows' prices, even none).
         self.allotment_rows: dict[int, str] = {}
         self.priced = False
+        # Every committee's shortfall row has its rounding cut and one coefficient, so
+        # with the row the cut is the row's convex hull (objective.shortfall): the
+        # Lagrangian bound by committee then adds next to nothing to the LP's.
+        self.shortfall_hull = False
         self._index_options()
 
     def _index_options(self) -> None:

@@ -174,7 +174,9 @@ def shortfall(ctx: ModelContext) -> GoalTerm:
     if not weight or target <= 0:
         return term
     goal = round(target * BASIS)
-    for v in services(ctx):
+    rows = services(ctx)
+    ctx.shortfall_hull = MAX_ROUNDING_CUTS > 0 and all(len(set(v.coeffs)) == 1 for v in rows)
+    for v in rows:
         # short × request ≥ goal × request − served, in basis points of coverage.
         request = v.request
         short = ctx.model.new_int_var(0, goal, f"short_{v.committee_id}")

@@ -13,6 +13,7 @@ from ortools.util.python import sorted_interval_list
 
 from planner import SolveParams, solve
 from planner.params import Progress
+from planner.result import Result
 from planner.scenario import Scenario
 from planner.solver import build_model
 from planner.solver.context import ModelContext
@@ -245,19 +246,32 @@ def test_both_bounds_hold_on_random_scenarios(data: dict[str, Any]) -> None:
     assert optimum - 1e-6 <= bound <= relaxation.bound + 1e-3 * max(1.0, abs(bound))
 
 
+@pytest.fixture(scope="module")
+def two_priorities(reference: Scenario) -> Scenario:
+    """The 13-week reference with one of C01's lines at priority 7 (the others 2): C01's
+    shortfall row has two coefficients, so its rounding cuts are not its hull and the
+    Lagrangian bound by committee is computed (it is skipped on the reference)."""
+    data = reference.model_dump(mode="json")
+    assert data["demand"][0]["committee"] == "C01"
+    data["demand"][0]["priority"] = 7.0
+    return build(data, number_lines=False)
+
+
 def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds(
-    reference: Scenario,
+    two_priorities: Scenario,
 ) -> None:
-    """The 13-week reference: the stage records the LP and Lagrangian bounds and the
-    neighbourhoods searched; the Lagrangian bound is no looser than the LP's, the stage's bound
-    lies between it and the plan, and no progress report ever shows a bound below
-    the plan finally returned (this scenario has only the primary stage). The
-    baseline guarantee is off: with it, the committee blocks of the Lagrangian bound
-    carry a coverage floor each and take several times longer, so on a busy machine
-    the bound may not be ready within its share of the 20 s."""
-    scenario = reference.model_copy(
+    """The 13-week reference with two priorities in one committee: the stage records
+    the LP and Lagrangian bounds and the neighbourhoods searched; the Lagrangian bound
+    is no looser than the LP's, the stage's bound lies between it and the plan, and no
+    progress report ever shows a bound below the plan finally returned (this scenario
+    has only the primary stage). The baseline guarantee is off: with it, the committee
+    blocks of the Lagrangian bound carry a coverage floor each and take several times
+    longer, so on a busy machine the bound may not be ready within its share."""
+    scenario = two_priorities.model_copy(
         update={
-            "objective": reference.objective.model_copy(update={"keep_baseline_coverage": False})
+            "objective": two_priorities.objective.model_copy(
+                update={"keep_baseline_coverage": False}
+            )
         }
     )
     reports: list[Progress] = []
@@ -274,10 +288,9 @@ def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds(
     assert stage is not None and result.model_size is not None
     assert stage.lagrangian_bound is not None and stage.lp_bound is not None
     assert stage.objective is not None and stage.bound is not None
-    # The Lagrangian bound by committee is no looser than the LP's. It was tighter here
-    # (7,221.6 against 7,238.0 points) before the shortfall rows' rounding cuts; with one
-    # priority per committee the cuts make each committee's rows their own convex hull,
-    # so the two now agree (7,441.2 both). The stage's bound is the best of all.
+    # The Lagrangian bound by committee is no looser than the LP's (on the reference it
+    # was tighter, 7,221.6 against 7,238.0 points, before the shortfall rows' rounding
+    # cuts, and equal after them); the stage's bound is the best of all.
     assert stage.lagrangian_bound <= stage.lp_bound + 1e-3
     assert stage.objective <= stage.bound <= stage.lagrangian_bound
     assert stage.neighbourhoods[0].reach == 0
@@ -289,15 +302,12 @@ def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds(
     assert min(bounds) >= result.objective - 1e-6
 
 
-@pytest.mark.parametrize("empty", [True, False])
-def test_without_a_plan_in_the_lps_options_the_wider_neighbourhood_comes_first(
-    empty: bool, reference: Scenario, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """When the LP's own options are proven to hold no plan (reach 0 infeasible, as on
-    a district's parts), the wider neighbourhood is searched next, before the
-    Lagrangian bound, with most of the time left rather than a third; the plan it finds
-    is the stage's and keeps every rule. When reach 0 merely found none in its time,
-    the Lagrangian bound comes first, as before."""
+def _lagrangian_calls(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch, empty: bool
+) -> tuple[Result, list[tuple[str, float]]]:
+    """Solve ``scenario`` with reach 0 giving no plan (proven ``empty`` or not); return
+    the result and the neighbourhood searches and Lagrangian bounds asked for, in
+    order, each neighbourhood with its share of the time left."""
     from planner.solver import neighbourhood, stages
 
     calls: list[tuple[str, float]] = []
@@ -323,7 +333,21 @@ def test_without_a_plan_in_the_lps_options_the_wider_neighbourhood_comes_first(
 
     monkeypatch.setattr(neighbourhood, "search_portfolio", portfolio)
     monkeypatch.setattr(stages, "lagrangian_bound", lagrangian)
-    result = solve(reference, SolveParams(time_limit=30, seed=0, workers=1, relative_gap=0.005))
+    result = solve(scenario, SolveParams(time_limit=30, seed=0, workers=1, relative_gap=0.005))
+    return result, calls
+
+
+@pytest.mark.parametrize("empty", [True, False])
+def test_without_a_plan_in_the_lps_options_the_wider_neighbourhood_comes_first(
+    empty: bool, two_priorities: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the LP's own options are proven to hold no plan (reach 0 infeasible, as on
+    a district's parts), the wider neighbourhood is searched next, before the
+    Lagrangian bound, with most of the time left rather than a third; the plan it finds
+    is the stage's and keeps every rule. When reach 0 merely found none in its time,
+    the Lagrangian bound comes first, as before (two priorities in a committee, so the
+    bound is not skipped)."""
+    result, calls = _lagrangian_calls(two_priorities, monkeypatch, empty)
     stage = result.stage("primary")
     assert stage is not None and [n.reach for n in stage.neighbourhoods] == [0, 1]
     assert stage.neighbourhoods[0].empty is empty
@@ -333,6 +357,24 @@ def test_without_a_plan_in_the_lps_options_the_wider_neighbourhood_comes_first(
     else:
         assert [name for name, _ in calls[:3]] == ["neighbourhood", "lagrangian", "neighbourhood"]
     assert stage.neighbourhoods[1].objective is not None
+    assert result.plan is not None and check_plan(two_priorities, result.plan) == []
+
+
+def test_with_one_priority_per_committee_the_lagrangian_bound_is_skipped(
+    reference: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the reference (one priority per committee, so every shortfall row with its
+    rounding cut is its own hull) the primary stage goes from reach 0 to reach 1
+    without the Lagrangian bound, and its bound is the LP's or a better one."""
+    model = build_model(reference)
+    assert model.ctx.shortfall_hull
+    result, calls = _lagrangian_calls(reference, monkeypatch, empty=False)
+    stage = result.stage("primary")
+    assert stage is not None and [n.reach for n in stage.neighbourhoods] == [0, 1]
+    assert [name for name, _ in calls] == ["neighbourhood", "neighbourhood"]
+    assert stage.lagrangian_bound is None
+    assert stage.lp_bound is not None and stage.bound is not None
+    assert stage.bound <= stage.lp_bound
     assert result.plan is not None and check_plan(reference, result.plan) == []
 
 

@@ -23,7 +23,8 @@ QUIET_SECONDS = 5.0
 
 def local_cluster(n_workers: int | None) -> Any:
     """A :class:`distributed.LocalCluster` of worker processes, one thread each, on
-    loopback and without a dashboard (``n_workers`` None: Dask's choice, the cores)."""
+    loopback and without a dashboard (``n_workers`` None: Dask's choice, the cores),
+    whose workers ignore Ctrl-C (:mod:`planner.sweep.local_worker`)."""
     from distributed import LocalCluster
 
     return LocalCluster(
@@ -32,6 +33,7 @@ def local_cluster(n_workers: int | None) -> Any:
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
+        preload=["planner.sweep.local_worker"],
     )
 
 

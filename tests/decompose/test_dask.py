@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -34,15 +35,22 @@ def test_parts_on_two_worker_processes_give_the_serial_plan(
 ) -> None:
     """Both subdistricts solved on two Dask worker processes (one thread each, so one
     CP-SAT worker per part, fixed seed, proven part optima) give the serial run's plan,
-    objective, bound and part reports, and the plan passes the validator; the cluster
-    starts and closes without a word on stderr."""
+    objective, bound and part reports, and the plan passes the validator. The worker
+    processes ignore a Ctrl-C (SIGINT, which a terminal sends them too): they go on,
+    the same processes, and the cluster starts and closes without a word on stderr."""
+    from distributed import default_client
+
     scenario = two_areas(weeks=5)
     params = SolveParams(time_limit=30, workers=1, seed=0, relative_gap=0.0, decompose="yes")
     serial = solve_by_parts(scenario, params)
     capfd.readouterr()
     with dask_parts(n_workers=2) as (runner, slots):
         assert slots == 2
+        pids = default_client().run(os.getpid)
+        for pid in pids.values():
+            os.kill(pid, signal.SIGINT)
         on_dask = solve_by_parts(scenario, params, runner=runner, slots=slots)
+        assert default_client().run(os.getpid) == pids
     assert capfd.readouterr().err == ""
     assert on_dask.plan == serial.plan
     assert on_dask.objective == serial.objective

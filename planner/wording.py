@@ -327,6 +327,35 @@ def no_time_to_build_text(time_limit: float) -> str:
     ).format(seconds=f"{time_limit:g}")
 
 
+def split_over_limit_text(time_limit: float) -> str:
+    """Return that the shared step of a solve subdistrict by subdistrict (the whole
+    scenario's baselines, the split and the shared resources shared out) took longer
+    than the time limit."""
+    return _(
+        "splitting the scenario by subdistrict (its baselines and the shared resources "
+        "shared out) took longer than the time limit of {seconds} s; no plan (allow more "
+        "time)"
+    ).format(seconds=f"{time_limit:g}")
+
+
+def no_time_to_split_text(time_limit: float) -> str:
+    """Return that no time was left to split the scenario by subdistrict (reading, or the
+    command's reserve for its report, took the whole limit)."""
+    return _(
+        "no time was left to split the scenario by subdistrict within the time limit of "
+        "{seconds} s; no plan (allow more time)"
+    ).format(seconds=f"{time_limit:g}")
+
+
+def stopped_while_splitting_text(elapsed: float) -> str:
+    """Return that the caller stopped a solve subdistrict by subdistrict, ``elapsed``
+    seconds in, while the scenario was being split (before any plan)."""
+    return _(
+        "the solve was stopped after {seconds} s while the scenario was being split by "
+        "subdistrict, before any plan"
+    ).format(seconds=f"{elapsed:.1f}")
+
+
 def percent_text(fraction: float) -> str:
     """Return a fraction as a percentage with at most two decimals: ``0.0033`` → ``0.33``."""
     return f"{100 * fraction:.2f}".rstrip("0").rstrip(".")
@@ -508,6 +537,7 @@ __all__ = [
     "gap_text",
     "no_plan_text",
     "no_time_to_build_text",
+    "no_time_to_split_text",
     "not_a_reason_text",
     "outcome_text",
     "parts_fallback_text",
@@ -518,6 +548,8 @@ __all__ = [
     "pin_weeks_text",
     "pin_without_line_text",
     "product_name",
+    "split_over_limit_text",
+    "stopped_while_splitting_text",
     "stopped_without_plan_text",
     "unit_label",
     "unit_noun",

@@ -5,6 +5,8 @@
    the whole model): always up to :data:`WHOLE_BASELINES_UP_TO` demand lines (a
    district), beyond (a city) when the time left allows
    (:func:`plans_whole_baselines`); otherwise each part plans its own (step 2).
+   Steps 1 and 2 (the shared step) run bounded: on a stop or at the deadline they
+   give up, and the solve ends without a plan (:func:`_shared_step`).
 2. The scenario is split by subdistrict (:mod:`planner.decompose.split`) and the
    shared capacity (district or city troupes, lecturers, trainers and set kinds; the
    van's moves) is allotted to the parts: from the whole scenario's fallback, at least
@@ -40,7 +42,13 @@ from dataclasses import dataclass
 from planner import wording
 from planner.baseline import BASELINE_NAMES, Baselines, plan_baselines
 from planner.decompose.allot import allot
-from planner.decompose.split import Part, PinsAcrossParts, split_scenario, splittable
+from planner.decompose.split import (
+    Part,
+    PinsAcrossParts,
+    split_scenario,
+    splittable,
+    subdistricts,
+)
 from planner.i18n import _
 from planner.network import Distances
 from planner.options import line_blocker, options_lister
@@ -49,7 +57,9 @@ from planner.plan import Delivery, Plan
 from planner.result import PartReport, Result, SolveStatus, StopReason, Term
 from planner.scenario import STAY_PRODUCTS, Scenario
 from planner.score import Guarantees, PlanScore, Scorer
+from planner.solver.bounded import run_bounded
 from planner.solver.context import SCALE
+from planner.solver.control import SolveControl
 from planner.solver.extract import colour_stays
 from planner.solver.guide import Allotment, PartGuide, row_key
 from planner.solver.objective import coverage_points
@@ -255,7 +265,8 @@ def solve_by_parts(
         A validated scenario with two subdistricts or more (:func:`splittable`).
     params
         The solve's parameters; the time limit covers everything (planning the whole
-        scenario's baselines, the parts, putting them together and checking).
+        scenario's baselines, the parts, putting them together and checking). The
+        shared step gives up at the limit (:func:`_shared_step`).
     on_progress
         Called as the baselines begin (stage ``baselines``), as the parts begin and
         after a part ends (stage ``parts``, at most every :data:`PROGRESS_SECONDS`, and
@@ -266,7 +277,8 @@ def solve_by_parts(
         their own).
     stop
         An event that ends the solve early: parts not yet solved keep the fallback's
-        deliveries.
+        deliveries. Set while the whole scenario's baselines are planned or the split
+        is made (the shared step), it ends the solve there, without a plan.
     deadline
         A ``time.perf_counter()`` value by which the solve must return, if sooner than
         the time limit.
@@ -286,6 +298,8 @@ def solve_by_parts(
         :func:`planner.score.score_plan` counts them for the whole scenario, the
         whole scenario's bound (:func:`whole_bound`; None when a part's LP was not
         solved) and its gap, and one :class:`~planner.result.PartReport` per part.
+        ``no_solution`` (stop reason ``stopped`` or ``time_limit``, no part run) when
+        the shared step gave up.
     """
     params = params or SolveParams()
     if params.decompose not in DECOMPOSE:
@@ -314,12 +328,10 @@ def solve_by_parts(
         on_progress(Progress(stage, elapsed, objective, None, coverage, minimum, done, total))
 
     report("baselines")
-    distances = Distances(scenario)
-    setup = None
-    if not plans_whole_baselines(scenario, end - time.perf_counter()):
-        setup = _by_weeks(scenario, distances)
-    if setup is None:
-        setup = _with_whole_baselines(scenario, distances)
+    shared = _shared_step(scenario, params, stop, began, end)
+    if isinstance(shared, Result):
+        return shared
+    distances, setup = shared
     if setup is None:
         from planner.solver import solve as solve_whole
 
@@ -477,6 +489,91 @@ def solve_by_parts(
         baseline_plan=fallback,
         parts=_reports(parts, results),
     )
+
+
+def _shared_step(
+    scenario: Scenario,
+    params: SolveParams,
+    stop: threading.Event | None,
+    began: float,
+    end: float,
+) -> tuple[Distances, _Setup | None] | Result:
+    """The split's shared step (steps 1 and 2 of the module's docstring), bounded.
+
+    The distances, and the whole scenario's baselines and allotments or the split by
+    weeks (:func:`_with_whole_baselines`, :func:`_by_weeks`): Python that knows no clock
+    (a city's whole baselines take minutes), so it runs in a helper thread that gives up
+    at ``end`` or on a ``stop`` (:func:`planner.solver.bounded.run_bounded`), as a solve
+    of the whole model builds its model.
+
+    Returns
+    -------
+    tuple or Result
+        The distances and the split (None: the scenario is to be solved whole), or,
+        when the step gave up, the solve's result: ``no_solution`` without a plan, with
+        stop reason ``stopped`` or ``time_limit`` and a message that says which.
+    """
+
+    def step() -> tuple[Distances, _Setup | None]:
+        distances = Distances(scenario)
+        setup = None
+        if not plans_whole_baselines(scenario, end - time.perf_counter()):
+            setup = _by_weeks(scenario, distances)
+        if setup is None:
+            setup = _with_whole_baselines(scenario, distances)
+        return distances, setup
+
+    control = SolveControl(params, stop=stop, deadline=end)
+    time_left = not control.expired
+    try:
+        done, shared = run_bounded(step, control, "split-shared-step")
+    finally:
+        control.close()  # the step's thread has ended when this returns
+    if done and shared is not None:
+        return shared
+    stopped_at = control.stopped_at
+    if stopped_at is not None:
+        # Seconds into the solve (the control's clock started a little later).
+        message = wording.stopped_while_splitting_text(stopped_at + control.start - began)
+        reason = StopReason.STOPPED
+    else:
+        message = wording.split_over_limit_text(params.time_limit)
+        if not time_left:
+            message = wording.no_time_to_split_text(params.time_limit)
+        reason = StopReason.TIME_LIMIT
+    return Result(
+        status=SolveStatus.NO_SOLUTION,
+        objective=None,
+        best_bound=None,
+        gap=None,
+        wall_seconds=time.perf_counter() - began,
+        plan=None,
+        message=message,
+        stop_reason=reason,
+        parts=_none_ran(scenario),
+    )
+
+
+def _none_ran(scenario: Scenario) -> tuple[PartReport, ...]:
+    """One report per subdistrict, none run: the reports of a split whose shared step
+    gave up (so that the result says it was split, and no part was solved)."""
+    out = []
+    for area, committees in subdistricts(scenario).items():
+        listed = scenario.subdistrict_by_name.get(area)
+        out.append(
+            PartReport(
+                area=area,
+                committees=len(committees),
+                status=SolveStatus.NO_SOLUTION,
+                stop_reason=None,
+                objective=None,
+                bound=None,
+                seconds=0.0,
+                ran=False,
+                subdistrict_id=None if listed is None else listed.id,
+            )
+        )
+    return tuple(out)
 
 
 @dataclass

@@ -6,6 +6,13 @@ thread each) on loopback, or connects to a running scheduler, and gives a runner
 and baselines, all plain data) is shipped to a worker, which builds the part's model
 there (CP-SAT models do not pickle) and solves it with as many CP-SAT workers as the
 Dask worker has threads. Results come back as they end.
+
+When a run ends at its deadline or on a stop, the parts it no longer waits for are told
+to stop on their workers (:func:`stop_parts`: those running end within about a second,
+as a stopped solve does; those not begun are not run), and those the scheduler has not
+given to a worker yet are cancelled; as the block ends, the others are waited for, so
+that the cluster closes with idle workers. A local cluster is then closed quietly
+(:func:`planner.sweep.cluster.close_local`).
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -25,6 +33,19 @@ from planner.result import Result
 POLL_SECONDS = 0.2
 #: Seconds to reach a scheduler and to see its first worker.
 CONNECT_SECONDS = 10.0
+#: Seconds the parts told to stop at the end of a run are waited for as the block ends
+#: (a part ends within about a second; one in HiGHS's LP, which ignores a stop, when
+#: the LP's own limit comes); those still running then are cancelled.
+STOP_SECONDS = 5.0
+#: Seconds to reach every worker with a call outside the tasks (telling a run's parts
+#: to stop); a worker not reached ends its part at the part's own time limit.
+CALL_SECONDS = 5.0
+
+# On a worker: the runs told to stop (a run's id is a few bytes; a worker keeps them all),
+# and the stop events of the parts running here, by run.
+_stopped_runs: set[str] = set()
+_running: dict[str, set[threading.Event]] = {}
+_worker_lock = threading.Lock()
 
 
 class DaskUnavailable(RuntimeError):
@@ -44,9 +65,10 @@ class DaskUnavailable(RuntimeError):
         self.reason = reason
 
 
-def part_on_worker(task: PartTask) -> Result | None:
+def part_on_worker(task: PartTask, run: str = "") -> Result | None:
     """Solve one part on the Dask worker this runs on, with all its threads; None for a
-    part started too late to end by the solve's deadline (not run)."""
+    part started too late to end by the solve's deadline, or after its run was told to
+    stop (not run). ``run`` names the run the part is of (:func:`stop_parts`)."""
     from distributed import get_worker
     from distributed.gc import disable_gc_diagnosis
 
@@ -64,7 +86,31 @@ def part_on_worker(task: PartTask) -> Result | None:
         if left <= 0:  # it would end past the deadline whatever its limit: not run
             return None
         params = dataclasses.replace(params, time_limit=min(params.time_limit, left))
-    return solve_part(dataclasses.replace(task, params=params))
+    stop = threading.Event()
+    with _worker_lock:
+        if run in _stopped_runs:
+            return None
+        _running.setdefault(run, set()).add(stop)
+    try:
+        return solve_part(dataclasses.replace(task, params=params), stop)
+    finally:
+        with _worker_lock:
+            mine = _running[run]
+            mine.discard(stop)
+            if not mine:
+                del _running[run]
+
+
+def stop_parts(run: str) -> int:
+    """On a worker: stop the parts of ``run`` running here (each ends within about a
+    second, as a stopped solve does) and keep any not begun from running; how many
+    were running."""
+    with _worker_lock:
+        _stopped_runs.add(run)
+        stops = list(_running.get(run, ()))
+    for stop in stops:
+        stop.set()
+    return len(stops)
 
 
 @contextmanager
@@ -98,12 +144,19 @@ def dask_parts(
     -----
     A script that starts a local cluster must guard its work with ``if __name__ ==
     "__main__":``: Dask's worker processes import the script again.
+
+    As the block ends, the parts the runs left running (told to stop) are waited for,
+    up to :data:`STOP_SECONDS`; a local cluster is then closed, workers before the
+    scheduler, with distributed's logging kept off the terminal
+    (:func:`planner.sweep.cluster.close_local`). A running scheduler's cluster is left
+    as it is, its logging too.
     """
     from distributed import Client
 
-    from planner.sweep.cluster import local_cluster
+    from planner.sweep.cluster import close_local, local_cluster
 
     cluster: Any = None
+    client: Any = None
     if scheduler is None:
         cluster = local_cluster(n_workers)
     try:
@@ -112,19 +165,25 @@ def dask_parts(
             client.wait_for_workers(1, timeout=CONNECT_SECONDS)
         except (OSError, TimeoutError, ValueError, TypeError, MemoryError) as error:
             raise DaskUnavailable(str(scheduler), error) from error
-        with client:
-            slots = max(1, sum(client.nthreads().values()))
-            yield _runner(client), slots
+        slots = max(1, sum(client.nthreads().values()))
+        left: set[Any] = set()
+        try:
+            yield _runner(client, left), slots
+        finally:
+            _settle(client, left)
     finally:
         if cluster is not None:
-            cluster.close()
+            close_local(cluster, client)
+        elif client is not None:
+            client.close()
 
 
-def _runner(client: Any) -> Runner:
+def _runner(client: Any, left: set[Any]) -> Runner:
     """Submit every part at once (none after the deadline); yield each result as it
-    ends; on a stop or at the deadline, cancel the parts still waiting (a part already
-    running ends at its own time limit; its result is not waited for). A part whose
-    task fails (a lost worker) is left out: its subdistrict keeps the fallback's plan."""
+    ends; on a stop or at the deadline, stop the parts still pending (:func:`_stop_run`;
+    their results are not waited for) and add those given to a worker to ``left``. A
+    part whose task fails (a lost worker) is left out: its subdistrict keeps the
+    fallback's plan."""
     from distributed import wait
 
     def run(
@@ -132,8 +191,9 @@ def _runner(client: Any) -> Runner:
     ) -> Iterator[tuple[int, Result]]:
         if time.perf_counter() >= deadline:
             return
+        name = uuid.uuid4().hex  # this run's, for stopping its parts (stop_parts)
         # pure=False: two parts with equal data are still two solves.
-        futures = {client.submit(part_on_worker, t, pure=False): t.index for t in tasks}
+        futures = {client.submit(part_on_worker, t, name, pure=False): t.index for t in tasks}
         pending = set(futures)
         try:
             while pending:
@@ -157,7 +217,42 @@ def _runner(client: Any) -> Runner:
                         continue
                     yield futures[future], result
         finally:
-            for future in pending:
-                future.cancel()
+            if pending:
+                left.update(_stop_run(client, name, pending))
 
     return run
+
+
+def _stop_run(client: Any, name: str, pending: Iterable[Any]) -> list[Any]:
+    """Stop the parts of run ``name`` that ``pending`` holds: tell the workers to stop
+    them (:func:`stop_parts`), then cancel those the scheduler has not given to a worker;
+    the others (running and ending within about a second, or given to a worker and not
+    to be run) are returned.
+
+    A running task is not cancelled: its thread would go on with the part (Dask cannot
+    interrupt it), on a worker the scheduler takes for idle.
+    """
+    try:
+        client.run(stop_parts, name, callback_timeout=CALL_SECONDS)
+        begun = {key for keys in client.processing().values() for key in keys}
+    except (OSError, TimeoutError):
+        # The scheduler or a worker out of reach: all are cancelled, and a part still
+        # running ends at its own time limit.
+        begun = set()
+    running = [f for f in pending if f.key in begun]
+    client.cancel([f for f in pending if f.key not in begun])
+    return running
+
+
+def _settle(client: Any, left: set[Any]) -> None:
+    """Wait up to :data:`STOP_SECONDS` for the parts ``left`` running (told to stop) to
+    end; cancel those still running then."""
+    from distributed import wait
+
+    if not left:
+        return
+    try:
+        wait(list(left), timeout=STOP_SECONDS)
+    except (OSError, TimeoutError):
+        client.cancel([f for f in left if not f.done()])
+    left.clear()

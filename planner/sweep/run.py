@@ -220,22 +220,25 @@ def run_sweep(
         return results
     from distributed import Client, as_completed
 
-    from planner.sweep.cluster import local_cluster
+    from planner.sweep.cluster import close_local, local_cluster
 
     cluster: Any = None
+    client: Any = None
     if scheduler is None:
         cluster = local_cluster(n_workers)
     try:
-        with Client(cluster if cluster is not None else scheduler) as client:
-            futures = [_submit(client, v, spec.params) for v in spec.variants]
-            for future in as_completed(futures):
-                r = future.result()
-                results.append(r)
-                if on_done is not None:
-                    on_done(len(results), total, r)
+        client = Client(cluster if cluster is not None else scheduler)
+        futures = [_submit(client, v, spec.params) for v in spec.variants]
+        for future in as_completed(futures):
+            r = future.result()
+            results.append(r)
+            if on_done is not None:
+                on_done(len(results), total, r)
     finally:
         if cluster is not None:
-            cluster.close()
+            close_local(cluster, client)  # quietly: see planner.sweep.cluster
+        elif client is not None:
+            client.close()
     return sorted(results, key=lambda r: r.index)
 
 

@@ -1,10 +1,11 @@
-"""A small scenario of two subdistricts that share a troupe, a board set kind and the van."""
+"""Small scenarios of several subdistricts: two that share a troupe, a board set kind and
+the van; and a generated district cut to a few subdistricts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from planner.scenario import Scenario
+from planner.scenario import Scenario, scenario_problems
 from tests.factories import ask, base_data, board_set, book_set, build, committee, troupe
 
 #: The two subdistricts.
@@ -60,3 +61,42 @@ def two_areas_data(weeks: int = 4) -> dict[str, Any]:
 def two_areas(weeks: int = 4) -> Scenario:
     """:func:`two_areas_data` as a validated scenario."""
     return build(two_areas_data(weeks))
+
+
+def small_district(subdistricts: int = 3, weeks: int = 4, seed: int = 2) -> Scenario:
+    """A generated district (:func:`planner.generate.generate`, ``district`` tier) cut to
+    its first ``subdistricts`` subdistricts: their grids, committees, demand and own
+    resources, the district's shared troupes based in them, and the van's moves in
+    proportion."""
+    from planner.generate import generate
+
+    district = generate("district", seed, weeks=weeks)
+    data = district.model_dump(mode="json")
+    kept = data["subdistricts"][:subdistricts]
+    names = {s["name"] for s in kept}
+    grids = [g for g in data["grids"] if g["subdistrict"] in names]
+    grid_ids = {g["id"] for g in grids}
+    committees = [c for c in data["committees"] if c["grid"] in grid_ids]
+    committee_ids = {c["id"] for c in committees}
+    resources = dict(data["resources"])
+    for kind in ("book_sets", "board_sets", "troupes", "lecturers", "trainers"):
+        resources[kind] = [
+            r
+            for r in resources[kind]
+            if r.get("subdistrict") in names
+            or (not r.get("subdistrict") and r.get("home_grid") in grid_ids)
+        ]
+    van = dict(resources["van"])
+    van["moves_per_week"] = van["moves_per_week"] * subdistricts // len(data["subdistricts"])
+    resources["van"] = van
+    data.update(
+        subdistricts=kept,
+        grids=grids,
+        committees=committees,
+        resources=resources,
+        demand=[d for d in data["demand"] if d["committee"] in committee_ids],
+        pins=[],
+    )
+    scenario = Scenario.model_validate(data)
+    assert not scenario_problems(scenario)
+    return scenario

@@ -90,15 +90,30 @@ def test_each_parts_report_names_its_subdistrict_by_id_and_name() -> None:
     assert [(p["subdistrict_id"], p["area"]) for p in parts] == [("SA", "甲街道"), ("SB", "乙街道")]
 
 
+def _stop_as_the_parts_begin(
+    stop: threading.Event, seen: list[Progress] | None = None
+) -> Callable[[Progress], None]:
+    """A progress callback that sets ``stop`` at the first report of the parts (the
+    shared step done, no part started), and keeps every report in ``seen``."""
+
+    def on_progress(progress: Progress) -> None:
+        if progress.stage == "parts":
+            stop.set()
+        if seen is not None:
+            seen.append(progress)
+
+    return on_progress
+
+
 def test_a_stop_before_the_parts_keeps_the_baselines_plan() -> None:
-    """A stop set before the solve ends it with the fallback baseline's plan for every
-    subdistrict, said so (the baseline's plan, both subdistricts without their own),
-    and stop reason ``stopped``."""
+    """A stop set once the shared step is done, before any part, ends the solve with
+    the fallback baseline's plan for every subdistrict, said so (the baseline's plan,
+    both subdistricts without their own), and stop reason ``stopped``."""
     scenario = two_areas()
     stop = threading.Event()
-    stop.set()
-    result = solve_by_parts(scenario, PARAMS, stop=stop)
+    result = solve_by_parts(scenario, PARAMS, stop=stop, on_progress=_stop_as_the_parts_begin(stop))
     assert result.stop_reason == StopReason.STOPPED
+    assert result.plan is not None
     assert result.plan == result.baseline_plan
     assert all(p.status == SolveStatus.NO_SOLUTION for p in result.parts)
     # Never run, and kpis.json says so.
@@ -260,18 +275,19 @@ def test_a_split_by_weeks_gives_a_valid_plan_without_a_whole_bound(
 def test_subdistricts_never_solved_in_a_split_by_weeks_get_their_spreadsheet_plan(
     fill_seconds: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Split by weeks and stopped before any part is solved: each subdistrict is given
-    its own spreadsheet baseline's plan (in its share of the shared units), the plan
-    together keeps every rule, and the message says they keep their own baseline's
-    deliveries; the last progress report shows that plan. With no time for it
-    (FILL_SECONDS 0) they have no deliveries, and the message says that instead."""
+    """Split by weeks and stopped before any part is solved (once the split is made):
+    each subdistrict is given its own spreadsheet baseline's plan (in its share of the
+    shared units), the plan together keeps every rule, and the message says they keep
+    their own baseline's deliveries; the last progress report shows that plan. With no
+    time for it (FILL_SECONDS 0) they have no deliveries, and the message says that
+    instead."""
     _by_weeks(monkeypatch)
     monkeypatch.setattr(run, "FILL_SECONDS", fill_seconds)
     scenario = two_areas()
     stop = threading.Event()
-    stop.set()
     seen: list[Progress] = []
-    result = solve_by_parts(scenario, PARAMS, stop=stop, on_progress=seen.append)
+    on_progress = _stop_as_the_parts_begin(stop, seen)
+    result = solve_by_parts(scenario, PARAMS, stop=stop, on_progress=on_progress)
     # The last report shows the plan as it ends: the fills' coverage, or none.
     assert seen[-1].stage == "parts" and (seen[-1].parts_done, seen[-1].parts) == (0, 2)
     assert (seen[-1].coverage is not None) == bool(fill_seconds)

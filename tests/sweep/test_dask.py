@@ -22,15 +22,20 @@ def _workers_import_this_tree(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(ROOT), path) if p))
 
 
-def test_a_local_cluster_of_two_processes_gives_the_serial_results(tmp_path: Path) -> None:
+def test_a_local_cluster_of_two_processes_gives_the_serial_results(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     """Every variant solved on two Dask worker processes (one thread each, so one
     CP-SAT worker per solve, fixed seed, proven optima) gives the status, objective,
     bound, KPIs and the very plan of the serial run; every plan passes the validator,
-    and the Dask workers' threads set the solves' CP-SAT workers."""
+    and the Dask workers' threads set the solves' CP-SAT workers. The cluster starts
+    and closes without a word on stderr."""
     spec = read_spec(write_spec(tmp_path))
     serial = run_sweep(spec, local=True)
     seen: list[tuple[int, int]] = []
+    capfd.readouterr()
     on_dask = run_sweep(spec, n_workers=2, on_done=lambda k, n, r: seen.append((k, n)))
+    assert capfd.readouterr().err == ""
     assert [r.name for r in on_dask] == [v.name for v in spec.variants]
     assert on_dask == serial
     assert [r.plan for r in on_dask] == [r.plan for r in serial]

@@ -367,7 +367,8 @@ def get_job(job_id: Id, request: Request, principal: Reader) -> JobOut:
 def cancel_job(job_id: Id, request: Request, response: Response, principal: Planner) -> JobOut:
     """Stop a job early. A queued job is cancelled at once (200). A running one is asked
     to stop (202): within seconds it ends `cancelled`, keeping the best plan found
-    (`plan_id`). A job that has ended: 409."""
+    (`plan_id`); one whose solve had already ended on its own ends `finished` all the
+    same. A job that has ended: 409 `ended`, the job left as it was."""
     engine = engine_of(request)
     with engine.connect() as conn:
         row = store.get(conn, job_id)

@@ -63,7 +63,7 @@ from planner.io.edits import EditedPlanError
 from planner.io.output import output_files, write_output_folder
 from planner.kpis import compute_kpis
 from planner.network import Distances
-from planner.params import SolveParams
+from planner.params import SolveParams, decompose_value
 from planner.plan import Plan
 from planner.report import (
     baselines_report,
@@ -328,7 +328,7 @@ def solve(
     # own start and the command line's imports, 1-2 s, come before.)
     started = time.perf_counter()
     problems = solve_option_problems(time_limit, seed, workers, gap)
-    decompose = decompose.strip().lower()  # YES, Auto: as meant
+    decompose = decompose_value(decompose)  # YES, Auto: as meant
     problems += parts_option_problems(decompose, dask_workers, scheduler)
     if out_dir is not None and (taken := out_folder_problem(out_dir)):
         problems.append(taken)

@@ -342,6 +342,17 @@ def test_invalid_solve_parameters_are_422_and_start_nothing(
     assert world.send("GET", "/jobs").json() == before
 
 
+@pytest.mark.parametrize(("sent", "stored"), [("Yes", "yes"), (" NO ", "no"), ("AUTO", "auto")])
+def test_decompose_takes_the_command_lines_spellings(world: World, sent: str, stored: str) -> None:
+    """A job's ``decompose`` is read as ``cultplan solve --decompose`` reads it, case and
+    spaces around it ignored: the job is accepted (202) with the library's value."""
+    body = json.dumps({"decompose": sent, "time_limit": 1}).encode()
+    response = world.send("POST", f"/scenarios/{world.scenario_id}/jobs", body, "application/json")
+    assert response.status_code == 202, response.text
+    assert response.json()["params"]["decompose"] == stored
+    world.send("DELETE", f"/jobs/{response.json()['id']}")
+
+
 #: Every route that takes a JSON body (the scenario routes take YAML too).
 JSON_ROUTES = [
     ("POST", "/scenarios"),

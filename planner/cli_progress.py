@@ -4,7 +4,8 @@ While the solve runs in a worker thread, the main thread shows what it is doing 
 (building the model, planning the baseline, solving, refining), the coverage and minimum
 coverage of the best plan so far, and how close that plan is to the best possible plan
 (the proven bound). The bar fills with that closeness once a bound is known, and with
-the time used of the time limit before; the text beside the bar says which. Off a
+the time used of the time limit before; the text beside the bar says which. The line
+stays one line of the terminal's width, however narrow (:func:`fit_line`). Off a
 terminal (a log file), where a line cannot be redrawn, only the last state is printed.
 """
 
@@ -12,12 +13,15 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn
+from rich.progress import Progress, ProgressColumn, Task
+from rich.progress_bar import ProgressBar
 from rich.table import Column
+from rich.text import Text
 
 from planner import wording
 from planner.i18n import N_, _
@@ -52,6 +56,16 @@ def stage_text(stage: str, parts_done: int | None = None, parts: int | None = No
     return _("{stage} ({done} of {total} done)").format(stage=text, done=parts_done, total=parts)
 
 
+def coverage_text(p: SolveProgress | None) -> str:
+    """The best plan so far by its coverage and minimum coverage (the progress line's
+    words: how close it is to the best possible plan is the text beside the bar)."""
+    if p is None or p.coverage is None or p.min_coverage is None:
+        return _("no plan yet")
+    return _("coverage {coverage} %, minimum coverage {minimum} %").format(
+        coverage=f"{100 * p.coverage:.1f}", minimum=f"{100 * p.min_coverage:.1f}"
+    )
+
+
 def plan_text(p: SolveProgress | None) -> str:
     """The best plan so far: its coverage, minimum coverage and closeness to the best."""
     if p is None or p.coverage is None or p.min_coverage is None:
@@ -81,27 +95,116 @@ def bar_state(p: SolveProgress | None, elapsed: float, time_limit: float) -> tup
     )
 
 
+#: The width of the progress line's bar, in terminal cells.
+BAR_WIDTH = 10
+#: The fewest cells the plan's text is cut to (ending in "…") before the text beside
+#: the bar is left out to make room.
+MIN_PLAN_CELLS = 12
+#: What ends a text cut short.
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class LineParts:
+    """The parts of the progress line that fit: the stage (padded to the widest stage
+    name when there is room, so that the bar does not move), whether the bar is drawn,
+    the text beside it and the plan's text (each empty when left out, the plan's cut
+    short with "…" when need be)."""
+
+    stage: str
+    bar: bool
+    measure: str
+    plan: str
+
+    def cells(self) -> int:
+        """The line's width in terminal cells (a Chinese character takes two)."""
+        parts = [self.stage, "x" * BAR_WIDTH if self.bar else "", self.measure, self.plan]
+        present = [part for part in parts if part]
+        return sum(cell_len(part) for part in present) + max(0, len(present) - 1)
+
+
+def shorten(text: str, cells: int) -> str:
+    """``text`` cut to at most ``cells`` terminal cells, ending in "…" when cut (a
+    Chinese character is two cells and is never split)."""
+    if cell_len(text) <= cells:
+        return text
+    if cells <= 0:
+        return ""
+    line = Text(text)
+    line.truncate(cells, overflow="ellipsis")
+    return line.plain
+
+
+def fit_line(width: int, stage: str, measure: str, plan: str, stage_width: int = 0) -> LineParts:
+    """The progress line's parts fitted into ``width`` terminal cells, one line.
+
+    Everything when it fits. Otherwise, in this order until it fits: the stage name
+    loses its padding to ``stage_width``; the plan's text is cut short with "…" (to no
+    fewer than :data:`MIN_PLAN_CELLS` cells); the text beside the bar is left out (the
+    plan's text then cut to what is left); the bar is left out; the plan's text is left
+    out and the stage name cut short. Widths are counted in terminal cells, a Chinese
+    character taking two (:func:`rich.cells.cell_len`).
+    """
+    padded = stage + " " * max(0, stage_width - cell_len(stage))
+    for name in (padded, stage):
+        whole = LineParts(name, True, measure, plan)
+        if whole.cells() <= width:
+            return whole
+    for bar, beside in ((True, measure), (True, ""), (False, "")):
+        room = width - LineParts(stage, bar, beside, "").cells() - 1
+        if room >= min(MIN_PLAN_CELLS, cell_len(plan)):
+            return LineParts(stage, bar, beside, shorten(plan, room))
+    return LineParts(shorten(stage, width), False, "", "")
+
+
+class LineColumn(ProgressColumn):
+    """The whole progress line as one column, fitted to the console's width when drawn
+    (:func:`fit_line`), so that it follows the terminal when it is resized."""
+
+    def __init__(self, console: Console, stage_width: int) -> None:
+        super().__init__(table_column=Column(no_wrap=True, overflow="crop"))
+        self.console = console
+        self.stage_width = stage_width
+
+    def render(self, task: Task) -> Text:
+        """The task's line: its ``stage``, ``measure`` and ``plan`` fields and its bar."""
+        fields = task.fields
+        parts = fit_line(
+            self.console.width,
+            str(fields.get("stage", "")),
+            str(fields.get("measure", "")),
+            str(fields.get("plan", "")),
+            self.stage_width,
+        )
+        line = Text(parts.stage, style="bold")
+        if parts.bar:
+            bar = ProgressBar(total=task.total, completed=task.completed, width=BAR_WIDTH)
+            options = self.console.options.update(width=BAR_WIDTH)
+            drawn = Text()
+            for segment in self.console.render(bar, options):
+                if not segment.control:
+                    drawn.append(segment.text, segment.style)
+            # Without colours the bar draws only its filled part: the rest is blank.
+            drawn.align("left", BAR_WIDTH)
+            line.append(" ")
+            line.append_text(drawn)
+        for part in (parts.measure, parts.plan):
+            if part:
+                line.append(" " + part)
+        return line
+
+
 def progress_bar(console: Console) -> Progress:
     """The live progress line: stage, bar, what the bar measures, the best plan so far.
 
     One clock only (the time used of the time limit, or the closeness to the best
-    possible plan, beside the bar). The stage column is as wide as the longest stage
-    name in the current language and never wraps, so a narrow terminal (80 columns)
-    folds the plan's text, not the stage's name.
+    possible plan, beside the bar). The line is one line of the console's width, the
+    terminal's (``COLUMNS`` when set), however narrow: what does not fit is cut short
+    or left out (:func:`fit_line`). The stage name is padded to the longest one in the
+    current language when there is room, so that the bar stays put.
     """
     widest = max(cell_len(stage_text(stage)) for stage in STAGE_NAMES)
-    return Progress(
-        TextColumn(
-            "[bold]{task.fields[stage]}",
-            table_column=Column(min_width=widest, no_wrap=True),
-        ),
-        BarColumn(bar_width=10),
-        TextColumn("{task.fields[measure]}", table_column=Column(no_wrap=True)),
-        # The plan's text takes what is left and folds onto a second line if need be.
-        TextColumn("{task.fields[plan]}", table_column=Column(ratio=1, overflow="fold")),
-        console=console,
-        transient=False,
-    )
+    return Progress(LineColumn(console, widest), console=console, transient=False)
 
 
 def solve_with_progress(
@@ -150,13 +253,7 @@ def solve_with_progress(
             label = stage_text(p.stage, p.parts_done, p.parts)
         else:
             label = stage_text(stage or "start")
-        bar.update(
-            task,
-            completed=full,
-            stage=label,
-            measure=measure,
-            plan=plan_text(p),
-        )
+        bar.update(task, completed=full, stage=label, measure=measure, plan=coverage_text(p))
 
     thread = threading.Thread(target=work, name="solve", daemon=True)
     started = time.perf_counter()

@@ -20,6 +20,14 @@ from planner.i18n import _
 DECOMPOSE = ("auto", "yes", "no")
 
 
+def decompose_value(text: str) -> str:
+    """A ``decompose`` setting as a person types it, read as meant: case and spaces
+    around it ignored (``YES``, `` Auto``), as ``cultplan solve --decompose`` and the
+    service's jobs take it. The result is one of :data:`DECOMPOSE` when the text names
+    one; the caller refuses anything else."""
+    return text.strip().lower()
+
+
 @dataclass(frozen=True)
 class SolveParams:
     """Parameters of a solve.

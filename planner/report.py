@@ -9,6 +9,7 @@ non-empty list is a bug that no caller may write out.
 from __future__ import annotations
 
 import hashlib
+import math
 import platform
 from collections.abc import Mapping
 from importlib import metadata
@@ -30,6 +31,38 @@ from planner.validate import check_plan
 
 #: The KPIs whose change against the better baseline a report states.
 GAIN_KPIS: tuple[str, ...] = ("coverage", "min_coverage", "jain_index", "gini", "travel_km")
+#: The decimal places a report's numbers are written with at most (KPIs have 4).
+REPORT_DECIMALS = 6
+
+
+def tidy_numbers(value: Any, digits: int = REPORT_DECIMALS) -> Any:
+    """Return ``value`` with every finite float rounded to ``digits`` decimal places.
+
+    A figure such as an objective summed from its terms carries binary noise
+    (``6889.0869999999995``); rounded, it is written as the decimal a planner reads
+    (``6889.087``). Mappings (as dicts) and sequences (as lists) are tidied through;
+    other values, and infinities and NaN, are returned as they are. The values the
+    program computes with are not changed: only the copy that is written is rounded.
+
+    Parameters
+    ----------
+    value
+        Plain data (what ``json.dumps`` takes).
+    digits
+        Decimal places to keep.
+
+    Returns
+    -------
+    Any
+        The same data with its floats rounded.
+    """
+    if isinstance(value, float):
+        return float(round(value, digits)) if math.isfinite(value) else value
+    if isinstance(value, Mapping):
+        return {k: tidy_numbers(v, digits) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [tidy_numbers(v, digits) for v in value]
+    return value
 
 
 def kpis_of_baselines(
@@ -210,7 +243,8 @@ def solve_report(
         under ``gains`` what the plan gains over the better of them (:func:`gains_over`),
         the committees below their coverage in the spreadsheet baseline's plan under
         ``below_baseline`` (:func:`below_baseline_summary`) and the ``run`` settings
-        (empty when not given); JSON-serialisable.
+        (empty when not given); JSON-serialisable, every number to at most
+        :data:`REPORT_DECIMALS` decimal places (:func:`tidy_numbers`).
 
     Raises
     ------
@@ -237,7 +271,7 @@ def solve_report(
         or compute_kpis(scenario, baselines.plans["spreadsheet"], reasons=False)
     )
     levels = {"levels": levels_report(scenario, result.plan, kpis)} if scenario.has_levels else {}
-    return {
+    report: dict[str, Any] = {
         "scenario": scenario.name,
         "status": result.status.value,
         "stop_reason": None if result.stop_reason is None else result.stop_reason.value,
@@ -257,6 +291,7 @@ def solve_report(
         "below_baseline": below_baseline_summary(scenario, kpis, spreadsheet_kpis),
         "run": dict(run or {}),
     }
+    return dict(tidy_numbers(report))
 
 
 def run_settings(params: SolveParams, source: str | Path | None = None) -> dict[str, Any]:

@@ -62,6 +62,20 @@ def board_set(
     return {"id": bid, "title": title, "theme": theme, **extra}
 
 
+def grid_of(subdistrict: str, gid: str = "GX") -> dict[str, Any]:
+    """A grid ``gid`` of ``subdistrict`` without committees (sub-centre ``{gid}-S``): in a
+    scenario that does not list its subdistricts, the grids say which there are, so a
+    resource may serve only a subdistrict some grid names."""
+    location = {"lat": 31.32, "lon": 121.52}
+    subcentre = {"id": f"{gid}-S", "name": f"{subdistrict}分中心", "location": location}
+    return {
+        "id": gid,
+        "name": f"{subdistrict}网格",
+        "subdistrict": subdistrict,
+        "subcentre": subcentre,
+    }
+
+
 def troupe(tid: str = "T1", genre: str = "越剧", **extra: Any) -> dict[str, Any]:
     """A troupe of grid G1 named ``{tid}{genre}团`` (one show a week unless ``extra`` says
     otherwise)."""

@@ -34,6 +34,7 @@ from tests.factories import (
     board_set,
     book_set,
     build,
+    grid_of,
     lecturer,
     pin,
     trainer,
@@ -63,6 +64,7 @@ def _theme(d: dict[str, Any]) -> None:
 
 
 def _service_area(d: dict[str, Any]) -> None:
+    d["grids"].append(grid_of("A"))
     d["resources"] = {"troupes": [troupe("U", subdistrict="A")]}
     d["demand"] = [ask("C1", "performance")]
 

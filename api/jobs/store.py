@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from api.db.tables import jobs
 from planner.i18n import N_, _
+from planner.report import tidy_numbers
 
 #: A job's states, in the order a job goes through them.
 QUEUED, RUNNING, FINISHED, FAILED, CANCELLED = (
@@ -111,13 +112,17 @@ def split_error(text: str | None) -> tuple[str | None, str | None]:
 
 
 def json_safe(value: Any) -> Any:
-    """Return ``value`` with every non-finite float (inf, nan) replaced by None.
+    """Return ``value`` with every non-finite float (inf, nan) replaced by None, and
+    every other float rounded to :data:`planner.report.REPORT_DECIMALS` places.
 
     JSON has no infinity: SQLite would store ``Infinity`` that PostgreSQL refuses, and
     clients could not read it. A gap before the first bound is "unknown", not infinite.
+    A figure with binary noise (an objective of ``6889.0869999999995``) is stored and
+    answered as the decimal ``kpis.json`` writes (``6889.087``,
+    :func:`planner.report.tidy_numbers`).
     """
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        return tidy_numbers(value) if math.isfinite(value) else None
     if isinstance(value, Mapping):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -312,7 +312,10 @@ def _run(
         result = solve(scenario, params, on_progress=monitor.report, stop=stop)
     finally:
         monitor.close()
-    return store_outcome(engine, job_id, row, scenario, params, result, stop.is_set())
+    # Whether the job was cancelled is the result's to say (stop reason ``stopped``):
+    # a cancel that reached the stop event after the search had ended on its own (the
+    # monitor's last poll, or the solve's last steps) stopped nothing.
+    return store_outcome(engine, job_id, row, scenario, params, result)
 
 
 #: How a job's notes name the setting they are about (the command line's is
@@ -338,15 +341,15 @@ def store_outcome(
     scenario: Scenario,
     params: SolveParams,
     result: Result,
-    cancelled: bool,
 ) -> str:
     """Store a finished solve: the plan row and the job's end state in one transaction.
 
-    A cancelled job (``cancelled``, or a result stopped by the stop event) ends
-    ``cancelled`` with its best plan kept; otherwise ``finished``. Without a plan the
-    job ends ``failed`` with the library's reason (``cancelled`` when it was asked to
-    stop before any plan). A plan that breaks a hard rule is not stored: the job fails
-    as a bug, naming the broken rules.
+    A job whose solve was stopped by its cancel (the result's stop reason ``stopped``)
+    ends ``cancelled`` with its best plan kept; otherwise ``finished``, also when a
+    cancel was asked for after the search had ended on its own (its plan is the
+    solve's). Without a plan the job ends ``failed`` with the library's reason
+    (``cancelled`` when it was stopped before any plan). A plan that breaks a hard rule
+    is not stored: the job fails as a bug, naming the broken rules.
     """
     from planner.baseline import plan_baselines
     from planner.kpis import compute_kpis
@@ -354,7 +357,7 @@ def store_outcome(
     from planner.report import kpis_of_baselines, run_settings, solve_report
     from planner.validate import check_plan
 
-    stopped = cancelled or result.stop_reason == StopReason.STOPPED
+    stopped = result.stop_reason == StopReason.STOPPED
     notes = solve_notes(scenario, params, result)
     final = store.json_safe(
         {

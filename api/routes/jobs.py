@@ -28,7 +28,7 @@ from api.schemas import Id, errors
 from api.settings import Settings
 from planner.cli_progress import stage_text
 from planner.i18n import _
-from planner.params import SolveParams
+from planner.params import DECOMPOSE, SolveParams, decompose_value
 
 router = APIRouter(tags=["jobs"])
 
@@ -42,6 +42,8 @@ class JobIn(BaseModel):
     (default ``solve_time_limit``), ``workers`` up to ``max_solve_workers``, checked
     with the other bounds when the settings are in the validation context (``settings``),
     so that every problem is listed at once. ``true`` and ``false`` are not numbers.
+    ``decompose`` takes the command line's spellings (``Yes``, `` NO``), stored as the
+    library's value.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -61,8 +63,18 @@ class JobIn(BaseModel):
     decompose: Literal["auto", "yes", "no"] = Field(  # params.DECOMPOSE
         default="auto",  # SolveParams.decompose (tests/api/test_jobs_routes.py)
         description="Solve a scenario of several subdistricts one subdistrict at a time: "
-        "auto (when it is large), yes or no.",
+        "auto (when it is large), yes or no (in any case, spaces around it ignored, as "
+        "`cultplan solve --decompose` takes it).",
     )
+
+    @field_validator("decompose", mode="before")
+    @classmethod
+    def _decompose_as_typed(cls, value: Any) -> Any:
+        # The command line's spellings: "Yes", " NO" (planner.params.decompose_value);
+        # anything else is left as sent, for the refusal to name it.
+        if isinstance(value, str) and decompose_value(value) in DECOMPOSE:
+            return decompose_value(value)
+        return value
 
     @field_validator("time_limit", "relative_gap", mode="before")
     @classmethod
@@ -367,7 +379,8 @@ def get_job(job_id: Id, request: Request, principal: Reader) -> JobOut:
 def cancel_job(job_id: Id, request: Request, response: Response, principal: Planner) -> JobOut:
     """Stop a job early. A queued job is cancelled at once (200). A running one is asked
     to stop (202): within seconds it ends `cancelled`, keeping the best plan found
-    (`plan_id`). A job that has ended: 409."""
+    (`plan_id`); one whose solve had already ended on its own ends `finished` all the
+    same. A job that has ended: 409 `ended`, the job left as it was."""
     engine = engine_of(request)
     with engine.connect() as conn:
         row = store.get(conn, job_id)

@@ -167,10 +167,13 @@ def _subdistrict_problems(s: Scenario, out: list[Problem]) -> None:
     """Subdistricts (when listed): ids, names, centres; the subdistrict each grid and
     resource names.
 
-    A scenario without ``subdistricts`` has one level and none of these checks: its grids
-    and resources may name subdistricts freely, as before the list existed.
+    A scenario without ``subdistricts`` has one level and none of these checks but one:
+    its grids name subdistricts freely, as before the list existed, and so say which
+    there are; a resource that names another serves no committee
+    (:func:`_service_area_problems`).
     """
     if not s.subdistricts:
+        _service_area_problems(s, out)
         return
     _duplicates(out, "subdistricts", [sd.id for sd in s.subdistricts])
     first_of: dict[str, int] = {}
@@ -223,6 +226,17 @@ def _subdistrict_problems(s: Scenario, out: list[Problem]) -> None:
                     message("subdistrict_without_grids", name=sd.name),
                 )
             )
+
+
+def _service_area_problems(s: Scenario, out: list[Problem]) -> None:
+    """Without a ``subdistricts`` list, the subdistricts are those the grids name: a
+    resource whose ``subdistrict`` (its service area) no grid names could serve nobody,
+    and is named as the list's check names it (``unknown subdistrict``)."""
+    named = {g.subdistrict for g in s.grids if g.subdistrict}
+    for kind, records in _area_records(s):
+        for i, area in enumerate(records):
+            if area and area not in named:
+                out.append(unknown(("resources", kind, i, "subdistrict"), "subdistrict", area))
 
 
 def _area_records(s: Scenario) -> list[tuple[str, list[str]]]:

@@ -23,15 +23,17 @@ NOUNS = ("committee", "grid", "place", "resource", "demand line", "subdistrict")
 
 
 def known_ids(s: Scenario, noun: str) -> list[str]:
-    """The ids a reference of kind ``noun`` may name in ``s``."""
+    """The ids a reference of kind ``noun`` may name in ``s`` (a subdistrict's name: one
+    the scenario lists, or without the list one its grids name)."""
     places = [s.centre.id, *(g.subcentre.id for g in s.grids)]
+    areas = list(s.subdistrict_by_name) or list(dict.fromkeys(g.subdistrict for g in s.grids))
     return {
         "committee": list(s.committee_by_id),
         "grid": list(s.grid_by_id),
         "place": [*places, *s.committee_by_id],
         "resource": list(s.unit_of_copy),
         "demand line": list(s.demand_by_id),
-        "subdistrict": list(s.subdistrict_by_name),
+        "subdistrict": [a for a in areas if a],
     }.get(noun, [])
 
 

@@ -10,8 +10,10 @@ cross-reference and network checks then run on that scenario, and
 :meth:`Salvage.keep` leaves out what the stand-ins would explain: problems at a bad
 field or inside a replaced record, references to an id that was replaced, checks
 against a season length that could not be read, reachability when a road, a grid's
-or committee's id or grid, or the centre was replaced, and the demand lines of pins
-when a demand line's id, committee or product was.
+or committee's id or grid, or the centre was replaced, the demand lines of pins
+when a demand line's id, committee or product was, and the subdistricts that grids and
+resources name when a subdistrict's name was (or, in a scenario that does not list its
+subdistricts, the ones resources name when a grid's subdistrict was).
 """
 
 from __future__ import annotations
@@ -117,6 +119,10 @@ class Salvage:
     subdistricts_read
         Whether every subdistrict's name could be read (else the subdistricts that grids
         and resources name are not looked up).
+    grid_areas_read
+        Whether every grid's ``subdistrict`` could be read (else, in a scenario that
+        does not list its subdistricts, those its resources name are not looked up:
+        there the grids say which subdistricts there are).
     """
 
     scenario: Scenario | None
@@ -126,6 +132,7 @@ class Salvage:
     network_read: bool = True
     demand_read: bool = True
     subdistricts_read: bool = True
+    grid_areas_read: bool = True
 
     def keep(self, problems: Iterable[Problem]) -> list[Problem]:
         """The problems of the salvaged scenario that the replaced parts do not explain."""
@@ -143,7 +150,8 @@ class Salvage:
         if p.ref == NETWORK_REF:
             return not self.network_read
         if noun == "subdistrict":
-            return not self.subdistricts_read
+            listed = self.scenario is not None and bool(self.scenario.subdistricts)
+            return not self.subdistricts_read or (not listed and not self.grid_areas_read)
         if noun == "demand line":
             return not self.demand_read
         gone = self.dropped.get(noun, set())
@@ -201,6 +209,8 @@ def _stub_record(data: dict[str, Any], loc: Loc, out: Salvage) -> bool:
         whole = not isinstance(record, dict) or not isinstance(field_name, str)
         if path == ("subdistricts",) and (whole or field_name == "name"):
             out.subdistricts_read = False
+        if path == ("grids",) and (whole or field_name == "subdistrict"):
+            out.grid_areas_read = False
         if whole:
             items[index] = _fill(stub, name)
             out.bad.append((*path, index))

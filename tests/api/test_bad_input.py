@@ -22,7 +22,7 @@ from api.db.tables import scenarios
 from api.settings import Settings
 from tests.api.conftest import bearer
 from tests.api.live import raw_request, serving
-from tests.api.support import small_yaml
+from tests.api.support import small_yaml, stored_plan
 from tests.chinese import assert_chinese
 from tests.io.test_bad_input import BAD, CORPUS
 
@@ -342,6 +342,17 @@ def test_invalid_solve_parameters_are_422_and_start_nothing(
     assert world.send("GET", "/jobs").json() == before
 
 
+@pytest.mark.parametrize(("sent", "stored"), [("Yes", "yes"), (" NO ", "no"), ("AUTO", "auto")])
+def test_decompose_takes_the_command_lines_spellings(world: World, sent: str, stored: str) -> None:
+    """A job's ``decompose`` is read as ``cultplan solve --decompose`` reads it, case and
+    spaces around it ignored: the job is accepted (202) with the library's value."""
+    body = json.dumps({"decompose": sent, "time_limit": 1}).encode()
+    response = world.send("POST", f"/scenarios/{world.scenario_id}/jobs", body, "application/json")
+    assert response.status_code == 202, response.text
+    assert response.json()["params"]["decompose"] == stored
+    world.send("DELETE", f"/jobs/{response.json()['id']}")
+
+
 #: Every route that takes a JSON body (the scenario routes take YAML too).
 JSON_ROUTES = [
     ("POST", "/scenarios"),
@@ -543,6 +554,37 @@ def test_an_unknown_publish_field_is_422_naming_it_as_on_the_jobs_route(world: W
             path, content=b'{"notes": "first"}', headers={**headers, "Accept-Language": "zh"}
         )
         assert error_of(chinese, 422)["problems"][0]["message"] == "没有这个字段"
+
+
+def test_a_solved_plan_is_published_through_the_body_reader(world: World) -> None:
+    """A plan the service solved is published through the route from a JSON body sent
+    as UTF-8 bytes with a charset (201, its Chinese note kept, the version listed); an
+    empty body publishes without a note. The bodies the other tests send to a plan the
+    service does not have are refused on this real plan too (400, 422, 415: the body's
+    fault, not a missing plan's) and publish nothing."""
+    sid, plan_id = stored_plan(world.app.state.engine)
+    url = f"/plans/{plan_id}/publish"
+    for body, content_type, status in (
+        ('{"note": "第一版"}'.encode("gbk"), "application/json", 400),
+        (b'{"note": ', "application/json", 400),
+        (b'{"notes": "first"}', "application/json", 422),
+        (b'{"note": "first"}', "application/x-www-form-urlencoded", 415),
+    ):
+        error_of(world.send("POST", url, body, content_type), status)
+    assert world.send("GET", f"/scenarios/{sid}/versions").json() == []
+    body = '{"note": "春季第一版"}'.encode()
+    response = world.send("POST", url, body, "application/json; charset=utf-8")
+    assert response.status_code == 201, response.text
+    assert response.headers["location"] == f"/scenarios/{sid}/versions/1"
+    version = response.json()
+    assert (version["number"], version["plan_id"], version["note"]) == (1, plan_id, "春季第一版")
+    again = world.send("POST", url, b"", "application/json")
+    assert again.status_code == 201, again.text
+    listed = world.send("GET", f"/scenarios/{sid}/versions").json()
+    assert [(v["number"], v["plan_id"], v["note"]) for v in listed] == [
+        (1, plan_id, "春季第一版"),
+        (2, plan_id, None),
+    ]
 
 
 def test_a_chunked_json_body_over_the_limit_is_413_in_the_requests_language(

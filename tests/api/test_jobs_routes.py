@@ -63,7 +63,8 @@ def test_a_job_is_accepted_solved_and_its_plan_readable(
     client: TestClient, planner_token: str, analyst_token: str
 ) -> None:
     """POST answers 202 with the queued job and its Location; the job finishes with a
-    plan that the plan routes serve; an analyst reads the job."""
+    plan that the plan routes serve; an analyst reads the job; a DELETE after the end
+    answers 409 `ended` and leaves the job finished with its plan."""
     scenario_id = create_scenario(client, planner_token, tiny_yaml())
     response = start(client, planner_token, scenario_id, QUICK_PARAMS)
     assert response.status_code == 202, response.text
@@ -82,6 +83,14 @@ def test_a_job_is_accepted_solved_and_its_plan_readable(
     assert progress["coverage"] > 0 and progress["elapsed"] >= 0
     deliveries = client.get(f"/plans/{done['plan_id']}/deliveries", headers=bearer(analyst_token))
     assert deliveries.status_code == 200 and deliveries.json()
+    late = client.delete(f"/jobs/{body['id']}", headers=bearer(planner_token))
+    assert late.status_code == 409 and late.json()["error"] == "ended", late.text
+    after = get_job(client, planner_token, body["id"])
+    assert (after["state"], after["plan_id"], after["cancel_requested"]) == (
+        "finished",
+        done["plan_id"],
+        False,
+    )
 
 
 def test_the_api_answers_while_a_solve_runs_and_a_cancel_keeps_its_plan(

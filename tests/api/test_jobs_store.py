@@ -170,3 +170,16 @@ def test_json_safe_replaces_non_finite_numbers_everywhere() -> None:
     """Infinities and NaN become null at any depth; other values are kept."""
     value = {"a": [1.0, math.nan, {"b": -math.inf}], "c": "x", "d": (2, math.inf)}
     assert store.json_safe(value) == {"a": [1.0, None, {"b": None}], "c": "x", "d": [2, None]}
+
+
+def test_json_safe_stores_figures_as_decimals_without_binary_noise() -> None:
+    """A job's figures (objective, bound, gap) are stored rounded to six decimal places,
+    as kpis.json writes them, at any depth; integers and text are kept."""
+    value = {"objective": 6889.0869999999995, "gap": 0.0028484180850090156, "p": [0.1 + 0.2]}
+    assert store.json_safe({**value, "n": 3, "s": "x"}) == {
+        "objective": 6889.087,
+        "gap": 0.002848,
+        "p": [0.3],
+        "n": 3,
+        "s": "x",
+    }

@@ -276,6 +276,30 @@ def test_a_cancelled_job_keeps_the_best_plan_found(config: WorkerConfig, engine:
     assert plan["stop_reason"] == "stopped" and plan["deliveries"]
 
 
+def test_a_cancel_after_the_solve_ended_leaves_the_job_finished(
+    config: WorkerConfig, engine: sa.Engine
+) -> None:
+    """A cancel that arrives once the solve has ended on its own (proven optimal), before
+    the worker stored the outcome, stops nothing: the job ends finished with the solve's
+    plan and message, and keeps cancel_requested to show the request came."""
+
+    def then_cancelled(
+        scenario: Any, params: Any, *, on_progress: Any, stop: threading.Event
+    ) -> Result:
+        result = solve(scenario, params, on_progress=on_progress, stop=stop)
+        with engine.begin() as conn:  # DELETE /jobs/{id} after the search's end
+            assert store.request_cancel(conn, job_id) == "running"
+        return result
+
+    job_id = add_job(engine, add_scenario(engine, tiny_yaml()))
+    assert run_job(config, job_id, then_cancelled, 0.05) == "finished"
+    row = job(engine, job_id)
+    assert (row["state"], row["error"], row["cancel_requested"]) == ("finished", None, True)
+    assert row["message"] == "proven optimal"
+    (plan,) = plan_rows(engine, job_id)
+    assert plan["stop_reason"] == "proven" and plan["deliveries"]
+
+
 def test_a_job_cancelled_before_its_worker_starts_is_not_run(
     config: WorkerConfig, engine: sa.Engine
 ) -> None:

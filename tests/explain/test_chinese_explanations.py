@@ -23,6 +23,7 @@ from tests.factories import (
     board_set,
     book_set,
     build,
+    grid_of,
     lecturer,
     pin,
     trainer,
@@ -32,6 +33,12 @@ from tests.factories import (
 
 def _no_edit(data: dict[str, Any]) -> None:
     """Leave the scenario data as it is."""
+
+
+def _areas(data: dict[str, Any]) -> None:
+    """C1's grid in 五角场, and a grid of 殷行 (whose troupe cannot serve C1)."""
+    data["grids"][0]["subdistrict"] = "五角场"
+    data["grids"].append(grid_of("殷行"))
 
 
 def _line(
@@ -132,7 +139,7 @@ UNMET_CASES: list[Any] = [
         lambda: _line(
             {"troupes": [troupe(subdistrict="殷行")]},
             [ask("C1", "performance")],
-            edit=setting("grids.0.subdistrict", "五角场"),
+            edit=_areas,
         ),
         ["C1/performance/1"],
         id="area",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from planner.io.output import OUTPUT_FILES, output_files, write_output_folder
 from planner.kpis import BY_COMMITTEE_COLUMNS, UTILISATION_COLUMNS, compute_kpis
 from planner.plan import Plan
 from planner.report import solve_report
-from planner.result import Result, SolveStatus, StopReason
+from planner.result import Result, SolveStatus, StageReport, StopReason
 from planner.scenario import Scenario
 from tests.factories import ask, base_data, build, troupe, two_level_data
 
@@ -62,6 +63,38 @@ def test_report_has_solve_figures_kpis_terms_and_baseline() -> None:
     # The stop reason is reported once, at the top level; stats hold the search figures.
     assert report["stats"] == {"stages": {}}
     json.dumps(report)
+
+
+def test_kpis_json_writes_figures_as_decimals_not_binary_noise(tmp_path: Path) -> None:
+    """A solve's figures that carry binary noise (an objective summed from its terms,
+    a gap, a stage's bound) are written to kpis.json as decimals of at most six places,
+    while the result keeps the values it computed with."""
+    scenario = _scenario()
+    noisy = Result(
+        status=SolveStatus.FEASIBLE,
+        objective=6889.0869999999995,
+        best_bound=6908.71,
+        gap=0.0028484180850090156,
+        wall_seconds=3.4159999999999995,
+        plan=plan_baseline(scenario),
+        stop_reason=StopReason.GAP_LIMIT,
+        stages=(StageReport("primary", SolveStatus.FEASIBLE, 6889.0869999999995, 0.1 + 0.2, 1.5),),
+        baseline_objective=6186.570000000001,
+    )
+    assert noisy.plan is not None
+    kpis = compute_kpis(scenario, noisy.plan)
+    out = write_output_folder(
+        tmp_path / "out", scenario, noisy.plan, solve_report(scenario, noisy), kpis
+    )
+    text = (out / "kpis.json").read_text(encoding="utf-8")
+    assert re.findall(r"\d\.\d{7,}", text) == []
+    written = json.loads(text)
+    assert written["objective"] == 6889.087
+    assert written["gap"] == 0.002848
+    assert written["wall_seconds"] == 3.416
+    assert written["stats"]["stages"]["primary"]["bound"] == 0.3
+    assert written["stats"]["baseline_objective"] == 6186.57
+    assert noisy.objective == 6889.0869999999995
 
 
 def test_report_refuses_a_result_without_a_plan() -> None:

@@ -10,7 +10,7 @@ import pytest
 from planner.i18n import use_language
 from planner.io import read_scenario, write_scenario
 from planner.scenario import ScenarioError
-from tests.factories import REFERENCE, build, two_level_data
+from tests.factories import REFERENCE, build, troupe, two_level_data
 
 
 def report(data: dict[str, Any]) -> list[str]:
@@ -56,7 +56,7 @@ def test_two_level_scenario_round_trips_through_yaml(tmp_path: Path) -> None:
 
 def test_one_level_scenarios_are_as_before(tmp_path: Path) -> None:
     """A file without ``subdistricts`` has one level, and writing it adds no such key;
-    its grids and resources may still name any subdistrict, unchecked, as before."""
+    its grids may still name any subdistrict, or none, as before."""
     reference = read_scenario(REFERENCE)
     assert not reference.has_levels and reference.subdistricts == []
     assert reference.subdistrict_of(reference.committees[0].id) is None
@@ -65,8 +65,39 @@ def test_one_level_scenarios_are_as_before(tmp_path: Path) -> None:
     data = two_level_data()
     del data["subdistricts"]
     data["grids"][1]["subdistrict"] = "未列出的街道"
+    data["resources"]["troupes"][1]["subdistrict"] = "未列出的街道"
     del data["grids"][0]["subdistrict"]
     assert not build(data).has_levels
+
+
+def test_without_the_list_a_resource_of_a_subdistrict_no_grid_names_is_unknown() -> None:
+    """Without ``subdistricts`` the grids say which subdistricts there are: a resource
+    whose service area no grid names (it could serve nobody) is an unknown subdistrict,
+    as with the list, named at its place with the closest grid subdistrict suggested,
+    one problem for all its references, listed with the scenario's other problems."""
+    data = two_level_data()
+    del data["subdistricts"]
+    data["resources"]["troupes"][1]["subdistrict"] = "甲街"
+    data["resources"]["book_sets"][0]["subdistrict"] = "甲街"
+    data["resources"]["troupes"].append(troupe("TC", home_grid="GA", subdistrict="丙街道"))
+    data["committees"][0]["grid"] = "G9"
+    assert report(data) == [
+        "resources.book_sets[0].subdistrict: unknown subdistrict '甲街'; did you mean '甲街道'? "
+        "(and 1 more reference to it: resources.troupes[1].subdistrict)",
+        "resources.troupes[2].subdistrict: unknown subdistrict '丙街道'",
+        "committees[0].grid: unknown grid 'G9'",
+    ]
+    with use_language("zh_CN"):
+        assert report(data)[1] == "resources.troupes[2].subdistrict: 未知街道 '丙街道'"
+
+
+def test_without_the_list_an_unreadable_grid_leaves_service_areas_unchecked() -> None:
+    """Without ``subdistricts``, a grid whose subdistrict cannot be read may be the one
+    a resource names: only the field problem is reported."""
+    data = two_level_data()
+    del data["subdistricts"]
+    data["grids"][0]["subdistrict"] = 7
+    assert report(data) == ["grids[0].subdistrict: Input should be text (got 7)"]
 
 
 # -- the checks --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tests.chinese import assert_chinese, setting
 from tests.factories import (
     ask,
     build,
+    grid_of,
     pin,
 )
 from tests.validate.plans import (
@@ -55,6 +56,7 @@ def _service_area(subdistrict: str | None) -> tuple[Scenario, Plan]:
     def edit(data: dict[str, Any]) -> None:
         if subdistrict:
             data["grids"][0]["subdistrict"] = subdistrict
+        data["grids"].append(grid_of("殷行"))
         data["resources"]["troupes"][0]["subdistrict"] = "殷行"
 
     return _rich(edit), Plan.of([show("C1", 1)])

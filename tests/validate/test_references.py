@@ -8,7 +8,7 @@ from typing import cast
 from planner.plan import Delivery, Plan
 from planner.scenario import Product, Scenario
 from planner.validate import check_plan
-from tests.factories import build
+from tests.factories import build, grid_of
 from tests.validate.plans import (
     LECTURE,
     bk,
@@ -85,6 +85,7 @@ def test_resource_outside_its_service_area(scenario: Scenario) -> None:
     """A troupe of another subdistrict may not perform at the committee."""
     data = rich_data()
     data["grids"][0]["subdistrict"] = "五角场"
+    data["grids"].append(grid_of("殷行"))
     data["resources"]["troupes"][0]["subdistrict"] = "殷行"
     s = build(data)
     out = check_plan(s, Plan.of([show("C1", 1)]))

@@ -31,16 +31,18 @@ from planner.validate import check_plan
 
 #: The KPIs whose change against the better baseline a report states.
 GAIN_KPIS: tuple[str, ...] = ("coverage", "min_coverage", "jain_index", "gini", "travel_km")
-#: The decimal places a report's numbers are written with at most (KPIs have 4).
-REPORT_DECIMALS = 6
+#: The significant digits a report's numbers are written with at most (KPIs are
+#: rounded to 4 places before): enough for every figure's meaning, short of the binary
+#: noise of a float sum (17 digits). Decimal places would write a gap of 1.45e-7 as 0.
+REPORT_DIGITS = 12
 
 
-def tidy_numbers(value: Any, digits: int = REPORT_DECIMALS) -> Any:
-    """Return ``value`` with every finite float rounded to ``digits`` decimal places.
+def tidy_numbers(value: Any, digits: int = REPORT_DIGITS) -> Any:
+    """Return ``value`` with every finite float rounded to ``digits`` significant digits.
 
     A figure such as an objective summed from its terms carries binary noise
     (``6889.0869999999995``); rounded, it is written as the decimal a planner reads
-    (``6889.087``). Mappings (as dicts) and sequences (as lists) are tidied through;
+    (``6889.087``), and a tiny gap keeps its figure (``1.45e-07``). Mappings (as dicts) and sequences (as lists) are tidied through;
     other values, and infinities and NaN, are returned as they are. The values the
     program computes with are not changed: only the copy that is written is rounded.
 
@@ -49,7 +51,7 @@ def tidy_numbers(value: Any, digits: int = REPORT_DECIMALS) -> Any:
     value
         Plain data (what ``json.dumps`` takes).
     digits
-        Decimal places to keep.
+        Significant digits to keep.
 
     Returns
     -------
@@ -57,7 +59,7 @@ def tidy_numbers(value: Any, digits: int = REPORT_DECIMALS) -> Any:
         The same data with its floats rounded.
     """
     if isinstance(value, float):
-        return float(round(value, digits)) if math.isfinite(value) else value
+        return float(f"{value:.{digits}g}") if math.isfinite(value) else value
     if isinstance(value, Mapping):
         return {k: tidy_numbers(v, digits) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -244,7 +246,7 @@ def solve_report(
         the committees below their coverage in the spreadsheet baseline's plan under
         ``below_baseline`` (:func:`below_baseline_summary`) and the ``run`` settings
         (empty when not given); JSON-serialisable, every number to at most
-        :data:`REPORT_DECIMALS` decimal places (:func:`tidy_numbers`).
+        :data:`REPORT_DIGITS` significant digits (:func:`tidy_numbers`).
 
     Raises
     ------

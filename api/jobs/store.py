@@ -113,7 +113,7 @@ def split_error(text: str | None) -> tuple[str | None, str | None]:
 
 def json_safe(value: Any) -> Any:
     """Return ``value`` with every non-finite float (inf, nan) replaced by None, and
-    every other float rounded to :data:`planner.report.REPORT_DECIMALS` places.
+    every other float rounded to :data:`planner.report.REPORT_DIGITS` significant digits.
 
     JSON has no infinity: SQLite would store ``Infinity`` that PostgreSQL refuses, and
     clients could not read it. A gap before the first bound is "unknown", not infinite.

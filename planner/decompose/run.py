@@ -404,6 +404,16 @@ def solve_by_parts(
         due = time.perf_counter() - reported >= wait or len(results) == len(parts)
         if on_progress is not None and due:
             report_parts()
+    # A stop counts when it cut the parts short (a part stopped, or not run); one that
+    # comes after every part had ended on its own leaves the solve as it would end.
+    cut_short = (
+        stop is not None
+        and stop.is_set()
+        and (
+            len(results) < len(parts)
+            or any(r.stop_reason == StopReason.STOPPED for r in results.values())
+        )
+    )
     # After a stop the grace counts from now: the caller wants the plan so far soon.
     now = time.perf_counter()
     filled = len(setup.fills)
@@ -433,9 +443,7 @@ def solve_by_parts(
                 wall_seconds=time.perf_counter() - began,
                 plan=None,
                 message=wording.no_plan_text(params.time_limit),
-                stop_reason=StopReason.STOPPED
-                if stop is not None and stop.is_set()
-                else StopReason.TIME_LIMIT,
+                stop_reason=StopReason.STOPPED if cut_short else StopReason.TIME_LIMIT,
                 parts=_reports(parts, results),
             )
     score = scorer.score(plan)
@@ -444,9 +452,8 @@ def solve_by_parts(
     if setup.allotments is not None:
         bound = whole_bound(scenario, parts, results, setup.allotments)
     gap = None if bound is None else relative_gap(objective, bound)
-    stopped = stop is not None and stop.is_set()
     missing = len(parts) - sum(1 for r in results.values() if r.plan is not None)
-    if stopped:
+    if cut_short:
         stop_reason = StopReason.STOPPED
     elif gap is not None and gap <= params.relative_gap:
         stop_reason = StopReason.GAP_LIMIT

@@ -117,9 +117,10 @@ class ModelContext:
         # (the stage's LP then reports its value and the rows' prices, even none).
         self.allotment_rows: dict[int, str] = {}
         self.priced = False
-        # Every committee's shortfall row has its rounding cut and one coefficient, so
-        # with the row the cut is the row's convex hull (objective.shortfall): the
-        # Lagrangian bound by committee then adds next to nothing to the LP's.
+        # Every committee's shortfall row has one coefficient and its rounding cut, so
+        # with the row the cut is the row's convex hull in whole deliveries
+        # (objective.shortfall); the weighted primary stage then skips the Lagrangian
+        # bound, which added next to nothing to the LP's (docs/solving.md).
         self.shortfall_hull = False
         self._index_options()
 

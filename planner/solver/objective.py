@@ -224,18 +224,20 @@ def rounding_cuts(coeffs: list[int], rhs: int) -> list[tuple[list[int], int]]:
     Returns
     -------
     list of (coefficients, right-hand side)
-        One cut per distinct coefficient ``δ`` with ``rhs mod δ > 0``, at most
+        One cut per distinct positive coefficient ``δ`` with ``rhs mod δ > 0``, at most
         :data:`MAX_ROUNDING_CUTS`, the most frequent coefficients first; the
         coefficients are those of the ``x_i`` in order (``request·short`` is the same in
         every cut).
     """
-    counts = Counter(coeffs)
     cuts: list[tuple[list[int], int]] = []
-    for delta, _n in counts.most_common():
+    if rhs <= 0:
+        return cuts
+    for delta, _n in Counter(coeffs).most_common():
         if len(cuts) >= MAX_ROUNDING_CUTS:
             break
-        r = rhs % delta
-        if rhs <= 0 or r == 0:
+        # (A priority may round to 0 hundredths: no divisor.)
+        r = rhs % delta if delta > 0 else 0
+        if r == 0:
             continue
         cut = [r * (a // delta) + min(a % delta, r) for a in coeffs]
         cuts.append((cut, r * (rhs // delta + 1)))

@@ -173,12 +173,19 @@ def test_json_safe_replaces_non_finite_numbers_everywhere() -> None:
 
 
 def test_json_safe_stores_figures_as_decimals_without_binary_noise() -> None:
-    """A job's figures (objective, bound, gap) are stored rounded to six decimal places,
-    as kpis.json writes them, at any depth; integers and text are kept."""
-    value = {"objective": 6889.0869999999995, "gap": 0.0028484180850090156, "p": [0.1 + 0.2]}
+    """A job's figures (objective, bound, gap) are stored rounded to twelve significant
+    digits, as kpis.json writes them, at any depth (a tiny gap keeps its figure);
+    integers and text are kept."""
+    value = {
+        "objective": 6889.0869999999995,
+        "gap": 0.0028484180850090156,
+        "tiny": 1.4515e-07,
+        "p": [0.1 + 0.2],
+    }
     assert store.json_safe({**value, "n": 3, "s": "x"}) == {
         "objective": 6889.087,
-        "gap": 0.002848,
+        "gap": 0.00284841808501,
+        "tiny": 1.4515e-07,
         "p": [0.3],
         "n": 3,
         "s": "x",

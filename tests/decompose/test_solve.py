@@ -105,6 +105,26 @@ def _stop_as_the_parts_begin(
     return on_progress
 
 
+def test_a_stop_after_every_part_ended_leaves_the_solve_as_it_ends() -> None:
+    """A stop (a cancel) that comes once every part has ended on its own, while the
+    plan is put together, does not make the solve read as stopped: its stop reason is
+    the one it would have had, and every part's plan is kept. A stop at the first
+    report of the parts still reads as stopped (the test above)."""
+    scenario = two_areas()
+    stop = threading.Event()
+
+    def on_progress(progress: Progress) -> None:
+        if progress.stage == "parts" and progress.parts_done == progress.parts:
+            stop.set()
+
+    result = solve_by_parts(scenario, PARAMS, stop=stop, on_progress=on_progress)
+    assert stop.is_set()
+    assert all(p.ran for p in result.parts)
+    assert result.stop_reason != StopReason.STOPPED
+    assert result.plan is not None
+    assert_valid(scenario, result.plan)
+
+
 def test_a_stop_before_the_parts_keeps_the_baselines_plan() -> None:
     """A stop set once the shared step is done, before any part, ends the solve with
     the fallback baseline's plan for every subdistrict, said so (the baseline's plan,

@@ -288,9 +288,8 @@ def test_reference_solve_reports_its_bounds_and_every_progress_bound_holds(
     assert stage is not None and result.model_size is not None
     assert stage.lagrangian_bound is not None and stage.lp_bound is not None
     assert stage.objective is not None and stage.bound is not None
-    # The Lagrangian bound by committee is no looser than the LP's (on the reference it
-    # was tighter, 7,221.6 against 7,238.0 points, before the shortfall rows' rounding
-    # cuts, and equal after them); the stage's bound is the best of all.
+    # The Lagrangian bound by committee is no looser than the LP's; the stage's bound is
+    # the best of all.
     assert stage.lagrangian_bound <= stage.lp_bound + 1e-3
     assert stage.objective <= stage.bound <= stage.lagrangian_bound
     assert stage.neighbourhoods[0].reach == 0

@@ -14,10 +14,13 @@ from fractions import Fraction
 
 import pytest
 
+from planner import SolveParams, solve
 from planner.io import read_scenario
+from planner.solver.model import build_model
+from planner.validate import check_plan
 from planner.solver import objective
 from planner.solver.objective import BASIS, rounding_cuts
-from tests.factories import REFERENCE
+from tests.factories import REFERENCE, ask, base_data, build, troupe
 
 
 def _least_short(coeffs: list[int], x: tuple[int, ...], rhs: int, request: int) -> Fraction:
@@ -33,9 +36,10 @@ def test_no_whole_point_of_a_row_is_cut(seed: int) -> None:
     allows."""
     rng = random.Random(seed)
     n = rng.randint(1, 7)
-    priorities = rng.sample([50, 100, 150, 200, 300], rng.randint(1, 3))
+    # Priorities in hundredths: round ones, odd ones, and 0 (a priority of 0.004).
+    priorities = rng.sample([0, 7, 33, 50, 100, 150, 200, 300], rng.randint(1, 3))
     coeffs = [rng.choice(priorities) * BASIS for _ in range(n)]
-    request = sum(coeffs) // BASIS + rng.randint(0, 400)
+    request = sum(coeffs) // BASIS + rng.randint(1, 400)
     rhs = rng.randint(1, BASIS) * request
     cuts = rounding_cuts(coeffs, rhs)
     for x in itertools.product(range(3), repeat=n):
@@ -62,6 +66,29 @@ def test_with_one_priority_the_cut_is_the_line_through_the_last_two_whole_points
     assert lhs(Fraction(5)) == cut_rhs
     assert lhs(Fraction(6)) == cut_rhs
     assert lhs(Fraction(11, 2)) < cut_rhs
+
+
+def test_a_priority_rounded_to_zero_is_no_divisor() -> None:
+    """A coefficient of 0 (a priority under half a hundredth) is never a divisor: a row
+    of zeros gets no cut, and beside other coefficients it gets coefficient 0."""
+    assert rounding_cuts([0, 0], 5) == []
+    assert rounding_cuts([0, 300, 300], 900 + 100) == [([0, 100, 100], 400)]
+
+
+def test_a_line_of_priority_zero_builds_and_solves() -> None:
+    """A committee asking with priority 0.004 (0 in hundredths) beside others: the model
+    builds and the solve's plan keeps every rule."""
+    data = base_data()
+    data["resources"] = {"troupes": [troupe("T1")]}
+    data["demand"] = [
+        ask("C1", "performance", priority=0.004),
+        ask("C1", "performance"),
+        ask("C2", "performance", count=2),
+    ]
+    s = build(data)
+    assert build_model(s).ctx.x
+    result = solve(s, SolveParams(time_limit=20, seed=0, workers=1))
+    assert result.plan is not None and check_plan(s, result.plan) == []
 
 
 def test_a_row_that_whole_deliveries_meet_exactly_gets_no_cut() -> None:

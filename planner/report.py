@@ -42,9 +42,10 @@ def tidy_numbers(value: Any, digits: int = REPORT_DIGITS) -> Any:
 
     A figure such as an objective summed from its terms carries binary noise
     (``6889.0869999999995``); rounded, it is written as the decimal a planner reads
-    (``6889.087``), and a tiny gap keeps its figure (``1.45e-07``). Mappings (as dicts) and sequences (as lists) are tidied through;
-    other values, and infinities and NaN, are returned as they are. The values the
-    program computes with are not changed: only the copy that is written is rounded.
+    (``6889.087``), and a tiny gap keeps its figure (``1.45e-07``). Mappings (as
+    dicts) and sequences (as lists) are tidied through; other values, and infinities
+    and NaN, are returned as they are. The values the program computes with are not
+    changed: only the copy that is written is rounded.
 
     Parameters
     ----------

@@ -13,6 +13,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         prog="python -m planner.generate", description="Write the reference scenario files."
     )
-    parser.add_argument("directory", nargs="?", default="scenarios")
+    parser.add_argument(
+        "directory", nargs="?", default="scenarios", help="where to write (default: scenarios)"
+    )
     for written in write_reference_scenarios(parser.parse_args().directory):
         print(written)

@@ -107,7 +107,8 @@ def test_a_stop_during_the_shared_step_ends_the_solve_at_once(
 
 def test_the_shared_step_gives_up_at_the_time_limit(district: Scenario, slow: _Slow) -> None:
     """A shared step that outlasts the time limit gives up at it: the solve returns
-    within a second of the limit with no plan, stop reason ``time_limit``, a message
+    within a second and a half of the limit (the watcher's and the thread's ends on a
+    busy machine) with no plan, stop reason ``time_limit``, a message
     that says the split took longer than the limit, no part run, and no thread of the
     solve left running."""
     before = set(threading.enumerate())
@@ -116,7 +117,7 @@ def test_the_shared_step_gives_up_at_the_time_limit(district: Scenario, slow: _S
     result = solve_by_parts(district, params)
     took = time.perf_counter() - began
     assert slow.entered.is_set() and slow.ended.is_set()
-    assert 3.0 <= took < 4.0
+    assert 3.0 <= took < 4.5
     assert set(threading.enumerate()) == before
     _assert_no_part_ran(district, result)
     assert result.stop_reason == StopReason.TIME_LIMIT

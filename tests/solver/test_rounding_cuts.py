@@ -16,10 +16,10 @@ import pytest
 
 from planner import SolveParams, solve
 from planner.io import read_scenario
-from planner.solver.model import build_model
-from planner.validate import check_plan
 from planner.solver import objective
+from planner.solver.model import build_model
 from planner.solver.objective import BASIS, rounding_cuts
+from planner.validate import check_plan
 from tests.factories import REFERENCE, ask, base_data, build, troupe
 
 
@@ -111,31 +111,11 @@ def test_at_most_three_cuts_most_frequent_coefficient_first() -> None:
 def test_the_cuts_tighten_the_reference_lp(monkeypatch: pytest.MonkeyPatch) -> None:
     """The 13-week reference's primary LP bound is lower with the cuts than without,
     and still above the baseline plan's objective (a plan of the model)."""
-    from planner.params import SolveParams
-    from planner.solver.context import SCALE
-    from planner.solver.control import SolveControl
-    from planner.solver.fallback import add_guarantees, baseline_start, plan_start
-    from planner.solver.model import build_model
-    from planner.solver.relaxation import relax
-    from planner.solver.stages import plan_stages
+    from benchmarks.lp_cuts import lp_bound
 
     scenario = read_scenario(REFERENCE)
-
-    def lp_bound() -> tuple[float, float]:
-        built = build_model(scenario)
-        ctx = built.ctx
-        start = baseline_start(
-            ctx, built.terms, plan_start(ctx), SolveControl(SolveParams(time_limit=60))
-        )
-        add_guarantees(ctx, start)
-        (primary,) = [st for st in plan_stages(ctx, built.terms) if st.name == "primary"]
-        ctx.model.maximize(primary.expr)
-        relaxation = relax(ctx.model, 60)
-        assert relaxation is not None and start.values is not None
-        plan = sum(t.points(start.values) for t in built.terms if t.level == "primary")
-        return relaxation.bound / SCALE, plan
-
-    with_cuts, baseline = lp_bound()
+    with_cuts, _, baseline, _, _ = lp_bound(scenario, 60)
     monkeypatch.setattr(objective, "MAX_ROUNDING_CUTS", 0)
-    without, _ = lp_bound()
+    without, _, _, _, _ = lp_bound(scenario, 60)
+    assert with_cuts is not None and without is not None
     assert baseline < with_cuts < without - 5

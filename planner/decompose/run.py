@@ -435,16 +435,11 @@ def solve_by_parts(
         plan = fallback
         if check_plan(scenario, fallback):
             # Parts without a plan of their own left pins or rules unkept: no plan.
-            return Result(
-                status=SolveStatus.NO_SOLUTION,
-                objective=None,
-                best_bound=None,
-                gap=None,
-                wall_seconds=time.perf_counter() - began,
-                plan=None,
-                message=wording.no_plan_text(params.time_limit),
-                stop_reason=StopReason.STOPPED if cut_short else StopReason.TIME_LIMIT,
-                parts=_reports(parts, results),
+            return _without_plan(
+                began,
+                wording.no_plan_text(params.time_limit),
+                StopReason.STOPPED if cut_short else StopReason.TIME_LIMIT,
+                _reports(parts, results),
             )
     score = scorer.score(plan)
     objective = score.total
@@ -548,6 +543,13 @@ def _shared_step(
         if not time_left:
             message = wording.no_time_to_split_text(params.time_limit)
         reason = StopReason.TIME_LIMIT
+    return _without_plan(began, message, reason, _none_ran(scenario))
+
+
+def _without_plan(
+    began: float, message: str, reason: StopReason, parts: tuple[PartReport, ...]
+) -> Result:
+    """A split solve's result without a plan (``no_solution``), with its parts' reports."""
     return Result(
         status=SolveStatus.NO_SOLUTION,
         objective=None,
@@ -557,7 +559,7 @@ def _shared_step(
         plan=None,
         message=message,
         stop_reason=reason,
-        parts=_none_ran(scenario),
+        parts=parts,
     )
 
 

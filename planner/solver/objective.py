@@ -202,7 +202,8 @@ def rounding_cuts(coeffs: list[int], rhs: int) -> list[tuple[list[int], int]]:
     relaxation lets a committee be served a fraction of a delivery, and so reach the
     target with, say, 5.4 of the 6 deliveries it needs. For a divisor ``δ`` (one of the
     coefficients), with ``r = rhs mod δ > 0``, the mixed-integer rounding inequality
-    (Nemhauser and Wolsey, *Integer and Combinatorial Optimization*, II.1.7)
+    (Nemhauser and Wolsey, *Integer and Combinatorial Optimization*, 1988;
+    Marchand and Wolsey, *Operations Research* 49(3), 2001)
 
         request·short + Σ (r·⌊a_i/δ⌋ + min(a_i mod δ, r))·x_i ≥ r·(⌊rhs/δ⌋ + 1)
 
@@ -217,7 +218,7 @@ def rounding_cuts(coeffs: list[int], rhs: int) -> list[tuple[list[int], int]]:
     Parameters
     ----------
     coeffs
-        The coefficients ``a_i`` (positive integers).
+        The coefficients ``a_i`` (integers ≥ 0; 0 is never a divisor).
     rhs
         The right-hand side (``goal × request``).
 

@@ -212,7 +212,7 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "themes": N_("Themes that fit the line; empty means anything fits."),
         "preferred_weeks": N_("Weeks the committee prefers."),
         "excluded_weeks": N_("Weeks the committee cannot take this product."),
-        "priority": N_("Weight of the line in coverage (above 0, at most 100)."),
+        "priority": N_("Weight of the line in coverage (0.01 to 100, counted in hundredths)."),
     },
     "Pin": {
         "committee": N_("Id of the committee."),

@@ -279,7 +279,10 @@ class Demand(_Model):
     themes: list[str] = Field(default_factory=list)
     preferred_weeks: list[Week] = Field(default_factory=list)
     excluded_weeks: list[Week] = Field(default_factory=list)
-    priority: Annotated[float, Field(gt=0, le=100)] = 1.0
+    priority: Annotated[float, Field(ge=0.01, le=100)] = 1.0
+    """The line's weight in coverage. The solver counts it in hundredths, so the least
+    priority is 0.01 (a smaller one would count as 0: the line, or a committee of such
+    lines, would weigh nothing in the fairness goals and the baseline guarantee)."""
 
 
 class Pin(_Model):

@@ -15,7 +15,9 @@ from fractions import Fraction
 import pytest
 
 from planner import SolveParams, solve
+from planner.i18n import use_language
 from planner.io import read_scenario
+from planner.scenario import ScenarioError
 from planner.solver import objective
 from planner.solver.model import build_model
 from planner.solver.objective import BASIS, rounding_cuts
@@ -75,9 +77,10 @@ def test_a_priority_rounded_to_zero_is_no_divisor() -> None:
     assert rounding_cuts([0, 300, 300], 900 + 100) == [([0, 100, 100], 400)]
 
 
-def test_a_line_of_priority_zero_builds_and_solves() -> None:
-    """A committee asking with priority 0.004 (0 in hundredths) beside others: the model
-    builds and the solve's plan keeps every rule."""
+def test_a_priority_that_would_count_as_zero_is_refused_and_the_least_one_solves() -> None:
+    """A priority of 0.004 (0 in the solver's hundredths) is refused as input, with the
+    line's place and the value in Chinese; one of 0.01 (the least) beside others builds,
+    and the solve's plan keeps every rule."""
     data = base_data()
     data["resources"] = {"troupes": [troupe("T1")]}
     data["demand"] = [
@@ -85,6 +88,11 @@ def test_a_line_of_priority_zero_builds_and_solves() -> None:
         ask("C1", "performance"),
         ask("C2", "performance", count=2),
     ]
+    with pytest.raises(ScenarioError) as caught, use_language("zh_CN"):
+        build(data)
+    (problem,) = [str(p) for p in caught.value.problems]
+    assert "demand[0].priority" in problem and "0.004" in problem and "0.01" in problem
+    data["demand"][0]["priority"] = 0.01
     s = build(data)
     assert build_model(s).ctx.x
     result = solve(s, SolveParams(time_limit=20, seed=0, workers=1))

@@ -239,7 +239,14 @@ def _run_stages(built: BuiltModel, control: SolveControl, baseline: list[int] | 
                 search.bounds[stage.name] = run.bound / SCALE
             if run.status == cp_model.MODEL_INVALID:
                 search.failed, search.failed_info = run.status, run.info
-            break
+                break
+            if stage.name != "fairness":
+                break
+            # The fairness stage found no plan in its share: the primary stage still
+            # runs, from the best plan so far, without a fairness level to keep (the
+            # solve had ended there, leaving most of its time unused). A primary stage
+            # without a plan ends the solve: a secondary one must keep its level.
+            continue
         search.values = run.values
         search.all_optimal &= run.status == cp_model.OPTIMAL
         search.all_proven &= run.proven

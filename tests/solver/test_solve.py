@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from planner import SolveParams, SolveStatus, solve
+from planner.validate import check_plan
 from tests.factories import (
     ask,
     base_data,
@@ -219,6 +220,44 @@ def test_fairness_first_raises_the_small_committee() -> None:
     # 0.9 × 50 % + 0.1 × 50 % = 50 % coverage; 50 % minimum × 50 points.
     assert r.term_points()["coverage"] == pytest.approx(5_000)
     assert r.term_points()["fairness"] == pytest.approx(2_500)
+
+
+def test_a_fairness_stage_without_a_plan_leaves_the_primary_stage_to_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With fairness_first, a fairness stage that finds no plan in its share (as on a
+    busy machine) does not end the solve on the baseline's plan: the primary stage
+    still runs and its plan is returned, the fairness stage reported without one."""
+    from ortools.sat.python import cp_model
+
+    from planner.solver import entry
+    from planner.solver.stages import StageRun
+
+    real = entry.run_stage
+
+    def no_fairness_plan(ctx: Any, control: Any, stage: Any, *args: Any) -> StageRun:
+        if stage.name == "fairness":
+            return StageRun(status=cp_model.UNKNOWN)
+        return real(ctx, control, stage, *args)
+
+    monkeypatch.setattr(entry, "run_stage", no_fairness_plan)
+    d = base_data(weeks=2)
+    d["committees"][0]["population"] = 9000
+    d["resources"] = {"troupes": [troupe("T1", "沪剧")]}
+    d["demand"] = [ask("C1", "performance", 2), ask("C2", "performance", 2)]
+    d["objective"] = only(coverage=100, fairness=50, fairness_first=True)
+    s = build(d)
+    r = solve(s, SolveParams(time_limit=20, seed=0, workers=1))
+    fairness, primary = r.stages
+    assert (fairness.name, fairness.status) == ("fairness", SolveStatus.NO_SOLUTION)
+    assert primary.name == "primary" and primary.objective is not None
+    # Not optimal: the fairness stage did not end.
+    assert r.status == SolveStatus.FEASIBLE
+    assert r.plan is not None and check_plan(s, r.plan) == []
+    # The primary stage alone, without the fairness stage's level to keep: both shows
+    # to the larger committee (90 % coverage, 9000 points, beats 5000 + 50 % × 50).
+    assert delivered(r, "C1") == 2
+    assert r.objective == pytest.approx(9_000)
 
 
 def test_travel_prefers_the_nearer_troupe() -> None:

@@ -33,6 +33,9 @@ def local_cluster(n_workers: int | None) -> Any:
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
+        # The scheduler serves HTTP even without a dashboard, by default on port 8787,
+        # and warns on the terminal when that port is taken: any free loopback port.
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
         preload=["planner.sweep.local_worker"],
     )
 

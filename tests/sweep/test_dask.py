@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -23,19 +25,25 @@ def _workers_import_this_tree(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_local_cluster_of_two_processes_gives_the_serial_results(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], recwarn: pytest.WarningsRecorder
 ) -> None:
     """Every variant solved on two Dask worker processes (one thread each, so one
     CP-SAT worker per solve, fixed seed, proven optima) gives the status, objective,
     bound, KPIs and the very plan of the serial run; every plan passes the validator,
     and the Dask workers' threads set the solves' CP-SAT workers. The cluster starts
-    and closes without a word on stderr."""
+    and closes without a word on stderr or a warning of Dask's, even with port 8787
+    (Dask's default for its web server) taken."""
     spec = read_spec(write_spec(tmp_path))
     serial = run_sweep(spec, local=True)
     seen: list[tuple[int, int]] = []
     capfd.readouterr()
-    on_dask = run_sweep(spec, n_workers=2, on_done=lambda k, n, r: seen.append((k, n)))
+    with socket.socket() as taken:
+        with contextlib.suppress(OSError):  # already taken by something else: as good
+            taken.bind(("", 8787))
+            taken.listen()
+        on_dask = run_sweep(spec, n_workers=2, on_done=lambda k, n, r: seen.append((k, n)))
     assert capfd.readouterr().err == ""
+    assert [str(w.message) for w in recwarn if "distributed" in w.filename] == []
     assert [r.name for r in on_dask] == [v.name for v in spec.variants]
     assert on_dask == serial
     assert [r.plan for r in on_dask] == [r.plan for r in serial]

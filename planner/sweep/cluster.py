@@ -11,6 +11,8 @@ else's: its logging is left as it is.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -27,7 +29,26 @@ def local_cluster(n_workers: int | None) -> Any:
     whose workers ignore Ctrl-C (:mod:`planner.sweep.local_worker`)."""
     from distributed import LocalCluster
 
-    return LocalCluster(
+    # A terminal's Ctrl-C goes to the whole process group, the workers being started
+    # too, which died mid-start ("Nanny failed to start"): SIGINT is ignored while they
+    # start (an ignored signal stays ignored in the processes started meanwhile, and the
+    # workers keep ignoring it, local_worker), then handled again. A Ctrl-C in those
+    # seconds is lost; the next one stops the solve.
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.getsignal(signal.SIGINT)
+    if previous is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return _local_cluster(LocalCluster, n_workers)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _local_cluster(cls: Any, n_workers: int | None) -> Any:
+    """``cls`` (LocalCluster) with the settings of :func:`local_cluster`."""
+    return cls(
         n_workers=n_workers,
         threads_per_worker=1,
         processes=True,

@@ -53,6 +53,11 @@ class StopReason(StrEnum):
     every one proven optimal."""
     TIME_LIMIT = "time_limit"
     """``SolveParams.time_limit`` ran out."""
+    STAGE_LIMIT = "stage_limit"
+    """A stage ran out of its share of the time limit short of its gap (the leximin
+    rounds' half, the fairness stage's 30 %, the primary stage's 70 % before a secondary
+    one), and the solve ended before ``SolveParams.time_limit``: the stages after it
+    ended on their own gap or optimum."""
     PARTS_DONE = "parts_done"
     """A scenario solved subdistrict by subdistrict: every part ended on its own gap
     or optimum, but the whole plan is not known to be within the gap limit (its gap

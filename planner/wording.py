@@ -411,7 +411,8 @@ def outcome_text(
     ----------
     stop_reason
         The value of :class:`planner.result.StopReason`: ``proven`` (the plan is proven
-        optimal), ``gap_limit``, ``parts_done``, ``time_limit`` or ``stopped``.
+        optimal), ``gap_limit``, ``parts_done``, ``time_limit``, ``stage_limit`` or
+        ``stopped``.
     gap
         The plan's relative gap to the proven bound (None without a bound).
     time_limit
@@ -458,6 +459,10 @@ def outcome_text(
         return _(
             "stopped on request after {seconds} s; {closeness}; the best plan found so far"
         ).format(seconds=f"{stopped_at:.1f}", closeness=closeness)
+    if stop_reason == "stage_limit":
+        return _(
+            "a stage used up its share of the {seconds} s time limit before its goal; {closeness}"
+        ).format(seconds=seconds, closeness=closeness)
     return _("stopped at the time limit of {seconds} s; {closeness}").format(
         seconds=seconds, closeness=closeness
     )

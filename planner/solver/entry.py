@@ -130,6 +130,11 @@ class _Search:
     failed_info: str = ""
 
 
+#: A solve that ends, not within its gap, with more than this many seconds of its limit
+#: left ended because a stage ran out of its share (stop reason ``stage_limit``).
+STAGE_LIMIT_MARGIN = 1.0
+
+
 def _solve(scenario: Scenario, control: SolveControl, guide: PartGuide | None = None) -> Result:
     # Building and the baseline end at the deadline or on a stop (see bounded.py).
     time_left = not control.expired
@@ -342,6 +347,9 @@ def _result(
         all_done = False
     if all_done:
         stop_reason = StopReason.PROVEN if search.all_proven else StopReason.GAP_LIMIT
+    elif stopped_at is None and control.remaining() > STAGE_LIMIT_MARGIN:
+        # Not at the time limit: an earlier stage ran out of its share.
+        stop_reason = StopReason.STAGE_LIMIT
     optimal = all_done and search.all_proven and not fallback
     objective = None if values is None else sum(t.model_points(values) for t in terms)
     gap = None

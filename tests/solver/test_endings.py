@@ -9,6 +9,7 @@ validator.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import threading
 import time
@@ -96,11 +97,15 @@ def test_within_the_gap_but_not_proven_is_feasible_with_stop_reason_gap_limit(
     assert r.message.startswith("within 0.") and r.message.endswith(" % of the best possible plan")
 
 
+@pytest.mark.parametrize("at_the_limit", [True, False])
 def test_a_search_out_of_time_returns_its_plan_as_feasible_at_the_time_limit(
-    monkeypatch: pytest.MonkeyPatch,
+    at_the_limit: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A stage that ran out of time far from its bound: ``feasible``, stop reason
-    ``time_limit``, the gap against that bound, and a message naming the limit."""
+    """A stage that ran out of time far from its bound: ``feasible``, the gap against
+    that bound, and a stop reason and message that say where the time ran out: the
+    time limit (``time_limit``) when the solve ends at it (here: when any time left
+    counts as none), else the stage's share of it (``stage_limit``: the primary stage
+    here ends far from its bound and the secondary one on its own, 18 s early)."""
 
     def unproven(run: StageRun, stage: Any) -> StageRun:
         if stage.name == "primary":
@@ -108,14 +113,22 @@ def test_a_search_out_of_time_returns_its_plan_as_feasible_at_the_time_limit(
         return run
 
     _patch_stage(monkeypatch, unproven)
+    if at_the_limit:
+        monkeypatch.setattr(entry, "STAGE_LIMIT_MARGIN", math.inf)
     scenario = _two_stages()
     r = solve(scenario, PARAMS)
     _valid(scenario, r)
     assert r.status == SolveStatus.FEASIBLE
-    assert r.stop_reason == StopReason.TIME_LIMIT
     assert r.objective is not None and r.best_bound is not None
     assert r.gap == pytest.approx(relative_gap(r.objective, r.best_bound))
-    assert r.message.startswith("stopped at the time limit of 20 s; within ")
+    if at_the_limit:
+        assert r.stop_reason == StopReason.TIME_LIMIT
+        assert r.message.startswith("stopped at the time limit of 20 s; within ")
+    else:
+        assert r.stop_reason == StopReason.STAGE_LIMIT
+        assert r.message.startswith(
+            "a stage used up its share of the 20 s time limit before its goal; within "
+        )
 
 
 def test_a_stop_between_stages_returns_the_plan_so_far_as_stopped(
@@ -149,6 +162,8 @@ def test_a_search_without_a_plan_falls_back_to_the_completed_baseline(
     back ``feasible`` (stop reason ``time_limit``) with no bound, and the message says
     it is the spreadsheet baseline's plan. This ending crashed the command line."""
     _patch_stage(monkeypatch, lambda run, stage: StageRun(cp_model.UNKNOWN))
+    # The stage's instant UNKNOWN stands for one that used the whole limit.
+    monkeypatch.setattr(entry, "STAGE_LIMIT_MARGIN", math.inf)
     scenario = _two_stages()
     r = solve(scenario, PARAMS)
     _valid(scenario, r)
@@ -196,6 +211,8 @@ def test_a_baseline_that_cannot_be_completed_in_time_is_still_returned(
     the search finds nothing, the baseline's plan itself comes back (it keeps every
     rule), without a score or terms, ``feasible`` at the time limit."""
     _patch_stage(monkeypatch, lambda run, stage: StageRun(cp_model.UNKNOWN))
+    # The stage's instant UNKNOWN stands for one that used the whole limit.
+    monkeypatch.setattr(entry, "STAGE_LIMIT_MARGIN", math.inf)
     monkeypatch.setattr(fallback, "complete_checked", lambda ctx, x, terms, limit, control: None)
     scenario = _two_stages()
     r = solve(scenario, PARAMS)

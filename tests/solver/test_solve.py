@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from planner import SolveParams, SolveStatus, solve
+from planner import SolveParams, SolveStatus, solve, wording
+from planner.result import StopReason
 from planner.validate import check_plan
 from tests.factories import (
     ask,
@@ -227,7 +228,9 @@ def test_a_fairness_stage_without_a_plan_leaves_the_primary_stage_to_run(
 ) -> None:
     """With fairness_first, a fairness stage that finds no plan in its share (as on a
     busy machine) does not end the solve on the baseline's plan: the primary stage
-    still runs and its plan is returned, the fairness stage reported without one."""
+    still runs and its plan is returned, the fairness stage reported without one, and
+    the stop reason says a stage ran out of its share (``stage_limit``), not the time
+    limit."""
     from ortools.sat.python import cp_model
 
     from planner.solver import entry
@@ -251,8 +254,12 @@ def test_a_fairness_stage_without_a_plan_leaves_the_primary_stage_to_run(
     fairness, primary = r.stages
     assert (fairness.name, fairness.status) == ("fairness", SolveStatus.NO_SOLUTION)
     assert primary.name == "primary" and primary.objective is not None
-    # Not optimal: the fairness stage did not end.
+    # Not optimal: the fairness stage did not end; and the solve ended well before its
+    # 20 s, so the message does not say it stopped at the time limit.
     assert r.status == SolveStatus.FEASIBLE
+    assert r.stop_reason == StopReason.STAGE_LIMIT
+    assert r.wall_seconds < 19
+    assert r.message == wording.outcome_text("stage_limit", r.gap, time_limit=20)
     assert r.plan is not None and check_plan(s, r.plan) == []
     # The primary stage alone, without the fairness stage's level to keep: both shows
     # to the larger committee (90 % coverage, 9000 points, beats 5000 + 50 % × 50).
